@@ -1,0 +1,19 @@
+//! Portfel domain: pure types and rules for public investment project passports.
+//!
+//! No IO lives here. Other crates depend on this one, never the other way round.
+
+pub mod codelist;
+pub mod field_error;
+pub mod lifecycle;
+pub mod money;
+pub mod passport;
+pub mod reference;
+pub mod role;
+pub mod rules;
+
+pub use codelist::{Codelist, CodelistEntry, Codelists};
+pub use field_error::FieldError;
+pub use lifecycle::{Status, TransitionError, TransitionRule};
+pub use money::Uah;
+pub use passport::PassportContent;
+pub use role::Role;
