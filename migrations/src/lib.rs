@@ -1,1 +1,16 @@
+//! Database schema of Portfel, as sea-orm migrations. The same migrations
+//! run on SQLite (embedded default) and PostgreSQL.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial;
+
+/// Applies Portfel's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial::Migration)]
+    }
+}

@@ -2,11 +2,13 @@
 //!
 //! No IO lives here. Other crates depend on this one, never the other way round.
 
+pub mod access;
 pub mod codelist;
 pub mod field_error;
 pub mod lifecycle;
 pub mod money;
 pub mod passport;
+pub mod records;
 pub mod reference;
 pub mod role;
 pub mod rules;

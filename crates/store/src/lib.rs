@@ -1,1 +1,92 @@
-//! placeholder
+//! Portfel persistence on sea-orm: SQLite by default, PostgreSQL for scale-out.
+//!
+//! Every write runs in one transaction together with its audit event, and
+//! updates are guarded by the resource version (optimistic concurrency).
+
+pub mod audit;
+pub mod codelists;
+mod entity;
+mod error;
+pub mod idempotency;
+pub mod organisations;
+pub mod passports;
+pub mod strategy;
+pub mod users;
+pub mod years;
+
+use std::time::Duration;
+
+use portfel_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+pub use error::{StoreError, StoreResult};
+
+/// Who performs a write, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `sub` of the token.
+    pub sub: String,
+    /// Organisation of the actor.
+    pub organisation: Option<uuid::Uuid>,
+    /// Id of the HTTP request, if any.
+    pub request_id: Option<String>,
+}
+
+/// A connected, migrated database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://file.db?mode=rwc` or `postgres://...`),
+    /// applies pending migrations and refreshes the codelists.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        if db.get_database_backend() == DbBackend::Sqlite {
+            db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;").await?;
+        }
+        Migrator::up(&db, None).await?;
+        let store = Store { db };
+        codelists::refresh(&store.db).await?;
+        Ok(store)
+    }
+
+    /// The underlying connection.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> StoreResult<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Current time, truncated to microseconds so it survives every backend unchanged.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    chrono::Utc::now().duration_trunc(TimeDelta::microseconds(1)).expect("microsecond truncation")
+}
+
+/// Refuses a write made against a version other than the stored one.
+pub(crate) fn check_version(current: i32, expected: i32) -> StoreResult<()> {
+    if current == expected { Ok(()) } else { Err(StoreError::VersionMismatch { current }) }
+}
+
+/// A guarded update that touched no row lost a race with another writer.
+pub(crate) fn check_updated(rows_affected: u64, expected: i32) -> StoreResult<()> {
+    if rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch { current: expected + 1 }) }
+}

@@ -1,0 +1,100 @@
+//! The append-only audit log.
+
+use portfel_domain::records::AuditEvent;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use crate::entity::audit_event::{self, Column, Entity};
+use crate::{Actor, StoreResult};
+
+/// A change to record.
+#[derive(Debug)]
+pub struct Change<'a, B: Serialize, A: Serialize> {
+    /// What was done, e.g. `passport.create`.
+    pub action: &'a str,
+    /// Kind of resource.
+    pub entity_type: &'a str,
+    /// Identifier of the resource.
+    pub entity_id: String,
+    /// State before.
+    pub before: Option<&'a B>,
+    /// State after.
+    pub after: Option<&'a A>,
+    /// Reason given.
+    pub reason: Option<&'a str>,
+}
+
+/// Appends one event, inside the caller's transaction.
+pub async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
+    conn: &C,
+    actor: &Actor,
+    change: Change<'_, B, A>,
+) -> StoreResult<()> {
+    let event = audit_event::ActiveModel {
+        at: Set(crate::now()),
+        actor: Set(actor.sub.clone()),
+        actor_organisation: Set(actor.organisation),
+        action: Set(change.action.to_owned()),
+        entity_type: Set(change.entity_type.to_owned()),
+        entity_id: Set(change.entity_id),
+        before: Set(change.before.map(serde_json::to_string).transpose()?),
+        after: Set(change.after.map(serde_json::to_string).transpose()?),
+        reason: Set(change.reason.map(str::to_owned)),
+        request_id: Set(actor.request_id.clone()),
+        ..Default::default()
+    };
+    Entity::insert(event).exec(conn).await?;
+    Ok(())
+}
+
+/// Filter for reading the log.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    /// Only this kind of resource.
+    pub entity_type: Option<String>,
+    /// Only this resource.
+    pub entity_id: Option<String>,
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only events after this sequence number.
+    pub after_id: Option<i64>,
+    /// At most this many.
+    pub limit: u64,
+}
+
+/// Reads events in order of occurrence.
+pub async fn list<C: ConnectionTrait>(conn: &C, filter: &AuditFilter) -> StoreResult<Vec<AuditEvent>> {
+    let mut query = Entity::find().order_by_asc(Column::Id).limit(filter.limit);
+    if let Some(t) = &filter.entity_type {
+        query = query.filter(Column::EntityType.eq(t.as_str()));
+    }
+    if let Some(id) = &filter.entity_id {
+        query = query.filter(Column::EntityId.eq(id.as_str()));
+    }
+    if let Some(a) = &filter.actor {
+        query = query.filter(Column::Actor.eq(a.as_str()));
+    }
+    if let Some(after) = filter.after_id {
+        query = query.filter(Column::Id.gt(after));
+    }
+    query
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(AuditEvent {
+                id: m.id,
+                at: m.at,
+                actor: m.actor,
+                actor_organisation: m.actor_organisation,
+                action: m.action,
+                entity_type: m.entity_type,
+                entity_id: m.entity_id,
+                before: m.before.as_deref().map(serde_json::from_str).transpose()?,
+                after: m.after.as_deref().map(serde_json::from_str).transpose()?,
+                reason: m.reason,
+                request_id: m.request_id,
+            })
+        })
+        .collect()
+}

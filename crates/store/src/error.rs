@@ -1,0 +1,53 @@
+//! Store errors.
+
+use sea_orm::{DbErr, SqlErr};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such resource.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The resource changed since the version the caller holds.
+    #[error("version mismatch: the resource is at version {current}")]
+    VersionMismatch {
+        /// Version now stored.
+        current: i32,
+    },
+    /// A uniqueness rule or another state rule refused the write.
+    #[error("{0}")]
+    Conflict(String),
+    /// The input refers to something that does not exist or breaks a stored rule.
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<portfel_domain::FieldError>),
+    /// Stored data could not be decoded.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// One invalid field.
+    pub(crate) fn invalid(field: impl Into<String>, code: &str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid(vec![portfel_domain::FieldError::new(field, code, message)])
+    }
+
+    /// Turns a unique-constraint violation into a [`StoreError::Conflict`].
+    pub(crate) fn unique(err: DbErr, what: &str) -> StoreError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}

@@ -1,0 +1,107 @@
+//! Organisations: executive bodies, utility companies, the PIM unit, the council.
+
+use portfel_domain::records::{Meta, Organisation};
+use portfel_domain::reference::OrganisationInput;
+use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use uuid::Uuid;
+
+use crate::audit::{self, Change};
+use crate::entity::organisation::{self, Column, Entity, Model};
+use crate::{Actor, StoreError, StoreResult};
+
+fn to_record(m: Model) -> Organisation {
+    Organisation {
+        meta: Meta { id: m.id, version: m.version, created_at: m.created_at, updated_at: m.updated_at },
+        data: OrganisationInput { name: m.name, edrpou: m.edrpou, kind: m.kind },
+    }
+}
+
+/// Creates an organisation.
+pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &OrganisationInput) -> StoreResult<Organisation> {
+    let txn = db.begin().await?;
+    let now = crate::now();
+    let model = organisation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(input.name.clone()),
+        edrpou: Set(input.edrpou.clone()),
+        kind: Set(input.kind.clone()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let model = Entity::insert(model)
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
+    let record = to_record(model);
+    audit::record(&txn, actor, Change::<(), _> {
+        action: "organisation.create",
+        entity_type: "organisation",
+        entity_id: record.meta.id.to_string(),
+        before: None,
+        after: Some(&record),
+        reason: None,
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// One organisation.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Organisation> {
+    Entity::find_by_id(id).one(conn).await?.map(to_record).ok_or(StoreError::NotFound("organisation"))
+}
+
+/// All organisations by name.
+pub async fn list<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<Organisation>> {
+    Ok(Entity::find().order_by_asc(Column::Name).all(conn).await?.into_iter().map(to_record).collect())
+}
+
+/// Replaces an organisation's data if it is still at `expected_version`.
+pub async fn update(db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    input: &OrganisationInput,
+) -> StoreResult<Organisation> {
+    let txn = db.begin().await?;
+    let before = get(&txn, id).await?;
+    crate::check_version(before.meta.version, expected_version)?;
+    let now = crate::now();
+    let result = Entity::update_many()
+        .set(organisation::ActiveModel {
+            name: Set(input.name.clone()),
+            edrpou: Set(input.edrpou.clone()),
+            kind: Set(input.kind.clone()),
+            version: Set(expected_version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(Column::Id.eq(id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await
+        .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
+    crate::check_updated(result.rows_affected, expected_version)?;
+    let after = get(&txn, id).await?;
+    audit::record(&txn, actor, Change {
+        action: "organisation.update",
+        entity_type: "organisation",
+        entity_id: id.to_string(),
+        before: Some(&before),
+        after: Some(&after),
+        reason: None,
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Fails with a field error naming `field` unless the organisation exists.
+pub async fn require<C: ConnectionTrait>(conn: &C, field: &str, id: Uuid) -> StoreResult<()> {
+    match Entity::find_by_id(id).one(conn).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::invalid(field, "unknown_reference", format!("no organisation with id {id}"))),
+    }
+}

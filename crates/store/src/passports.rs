@@ -1,0 +1,312 @@
+//! Project passports: content revisions, lifecycle state, filtered listing.
+
+use chrono::{DateTime, Utc};
+use portfel_domain::access::Visibility;
+use portfel_domain::records::{Meta, Passport, PassportRevision};
+use portfel_domain::{PassportContent, Status};
+use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::{Condition, Expr, LikeExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, Change};
+use crate::entity::{passport, passport_revision as revision};
+use crate::{Actor, StoreError, StoreResult};
+
+fn parse_status(s: &str) -> StoreResult<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("passport status {s:?}")))
+}
+
+fn to_record(m: passport::Model) -> StoreResult<Passport> {
+    let status = parse_status(&m.status)?;
+    let content: PassportContent = serde_json::from_str(&m.content)?;
+    let (dream_status, details) = status.dream();
+    Ok(Passport {
+        meta: Meta { id: m.id, version: m.version, created_at: m.created_at, updated_at: m.updated_at },
+        organisation_id: m.organisation_id,
+        status,
+        dream_status: dream_status.to_owned(),
+        dream_status_details: details.map(str::to_owned),
+        revision: m.revision,
+        total_cost: content.total_cost(),
+        created_by: m.created_by,
+        submitted_at: m.submitted_at,
+        content,
+    })
+}
+
+/// Columns derived from content, kept for filtering.
+fn content_columns(model: &mut passport::ActiveModel, content: &PassportContent) -> StoreResult<()> {
+    model.title = Set(content.title.uk.clone());
+    model.sector = Set(content.sector.clone());
+    model.start_year = Set(content.start_year);
+    model.end_year = Set(content.years().map(|y| *y.end()));
+    model.search_text = Set(content.search_text());
+    model.content = Set(serde_json::to_string(content)?);
+    Ok(())
+}
+
+async fn check_goals<C: ConnectionTrait>(conn: &C, content: &PassportContent) -> StoreResult<()> {
+    let missing = crate::strategy::missing_goals(conn, "strategy_goal_ids", &content.strategy_goal_ids).await?;
+    if missing.is_empty() { Ok(()) } else { Err(StoreError::Invalid(missing)) }
+}
+
+async fn insert_revision<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    number: i32,
+    status: Status,
+    content: &str,
+    author: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    revision::Entity::insert(revision::ActiveModel {
+        passport_id: Set(id),
+        revision: Set(number),
+        status: Set(status.as_str().to_owned()),
+        content: Set(content.to_owned()),
+        author: Set(author.to_owned()),
+        created_at: Set(at),
+    })
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// Creates a draft passport for `organisation_id` with its first revision.
+pub async fn create(db: &DatabaseConnection,
+    actor: &Actor,
+    organisation_id: Uuid,
+    content: &PassportContent,
+) -> StoreResult<Passport> {
+    let txn = db.begin().await?;
+    crate::organisations::require(&txn, "organisation_id", organisation_id).await?;
+    check_goals(&txn, content).await?;
+    let now = crate::now();
+    let id = Uuid::now_v7();
+    let mut model = passport::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(organisation_id),
+        status: Set(Status::Draft.as_str().to_owned()),
+        revision: Set(1),
+        version: Set(1),
+        created_by: Set(actor.sub.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        ..Default::default()
+    };
+    content_columns(&mut model, content)?;
+    let json = serde_json::to_string(content)?;
+    passport::Entity::insert(model).exec(&txn).await?;
+    insert_revision(&txn, id, 1, Status::Draft, &json, &actor.sub, now).await?;
+    let record = get(&txn, id).await?;
+    audit::record(&txn, actor, Change::<(), _> {
+        action: "passport.create",
+        entity_type: "passport",
+        entity_id: id.to_string(),
+        before: None,
+        after: Some(&record),
+        reason: None,
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// One passport.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Passport> {
+    passport::Entity::find_by_id(id).one(conn).await?.map(to_record).ok_or(StoreError::NotFound("passport"))?
+}
+
+/// Replaces the content with a new revision, if the passport is still at `expected_version`.
+pub async fn update_content(db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    content: &PassportContent,
+) -> StoreResult<Passport> {
+    let txn = db.begin().await?;
+    let before = get(&txn, id).await?;
+    crate::check_version(before.meta.version, expected_version)?;
+    check_goals(&txn, content).await?;
+    let now = crate::now();
+    let next_revision = before.revision + 1;
+    let mut model = passport::ActiveModel {
+        revision: Set(next_revision),
+        version: Set(expected_version + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    content_columns(&mut model, content)?;
+    let result = passport::Entity::update_many()
+        .set(model)
+        .filter(passport::Column::Id.eq(id))
+        .filter(passport::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    crate::check_updated(result.rows_affected, expected_version)?;
+    insert_revision(&txn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
+    let after = get(&txn, id).await?;
+    audit::record(&txn, actor, Change {
+        action: "passport.update",
+        entity_type: "passport",
+        entity_id: id.to_string(),
+        before: Some(&before),
+        after: Some(&after),
+        reason: None,
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Moves a passport to `to`, if it is still at `expected_version`. The
+/// caller has checked the lifecycle rule; the reason goes to the audit log.
+pub async fn transition(db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    to: Status,
+    reason: Option<&str>,
+) -> StoreResult<Passport> {
+    let txn = db.begin().await?;
+    let before = get(&txn, id).await?;
+    crate::check_version(before.meta.version, expected_version)?;
+    let now = crate::now();
+    let mut model = passport::ActiveModel {
+        status: Set(to.as_str().to_owned()),
+        version: Set(expected_version + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if to == Status::Submitted && before.submitted_at.is_none() {
+        model.submitted_at = Set(Some(now));
+    }
+    let result = passport::Entity::update_many()
+        .set(model)
+        .filter(passport::Column::Id.eq(id))
+        .filter(passport::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    crate::check_updated(result.rows_affected, expected_version)?;
+    let after = get(&txn, id).await?;
+    audit::record(&txn, actor, Change {
+        action: "passport.transition",
+        entity_type: "passport",
+        entity_id: id.to_string(),
+        before: Some(&serde_json::json!({ "status": before.status, "version": before.meta.version })),
+        after: Some(&serde_json::json!({ "status": after.status, "version": after.meta.version })),
+        reason,
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Filters for listing passports.
+#[derive(Debug, Clone, Default)]
+pub struct PassportFilter {
+    /// What the caller may see.
+    pub visibility: Visibility,
+    /// Only this state.
+    pub status: Option<Status>,
+    /// Only this organisation.
+    pub organisation_id: Option<Uuid>,
+    /// Only this sector (WB-ECO code).
+    pub sector: Option<String>,
+    /// Only projects running in this year.
+    pub year: Option<i32>,
+    /// Only passports whose title or description contains this text (any case).
+    pub text: Option<String>,
+    /// Only passports created after this one (cursor).
+    pub after: Option<Uuid>,
+    /// Page size.
+    pub limit: u64,
+}
+
+fn visibility_condition(v: &Visibility) -> Condition {
+    if v.all {
+        return Condition::all();
+    }
+    let mut any = Condition::any();
+    if v.submitted {
+        any = any.add(passport::Column::Status.ne(Status::Draft.as_str()));
+    }
+    if let Some(org) = v.organisation {
+        any = any.add(passport::Column::OrganisationId.eq(org));
+    }
+    if !v.submitted && v.organisation.is_none() {
+        any = any.add(Expr::value(false));
+    }
+    any
+}
+
+/// A page of passports in creation order, and the cursor of the next page.
+pub async fn list<C: ConnectionTrait>(conn: &C, filter: &PassportFilter) -> StoreResult<(Vec<Passport>, Option<Uuid>)> {
+    let mut query = passport::Entity::find()
+        .filter(visibility_condition(&filter.visibility))
+        .order_by_asc(passport::Column::Id)
+        .limit(filter.limit + 1);
+    if let Some(s) = filter.status {
+        query = query.filter(passport::Column::Status.eq(s.as_str()));
+    }
+    if let Some(org) = filter.organisation_id {
+        query = query.filter(passport::Column::OrganisationId.eq(org));
+    }
+    if let Some(sector) = &filter.sector {
+        query = query.filter(passport::Column::Sector.eq(sector.as_str()));
+    }
+    if let Some(year) = filter.year {
+        query = query.filter(passport::Column::StartYear.lte(year)).filter(passport::Column::EndYear.gte(year));
+    }
+    if let Some(text) = &filter.text {
+        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        query = query.filter(passport::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    if let Some(after) = filter.after {
+        query = query.filter(passport::Column::Id.gt(after));
+    }
+    let mut rows = query.all(conn).await?;
+    let next = if rows.len() as u64 > filter.limit {
+        rows.truncate(filter.limit as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok((rows.into_iter().map(to_record).collect::<StoreResult<_>>()?, next))
+}
+
+fn revision_record(m: revision::Model) -> StoreResult<PassportRevision> {
+    Ok(PassportRevision {
+        passport_id: m.passport_id,
+        revision: m.revision,
+        status: parse_status(&m.status)?,
+        author: m.author,
+        created_at: m.created_at,
+        content: serde_json::from_str(&m.content)?,
+    })
+}
+
+/// Every revision of a passport, oldest first.
+pub async fn revisions<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<PassportRevision>> {
+    revision::Entity::find()
+        .filter(revision::Column::PassportId.eq(id))
+        .order_by_asc(revision::Column::Revision)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(revision_record)
+        .collect()
+}
+
+/// One revision of a passport.
+pub async fn revision<C: ConnectionTrait>(conn: &C, id: Uuid, number: i32) -> StoreResult<PassportRevision> {
+    revision::Entity::find_by_id((id, number))
+        .one(conn)
+        .await?
+        .map(revision_record)
+        .ok_or(StoreError::NotFound("revision"))?
+}
