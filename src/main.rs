@@ -1,1 +1,113 @@
-fn main() {}
+//! `portfel`: serve the API, migrate, load demo data, issue tokens, print the OpenAPI document.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use portfel::config::{Config, LogFormat};
+use portfel::{demo, server};
+use portfel_domain::Role;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "portfel", version, about = "Public-investment project portfolio engine for Ukrainian hromadas")]
+struct Cli {
+    /// TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = "PORTFEL_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrations are applied first).
+    Serve {
+        /// Load the demo hromada first, if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo hromada into an empty database.
+    Demo,
+    /// Issue an access token.
+    Token {
+        /// User login (`sub`).
+        #[arg(long)]
+        sub: String,
+        /// Organisation id (`org`).
+        #[arg(long)]
+        org: Option<Uuid>,
+        /// Role; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// Validity in hours.
+        #[arg(long, default_value_t = 8)]
+        hours: i64,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(config.log_format);
+    match cli.command {
+        Command::Serve { demo } => {
+            let store = server::open_store(&config).await?;
+            if demo {
+                load_demo(&config, &store).await?;
+            }
+            server::serve(&config, store).await
+        }
+        Command::Migrate => {
+            server::open_store(&config).await?.close().await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let store = server::open_store(&config).await?;
+            load_demo(&config, &store).await?;
+            store.close().await?;
+            Ok(())
+        }
+        Command::Token { sub, org, roles, hours } => {
+            let settings = server::jwt_settings(&config)?;
+            println!("{}", settings.issue(&sub, org, &roles, chrono::Duration::hours(hours)));
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", portfel_api::openapi().to_pretty_json().context("serialising the OpenAPI document")?);
+            Ok(())
+        }
+    }
+}
+
+async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Result<()> {
+    match demo::load(store).await? {
+        Some(summary) => {
+            let settings = server::jwt_settings(config)?;
+            eprintln!("{summary}");
+            eprintln!("Demo tokens (valid 8 hours):");
+            for user in &summary.users {
+                let token = settings.issue(&user.sub, Some(user.organisation_id), &user.roles, chrono::Duration::hours(8));
+                let roles = user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+                eprintln!("  {} ({roles}): {token}", user.sub);
+            }
+        }
+        None => tracing::info!("the database already holds data; demo not loaded"),
+    }
+    Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,1 +1,103 @@
-//! placeholder
+//! Portfel REST API: axum handlers, JWT auth, problem details, OpenAPI.
+
+pub mod auth;
+pub mod extract;
+pub mod idempotency;
+mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, header};
+use axum::middleware;
+use axum::response::Response;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use auth::JwtSettings;
+pub use openapi::openapi;
+pub use state::AppState;
+
+use problem::PROBLEM_JSON;
+use routes::{audit, codelists, health, organisations, passports, strategy, users, years};
+
+/// Every documented route.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(codelists::list_codelists))
+        .routes(routes!(codelists::get_codelist))
+        .routes(routes!(organisations::list_organisations, organisations::create_organisation))
+        .routes(routes!(organisations::get_organisation, organisations::update_organisation))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(strategy::list_documents, strategy::create_document))
+        .routes(routes!(strategy::get_document, strategy::update_document))
+        .routes(routes!(strategy::list_goals, strategy::create_goal))
+        .routes(routes!(years::list_years, years::create_year))
+        .routes(routes!(years::get_year, years::update_year))
+        .routes(routes!(passports::list_passports, passports::create_passport))
+        .routes(routes!(passports::get_passport, passports::update_passport))
+        .routes(routes!(passports::submit_passport))
+        .routes(routes!(passports::list_transitions, passports::transition_passport))
+        .routes(routes!(passports::list_revisions))
+        .routes(routes!(passports::get_revision))
+        .routes(routes!(audit::list_audit))
+}
+
+/// The application: documented routes, docs UI, and the middleware stack
+/// (request ids, tracing, problem details, body limit, idempotency).
+pub fn app(state: AppState) -> Router {
+    let (router, spec) = api_routes().split_for_parts();
+    let spec = openapi::finish(spec);
+    router
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::layer))
+        .layer(DefaultBodyLimit::max(state.body_limit))
+        .layer(middleware::map_response(problem_fallback))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The OpenAPI document of [`api_routes`], before post-processing.
+pub(crate) fn raw_spec() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+/// Turns error responses that are not problem documents yet (unknown route,
+/// wrong method, bad path parameter, body over the limit) into problems.
+async fn problem_fallback(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let slug = status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "-");
+    let problem = problem::Problem {
+        kind: format!("urn:portfel:problem:{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: if text.is_empty() { status.canonical_reason().unwrap_or("Error").to_owned() } else { text },
+        errors: Vec::new(),
+        current_version: None,
+    };
+    let json = serde_json::to_vec(&problem).expect("problem serialises");
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(json))
+}

@@ -1,0 +1,110 @@
+//! The OpenAPI 3.1 document: generated from the handlers, then completed
+//! with the security scheme and the standard problem responses.
+
+use utoipa::OpenApi;
+use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Type, ObjectBuilder};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Portfel",
+        description = "Public investment project portfolio engine for Ukrainian territorial communities: \
+            project passports, expert evaluation, the single project portfolio and the medium-term plan, \
+            synchronised with DREAM.\n\nAll `/api/v1` endpoints need a bearer JWT (HS256) with `sub`, `org`, \
+            `roles`, `exp`, `iat`, `aud` and `iss`. Errors are RFC 9457 problem documents. Writes to existing \
+            resources need `If-Match` with the resource's `ETag`; `POST` accepts `Idempotency-Key`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    components(schemas(crate::problem::Problem, portfel_domain::FieldError)),
+    tags(
+        (name = "passports", description = "Project passports and their lifecycle"),
+        (name = "reference", description = "Organisations, users, strategy documents, budget years, codelists"),
+        (name = "audit", description = "The append-only audit log"),
+        (name = "health", description = "Probes"),
+    )
+)]
+struct ApiDoc;
+
+/// The document's base: info, tags, shared schemas.
+pub(crate) fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The complete document, as served at `/openapi.json` and committed in `openapi/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    finish(crate::raw_spec())
+}
+
+/// Adds the bearer scheme, security requirements and problem responses.
+pub(crate) fn finish(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let components = spec.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let secured = path.starts_with("/api/");
+        let has_params = path.contains('{');
+        for (method, op) in [
+            (HttpMethod::Get, item.get.as_mut()),
+            (HttpMethod::Post, item.post.as_mut()),
+            (HttpMethod::Put, item.put.as_mut()),
+        ] {
+            let Some(op) = op else { continue };
+            complete(op, method, secured, has_params, path);
+        }
+    }
+    spec
+}
+
+fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool, path: &str) {
+    let mut add = |code: &str, description: &str| {
+        op.responses.responses.entry(code.to_owned()).or_insert_with(|| problem(description));
+    };
+    if secured {
+        add("401", "Missing, expired or invalid token");
+        add("403", "The token lacks the role or organisation this needs");
+    }
+    if has_params {
+        add("404", "No such resource");
+    }
+    let writes = method == HttpMethod::Post || method == HttpMethod::Put;
+    if writes {
+        add("400", "Malformed request: bad JSON syntax, header or query parameter");
+        add("413", "Body over the configured limit");
+        add("415", "Body is not JSON");
+        add("422", "Input breaks a rule; `errors` names every failing field");
+    } else if secured {
+        add("400", "Bad query parameter");
+    }
+    let versioned = method == HttpMethod::Put || path.ends_with("/submit") || path.ends_with("/transitions") && method == HttpMethod::Post;
+    if versioned {
+        add("412", "If-Match names an old version; `current_version` gives the stored one");
+        add("428", "If-Match is missing");
+    }
+    add("503", "The database is unavailable");
+    if secured {
+        op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+    if method == HttpMethod::Post && secured {
+        let param = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("Makes retries safe: a repeat with the same key and body returns the first response"))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
+            .build();
+        op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(param));
+    }
+}
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+            .build(),
+    )
+}

@@ -1,0 +1,58 @@
+//! The audit log.
+
+use axum::Json;
+use axum::extract::State;
+use portfel_domain::Role;
+use portfel_domain::records::AuditEvent;
+use portfel_store::audit::AuditFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Auth;
+use crate::extract::QueryParams;
+use crate::problem::ApiResult;
+use crate::state::AppState;
+
+/// Filters of the audit log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only this kind of resource, e.g. `passport`.
+    pub entity_type: Option<String>,
+    /// Only this resource.
+    pub entity_id: Option<String>,
+    /// Only this actor (`sub`).
+    pub actor: Option<String>,
+    /// Only events with a greater sequence number (cursor from `next_after`).
+    pub after: Option<i64>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u64>,
+}
+
+/// A page of audit events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    /// Events, oldest first.
+    pub items: Vec<AuditEvent>,
+    /// Pass as `after` to read on; absent on the last page.
+    pub next_after: Option<i64>,
+}
+
+/// Reads the audit log.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", summary = "Read the audit log",
+    description = "PIM unit or admin. Append-only record of every write: who, when, what, before and after, reason.",
+    params(AuditQuery),
+    responses((status = 200, description = "A page of events", body = AuditPage)))]
+pub async fn list_audit(auth: Auth, State(state): State<AppState>, QueryParams(q): QueryParams<AuditQuery>) -> ApiResult<Json<AuditPage>> {
+    auth.require(&[Role::PimUnit, Role::Admin])?;
+    let limit = super::page_limit(q.limit)?;
+    let filter = AuditFilter { entity_type: q.entity_type, entity_id: q.entity_id, actor: q.actor, after_id: q.after, limit: limit + 1 };
+    let mut items = portfel_store::audit::list(state.store.db(), &filter).await?;
+    let next_after = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(Json(AuditPage { items, next_after }))
+}

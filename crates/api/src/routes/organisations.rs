@@ -1,0 +1,73 @@
+//! Organisations.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use portfel_domain::records::Organisation;
+use portfel_domain::reference::OrganisationInput;
+use portfel_domain::{Codelists, Role};
+use uuid::Uuid;
+
+use super::Versioned;
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Roles that maintain reference data.
+pub const EDITORS: &[Role] = &[Role::PimUnit, Role::Admin];
+
+fn checked(input: &OrganisationInput) -> ApiResult<()> {
+    let errors = input.check(Codelists::embedded());
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+/// Lists organisations.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "reference", summary = "List organisations",
+    responses((status = 200, description = "All organisations by name", body = [Organisation])))]
+pub async fn list_organisations(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Organisation>>> {
+    Ok(Json(portfel_store::organisations::list(state.store.db()).await?))
+}
+
+/// Creates an organisation.
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "reference", summary = "Create an organisation",
+    description = "PIM unit or admin. EDRPOU codes are unique.",
+    request_body = OrganisationInput,
+    responses((status = 201, description = "Created", body = Organisation, headers(("ETag" = String), ("Location" = String))),
+              (status = 409, description = "EDRPOU code already registered", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn create_organisation(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(input): JsonBody<OrganisationInput>,
+) -> ApiResult<Versioned<Organisation>> {
+    auth.require(EDITORS)?;
+    checked(&input)?;
+    let org = portfel_store::organisations::create(state.store.db(), &auth.actor(), &input).await?;
+    Ok(Versioned::created(org.meta.version, format!("/api/v1/organisations/{}", org.meta.id), org))
+}
+
+/// Reads one organisation.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "reference", summary = "Get an organisation",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    responses((status = 200, description = "The organisation", body = Organisation, headers(("ETag" = String)))))]
+pub async fn get_organisation(_auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Organisation>> {
+    let org = portfel_store::organisations::get(state.store.db(), id).await?;
+    Ok(Versioned::ok(org.meta.version, org))
+}
+
+/// Replaces an organisation's data.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "reference", summary = "Update an organisation",
+    params(("id" = Uuid, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    request_body = OrganisationInput,
+    responses((status = 200, description = "Updated", body = Organisation, headers(("ETag" = String)))))]
+pub async fn update_organisation(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<OrganisationInput>,
+) -> ApiResult<Versioned<Organisation>> {
+    auth.require(EDITORS)?;
+    checked(&input)?;
+    let org = portfel_store::organisations::update(state.store.db(), &auth.actor(), id, version, &input).await?;
+    Ok(Versioned::ok(org.meta.version, org))
+}

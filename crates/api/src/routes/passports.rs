@@ -1,0 +1,289 @@
+//! Project passports: create, read, update, list, submit, lifecycle transitions, revisions.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use portfel_domain::lifecycle::{check_transition, next_states};
+use portfel_domain::records::{Passport, PassportRevision};
+use portfel_domain::rules::{check_content, check_submission};
+use portfel_domain::{Codelists, PassportContent, Role, Status};
+use portfel_store::passports::PassportFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::Versioned;
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody, QueryParams};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Roles that may create passports.
+const CREATORS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Admin, Role::Integration];
+
+/// Where a new passport belongs.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CreateQuery {
+    /// Initiating organisation. Initiators may omit it (their own is used)
+    /// and may not name another; other roles must name one unless their token carries one.
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Filters and paging of the passport list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only this lifecycle state.
+    pub status: Option<Status>,
+    /// Only this organisation.
+    pub organisation_id: Option<Uuid>,
+    /// Only this sector (WB-ECO code).
+    pub sector: Option<String>,
+    /// Only projects running in this year.
+    pub year: Option<i32>,
+    /// Text to find in title or description (case-insensitive).
+    pub q: Option<String>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u64>,
+}
+
+/// A page of passports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PassportPage {
+    /// Passports in creation order.
+    pub items: Vec<Passport>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A lifecycle transition request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// Target state.
+    #[schema(example = "screening")]
+    pub to: Status,
+    /// Reason; required for refusals, returns for revision and cancellations.
+    #[serde(default)]
+    #[schema(example = "Не додано кошторис")]
+    pub reason: Option<String>,
+}
+
+/// States a passport may move to next, with what each demands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedTransition {
+    /// Target state.
+    pub to: Status,
+    /// Roles allowed.
+    pub roles: Vec<Role>,
+    /// True when a reason must be given.
+    pub reason_required: bool,
+}
+
+fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> ApiResult<Uuid> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| Uuid::from_slice(&b).ok())
+        .ok_or_else(|| ApiError::bad_field("cursor", "invalid_cursor", "not a cursor returned by this API"))
+}
+
+fn storable(content: &PassportContent) -> ApiResult<()> {
+    let errors = check_content(content, Codelists::embedded());
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+/// Loads a passport the caller may see (403 otherwise).
+async fn visible(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Passport> {
+    let passport = portfel_store::passports::get(state.store.db(), id).await?;
+    if auth.visibility().can_see(passport.organisation_id, passport.status) {
+        Ok(passport)
+    } else {
+        Err(ApiError::Forbidden("this passport belongs to another organisation".into()))
+    }
+}
+
+/// Creates a draft passport.
+#[utoipa::path(post, path = "/api/v1/passports", tag = "passports", summary = "Create a draft passport",
+    description = "Initiators create passports for their own organisation. Drafts may be incomplete; \
+        formats, codes, amounts and years are checked on every save, completeness on submission.",
+    params(CreateQuery),
+    request_body(content = PassportContent, example = json!({
+        "title": {"uk": "Капітальний ремонт ліцею №3", "en": "Major repair of Lyceum No. 3"},
+        "sector": "EP", "start_year": 2027, "duration_years": 2,
+        "costs": [{"year": 2027, "item": "design", "cost_type": "capex", "amount": "500000.00"}],
+        "financing": [{"year": 2027, "source": "localBudget", "amount": "500000.00"}]
+    })),
+    responses((status = 201, description = "Created", body = Passport, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn create_passport(
+    auth: Auth,
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<CreateQuery>,
+    JsonBody(content): JsonBody<PassportContent>,
+) -> ApiResult<Versioned<Passport>> {
+    auth.require(CREATORS)?;
+    let only_initiator = !auth.has_any(&[Role::PimUnit, Role::Admin, Role::Integration]);
+    let organisation = match (q.organisation_id, auth.claims.org) {
+        (Some(asked), Some(own)) if only_initiator && asked != own => {
+            return Err(ApiError::Forbidden("initiators create passports only for their own organisation".into()));
+        }
+        (Some(asked), _) => asked,
+        (None, Some(own)) => own,
+        (None, None) => {
+            return Err(ApiError::bad_field("organisation_id", "required", "name the initiating organisation"));
+        }
+    };
+    storable(&content)?;
+    let passport = portfel_store::passports::create(state.store.db(), &auth.actor(), organisation, &content).await?;
+    Ok(Versioned::created(passport.meta.version, format!("/api/v1/passports/{}", passport.meta.id), passport))
+}
+
+/// Lists passports visible to the caller.
+#[utoipa::path(get, path = "/api/v1/passports", tag = "passports", summary = "List passports",
+    description = "Initiators see their organisation's passports; the PIM unit, council and integration scripts \
+        see every passport past the draft stage; admins see all.",
+    params(ListQuery),
+    responses((status = 200, description = "A page of passports", body = PassportPage)))]
+pub async fn list_passports(auth: Auth, State(state): State<AppState>, QueryParams(q): QueryParams<ListQuery>) -> ApiResult<Json<PassportPage>> {
+    let filter = PassportFilter {
+        visibility: auth.visibility(),
+        status: q.status,
+        organisation_id: q.organisation_id,
+        sector: q.sector,
+        year: q.year,
+        text: q.q.filter(|t| !t.trim().is_empty()),
+        after: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit: super::page_limit(q.limit)?,
+    };
+    let (items, next) = portfel_store::passports::list(state.store.db(), &filter).await?;
+    Ok(Json(PassportPage { items, next_cursor: next.map(encode_cursor) }))
+}
+
+/// Reads a passport.
+#[utoipa::path(get, path = "/api/v1/passports/{id}", tag = "passports", summary = "Get a passport",
+    params(("id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "The passport", body = Passport, headers(("ETag" = String)))))]
+pub async fn get_passport(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Passport>> {
+    let passport = visible(&state, &auth, id).await?;
+    Ok(Versioned::ok(passport.meta.version, passport))
+}
+
+/// Replaces a passport's content, creating a new revision.
+#[utoipa::path(put, path = "/api/v1/passports/{id}", tag = "passports", summary = "Update a passport",
+    description = "Initiators edit their organisation's drafts; the PIM unit corrects submitted passports \
+        and those in screening. Every save is a new revision; earlier ones stay readable.",
+    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    request_body = PassportContent,
+    responses((status = 200, description = "Updated", body = Passport, headers(("ETag" = String))),
+              (status = 409, description = "The passport's state does not allow edits", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn update_passport(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(content): JsonBody<PassportContent>,
+) -> ApiResult<Versioned<Passport>> {
+    let current = visible(&state, &auth, id).await?;
+    let own = auth.claims.org == Some(current.organisation_id);
+    let allowed = match current.status {
+        Status::Draft => auth.has_any(&[Role::Admin]) || (own && auth.has_any(&[Role::Initiator])),
+        Status::Submitted | Status::Screening => auth.has_any(&[Role::PimUnit, Role::Admin]),
+        other => return Err(ApiError::Conflict(format!("a passport in state '{other}' can no longer be edited"))),
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(format!("you may not edit a passport in state '{}'", current.status)));
+    }
+    if current.meta.version != version {
+        return Err(ApiError::PreconditionFailed { current: current.meta.version });
+    }
+    storable(&content)?;
+    let passport = portfel_store::passports::update_content(state.store.db(), &auth.actor(), id, version, &content).await?;
+    Ok(Versioned::ok(passport.meta.version, passport))
+}
+
+async fn move_to(state: &AppState, auth: &Auth, id: Uuid, version: i32, to: Status, reason: Option<&str>) -> ApiResult<Versioned<Passport>> {
+    let current = visible(state, auth, id).await?;
+    let own = auth.claims.org == Some(current.organisation_id);
+    check_transition(current.status, to, &auth.claims.roles, own, reason)?;
+    if current.meta.version != version {
+        return Err(ApiError::PreconditionFailed { current: current.meta.version });
+    }
+    if to == Status::Submitted {
+        let errors = check_submission(&current.content, Codelists::embedded());
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let passport = portfel_store::passports::transition(state.store.db(), &auth.actor(), id, version, to, reason).await?;
+    Ok(Versioned::ok(passport.meta.version, passport))
+}
+
+/// Submits a draft to the PIM unit.
+#[utoipa::path(post, path = "/api/v1/passports/{id}/submit", tag = "passports", summary = "Submit a passport",
+    description = "Initiator of the owning organisation. Refused with every failing field listed when the passport \
+        is incomplete, when financing does not match cost in some year, or when any rule fails.",
+    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the current version")),
+    responses((status = 200, description = "Submitted", body = Passport, headers(("ETag" = String))),
+              (status = 409, description = "The passport is not a draft", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn submit_passport(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>, IfMatch(version): IfMatch) -> ApiResult<Versioned<Passport>> {
+    move_to(&state, &auth, id, version, Status::Submitted, None).await
+}
+
+/// Moves a passport along its lifecycle.
+#[utoipa::path(post, path = "/api/v1/passports/{id}/transitions", tag = "passports", summary = "Change a passport's lifecycle state",
+    description = "Only legal transitions, each by its allowed roles; refusals, returns for revision and \
+        cancellations need a reason. See `GET /api/v1/passports/{id}/transitions` for what is possible now.",
+    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the current version")),
+    request_body(content = TransitionRequest, example = json!({"to": "draft", "reason": "Додайте кошторис на 2028 рік"})),
+    responses((status = 200, description = "Moved", body = Passport, headers(("ETag" = String))),
+              (status = 409, description = "No such transition from the current state", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn transition_passport(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(req): JsonBody<TransitionRequest>,
+) -> ApiResult<Versioned<Passport>> {
+    move_to(&state, &auth, id, version, req.to, req.reason.as_deref()).await
+}
+
+/// What can happen next to a passport.
+#[utoipa::path(get, path = "/api/v1/passports/{id}/transitions", tag = "passports", summary = "List possible next states",
+    params(("id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "Legal next states and who may take them", body = [AllowedTransition])))]
+pub async fn list_transitions(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<AllowedTransition>>> {
+    let passport = visible(&state, &auth, id).await?;
+    Ok(Json(
+        next_states(passport.status)
+            .filter_map(|to| portfel_domain::lifecycle::rule_for(passport.status, to))
+            .map(|r| AllowedTransition { to: r.to, roles: r.roles.to_vec(), reason_required: r.reason_required })
+            .collect(),
+    ))
+}
+
+/// Lists a passport's revisions.
+#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions", tag = "passports", summary = "List revisions",
+    params(("id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "Every revision, oldest first", body = [PassportRevision])))]
+pub async fn list_revisions(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<PassportRevision>>> {
+    visible(&state, &auth, id).await?;
+    Ok(Json(portfel_store::passports::revisions(state.store.db(), id).await?))
+}
+
+/// Reads one revision.
+#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions/{revision}", tag = "passports", summary = "Get a revision",
+    params(("id" = Uuid, Path, description = "Passport id"), ("revision" = i32, Path, description = "Revision number", example = 1)),
+    responses((status = 200, description = "The revision", body = PassportRevision)))]
+pub async fn get_revision(auth: Auth, State(state): State<AppState>, Path((id, revision)): Path<(Uuid, i32)>) -> ApiResult<Json<PassportRevision>> {
+    visible(&state, &auth, id).await?;
+    Ok(Json(portfel_store::passports::revision(state.store.db(), id, revision).await?))
+}

@@ -1,0 +1,67 @@
+//! Budget years.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use portfel_domain::records::BudgetYear;
+use portfel_domain::reference::BudgetYearInput;
+
+use super::Versioned;
+use super::organisations::EDITORS;
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+fn checked(input: &BudgetYearInput) -> ApiResult<()> {
+    let errors = input.check();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+/// Lists budget years.
+#[utoipa::path(get, path = "/api/v1/budget-years", tag = "reference", summary = "List budget years",
+    responses((status = 200, description = "Budget years, ascending", body = [BudgetYear])))]
+pub async fn list_years(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<BudgetYear>>> {
+    Ok(Json(portfel_store::years::list(state.store.db()).await?))
+}
+
+/// Creates a budget year.
+#[utoipa::path(post, path = "/api/v1/budget-years", tag = "reference", summary = "Create a budget year",
+    request_body = BudgetYearInput,
+    responses((status = 201, description = "Created", body = BudgetYear, headers(("ETag" = String), ("Location" = String))),
+              (status = 409, description = "The year exists", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn create_year(auth: Auth, State(state): State<AppState>, JsonBody(input): JsonBody<BudgetYearInput>) -> ApiResult<Versioned<BudgetYear>> {
+    auth.require(EDITORS)?;
+    checked(&input)?;
+    let year = portfel_store::years::create(state.store.db(), &auth.actor(), &input).await?;
+    Ok(Versioned::created(year.version, format!("/api/v1/budget-years/{}", year.data.year), year))
+}
+
+/// Reads a budget year.
+#[utoipa::path(get, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Get a budget year",
+    params(("year" = i32, Path, description = "The year", example = 2027)),
+    responses((status = 200, description = "The budget year", body = BudgetYear, headers(("ETag" = String)))))]
+pub async fn get_year(_auth: Auth, State(state): State<AppState>, Path(year): Path<i32>) -> ApiResult<Versioned<BudgetYear>> {
+    let y = portfel_store::years::get(state.store.db(), year).await?;
+    Ok(Versioned::ok(y.version, y))
+}
+
+/// Updates a budget year.
+#[utoipa::path(put, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Update a budget year",
+    params(("year" = i32, Path, description = "The year", example = 2027), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    request_body = BudgetYearInput,
+    responses((status = 200, description = "Updated", body = BudgetYear, headers(("ETag" = String)))))]
+pub async fn update_year(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<BudgetYearInput>,
+) -> ApiResult<Versioned<BudgetYear>> {
+    auth.require(EDITORS)?;
+    checked(&input)?;
+    if input.year != year {
+        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new("year", "mismatch", "the body's year must match the path")]));
+    }
+    let y = portfel_store::years::update(state.store.db(), &auth.actor(), version, &input).await?;
+    Ok(Versioned::ok(y.version, y))
+}

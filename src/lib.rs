@@ -1,0 +1,5 @@
+//! The `portfel` binary's library: configuration, server start-up and demo data.
+
+pub mod config;
+pub mod demo;
+pub mod server;
