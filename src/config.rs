@@ -81,7 +81,9 @@ impl Config {
 
     fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         for (name, field) in ENV_VARS {
-            let Some(value) = get(name).filter(|v| !v.is_empty()) else { continue };
+            let Some(value) = get(name).filter(|v| !v.is_empty()) else {
+                continue;
+            };
             match field {
                 "bind" => self.bind = value,
                 "database_url" => self.database_url = value,
@@ -89,7 +91,9 @@ impl Config {
                 "jwt_secret_file" => self.jwt_secret_file = value.into(),
                 "jwt_issuer" => self.jwt_issuer = value,
                 "jwt_audience" => self.jwt_audience = value,
-                "body_limit" => self.body_limit = value.parse().with_context(|| format!("{name} must be a number of bytes"))?,
+                "body_limit" => {
+                    self.body_limit = value.parse().with_context(|| format!("{name} must be a number of bytes"))?
+                }
                 "log_format" => {
                     self.log_format = match value.as_str() {
                         "json" => LogFormat::Json,

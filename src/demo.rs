@@ -34,6 +34,7 @@ impl fmt::Display for DemoSummary {
     }
 }
 
+#[rustfmt::skip]
 const ORGANISATIONS: [(&str, &str, &str); 7] = [
     ("Соснівська міська рада", "04050001", "localBody"),
     ("Відділ економічного розвитку та інвестицій Соснівської міської ради", "44050002", "localBody"),
@@ -45,6 +46,7 @@ const ORGANISATIONS: [(&str, &str, &str); 7] = [
 ];
 
 /// (sub, full name, organisation index, roles)
+#[rustfmt::skip]
 const USERS: [(&str, &str, usize, &[Role]); 11] = [
     ("admin", "Системний адміністратор", 0, &[Role::Admin]),
     ("o.melnyk", "Оксана Мельник", 1, &[Role::PimUnit]),
@@ -61,8 +63,10 @@ const USERS: [(&str, &str, usize, &[Role]); 11] = [
 
 /// A demo project: (title uk, title en, organisation index, sector, type, goal code,
 /// total cost in thousand UAH, start year, duration, beneficiaries, IDPs, target state).
-type Template = (&'static str, &'static str, usize, &'static str, &'static str, &'static str, i64, i32, u8, u64, u64, Status);
+type Template =
+    (&'static str, &'static str, usize, &'static str, &'static str, &'static str, i64, i32, u8, u64, u64, Status);
 
+#[rustfmt::skip]
 const PROJECTS: [Template; 22] = [
     ("Капітальний ремонт ліцею №3 з термомодернізацією", "Major repair and thermal retrofit of Lyceum No. 3", 2, "ES", "rehabilitation", "1.1", 38_500, 2027, 2, 950, 140, Status::InPlan),
     ("Будівництво укриття в гімназії №5", "Shelter construction at Gymnasium No. 5", 2, "ES", "construction", "1.1", 21_200, 2027, 1, 620, 85, Status::InPortfolio),
@@ -89,6 +93,7 @@ const PROJECTS: [Template; 22] = [
 ];
 
 /// Goals of the demo strategy: (code, level, parent code, title).
+#[rustfmt::skip]
 const GOALS: [(&str, GoalLevel, Option<&str>, &str); 10] = [
     ("1", GoalLevel::Strategic, None, "Якісна та доступна освіта"),
     ("1.1", GoalLevel::Operational, Some("1"), "Безпечні та енергоефективні заклади освіти"),
@@ -157,7 +162,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
     }
     for (i, template) in PROJECTS.iter().enumerate() {
         let org = org_ids[template.2];
-        let initiator = USERS.iter().find(|u| u.2 == template.2 && u.3.contains(&Role::Initiator)).map_or("admin", |u| u.0);
+        let initiator =
+            USERS.iter().find(|u| u.2 == template.2 && u.3.contains(&Role::Initiator)).map_or("admin", |u| u.0);
         let goal = goal_ids.iter().find(|(c, _)| *c == template.5).map(|(_, id)| *id).expect("demo goal exists");
         let content = passport(template, goal, i)?;
         let actor = Actor { sub: initiator.into(), organisation: Some(org), request_id: None };
@@ -171,7 +177,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
                 _ => (&pim, None),
             };
             debug_assert!(from != to);
-            version = portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
+            version =
+                portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
         }
     }
     Ok(Some(DemoSummary { users, passports: PROJECTS.len(), organisations: ORGANISATIONS.len() }))
@@ -216,11 +223,17 @@ fn passport(t: &Template, goal: Uuid, index: usize) -> anyhow::Result<PassportCo
     let design = (total * Decimal::new(8, 2)).round_dp(2);
     let works = total - design;
     let per_year = (works / Decimal::from(duration)).round_dp(2);
-    let mut costs = vec![CostLine { year: start, item: CostItem::Design, cost_type: CostType::Capex, amount: thousands(design)? }];
+    let mut costs =
+        vec![CostLine { year: start, item: CostItem::Design, cost_type: CostType::Capex, amount: thousands(design)? }];
     let item = if kind == "equipment" { CostItem::Equipment } else { CostItem::Construction };
     for y in 0..duration {
         let amount = if y + 1 == duration { works - per_year * Decimal::from(duration - 1) } else { per_year };
-        costs.push(CostLine { year: start + i32::from(y), item, cost_type: CostType::Capex, amount: thousands(amount)? });
+        costs.push(CostLine {
+            year: start + i32::from(y),
+            item,
+            cost_type: CostType::Capex,
+            amount: thousands(amount)?,
+        });
     }
     let mut financing = Vec::new();
     for y in 0..duration {
@@ -228,23 +241,37 @@ fn passport(t: &Template, goal: Uuid, index: usize) -> anyhow::Result<PassportCo
         let year_cost: Decimal = costs.iter().filter(|c| c.year == year).map(|c| c.amount.value()).sum();
         let local = (year_cost * Decimal::new(3, 1)).round_dp(2);
         let state = (year_cost * Decimal::new(5, 1)).round_dp(2);
-        for (source, amount) in [("localBudget", local), ("stateSubsidies", state), ("internationalOrganization", year_cost - local - state)] {
+        for (source, amount) in [
+            ("localBudget", local),
+            ("stateSubsidies", state),
+            ("internationalOrganization", year_cost - local - state),
+        ] {
             financing.push(FinancingLine { year, source: source.into(), amount: thousands(amount)? });
         }
     }
     let katottg = format!("UA5906{:013}", 1_000_123 + index as u64 * 7);
     Ok(PassportContent {
         title: LocalizedText { uk: title_uk.into(), en: Some(title_en.into()) },
-        description: Some(LocalizedText { uk: format!("{title_uk}. Проєкт спрямований на покращення якості послуг для мешканців громади."), en: None }),
-        problem: Some("Наявна інфраструктура зношена, не відповідає сучасним нормам безпеки та енергоефективності.".into()),
-        goals: vec!["Забезпечити якісну послугу для мешканців громади".into(), "Скоротити експлуатаційні витрати".into()],
+        description: Some(LocalizedText {
+            uk: format!("{title_uk}. Проєкт спрямований на покращення якості послуг для мешканців громади."),
+            en: None,
+        }),
+        problem: Some(
+            "Наявна інфраструктура зношена, не відповідає сучасним нормам безпеки та енергоефективності.".into(),
+        ),
+        goals: vec![
+            "Забезпечити якісну послугу для мешканців громади".into(),
+            "Скоротити експлуатаційні витрати".into(),
+        ],
         project_type: Some(kind.into()),
         purpose: Some(if idps * 10 > people { "restoration" } else { "development" }.into()),
         nature: vec![if kind == "equipment" { "procurement" } else { "construction" }.into()],
         sector: Some(sector.into()),
         balance_holder: Some(PartyRef { name: ORGANISATIONS[t.2].0.into(), edrpou: ORGANISATIONS[t.2].1.into() }),
         implementer: None,
-        locations: vec![Location { katottg, address: Some("Соснівська міська територіальна громада".into()) }],
+        locations: vec![Location {
+            katottg, address: Some("Соснівська міська територіальна громада".into())
+        }],
         strategy_goal_ids: vec![goal],
         start_year: Some(start),
         duration_years: Some(duration),
@@ -258,9 +285,13 @@ fn passport(t: &Template, goal: Uuid, index: usize) -> anyhow::Result<PassportCo
                 date: chrono::NaiveDate::from_ymd_opt(2026, 2, 10 + (index % 15) as u32).expect("valid date"),
                 url: None,
             }],
-            design_documentation: if index % 3 == 0 { DesignStatus::Approved } else { DesignStatus::InPreparation },
+            design_documentation: if index.is_multiple_of(3) {
+                DesignStatus::Approved
+            } else {
+                DesignStatus::InPreparation
+            },
             land: if kind == "equipment" { LandStatus::NotRequired } else { LandStatus::Owned },
-            state_expertise: if index % 3 == 0 { ExpertiseStatus::Positive } else { ExpertiseStatus::NotDone },
+            state_expertise: if index.is_multiple_of(3) { ExpertiseStatus::Positive } else { ExpertiseStatus::NotDone },
         },
         beneficiaries: Beneficiaries { total: people, idps },
         om_cost_per_year: Some(thousands(total * Decimal::new(15, 3))?),
@@ -273,8 +304,8 @@ fn passport(t: &Template, goal: Uuid, index: usize) -> anyhow::Result<PassportCo
         cross_cutting: CrossCutting {
             energy_efficiency: matches!(sector, "ES" | "EC" | "HQ" | "LT" | "LU"),
             climate_adaptation: matches!(sector, "WC" | "WA" | "WB" | "LU"),
-            gender_equality: index % 4 == 0,
-            barrier_free: index % 2 == 0 || sector == "TC",
+            gender_equality: index.is_multiple_of(4),
+            barrier_free: index.is_multiple_of(2) || sector == "TC",
         },
         contacts: vec![Contact {
             name: USERS.iter().find(|u| u.2 == t.2).map_or("Оксана Мельник", |u| u.1).into(),

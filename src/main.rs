@@ -93,7 +93,8 @@ async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Res
             eprintln!("{summary}");
             eprintln!("Demo tokens (valid 8 hours):");
             for user in &summary.users {
-                let token = settings.issue(&user.sub, Some(user.organisation_id), &user.roles, chrono::Duration::hours(8));
+                let token =
+                    settings.issue(&user.sub, Some(user.organisation_id), &user.roles, chrono::Duration::hours(8));
                 let roles = user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
                 eprintln!("  {} ({roles}): {token}", user.sub);
             }

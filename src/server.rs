@@ -10,18 +10,25 @@ use crate::config::Config;
 
 /// Token settings from configuration.
 pub fn jwt_settings(config: &Config) -> anyhow::Result<JwtSettings> {
-    Ok(JwtSettings { secret: config.jwt_secret()?, issuer: config.jwt_issuer.clone(), audience: config.jwt_audience.clone() })
+    Ok(JwtSettings {
+        secret: config.jwt_secret()?,
+        issuer: config.jwt_issuer.clone(),
+        audience: config.jwt_audience.clone(),
+    })
 }
 
 /// Connects and migrates the database named in `config`.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::connect(&config.database_url).await.with_context(|| format!("opening the database at {}", redact(&config.database_url)))
+    Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database at {}", redact(&config.database_url)))
 }
 
 /// Serves the API until SIGTERM or Ctrl-C, then drains in-flight requests.
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     let state = AppState { store: store.clone(), jwt: Arc::new(jwt_settings(config)?), body_limit: config.body_limit };
-    let listener = tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
     axum::serve(listener, portfel_api::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await?;

@@ -133,8 +133,7 @@ enum IdempotencyKeys {
 }
 
 fn timestamps(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(timestamp_with_time_zone(Alias::new("created_at")))
-        .col(timestamp_with_time_zone(Alias::new("updated_at")))
+    t.col(timestamp_with_time_zone(Alias::new("created_at"))).col(timestamp_with_time_zone(Alias::new("updated_at")))
 }
 
 #[async_trait::async_trait]
@@ -209,12 +208,7 @@ impl MigrationTrait for Migration {
                                 .from(StrategyGoals::Table, StrategyGoals::DocumentId)
                                 .to(StrategyDocuments::Table, StrategyDocuments::Id),
                         )
-                        .index(
-                            Index::create()
-                                .unique()
-                                .col(StrategyGoals::DocumentId)
-                                .col(StrategyGoals::Code),
-                        ),
+                        .index(Index::create().unique().col(StrategyGoals::DocumentId).col(StrategyGoals::Code)),
                 )
                 .to_owned(),
             )
@@ -271,13 +265,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, column) in [
-            ("idx_passports_status", Passports::Status),
-            ("idx_passports_organisation", Passports::OrganisationId),
-        ] {
-            manager
-                .create_index(Index::create().name(name).table(Passports::Table).col(column).to_owned())
-                .await?;
+        for (name, column) in
+            [("idx_passports_status", Passports::Status), ("idx_passports_organisation", Passports::OrganisationId)]
+        {
+            manager.create_index(Index::create().name(name).table(Passports::Table).col(column).to_owned()).await?;
         }
         manager
             .create_table(
@@ -289,9 +280,7 @@ impl MigrationTrait for Migration {
                     .col(text(PassportRevisions::Content))
                     .col(string(PassportRevisions::Author))
                     .col(timestamp_with_time_zone(PassportRevisions::CreatedAt))
-                    .primary_key(
-                        Index::create().col(PassportRevisions::PassportId).col(PassportRevisions::Revision),
-                    )
+                    .primary_key(Index::create().col(PassportRevisions::PassportId).col(PassportRevisions::Revision))
                     .foreign_key(
                         ForeignKey::create()
                             .from(PassportRevisions::Table, PassportRevisions::PassportId)

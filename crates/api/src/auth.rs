@@ -1,8 +1,8 @@
 //! JWT bearer authentication (HS256) and role checks.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use portfel_domain::Role;
@@ -27,7 +27,10 @@ pub struct JwtSettings {
 
 impl std::fmt::Debug for JwtSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtSettings").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+        f.debug_struct("JwtSettings")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
     }
 }
 
@@ -138,7 +141,11 @@ mod tests {
     use super::*;
 
     fn settings() -> JwtSettings {
-        JwtSettings { secret: b"test-secret-test-secret".to_vec(), issuer: "portfel".into(), audience: "portfel-api".into() }
+        JwtSettings {
+            secret: b"test-secret-test-secret".to_vec(),
+            issuer: "portfel".into(),
+            audience: "portfel-api".into(),
+        }
     }
 
     #[test]

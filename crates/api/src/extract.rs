@@ -25,7 +25,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
             .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
         if !is_json {
-            return Err(ApiError::UnsupportedMediaType("the body must be JSON with Content-Type: application/json".into()));
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON with Content-Type: application/json".into(),
+            ));
         }
         let limit = state.body_limit;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -89,7 +91,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|v| v.parse::<i32>().ok())
             .map(IfMatch)
-            .ok_or_else(|| ApiError::bad_field("If-Match", "invalid_etag", "If-Match must be an ETag returned by this API, e.g. \"3\""))
+            .ok_or_else(|| {
+                ApiError::bad_field(
+                    "If-Match",
+                    "invalid_etag",
+                    "If-Match must be an ETag returned by this API, e.g. \"3\"",
+                )
+            })
     }
 }
 

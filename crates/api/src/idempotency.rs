@@ -37,10 +37,12 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let key = match key.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= 255 => k.to_owned(),
         _ => {
-            return ApiError::bad_field("Idempotency-Key", "invalid_key", "must be 1 to 255 visible ASCII characters").into_response();
+            return ApiError::bad_field("Idempotency-Key", "invalid_key", "must be 1 to 255 visible ASCII characters")
+                .into_response();
         }
     };
-    let token = request.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let token =
+        request.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     let Some(sub) = token.and_then(|t| state.jwt.verify(t.trim()).ok()).map(|c| c.sub) else {
         return next.run(request).await;
     };
@@ -65,7 +67,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         )])
         .into_response(),
         Ok(Claim::InProgress) => {
-            ApiError::Conflict("a request with this Idempotency-Key is still being processed; retry later".into()).into_response()
+            ApiError::Conflict("a request with this Idempotency-Key is still being processed; retry later".into())
+                .into_response()
         }
         Ok(Claim::Replay { status, response }) => replay(status, &response),
         Ok(Claim::Fresh) => {

@@ -4,7 +4,7 @@
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Type, ObjectBuilder};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Type};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -79,7 +79,9 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
     } else if secured {
         add("400", "Bad query parameter");
     }
-    let versioned = method == HttpMethod::Put || path.ends_with("/submit") || path.ends_with("/transitions") && method == HttpMethod::Post;
+    let versioned = method == HttpMethod::Put
+        || path.ends_with("/submit")
+        || path.ends_with("/transitions") && method == HttpMethod::Post;
     if versioned {
         add("412", "If-Match names an old version; `current_version` gives the stored one");
         add("428", "If-Match is missing");
@@ -104,7 +106,10 @@ fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::T(
         ResponseBuilder::new()
             .description(description)
-            .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+            .content(
+                "application/problem+json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
             .build(),
     )
 }

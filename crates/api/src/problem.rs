@@ -84,7 +84,10 @@ impl ApiError {
     /// A 400 naming one field.
     pub fn bad_field(field: &str, code: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
-        ApiError::BadRequest { detail: format!("{field}: {message}"), errors: vec![FieldError::new(field, code, message)] }
+        ApiError::BadRequest {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError::new(field, code, message)],
+        }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -96,7 +99,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
             }
-            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
+            ApiError::PayloadTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large")
+            }
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             ApiError::PreconditionRequired => {
                 (StatusCode::PRECONDITION_REQUIRED, "precondition-required", "If-Match header required")
@@ -117,7 +122,9 @@ impl ApiError {
             _ => Vec::new(),
         };
         let detail = match self {
-            ApiError::Validation(e) => e.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            ApiError::Validation(e) => {
+                e.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            }
             other => other.to_string(),
         };
         Problem {

@@ -75,7 +75,9 @@ impl Codelist {
 
     fn csv(self) -> &'static str {
         match self {
-            Codelist::FundingSourceCategories => include_str!("../codelists/fundingSourceCategories.csv"),
+            Codelist::FundingSourceCategories => {
+                include_str!("../codelists/fundingSourceCategories.csv")
+            }
             Codelist::FundingTypes => include_str!("../codelists/fundingTypes.csv"),
             Codelist::InitiationNature => include_str!("../codelists/initiationNature.csv"),
             Codelist::InitiationPurpose => include_str!("../codelists/initiationPurpose.csv"),
@@ -158,12 +160,7 @@ impl Codelists {
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     csv::Reader::from_reader(text.as_bytes())
         .records()
-        .map(|r| {
-            r.expect("embedded codelist CSV is well-formed")
-                .iter()
-                .map(|cell| cell.trim().to_owned())
-                .collect()
-        })
+        .map(|r| r.expect("embedded codelist CSV is well-formed").iter().map(|cell| cell.trim().to_owned()).collect())
         .collect()
 }
 

@@ -99,8 +99,7 @@ impl<'de> Deserialize<'de> for Uah {
                 f.write_str("a decimal string with at most two decimal places, e.g. \"1250000.00\"")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Uah, E> {
-                v.parse()
-                    .map_err(|e: UahParseError| E::custom(format!("invalid amount {v:?}: {e}")))
+                v.parse().map_err(|e: UahParseError| E::custom(format!("invalid amount {v:?}: {e}")))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Uah, E> {
                 Ok(Uah(Decimal::from(v)))
@@ -109,9 +108,7 @@ impl<'de> Deserialize<'de> for Uah {
                 Ok(Uah(Decimal::from(v)))
             }
             fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Uah, E> {
-                Err(E::custom(
-                    "amounts with a fractional part must be strings, e.g. \"1250000.50\"",
-                ))
+                Err(E::custom("amounts with a fractional part must be strings, e.g. \"1250000.50\""))
             }
         }
         deserializer.deserialize_any(Visitor)

@@ -420,10 +420,7 @@ impl PassportContent {
     /// Lower-cased text used for full-text filtering.
     pub fn search_text(&self) -> String {
         let mut text = self.title.uk.clone();
-        for part in [self.title.en.as_deref(), self.description.as_ref().map(|d| d.uk.as_str())]
-            .into_iter()
-            .flatten()
-        {
+        for part in [self.title.en.as_deref(), self.description.as_ref().map(|d| d.uk.as_str())].into_iter().flatten() {
             text.push('\n');
             text.push_str(part);
         }

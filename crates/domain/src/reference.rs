@@ -207,4 +207,3 @@ pub struct UserInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
-

@@ -26,14 +26,8 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [
-        Role::Initiator,
-        Role::PimUnit,
-        Role::Expert,
-        Role::Council,
-        Role::Admin,
-        Role::Integration,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Initiator, Role::PimUnit, Role::Expert, Role::Council, Role::Admin, Role::Integration];
 
     /// The role's wire name.
     pub fn as_str(self) -> &'static str {
@@ -57,9 +51,8 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role {s:?}; expected one of initiator, pim_unit, expert, council, admin, integration"))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            format!("unknown role {s:?}; expected one of initiator, pim_unit, expert, council, admin, integration")
+        })
     }
 }

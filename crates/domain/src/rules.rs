@@ -44,13 +44,8 @@ fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
 }
 
 fn describe(e: &validator::ValidationError) -> String {
-    let params = e
-        .params
-        .iter()
-        .filter(|(k, _)| *k != "value")
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let params =
+        e.params.iter().filter(|(k, _)| *k != "value").map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
     match (e.code.as_ref(), params.is_empty()) {
         (code, true) => format!("failed the '{code}' check"),
         (code, false) => format!("failed the '{code}' check ({params})"),
@@ -208,7 +203,11 @@ pub(crate) fn check_code(errors: &mut Vec<FieldError>, codes: &Codelists, field:
 pub(crate) fn check_year(errors: &mut Vec<FieldError>, field: &str, year: i32) -> bool {
     let ok = (MIN_YEAR..=MAX_YEAR).contains(&year);
     if !ok {
-        errors.push(FieldError::new(field, "year_out_of_range", format!("year must be between {MIN_YEAR} and {MAX_YEAR}")));
+        errors.push(FieldError::new(
+            field,
+            "year_out_of_range",
+            format!("year must be between {MIN_YEAR} and {MAX_YEAR}"),
+        ));
     }
     ok
 }

@@ -1,14 +1,16 @@
 //! Codelists in the database, refreshed from the embedded DREAM CSVs at start.
 
 use portfel_domain::{Codelist, CodelistEntry, Codelists};
-use sea_orm::{DatabaseConnection, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::StoreResult;
 use crate::entity::codelist_entry::{self, Column, Entity};
 
 /// Replaces the stored codelists with the embedded ones, in one transaction.
 pub async fn refresh(db: &DatabaseConnection) -> StoreResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     Entity::delete_many().exec(&txn).await?;
     let codes = Codelists::embedded();
     for list in Codelist::ALL {

@@ -53,7 +53,13 @@ pub async fn claim<C: ConnectionTrait>(conn: &C, actor: &str, key: &str, hash: &
 }
 
 /// Stores the response of a request that ran.
-pub async fn complete<C: ConnectionTrait>(conn: &C, actor: &str, key: &str, status: u16, response: &str) -> StoreResult<()> {
+pub async fn complete<C: ConnectionTrait>(
+    conn: &C,
+    actor: &str,
+    key: &str,
+    status: u16,
+    response: &str,
+) -> StoreResult<()> {
     Entity::update_many()
         .col_expr(Column::StatusCode, i32::from(status).into())
         .col_expr(Column::Response, response.into())

@@ -90,3 +90,13 @@ pub(crate) fn check_version(current: i32, expected: i32) -> StoreResult<()> {
 pub(crate) fn check_updated(rows_affected: u64, expected: i32) -> StoreResult<()> {
     if rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch { current: expected + 1 }) }
 }
+
+/// Starts a write transaction. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
+/// instead of failing when a read lock cannot be upgraded.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    Ok(db.begin_with_options(options).await?)
+}

@@ -3,7 +3,7 @@
 use portfel_domain::records::{Meta, Organisation};
 use portfel_domain::reference::OrganisationInput;
 use sea_orm::DatabaseConnection;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
@@ -19,7 +19,7 @@ fn to_record(m: Model) -> Organisation {
 
 /// Creates an organisation.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &OrganisationInput) -> StoreResult<Organisation> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let now = crate::now();
     let model = organisation::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -35,14 +35,18 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &Organisation
         .await
         .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
     let record = to_record(model);
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "organisation.create",
-        entity_type: "organisation",
-        entity_id: record.meta.id.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "organisation.create",
+            entity_type: "organisation",
+            entity_id: record.meta.id.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)
@@ -59,13 +63,14 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<Organisation>
 }
 
 /// Replaces an organisation's data if it is still at `expected_version`.
-pub async fn update(db: &DatabaseConnection,
+pub async fn update(
+    db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     input: &OrganisationInput,
 ) -> StoreResult<Organisation> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let before = get(&txn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();
@@ -85,14 +90,18 @@ pub async fn update(db: &DatabaseConnection,
         .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get(&txn, id).await?;
-    audit::record(&txn, actor, Change {
-        action: "organisation.update",
-        entity_type: "organisation",
-        entity_id: id.to_string(),
-        before: Some(&before),
-        after: Some(&after),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "organisation.update",
+            entity_type: "organisation",
+            entity_id: id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(after)

@@ -6,9 +6,7 @@ use portfel_domain::records::{Meta, Passport, PassportRevision};
 use portfel_domain::{PassportContent, Status};
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Condition, Expr, LikeExpr};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
@@ -76,12 +74,13 @@ async fn insert_revision<C: ConnectionTrait>(
 }
 
 /// Creates a draft passport for `organisation_id` with its first revision.
-pub async fn create(db: &DatabaseConnection,
+pub async fn create(
+    db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: Uuid,
     content: &PassportContent,
 ) -> StoreResult<Passport> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     crate::organisations::require(&txn, "organisation_id", organisation_id).await?;
     check_goals(&txn, content).await?;
     let now = crate::now();
@@ -103,14 +102,18 @@ pub async fn create(db: &DatabaseConnection,
     passport::Entity::insert(model).exec(&txn).await?;
     insert_revision(&txn, id, 1, Status::Draft, &json, &actor.sub, now).await?;
     let record = get(&txn, id).await?;
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "passport.create",
-        entity_type: "passport",
-        entity_id: id.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "passport.create",
+            entity_type: "passport",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)
@@ -122,13 +125,14 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Passport
 }
 
 /// Replaces the content with a new revision, if the passport is still at `expected_version`.
-pub async fn update_content(db: &DatabaseConnection,
+pub async fn update_content(
+    db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     content: &PassportContent,
 ) -> StoreResult<Passport> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let before = get(&txn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     check_goals(&txn, content).await?;
@@ -150,14 +154,18 @@ pub async fn update_content(db: &DatabaseConnection,
     crate::check_updated(result.rows_affected, expected_version)?;
     insert_revision(&txn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
     let after = get(&txn, id).await?;
-    audit::record(&txn, actor, Change {
-        action: "passport.update",
-        entity_type: "passport",
-        entity_id: id.to_string(),
-        before: Some(&before),
-        after: Some(&after),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "passport.update",
+            entity_type: "passport",
+            entity_id: id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(after)
@@ -165,14 +173,15 @@ pub async fn update_content(db: &DatabaseConnection,
 
 /// Moves a passport to `to`, if it is still at `expected_version`. The
 /// caller has checked the lifecycle rule; the reason goes to the audit log.
-pub async fn transition(db: &DatabaseConnection,
+pub async fn transition(
+    db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     to: Status,
     reason: Option<&str>,
 ) -> StoreResult<Passport> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let before = get(&txn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();
@@ -193,14 +202,18 @@ pub async fn transition(db: &DatabaseConnection,
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get(&txn, id).await?;
-    audit::record(&txn, actor, Change {
-        action: "passport.transition",
-        entity_type: "passport",
-        entity_id: id.to_string(),
-        before: Some(&serde_json::json!({ "status": before.status, "version": before.meta.version })),
-        after: Some(&serde_json::json!({ "status": after.status, "version": after.meta.version })),
-        reason,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "passport.transition",
+            entity_type: "passport",
+            entity_id: id.to_string(),
+            before: Some(&serde_json::json!({ "status": before.status, "version": before.meta.version })),
+            after: Some(&serde_json::json!({ "status": after.status, "version": after.meta.version })),
+            reason,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(after)

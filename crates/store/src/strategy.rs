@@ -4,7 +4,7 @@ use portfel_domain::FieldError;
 use portfel_domain::records::{Meta, StrategyDocument, StrategyGoal};
 use portfel_domain::reference::{GoalLevel, StrategyDocumentInput, StrategyGoalInput};
 use sea_orm::DatabaseConnection;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
@@ -47,11 +47,12 @@ fn document_model(input: &StrategyDocumentInput) -> document::ActiveModel {
 }
 
 /// Creates a strategy document.
-pub async fn create_document(db: &DatabaseConnection,
+pub async fn create_document(
+    db: &DatabaseConnection,
     actor: &Actor,
     input: &StrategyDocumentInput,
 ) -> StoreResult<StrategyDocument> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let now = crate::now();
     let mut model = document_model(input);
     model.id = Set(Uuid::now_v7());
@@ -59,14 +60,18 @@ pub async fn create_document(db: &DatabaseConnection,
     model.created_at = Set(now);
     model.updated_at = Set(now);
     let record = document_record(document::Entity::insert(model).exec_with_returning(&txn).await?);
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "strategy_document.create",
-        entity_type: "strategy_document",
-        entity_id: record.meta.id.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "strategy_document.create",
+            entity_type: "strategy_document",
+            entity_id: record.meta.id.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)
@@ -74,7 +79,11 @@ pub async fn create_document(db: &DatabaseConnection,
 
 /// One strategy document.
 pub async fn get_document<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<StrategyDocument> {
-    document::Entity::find_by_id(id).one(conn).await?.map(document_record).ok_or(StoreError::NotFound("strategy document"))
+    document::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(document_record)
+        .ok_or(StoreError::NotFound("strategy document"))
 }
 
 /// All strategy documents, newest period first.
@@ -90,13 +99,14 @@ pub async fn list_documents<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<Str
 }
 
 /// Replaces a document's data if it is still at `expected_version`.
-pub async fn update_document(db: &DatabaseConnection,
+pub async fn update_document(
+    db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     input: &StrategyDocumentInput,
 ) -> StoreResult<StrategyDocument> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let before = get_document(&txn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let mut model = document_model(input);
@@ -110,14 +120,18 @@ pub async fn update_document(db: &DatabaseConnection,
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get_document(&txn, id).await?;
-    audit::record(&txn, actor, Change {
-        action: "strategy_document.update",
-        entity_type: "strategy_document",
-        entity_id: id.to_string(),
-        before: Some(&before),
-        after: Some(&after),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "strategy_document.update",
+            entity_type: "strategy_document",
+            entity_id: id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(after)
@@ -125,12 +139,13 @@ pub async fn update_document(db: &DatabaseConnection,
 
 /// Adds a goal to a document. Its parent must be a goal of the same document
 /// one level up; codes are unique within the document.
-pub async fn create_goal(db: &DatabaseConnection,
+pub async fn create_goal(
+    db: &DatabaseConnection,
     actor: &Actor,
     document_id: Uuid,
     input: &StrategyGoalInput,
 ) -> StoreResult<StrategyGoal> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     get_document(&txn, document_id).await?;
     match (input.level.parent_level(), input.parent_id) {
         (None, Some(_)) => {
@@ -171,14 +186,18 @@ pub async fn create_goal(db: &DatabaseConnection,
     .await
     .map_err(|e| StoreError::unique(e, "a goal with this code exists in the document"))?;
     let record = goal_record(model)?;
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "strategy_goal.create",
-        entity_type: "strategy_goal",
-        entity_id: record.meta.id.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "strategy_goal.create",
+            entity_type: "strategy_goal",
+            entity_id: record.meta.id.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)
@@ -213,6 +232,8 @@ pub async fn missing_goals<C: ConnectionTrait>(conn: &C, field: &str, ids: &[Uui
         .iter()
         .enumerate()
         .filter(|(_, id)| !found.contains(id))
-        .map(|(i, id)| FieldError::new(format!("{field}[{i}]"), "unknown_reference", format!("no strategy goal with id {id}")))
+        .map(|(i, id)| {
+            FieldError::new(format!("{field}[{i}]"), "unknown_reference", format!("no strategy goal with id {id}"))
+        })
         .collect())
 }

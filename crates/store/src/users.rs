@@ -4,7 +4,7 @@ use portfel_domain::Role;
 use portfel_domain::records::{Meta, User};
 use portfel_domain::reference::UserInput;
 use sea_orm::DatabaseConnection;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
@@ -20,7 +20,13 @@ fn to_record(m: Model) -> StoreResult<User> {
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(User {
         meta: Meta { id: m.id, version: m.version, created_at: m.created_at, updated_at: m.updated_at },
-        data: UserInput { sub: m.sub, full_name: m.full_name, organisation_id: m.organisation_id, roles, email: m.email },
+        data: UserInput {
+            sub: m.sub,
+            full_name: m.full_name,
+            organisation_id: m.organisation_id,
+            roles,
+            email: m.email,
+        },
     })
 }
 
@@ -30,7 +36,7 @@ fn roles_column(roles: &[Role]) -> String {
 
 /// Creates a user of an existing organisation.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &UserInput) -> StoreResult<User> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     crate::organisations::require(&txn, "organisation_id", input.organisation_id).await?;
     let now = crate::now();
     let model = Entity::insert(user::ActiveModel {
@@ -48,14 +54,18 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &UserInput) -
     .await
     .map_err(|e| StoreError::unique(e, "a user with this sub exists"))?;
     let record = to_record(model)?;
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "user.create",
-        entity_type: "user",
-        entity_id: record.meta.id.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "user.create",
+            entity_type: "user",
+            entity_id: record.meta.id.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)

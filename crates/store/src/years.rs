@@ -4,7 +4,7 @@ use portfel_domain::Uah;
 use portfel_domain::records::BudgetYear;
 use portfel_domain::reference::{BudgetYearInput, BudgetYearStatus};
 use sea_orm::DatabaseConnection;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::audit::{self, Change};
 use crate::entity::budget_year::{self, Column, Entity, Model};
@@ -17,11 +17,13 @@ fn to_record(m: Model) -> StoreResult<BudgetYear> {
         "closed" => BudgetYearStatus::Closed,
         other => return Err(StoreError::Corrupt(format!("budget year status {other:?}"))),
     };
-    let investment_ceiling = m
-        .investment_ceiling
-        .map(|c| c.parse::<Uah>().map_err(|e| StoreError::Corrupt(e.to_string())))
-        .transpose()?;
-    Ok(BudgetYear { version: m.version, updated_at: m.updated_at, data: BudgetYearInput { year: m.year, status, investment_ceiling } })
+    let investment_ceiling =
+        m.investment_ceiling.map(|c| c.parse::<Uah>().map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()?;
+    Ok(BudgetYear {
+        version: m.version,
+        updated_at: m.updated_at,
+        data: BudgetYearInput { year: m.year, status, investment_ceiling },
+    })
 }
 
 /// All budget years, ascending.
@@ -36,7 +38,7 @@ pub async fn get<C: ConnectionTrait>(conn: &C, year: i32) -> StoreResult<BudgetY
 
 /// Creates a budget year; it must not exist yet.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &BudgetYearInput) -> StoreResult<BudgetYear> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let model = Entity::insert(budget_year::ActiveModel {
         year: Set(input.year),
         status: Set(input.status.as_str().to_owned()),
@@ -48,26 +50,31 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &BudgetYearIn
     .await
     .map_err(|e| StoreError::unique(e, "this budget year exists"))?;
     let record = to_record(model)?;
-    audit::record(&txn, actor, Change::<(), _> {
-        action: "budget_year.create",
-        entity_type: "budget_year",
-        entity_id: input.year.to_string(),
-        before: None,
-        after: Some(&record),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change::<(), _> {
+            action: "budget_year.create",
+            entity_type: "budget_year",
+            entity_id: input.year.to_string(),
+            before: None,
+            after: Some(&record),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(record)
 }
 
 /// Updates status and ceiling of a budget year at `expected_version`.
-pub async fn update(db: &DatabaseConnection,
+pub async fn update(
+    db: &DatabaseConnection,
     actor: &Actor,
     expected_version: i32,
     input: &BudgetYearInput,
 ) -> StoreResult<BudgetYear> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     let before = get(&txn, input.year).await?;
     crate::check_version(before.version, expected_version)?;
     let result = Entity::update_many()
@@ -84,14 +91,18 @@ pub async fn update(db: &DatabaseConnection,
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get(&txn, input.year).await?;
-    audit::record(&txn, actor, Change {
-        action: "budget_year.update",
-        entity_type: "budget_year",
-        entity_id: input.year.to_string(),
-        before: Some(&before),
-        after: Some(&after),
-        reason: None,
-    })
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "budget_year.update",
+            entity_type: "budget_year",
+            entity_id: input.year.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(after)

@@ -43,10 +43,20 @@ pub struct AuditPage {
     description = "PIM unit or admin. Append-only record of every write: who, when, what, before and after, reason.",
     params(AuditQuery),
     responses((status = 200, description = "A page of events", body = AuditPage)))]
-pub async fn list_audit(auth: Auth, State(state): State<AppState>, QueryParams(q): QueryParams<AuditQuery>) -> ApiResult<Json<AuditPage>> {
+pub async fn list_audit(
+    auth: Auth,
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
     auth.require(&[Role::PimUnit, Role::Admin])?;
     let limit = super::page_limit(q.limit)?;
-    let filter = AuditFilter { entity_type: q.entity_type, entity_id: q.entity_id, actor: q.actor, after_id: q.after, limit: limit + 1 };
+    let filter = AuditFilter {
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        after_id: q.after,
+        limit: limit + 1,
+    };
     let mut items = portfel_store::audit::list(state.store.db(), &filter).await?;
     let next_after = if items.len() as u64 > limit {
         items.truncate(limit as usize);

@@ -37,7 +37,11 @@ pub async fn list_codelists(_auth: Auth, State(state): State<AppState>) -> ApiRe
 #[utoipa::path(get, path = "/api/v1/codelists/{name}", tag = "reference", summary = "Get the codes of a codelist",
     params(("name" = String, Path, description = "Codelist name, e.g. `fundingSourceCategories`, `WB-ECO`, `UA-GIS`", example = "fundingSourceCategories")),
     responses((status = 200, description = "Codes with labels", body = [CodelistEntry])))]
-pub async fn get_codelist(_auth: Auth, State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Vec<CodelistEntry>>> {
+pub async fn get_codelist(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Vec<CodelistEntry>>> {
     let list = Codelist::from_name(&name).ok_or_else(|| ApiError::NotFound(format!("no codelist named {name:?}")))?;
     Ok(Json(portfel_store::codelists::entries(state.store.db(), list).await?))
 }

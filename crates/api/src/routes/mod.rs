@@ -59,6 +59,10 @@ pub const MAX_LIMIT: u64 = 200;
 pub fn page_limit(limit: Option<u64>) -> Result<u64, crate::problem::ApiError> {
     match limit.unwrap_or(DEFAULT_LIMIT) {
         l @ 1..=MAX_LIMIT => Ok(l),
-        _ => Err(crate::problem::ApiError::bad_field("limit", "out_of_range", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        _ => Err(crate::problem::ApiError::bad_field(
+            "limit",
+            "out_of_range",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }

@@ -49,7 +49,11 @@ pub async fn create_organisation(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "reference", summary = "Get an organisation",
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses((status = 200, description = "The organisation", body = Organisation, headers(("ETag" = String)))))]
-pub async fn get_organisation(_auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Organisation>> {
+pub async fn get_organisation(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Versioned<Organisation>> {
     let org = portfel_store::organisations::get(state.store.db(), id).await?;
     Ok(Versioned::ok(org.meta.version, org))
 }

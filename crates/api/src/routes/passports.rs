@@ -152,7 +152,11 @@ pub async fn create_passport(
         see every passport past the draft stage; admins see all.",
     params(ListQuery),
     responses((status = 200, description = "A page of passports", body = PassportPage)))]
-pub async fn list_passports(auth: Auth, State(state): State<AppState>, QueryParams(q): QueryParams<ListQuery>) -> ApiResult<Json<PassportPage>> {
+pub async fn list_passports(
+    auth: Auth,
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<ListQuery>,
+) -> ApiResult<Json<PassportPage>> {
     let filter = PassportFilter {
         visibility: auth.visibility(),
         status: q.status,
@@ -171,7 +175,11 @@ pub async fn list_passports(auth: Auth, State(state): State<AppState>, QueryPara
 #[utoipa::path(get, path = "/api/v1/passports/{id}", tag = "passports", summary = "Get a passport",
     params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "The passport", body = Passport, headers(("ETag" = String)))))]
-pub async fn get_passport(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Passport>> {
+pub async fn get_passport(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Versioned<Passport>> {
     let passport = visible(&state, &auth, id).await?;
     Ok(Versioned::ok(passport.meta.version, passport))
 }
@@ -196,7 +204,9 @@ pub async fn update_passport(
     let allowed = match current.status {
         Status::Draft => auth.has_any(&[Role::Admin]) || (own && auth.has_any(&[Role::Initiator])),
         Status::Submitted | Status::Screening => auth.has_any(&[Role::PimUnit, Role::Admin]),
-        other => return Err(ApiError::Conflict(format!("a passport in state '{other}' can no longer be edited"))),
+        other => {
+            return Err(ApiError::Conflict(format!("a passport in state '{other}' can no longer be edited")));
+        }
     };
     if !allowed {
         return Err(ApiError::Forbidden(format!("you may not edit a passport in state '{}'", current.status)));
@@ -205,11 +215,19 @@ pub async fn update_passport(
         return Err(ApiError::PreconditionFailed { current: current.meta.version });
     }
     storable(&content)?;
-    let passport = portfel_store::passports::update_content(state.store.db(), &auth.actor(), id, version, &content).await?;
+    let passport =
+        portfel_store::passports::update_content(state.store.db(), &auth.actor(), id, version, &content).await?;
     Ok(Versioned::ok(passport.meta.version, passport))
 }
 
-async fn move_to(state: &AppState, auth: &Auth, id: Uuid, version: i32, to: Status, reason: Option<&str>) -> ApiResult<Versioned<Passport>> {
+async fn move_to(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    version: i32,
+    to: Status,
+    reason: Option<&str>,
+) -> ApiResult<Versioned<Passport>> {
     let current = visible(state, auth, id).await?;
     let own = auth.claims.org == Some(current.organisation_id);
     check_transition(current.status, to, &auth.claims.roles, own, reason)?;
@@ -223,7 +241,8 @@ async fn move_to(state: &AppState, auth: &Auth, id: Uuid, version: i32, to: Stat
         }
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let passport = portfel_store::passports::transition(state.store.db(), &auth.actor(), id, version, to, reason).await?;
+    let passport =
+        portfel_store::passports::transition(state.store.db(), &auth.actor(), id, version, to, reason).await?;
     Ok(Versioned::ok(passport.meta.version, passport))
 }
 
@@ -234,7 +253,12 @@ async fn move_to(state: &AppState, auth: &Auth, id: Uuid, version: i32, to: Stat
     params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the current version")),
     responses((status = 200, description = "Submitted", body = Passport, headers(("ETag" = String))),
               (status = 409, description = "The passport is not a draft", body = crate::problem::Problem, content_type = "application/problem+json")))]
-pub async fn submit_passport(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>, IfMatch(version): IfMatch) -> ApiResult<Versioned<Passport>> {
+pub async fn submit_passport(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+) -> ApiResult<Versioned<Passport>> {
     move_to(&state, &auth, id, version, Status::Submitted, None).await
 }
 
@@ -260,7 +284,11 @@ pub async fn transition_passport(
 #[utoipa::path(get, path = "/api/v1/passports/{id}/transitions", tag = "passports", summary = "List possible next states",
     params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "Legal next states and who may take them", body = [AllowedTransition])))]
-pub async fn list_transitions(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<AllowedTransition>>> {
+pub async fn list_transitions(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<AllowedTransition>>> {
     let passport = visible(&state, &auth, id).await?;
     Ok(Json(
         next_states(passport.status)
@@ -274,7 +302,11 @@ pub async fn list_transitions(auth: Auth, State(state): State<AppState>, Path(id
 #[utoipa::path(get, path = "/api/v1/passports/{id}/revisions", tag = "passports", summary = "List revisions",
     params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "Every revision, oldest first", body = [PassportRevision])))]
-pub async fn list_revisions(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<PassportRevision>>> {
+pub async fn list_revisions(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<PassportRevision>>> {
     visible(&state, &auth, id).await?;
     Ok(Json(portfel_store::passports::revisions(state.store.db(), id).await?))
 }
@@ -283,7 +315,11 @@ pub async fn list_revisions(auth: Auth, State(state): State<AppState>, Path(id):
 #[utoipa::path(get, path = "/api/v1/passports/{id}/revisions/{revision}", tag = "passports", summary = "Get a revision",
     params(("id" = Uuid, Path, description = "Passport id"), ("revision" = i32, Path, description = "Revision number", example = 1)),
     responses((status = 200, description = "The revision", body = PassportRevision)))]
-pub async fn get_revision(auth: Auth, State(state): State<AppState>, Path((id, revision)): Path<(Uuid, i32)>) -> ApiResult<Json<PassportRevision>> {
+pub async fn get_revision(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, revision)): Path<(Uuid, i32)>,
+) -> ApiResult<Json<PassportRevision>> {
     visible(&state, &auth, id).await?;
     Ok(Json(portfel_store::passports::revision(state.store.db(), id, revision).await?))
 }

@@ -48,7 +48,11 @@ pub async fn create_document(
 #[utoipa::path(get, path = "/api/v1/strategy-documents/{id}", tag = "reference", summary = "Get a strategy document",
     params(("id" = Uuid, Path, description = "Document id")),
     responses((status = 200, description = "The document", body = StrategyDocument, headers(("ETag" = String)))))]
-pub async fn get_document(_auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<StrategyDocument>> {
+pub async fn get_document(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Versioned<StrategyDocument>> {
     let doc = portfel_store::strategy::get_document(state.store.db(), id).await?;
     Ok(Versioned::ok(doc.meta.version, doc))
 }
@@ -75,7 +79,11 @@ pub async fn update_document(
 #[utoipa::path(get, path = "/api/v1/strategy-documents/{id}/goals", tag = "reference", summary = "List a document's goals",
     params(("id" = Uuid, Path, description = "Document id")),
     responses((status = 200, description = "Goals by code", body = [StrategyGoal])))]
-pub async fn list_goals(_auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Vec<StrategyGoal>>> {
+pub async fn list_goals(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<StrategyGoal>>> {
     Ok(Json(portfel_store::strategy::list_goals(state.store.db(), id).await?))
 }
 

@@ -29,7 +29,11 @@ pub async fn list_users(auth: Auth, State(state): State<AppState>) -> ApiResult<
     request_body = UserInput,
     responses((status = 201, description = "Created", body = User, headers(("ETag" = String), ("Location" = String))),
               (status = 409, description = "A user with this sub exists", body = crate::problem::Problem, content_type = "application/problem+json")))]
-pub async fn create_user(auth: Auth, State(state): State<AppState>, JsonBody(input): JsonBody<UserInput>) -> ApiResult<Versioned<User>> {
+pub async fn create_user(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(input): JsonBody<UserInput>,
+) -> ApiResult<Versioned<User>> {
     auth.require(&[Role::Admin])?;
     input.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
     let user = portfel_store::users::create(state.store.db(), &auth.actor(), &input).await?;

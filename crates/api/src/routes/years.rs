@@ -29,7 +29,11 @@ pub async fn list_years(_auth: Auth, State(state): State<AppState>) -> ApiResult
     request_body = BudgetYearInput,
     responses((status = 201, description = "Created", body = BudgetYear, headers(("ETag" = String), ("Location" = String))),
               (status = 409, description = "The year exists", body = crate::problem::Problem, content_type = "application/problem+json")))]
-pub async fn create_year(auth: Auth, State(state): State<AppState>, JsonBody(input): JsonBody<BudgetYearInput>) -> ApiResult<Versioned<BudgetYear>> {
+pub async fn create_year(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(input): JsonBody<BudgetYearInput>,
+) -> ApiResult<Versioned<BudgetYear>> {
     auth.require(EDITORS)?;
     checked(&input)?;
     let year = portfel_store::years::create(state.store.db(), &auth.actor(), &input).await?;
@@ -40,7 +44,11 @@ pub async fn create_year(auth: Auth, State(state): State<AppState>, JsonBody(inp
 #[utoipa::path(get, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Get a budget year",
     params(("year" = i32, Path, description = "The year", example = 2027)),
     responses((status = 200, description = "The budget year", body = BudgetYear, headers(("ETag" = String)))))]
-pub async fn get_year(_auth: Auth, State(state): State<AppState>, Path(year): Path<i32>) -> ApiResult<Versioned<BudgetYear>> {
+pub async fn get_year(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+) -> ApiResult<Versioned<BudgetYear>> {
     let y = portfel_store::years::get(state.store.db(), year).await?;
     Ok(Versioned::ok(y.version, y))
 }
@@ -60,7 +68,11 @@ pub async fn update_year(
     auth.require(EDITORS)?;
     checked(&input)?;
     if input.year != year {
-        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new("year", "mismatch", "the body's year must match the path")]));
+        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
+            "year",
+            "mismatch",
+            "the body's year must match the path",
+        )]));
     }
     let y = portfel_store::years::update(state.store.db(), &auth.actor(), version, &input).await?;
     Ok(Versioned::ok(y.version, y))

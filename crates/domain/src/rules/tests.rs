@@ -8,8 +8,13 @@ fn uah(s: &str) -> Uah {
 /// A passport that meets every submission rule.
 fn complete() -> PassportContent {
     PassportContent {
-        title: LocalizedText { uk: "Капітальний ремонт ліцею №3".into(), en: Some("Major repair of Lyceum No. 3".into()) },
-        description: Some(LocalizedText { uk: "Утеплення фасаду та заміна вікон".into(), en: None }),
+        title: LocalizedText {
+            uk: "Капітальний ремонт ліцею №3".into(),
+            en: Some("Major repair of Lyceum No. 3".into()),
+        },
+        description: Some(LocalizedText {
+            uk: "Утеплення фасаду та заміна вікон".into(), en: None
+        }),
         problem: Some("Високі тепловтрати будівлі".into()),
         goals: vec!["Зменшити споживання тепла на 40%".into()],
         project_type: Some("rehabilitation".into()),
@@ -24,7 +29,12 @@ fn complete() -> PassportContent {
         duration_years: Some(2),
         costs: vec![
             CostLine { year: 2027, item: CostItem::Design, cost_type: CostType::Capex, amount: uah("500000.00") },
-            CostLine { year: 2028, item: CostItem::Construction, cost_type: CostType::Capex, amount: uah("9500000.00") },
+            CostLine {
+                year: 2028,
+                item: CostItem::Construction,
+                cost_type: CostType::Capex,
+                amount: uah("9500000.00"),
+            },
         ],
         financing: vec![
             FinancingLine { year: 2027, source: "localBudget".into(), amount: uah("500000.00") },
@@ -36,7 +46,12 @@ fn complete() -> PassportContent {
         om_cost_per_year: Some(uah("150000.00")),
         risks: vec![],
         cross_cutting: CrossCutting { energy_efficiency: true, ..Default::default() },
-        contacts: vec![Contact { name: "Олена Коваленко".into(), position: None, email: Some("o.k@example.gov.ua".into()), phone: None }],
+        contacts: vec![Contact {
+            name: "Олена Коваленко".into(),
+            position: None,
+            email: Some("o.k@example.gov.ua".into()),
+            phone: None,
+        }],
     }
 }
 
@@ -51,10 +66,23 @@ fn complete_passport_passes_every_rule() {
 
 #[test]
 fn minimal_draft_is_storable_but_not_submittable() {
-    let draft = PassportContent { title: LocalizedText { uk: "Нова ідея".into(), en: None }, ..Default::default() };
+    let draft =
+        PassportContent { title: LocalizedText { uk: "Нова ідея".into(), en: None }, ..Default::default() };
     assert_eq!(check_content(&draft, Codelists::embedded()), vec![]);
     let errors = check_submission(&draft, Codelists::embedded());
-    for field in ["description", "problem", "goals", "project_type", "sector", "locations", "strategy_goal_ids", "costs", "financing", "beneficiaries.total", "contacts"] {
+    for field in [
+        "description",
+        "problem",
+        "goals",
+        "project_type",
+        "sector",
+        "locations",
+        "strategy_goal_ids",
+        "costs",
+        "financing",
+        "beneficiaries.total",
+        "contacts",
+    ] {
         assert!(fields(&errors).contains(&field), "{field} missing from {errors:?}");
     }
 }

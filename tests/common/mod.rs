@@ -1,0 +1,241 @@
+//! Test harness: a real server on a loopback port, over SQLite and, when
+//! `DATABASE_URL` names a PostgreSQL server, over a scratch PostgreSQL database too.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use portfel_api::{AppState, JwtSettings};
+use portfel_domain::Role;
+use portfel_store::Store;
+use reqwest::{Method, RequestBuilder, Response};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Body limit used by test servers.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Databases the tests run on.
+pub async fn backends() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let mut out = vec![("sqlite", sqlite, Some(dir))];
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && url.starts_with("postgres")
+    {
+        out.push(("postgres", scratch_postgres(&url).await, None));
+    }
+    out
+}
+
+async fn scratch_postgres(admin_url: &str) -> String {
+    let name = format!("portfel_t_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url).await.expect("connect to PostgreSQL");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create scratch database");
+    admin.close().await.unwrap();
+    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let prefix = &base[..base.rfind('/').expect("database URL has a path")];
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub backend: &'static str,
+    pub base: String,
+    pub jwt: Arc<JwtSettings>,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// Starts one server per backend.
+    pub async fn all() -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for (backend, url, dir) in backends().await {
+            apps.push(TestApp::start(backend, &url, dir).await);
+        }
+        apps
+    }
+
+    async fn start(backend: &'static str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+        let store = Store::connect(url).await.expect("open store");
+        let jwt = Arc::new(JwtSettings {
+            secret: b"end-to-end-test-secret-0123456789".to_vec(),
+            issuer: "portfel".into(),
+            audience: "portfel-api".into(),
+        });
+        let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
+        TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// A token for `sub` in `org` with `roles`.
+    pub fn token(&self, sub: &str, org: Option<Uuid>, roles: &[Role]) -> String {
+        self.jwt.issue(sub, org, roles, chrono::Duration::hours(1))
+    }
+
+    /// A request with a bearer token.
+    pub fn req(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base)).bearer_auth(token)
+    }
+
+    /// An admin token.
+    pub fn admin(&self) -> String {
+        self.token("admin", None, &[Role::Admin])
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn read(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+/// Status, ETag version and JSON body.
+pub async fn read_tagged(response: Response) -> (u16, Option<i32>, Value) {
+    let etag =
+        response.headers().get("etag").and_then(|v| v.to_str().ok()).and_then(|v| v.trim_matches('"').parse().ok());
+    let (status, body) = read(response).await;
+    (status, etag, body)
+}
+
+/// Fields named in a problem's `errors`.
+pub fn problem_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Reference data every passport test needs.
+pub struct World {
+    pub org_a: Uuid,
+    pub org_b: Uuid,
+    pub pim_org: Uuid,
+    pub goal: Uuid,
+}
+
+impl World {
+    /// Creates two executive bodies, a PIM unit and a strategy goal.
+    pub async fn create(app: &TestApp) -> World {
+        let admin = app.admin();
+        let mut ids = Vec::new();
+        for (name, edrpou) in
+            [("Управління освіти", "40000001"), ("КП «Водоканал»", "40000002"), ("Відділ економіки", "40000003")]
+        {
+            let (s, body) = read(
+                app.req(Method::POST, "/api/v1/organisations", &admin)
+                    .json(&json!({"name": name, "edrpou": edrpou, "kind": "localBody"}))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(s, 201, "{body}");
+            ids.push(body["id"].as_str().unwrap().parse().unwrap());
+        }
+        let (s, doc) = read(
+            app.req(Method::POST, "/api/v1/strategy-documents", &admin)
+                .json(&json!({"kind": "communityDevelopmentStrategy", "title": "Стратегія розвитку громади", "period_start": 2021, "period_end": 2030}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201, "{doc}");
+        let doc_id = doc["id"].as_str().unwrap();
+        let (s, goal) = read(
+            app.req(Method::POST, &format!("/api/v1/strategy-documents/{doc_id}/goals"), &admin)
+                .json(&json!({"level": "strategic", "code": "1", "title": "Якісна освіта"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 201, "{goal}");
+        World { org_a: ids[0], org_b: ids[1], pim_org: ids[2], goal: goal["id"].as_str().unwrap().parse().unwrap() }
+    }
+
+    pub fn initiator_a(&self, app: &TestApp) -> String {
+        app.token("ini-a", Some(self.org_a), &[Role::Initiator])
+    }
+
+    pub fn initiator_b(&self, app: &TestApp) -> String {
+        app.token("ini-b", Some(self.org_b), &[Role::Initiator])
+    }
+
+    pub fn pim(&self, app: &TestApp) -> String {
+        app.token("pim", Some(self.pim_org), &[Role::PimUnit])
+    }
+}
+
+/// A passport body that meets every submission rule.
+pub fn complete_passport(goal: Uuid) -> Value {
+    json!({
+        "title": {"uk": "Капітальний ремонт ліцею №3", "en": "Major repair of Lyceum No. 3"},
+        "description": {"uk": "Утеплення фасаду, заміна вікон і системи опалення"},
+        "problem": "Високі тепловтрати будівлі",
+        "goals": ["Зменшити споживання тепла на 40%"],
+        "project_type": "rehabilitation",
+        "purpose": "development",
+        "nature": ["construction"],
+        "sector": "ES",
+        "balance_holder": {"name": "Управління освіти", "edrpou": "40000001"},
+        "locations": [{"katottg": "UA46060250010015970", "address": "вул. Шевченка, 12"}],
+        "strategy_goal_ids": [goal],
+        "start_year": 2027,
+        "duration_years": 2,
+        "costs": [
+            {"year": 2027, "item": "design", "cost_type": "capex", "amount": "500000.00"},
+            {"year": 2028, "item": "construction", "cost_type": "capex", "amount": "9500000.00"}
+        ],
+        "financing": [
+            {"year": 2027, "source": "localBudget", "amount": "500000.00"},
+            {"year": 2028, "source": "localBudget", "amount": "1500000.00"},
+            {"year": 2028, "source": "stateSubsidies", "amount": "8000000.00"}
+        ],
+        "readiness": {"design_documentation": "approved", "land": "owned", "state_expertise": "positive",
+            "documents": [{"kind": "designDocument", "title": "Робочий проєкт", "date": "2026-03-15"}]},
+        "beneficiaries": {"total": 800, "idps": 120},
+        "om_cost_per_year": "150000.00",
+        "risks": [{"description": "Зростання цін", "likelihood": "medium", "impact": "high"}],
+        "cross_cutting": {"energy_efficiency": true, "barrier_free": true},
+        "contacts": [{"name": "Олена Коваленко", "email": "o.kovalenko@example.gov.ua"}]
+    })
+}
+
+/// Creates a passport as `token`; returns (id, version).
+pub async fn create_passport(app: &TestApp, token: &str, body: &Value) -> (String, i32) {
+    let (s, v, body) =
+        read_tagged(app.req(Method::POST, "/api/v1/passports", token).json(body).send().await.unwrap()).await;
+    assert_eq!(s, 201, "[{}] {body}", app.backend);
+    (body["id"].as_str().unwrap().to_owned(), v.unwrap())
+}
+
+/// Moves a passport; returns (status, new version, body).
+pub async fn transition(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    version: i32,
+    to: &str,
+    reason: Option<&str>,
+) -> (u16, Option<i32>, Value) {
+    read_tagged(
+        app.req(Method::POST, &format!("/api/v1/passports/{id}/transitions"), token)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&json!({"to": to, "reason": reason}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}

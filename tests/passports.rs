@@ -1,0 +1,285 @@
+//! Passports end to end: create, read, update with revisions, list with
+//! filters and cursors, submit, every main-line transition, refusals, audit.
+
+mod common;
+
+use common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn full_lifecycle_with_revisions_and_audit() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let pim = w.pim(&app);
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let (id, v1) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+
+        // Edit the draft: a second revision.
+        let mut body = complete_passport(w.goal);
+        body["title"]["uk"] = json!("Капітальний ремонт ліцею №3 (уточнено)");
+        let (s, v2, p) = read_tagged(
+            app.req(Method::PUT, &format!("/api/v1/passports/{id}"), &ini)
+                .header("If-Match", format!("\"{v1}\""))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(p["revision"], 2);
+        let mut v = v2.unwrap();
+        assert_eq!(v, v1 + 1);
+
+        // Submit, then walk the main line.
+        let (s, sv, p) = read_tagged(
+            app.req(Method::POST, &format!("/api/v1/passports/{id}/submit"), &ini)
+                .header("If-Match", format!("\"{v}\""))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "[{}] {p}", app.backend);
+        assert_eq!(
+            (p["status"].as_str(), p["dream_status"].as_str(), p["dream_status_details"].as_str()),
+            (Some("submitted"), Some("pending"), Some("initiated"))
+        );
+        assert!(p["submitted_at"].is_string());
+        v = sv.unwrap();
+        for (to, token) in [
+            ("screening", &pim),
+            ("under_evaluation", &pim),
+            ("evaluated", &pim),
+            ("in_portfolio", &pim),
+            ("in_plan", &council),
+            ("implementation", &pim),
+            ("completed", &pim),
+        ] {
+            let (s, nv, p) = transition(&app, token, &id, v, to, None).await;
+            assert_eq!(s, 200, "[{}] -> {to}: {p}", app.backend);
+            assert_eq!(p["status"], to);
+            v = nv.unwrap();
+        }
+        // Terminal: nothing more is possible.
+        let (s, _, p) = transition(&app, &pim, &id, v, "cancelled", Some("пізно")).await;
+        assert_eq!(s, 409, "{p}");
+        let (s, next) =
+            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/transitions"), &pim).send().await.unwrap())
+                .await;
+        assert_eq!((s, next), (200, json!([])));
+
+        // Earlier revisions stay readable.
+        let (s, revs) =
+            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions"), &pim).send().await.unwrap()).await;
+        assert_eq!(s, 200);
+        assert_eq!(revs.as_array().unwrap().len(), 2);
+        let (s, r1) =
+            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions/1"), &pim).send().await.unwrap())
+                .await;
+        assert_eq!((s, r1["content"]["title"]["uk"].as_str()), (200, Some("Капітальний ремонт ліцею №3")));
+
+        // The audit log tells the whole story, with reasons and before/after.
+        let (s, audit) = read(
+            app.req(Method::GET, &format!("/api/v1/audit?entity_type=passport&entity_id={id}"), &pim)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{audit}");
+        let actions: Vec<&str> =
+            audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions.len(), 10);
+        assert_eq!(&actions[..3], ["passport.create", "passport.update", "passport.transition"]);
+        let submit = &audit["items"][2];
+        assert_eq!(
+            (submit["actor"].as_str(), submit["before"]["status"].as_str(), submit["after"]["status"].as_str()),
+            (Some("ini-a"), Some("draft"), Some("submitted"))
+        );
+        assert!(submit["request_id"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn refusals_returns_and_cancellations_need_reasons() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let (_, v, _) = transition(&app, &ini, &id, v, "submitted", None).await;
+        let v = v.unwrap();
+        // Wrong role: only the PIM unit starts screening, not a council member.
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let (s, _, p) = transition(&app, &council, &id, v, "screening", None).await;
+        assert_eq!(s, 403, "{p}");
+        assert!(p["detail"].as_str().unwrap().contains("pim_unit"), "{p}");
+        // Return for revision without a reason: refused, naming the field.
+        let (s, _, p) = transition(&app, &pim, &id, v, "draft", None).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["reason".to_owned()]));
+        // With a reason it works and the reason is audited.
+        let (s, v, p) = transition(&app, &pim, &id, v, "draft", Some("Додайте кошторис")).await;
+        assert_eq!(s, 200, "{p}");
+        let (_, audit) =
+            read(app.req(Method::GET, &format!("/api/v1/audit?entity_id={id}"), &pim).send().await.unwrap()).await;
+        assert_eq!(audit["items"].as_array().unwrap().last().unwrap()["reason"], "Додайте кошторис");
+        // Illegal edge: draft straight to evaluated.
+        let (s, _, p) = transition(&app, &ini, &id, v.unwrap(), "evaluated", None).await;
+        assert_eq!(s, 409, "{p}");
+        assert_eq!(p["type"], "urn:portfel:problem:conflict");
+        // Unknown target state: 422 naming the field, nothing changes.
+        let (s, _, p) = transition(&app, &ini, &id, v.unwrap(), "approved_by_magic", None).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["to".to_owned()]));
+        let (_, now, _) =
+            read_tagged(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini).send().await.unwrap()).await;
+        assert_eq!(now, v);
+    }
+}
+
+#[tokio::test]
+async fn incomplete_passports_are_refused_with_every_failing_field() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let (id, v) = create_passport(&app, &ini, &json!({"title": {"uk": "Ідея"}, "sector": "ES", "start_year": 2027, "duration_years": 1,
+            "costs": [{"year": 2027, "item": "design", "amount": "100.00"}], "financing": [{"year": 2027, "source": "localBudget", "amount": "90.00"}]})).await;
+        let (s, _, p) = read_tagged(
+            app.req(Method::POST, &format!("/api/v1/passports/{id}/submit"), &ini)
+                .header("If-Match", format!("\"{v}\""))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 422);
+        assert_eq!(p["type"], "urn:portfel:problem:validation");
+        let fields = problem_fields(&p);
+        for f in [
+            "description",
+            "problem",
+            "goals",
+            "project_type",
+            "purpose",
+            "balance_holder",
+            "locations",
+            "strategy_goal_ids",
+            "beneficiaries.total",
+            "om_cost_per_year",
+            "contacts",
+            "financing",
+        ] {
+            assert!(fields.contains(&f.to_owned()), "{f} missing in {fields:?}");
+        }
+        assert!(p["detail"].as_str().unwrap().contains("financing for 2027 (90.00) does not cover the cost (100.00)"));
+        let (_, p) = read(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini).send().await.unwrap()).await;
+        assert_eq!((p["status"].as_str(), p["version"].as_i64()), (Some("draft"), Some(i64::from(v))));
+    }
+}
+
+#[tokio::test]
+async fn stored_rules_name_fields_and_store_nothing() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let mut body = complete_passport(w.goal);
+        body["sector"] = json!("ZZ");
+        body["costs"][0]["amount"] = json!("-5.00");
+        body["costs"][1]["year"] = json!(2031);
+        body["locations"][0]["katottg"] = json!("UA12");
+        body["strategy_goal_ids"] = json!([uuid::Uuid::now_v7()]);
+        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        assert_eq!(s, 422, "{p}");
+        let fields = problem_fields(&p);
+        for f in ["sector", "costs[0].amount", "costs[1].year", "locations[0].katottg"] {
+            assert!(fields.contains(&f.to_owned()), "{f} missing in {fields:?}");
+        }
+        // Formats pass but the goal does not exist.
+        let mut body = complete_passport(w.goal);
+        body["strategy_goal_ids"] = json!([uuid::Uuid::now_v7()]);
+        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["strategy_goal_ids[0]".to_owned()]));
+        // Floats for money are refused, naming the field.
+        let mut body = complete_passport(w.goal);
+        body["om_cost_per_year"] = json!(1500.5);
+        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["om_cost_per_year".to_owned()]));
+        let (_, list) = read(app.req(Method::GET, "/api/v1/passports", &app.admin()).send().await.unwrap()).await;
+        assert_eq!(list["items"], json!([]));
+    }
+}
+
+#[tokio::test]
+async fn listing_filters_and_pages_with_cursors() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            let mut body = complete_passport(w.goal);
+            body["title"]["uk"] = json!(format!("Проєкт {i} {}", if i % 2 == 0 { "ЛІЦЕЙ" } else { "водогін" }));
+            body["sector"] = json!(if i % 2 == 0 { "ES" } else { "WC" });
+            let (id, v) = create_passport(&app, &ini, &body).await;
+            if i < 5 {
+                transition(&app, &ini, &id, v, "submitted", None).await;
+            }
+            ids.push(id);
+        }
+        // Pages of 2 walk all 7 in creation order for the admin.
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/passports?limit=2&cursor={c}"),
+                None => "/api/v1/passports?limit=2".into(),
+            };
+            let (s, page) = read(app.req(Method::GET, &path, &app.admin()).send().await.unwrap()).await;
+            assert_eq!(s, 200, "{page}");
+            seen.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids);
+        let count = |q: String, token: String| {
+            let app = &app;
+            async move {
+                let (s, page) =
+                    read(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &token).send().await.unwrap()).await;
+                assert_eq!(s, 200, "{q}: {page}");
+                page["items"].as_array().unwrap().len()
+            }
+        };
+        assert_eq!(count("".into(), pim.clone()).await, 5, "drafts are private");
+        assert_eq!(count("status=draft".into(), pim.clone()).await, 0);
+        assert_eq!(count("status=draft".into(), ini.clone()).await, 2);
+        assert_eq!(count("sector=WC".into(), pim.clone()).await, 2);
+        assert_eq!(
+            count("q=%D0%BB%D1%96%D1%86%D0%B5%D0%B9".into(), pim.clone()).await,
+            3,
+            "case-insensitive Cyrillic search for 'ліцей'"
+        );
+        assert_eq!(count("year=2028".into(), pim.clone()).await, 5);
+        assert_eq!(count("year=2030".into(), pim.clone()).await, 0);
+        assert_eq!(count(format!("organisation_id={}", w.org_a), pim.clone()).await, 5);
+        assert_eq!(count(format!("organisation_id={}", w.org_b), pim.clone()).await, 0);
+        // Bad parameters are 400 problems naming the parameter.
+        for (q, field) in [
+            ("status=nonsense", "status"),
+            ("limit=0", "limit"),
+            ("cursor=zzz", "cursor"),
+            ("year=soon", "year"),
+            ("colour=red", ""),
+        ] {
+            let (s, p) =
+                read(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &pim).send().await.unwrap()).await;
+            assert_eq!(s, 400, "{q}: {p}");
+            if !field.is_empty() {
+                assert_eq!(problem_fields(&p), vec![field.to_owned()], "{q}");
+            }
+        }
+    }
+}

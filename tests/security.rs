@@ -1,0 +1,244 @@
+//! Authentication and authorisation: token failures, the role × endpoint
+//! matrix, and organisation scoping.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn bad_tokens_get_401_problems() {
+    for app in TestApp::all().await {
+        let url = format!("{}/api/v1/codelists", app.base);
+        let good = app.token("u", None, &[Role::PimUnit]);
+        let now = chrono::Utc::now().timestamp();
+        let claims = |aud: &str, exp: i64| json!({"sub": "u", "roles": ["admin"], "iat": now, "exp": exp, "aud": aud, "iss": "portfel"});
+        let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+        let alg_none =
+            format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims("portfel-api", now + 3600)));
+        let (header, _, signature) = {
+            let mut parts = good.split('.');
+            (parts.next().unwrap().to_owned(), parts.next(), parts.next().unwrap().to_owned())
+        };
+        let forged = format!("{header}.{}.{signature}", b64(&claims("portfel-api", now + 3600)));
+        let expired = app.jwt.issue("u", None, &[Role::Admin], chrono::Duration::hours(-2));
+        let wrong_aud = portfel_api::JwtSettings { audience: "other-api".into(), ..(*app.jwt).clone() }.issue(
+            "u",
+            None,
+            &[Role::Admin],
+            chrono::Duration::hours(1),
+        );
+        let wrong_key =
+            portfel_api::JwtSettings { secret: b"a-completely-different-secret-key!".to_vec(), ..(*app.jwt).clone() }
+                .issue("u", None, &[Role::Admin], chrono::Duration::hours(1));
+        let (s, _) = read(app.client.get(&url).send().await.unwrap()).await;
+        assert_eq!(s, 401, "missing token");
+        for (what, token) in [
+            ("alg none", alg_none),
+            ("forged payload", forged),
+            ("expired", expired),
+            ("wrong audience", wrong_aud),
+            ("wrong key", wrong_key),
+            ("garbage", "abc.def".into()),
+        ] {
+            let response = app.client.get(&url).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(response.headers()["content-type"], "application/problem+json", "{what}");
+            assert_eq!(response.headers()["www-authenticate"], "Bearer", "{what}");
+            let (s, p) = read(response).await;
+            assert_eq!((s, p["type"].as_str()), (401, Some("urn:portfel:problem:unauthorized")), "{what}: {p}");
+        }
+        let (s, _) = read(app.client.get(&url).bearer_auth(&good).send().await.unwrap()).await;
+        assert_eq!(s, 200);
+    }
+}
+
+/// One endpoint of the matrix: method, path, body, whether it needs If-Match, and the roles allowed.
+struct Case {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    allowed: &'static [Role],
+}
+
+#[tokio::test]
+async fn role_by_endpoint_matrix() {
+    use Role::*;
+    const ALL: &[Role] = &[Initiator, PimUnit, Expert, Council, Admin, Integration];
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        // A submitted passport of organisation A, and a draft of A.
+        let ini = w.initiator_a(&app);
+        let (submitted, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        transition(&app, &ini, &submitted, v, "submitted", None).await;
+        let (_, doc) =
+            read(app.req(Method::GET, "/api/v1/strategy-documents", &app.admin()).send().await.unwrap()).await;
+        let doc = doc[0]["id"].as_str().unwrap().to_owned();
+        let mut n = 0;
+        let mut unique = || {
+            n += 1;
+            n
+        };
+        let cases = vec![
+            Case { method: Method::GET, path: "/api/v1/codelists".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/codelists/WB-ECO".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/organisations".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/strategy-documents".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/budget-years".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/passports".into(), body: None, allowed: ALL },
+            Case { method: Method::GET, path: "/api/v1/users".into(), body: None, allowed: &[PimUnit, Admin] },
+            Case { method: Method::GET, path: "/api/v1/audit".into(), body: None, allowed: &[PimUnit, Admin] },
+            Case {
+                method: Method::GET,
+                path: format!("/api/v1/passports/{submitted}"),
+                body: None,
+                allowed: &[Initiator, PimUnit, Council, Admin, Integration],
+            },
+            Case {
+                method: Method::GET,
+                path: format!("/api/v1/passports/{submitted}/revisions"),
+                body: None,
+                allowed: &[Initiator, PimUnit, Council, Admin, Integration],
+            },
+            Case {
+                method: Method::POST,
+                path: "/api/v1/organisations".into(),
+                body: Some(json!({"name": "Нова", "edrpou": "EDRPOU", "kind": "enterprise"})),
+                allowed: &[PimUnit, Admin],
+            },
+            Case {
+                method: Method::POST,
+                path: "/api/v1/users".into(),
+                body: Some(
+                    json!({"sub": "SUB", "full_name": "Хтось", "organisation_id": w.org_a, "roles": ["expert"]}),
+                ),
+                allowed: &[Admin],
+            },
+            Case {
+                method: Method::POST,
+                path: "/api/v1/strategy-documents".into(),
+                body: Some(
+                    json!({"kind": "communityRestorationProgram", "title": "Програма", "period_start": 2024, "period_end": 2027}),
+                ),
+                allowed: &[PimUnit, Admin],
+            },
+            Case {
+                method: Method::POST,
+                path: format!("/api/v1/strategy-documents/{doc}/goals"),
+                body: Some(json!({"level": "strategic", "code": "CODE", "title": "Ціль"})),
+                allowed: &[PimUnit, Admin],
+            },
+            Case {
+                method: Method::POST,
+                path: "/api/v1/budget-years".into(),
+                body: Some(json!({"year": 2000, "status": "planning"})),
+                allowed: &[PimUnit, Admin],
+            },
+            Case {
+                method: Method::POST,
+                path: format!("/api/v1/passports?organisation_id={}", w.org_a),
+                body: Some(json!({"title": {"uk": "Ідея"}})),
+                allowed: &[Initiator, PimUnit, Admin, Integration],
+            },
+        ];
+        for case in &cases {
+            for role in ALL {
+                let token = app.token(&format!("{role}-user"), Some(w.org_a), &[*role]);
+                let mut req = app.req(case.method.clone(), &case.path, &token);
+                if let Some(body) = &case.body {
+                    let k = unique();
+                    let text = body
+                        .to_string()
+                        .replace("EDRPOU", &format!("{:08}", 50_000_000 + k))
+                        .replace("SUB", &format!("user-{k}"))
+                        .replace("CODE", &format!("9.{k}"))
+                        .replace("2000", &format!("{}", 2000 + k));
+                    req = req.header("content-type", "application/json").body(text);
+                }
+                let (s, p) = read(req.send().await.unwrap()).await;
+                if case.allowed.contains(role) {
+                    assert!(
+                        (200..300).contains(&s),
+                        "[{}] {role} {} {} -> {s}: {p}",
+                        app.backend,
+                        case.method,
+                        case.path
+                    );
+                } else {
+                    assert_eq!(s, 403, "[{}] {role} {} {} -> {p}", app.backend, case.method, case.path);
+                    assert_eq!(p["type"], "urn:portfel:problem:forbidden");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn initiators_are_scoped_to_their_organisation() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (a, b, pim) = (w.initiator_a(&app), w.initiator_b(&app), w.pim(&app));
+        let (draft, v) = create_passport(&app, &a, &complete_passport(w.goal)).await;
+        // B can neither read nor edit nor submit A's draft; the PIM unit cannot see it either.
+        for token in [&b, &pim] {
+            let (s, _) =
+                read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), token).send().await.unwrap()).await;
+            assert_eq!(s, 403);
+        }
+        let (s, _) = read(
+            app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &b)
+                .header("If-Match", format!("\"{v}\""))
+                .json(&complete_passport(w.goal))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 403);
+        let (s, _, _) = transition(&app, &b, &draft, v, "submitted", None).await;
+        assert_eq!(s, 403);
+        // B cannot create in A's name; B's list does not show A's passports.
+        let (s, _) = read(
+            app.req(Method::POST, &format!("/api/v1/passports?organisation_id={}", w.org_a), &b)
+                .json(&json!({"title": {"uk": "x"}}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 403);
+        let (_, list) = read(app.req(Method::GET, "/api/v1/passports", &b).send().await.unwrap()).await;
+        assert_eq!(list["items"], json!([]));
+        // After submission the PIM unit sees it, B still does not, and A can no longer edit it.
+        let (_, v, _) = transition(&app, &a, &draft, v, "submitted", None).await;
+        let (s, _) =
+            read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &pim).send().await.unwrap()).await;
+        assert_eq!(s, 200);
+        let (s, _) = read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &b).send().await.unwrap()).await;
+        assert_eq!(s, 403);
+        let (s, _) = read(
+            app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &a)
+                .header("If-Match", format!("\"{}\"", v.unwrap()))
+                .json(&complete_passport(w.goal))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 403, "initiators edit drafts only");
+        // The PIM unit may correct it, creating a new revision.
+        let (s, p) = read(
+            app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &pim)
+                .header("If-Match", format!("\"{}\"", v.unwrap()))
+                .json(&complete_passport(w.goal))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((s, p["revision"].as_i64()), (200, Some(2)), "{p}");
+    }
+}
