@@ -47,6 +47,33 @@ pub async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// Records the creation of `entity_type` `entity_id` as `record`.
+pub async fn created<C: ConnectionTrait, A: Serialize>(
+    conn: &C,
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    entity_id: String,
+    record: &A,
+) -> StoreResult<()> {
+    let change = Change::<(), A> { action, entity_type, entity_id, before: None, after: Some(record), reason: None };
+    self::record(conn, actor, change).await
+}
+
+/// Records a change of `entity_type` `entity_id` from `before` to `after`.
+pub async fn updated<C: ConnectionTrait, T: Serialize>(
+    conn: &C,
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    entity_id: String,
+    before: &T,
+    after: &T,
+) -> StoreResult<()> {
+    let change = Change { action, entity_type, entity_id, before: Some(before), after: Some(after), reason: None };
+    self::record(conn, actor, change).await
+}
+
 /// Filter for reading the log.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {

@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::organisation::{self, Column, Entity, Model};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -35,19 +35,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &Organisation
         .await
         .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
     let record = to_record(model);
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "organisation.create",
-            entity_type: "organisation",
-            entity_id: record.meta.id.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "organisation.create", "organisation", record.meta.id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
 }
@@ -90,19 +78,7 @@ pub async fn update(
         .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get(&txn, id).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "organisation.update",
-            entity_type: "organisation",
-            entity_id: id.to_string(),
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::updated(&txn, actor, "organisation.update", "organisation", id.to_string(), &before, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

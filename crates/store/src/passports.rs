@@ -102,19 +102,7 @@ pub async fn create(
     passport::Entity::insert(model).exec(&txn).await?;
     insert_revision(&txn, id, 1, Status::Draft, &json, &actor.sub, now).await?;
     let record = get(&txn, id).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "passport.create",
-            entity_type: "passport",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "passport.create", "passport", id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
 }
@@ -154,19 +142,7 @@ pub async fn update_content(
     crate::check_updated(result.rows_affected, expected_version)?;
     insert_revision(&txn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
     let after = get(&txn, id).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "passport.update",
-            entity_type: "passport",
-            entity_id: id.to_string(),
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::updated(&txn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{strategy_document as document, strategy_goal as goal};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -60,19 +60,8 @@ pub async fn create_document(
     model.created_at = Set(now);
     model.updated_at = Set(now);
     let record = document_record(document::Entity::insert(model).exec_with_returning(&txn).await?);
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "strategy_document.create",
-            entity_type: "strategy_document",
-            entity_id: record.meta.id.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "strategy_document.create", "strategy_document", record.meta.id.to_string(), &record)
+        .await?;
     txn.commit().await?;
     Ok(record)
 }
@@ -120,19 +109,8 @@ pub async fn update_document(
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get_document(&txn, id).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "strategy_document.update",
-            entity_type: "strategy_document",
-            entity_id: id.to_string(),
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::updated(&txn, actor, "strategy_document.update", "strategy_document", id.to_string(), &before, &after)
+        .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -186,19 +164,7 @@ pub async fn create_goal(
     .await
     .map_err(|e| StoreError::unique(e, "a goal with this code exists in the document"))?;
     let record = goal_record(model)?;
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "strategy_goal.create",
-            entity_type: "strategy_goal",
-            entity_id: record.meta.id.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "strategy_goal.create", "strategy_goal", record.meta.id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
 }

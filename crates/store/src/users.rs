@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::user::{self, Column, Entity, Model};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -54,19 +54,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &UserInput) -
     .await
     .map_err(|e| StoreError::unique(e, "a user with this sub exists"))?;
     let record = to_record(model)?;
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "user.create",
-            entity_type: "user",
-            entity_id: record.meta.id.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "user.create", "user", record.meta.id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
 }

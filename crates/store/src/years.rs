@@ -6,7 +6,7 @@ use portfel_domain::reference::{BudgetYearInput, BudgetYearStatus};
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::budget_year::{self, Column, Entity, Model};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -50,19 +50,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &BudgetYearIn
     .await
     .map_err(|e| StoreError::unique(e, "this budget year exists"))?;
     let record = to_record(model)?;
-    audit::record(
-        &txn,
-        actor,
-        Change::<(), _> {
-            action: "budget_year.create",
-            entity_type: "budget_year",
-            entity_id: input.year.to_string(),
-            before: None,
-            after: Some(&record),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::created(&txn, actor, "budget_year.create", "budget_year", input.year.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
 }
@@ -91,19 +79,7 @@ pub async fn update(
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
     let after = get(&txn, input.year).await?;
-    audit::record(
-        &txn,
-        actor,
-        Change {
-            action: "budget_year.update",
-            entity_type: "budget_year",
-            entity_id: input.year.to_string(),
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        },
-    )
-    .await?;
+    audit::updated(&txn, actor, "budget_year.update", "budget_year", input.year.to_string(), &before, &after).await?;
     txn.commit().await?;
     Ok(after)
 }
