@@ -32,11 +32,15 @@ fn every_operation_is_documented() {
                 assert!(responses.contains_key("401") && responses.contains_key("403"), "{where_} lacks auth errors");
                 assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{where_} lacks security");
             }
-            if method == "put" {
+            let if_match = op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+            if if_match {
                 assert!(
                     responses.contains_key("412") && responses.contains_key("428"),
                     "{where_} lacks precondition errors"
                 );
+            }
+            if method == "put" && !path.ends_with("/scores") {
+                assert!(if_match, "{where_} replaces a resource without If-Match");
             }
         }
     }

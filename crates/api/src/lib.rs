@@ -25,7 +25,7 @@ pub use openapi::openapi;
 pub use state::AppState;
 
 use problem::PROBLEM_JSON;
-use routes::{audit, codelists, health, organisations, passports, strategy, users, years};
+use routes::{audit, codelists, health, methodologies, organisations, passports, rounds, strategy, users, years};
 
 /// Every documented route.
 fn api_routes() -> OpenApiRouter<AppState> {
@@ -49,6 +49,25 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(passports::list_revisions))
         .routes(routes!(passports::get_revision))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(methodologies::list_methodologies, methodologies::create_methodology))
+        .routes(routes!(methodologies::get_methodology, methodologies::update_methodology))
+        .routes(routes!(methodologies::approve_methodology))
+        .routes(routes!(methodologies::new_methodology_version))
+        .routes(routes!(rounds::list_rounds, rounds::create_round))
+        .routes(routes!(rounds::get_round))
+        .routes(routes!(rounds::list_round_projects, rounds::add_round_projects))
+        .routes(routes!(rounds::screen_round))
+        .routes(routes!(rounds::assign_experts))
+        .routes(routes!(rounds::list_assignments))
+        .routes(routes!(rounds::declare))
+        .routes(routes!(rounds::read_scores, rounds::save_scores))
+        .routes(routes!(rounds::reopen_scores))
+        .routes(routes!(rounds::list_disagreements))
+        .routes(routes!(rounds::resolve_disagreement))
+        .routes(routes!(rounds::close_round))
+        .routes(routes!(rounds::round_results))
+        .routes(routes!(rounds::scorecard))
+        .routes(routes!(rounds::run_sensitivity))
 }
 
 /// The application: documented routes, docs UI, and the middleware stack

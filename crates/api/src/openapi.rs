@@ -20,6 +20,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
     components(schemas(crate::problem::Problem, portfel_domain::FieldError)),
     tags(
         (name = "passports", description = "Project passports and their lifecycle"),
+        (name = "evaluation", description = "Methodologies, evaluation rounds, expert scoring, results and sensitivity"),
         (name = "reference", description = "Organisations, users, strategy documents, budget years, codelists"),
         (name = "audit", description = "The append-only audit log"),
         (name = "health", description = "Probes"),
@@ -53,13 +54,13 @@ pub(crate) fn finish(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::Ope
             (HttpMethod::Put, item.put.as_mut()),
         ] {
             let Some(op) = op else { continue };
-            complete(op, method, secured, has_params, path);
+            complete(op, method, secured, has_params);
         }
     }
     spec
 }
 
-fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool, path: &str) {
+fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool) {
     let mut add = |code: &str, description: &str| {
         op.responses.responses.entry(code.to_owned()).or_insert_with(|| problem(description));
     };
@@ -79,9 +80,7 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
     } else if secured {
         add("400", "Bad query parameter");
     }
-    let versioned = method == HttpMethod::Put
-        || path.ends_with("/submit")
-        || path.ends_with("/transitions") && method == HttpMethod::Post;
+    let versioned = op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.name == "If-Match"));
     if versioned {
         add("412", "If-Match names an old version; `current_version` gives the stored one");
         add("428", "If-Match is missing");

@@ -12,6 +12,8 @@ pub mod evaluate;
 pub mod gates;
 pub mod methodology;
 pub mod rank;
+pub mod round;
+pub mod scorecard;
 pub mod sensitivity;
 
 pub use default_methodology::default_methodology;

@@ -8,8 +8,10 @@ pub mod codelists;
 mod entity;
 mod error;
 pub mod idempotency;
+pub mod methodologies;
 pub mod organisations;
 pub mod passports;
+pub mod rounds;
 pub mod strategy;
 pub mod users;
 pub mod years;
@@ -54,6 +56,7 @@ impl Store {
         Migrator::up(&db, None).await?;
         let store = Store { db };
         codelists::refresh(&store.db).await?;
+        methodologies::seed_default(&store.db).await?;
         Ok(store)
     }
 

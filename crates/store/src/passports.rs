@@ -158,7 +158,21 @@ pub async fn transition(
     reason: Option<&str>,
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
-    let before = get(&txn, id).await?;
+    let after = transition_in(&txn, actor, id, expected_version, to, reason).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// [`transition`] inside the caller's transaction.
+pub(crate) async fn transition_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    to: Status,
+    reason: Option<&str>,
+) -> StoreResult<Passport> {
+    let before = get(conn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();
     let mut model = passport::ActiveModel {
@@ -174,12 +188,12 @@ pub async fn transition(
         .set(model)
         .filter(passport::Column::Id.eq(id))
         .filter(passport::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(conn)
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
-    let after = get(&txn, id).await?;
+    let after = get(conn, id).await?;
     audit::record(
-        &txn,
+        conn,
         actor,
         Change {
             action: "passport.transition",
@@ -191,7 +205,6 @@ pub async fn transition(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(after)
 }
 

@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod codelists;
 pub mod health;
+pub mod methodologies;
 pub mod organisations;
 pub mod passports;
+pub mod rounds;
 pub mod strategy;
 pub mod users;
 pub mod years;

@@ -101,10 +101,13 @@ fn storable(content: &PassportContent) -> ApiResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
-/// Loads a passport the caller may see (403 otherwise).
-async fn visible(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Passport> {
+/// Loads a passport the caller may see (403 otherwise). Experts see the
+/// passports they are assigned to and declared no conflict of interest on.
+pub(crate) async fn visible(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Passport> {
     let passport = portfel_store::passports::get(state.store.db(), id).await?;
-    if auth.visibility().can_see(passport.organisation_id, passport.status) {
+    let assigned = auth.has_any(&[Role::Expert])
+        && portfel_store::rounds::expert_can_see(state.store.db(), &auth.claims.sub, id).await?;
+    if assigned || auth.visibility().can_see(passport.organisation_id, passport.status) {
         Ok(passport)
     } else {
         Err(ApiError::Forbidden("this passport belongs to another organisation".into()))

@@ -1,12 +1,16 @@
 //! sea-orm entities, one per table (see `migrations/`).
 
+pub mod assignment;
 pub mod audit_event;
 pub mod budget_year;
 pub mod codelist_entry;
+pub mod evaluation_round;
 pub mod idempotency_key;
+pub mod methodology;
 pub mod organisation;
 pub mod passport;
 pub mod passport_revision;
+pub mod round_project;
 pub mod strategy_document;
 pub mod strategy_goal;
 pub mod user;
