@@ -567,6 +567,11 @@ pub async fn resolve(
     Ok(after)
 }
 
+/// Submitted assignments on one project.
+fn submitted_on(all: &[Assignment], passport_id: Uuid) -> impl Iterator<Item = &Assignment> {
+    all.iter().filter(move |a| a.passport_id == passport_id && a.submitted_at.is_some())
+}
+
 /// Disagreements among submitted scores of the round.
 pub async fn disagreements_of<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<Vec<Disagreement>> {
     let r = get(conn, round_id).await?;
@@ -574,8 +579,7 @@ pub async fn disagreements_of<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> S
     let all = assignments(conn, round_id, None).await?;
     let mut out = Vec::new();
     for p in projects(conn, round_id).await? {
-        let submitted: Vec<&Assignment> =
-            all.iter().filter(|a| a.passport_id == p.passport_id && a.submitted_at.is_some()).collect();
+        let submitted: Vec<&Assignment> = submitted_on(&all, p.passport_id).collect();
         out.extend(disagreements(&methodology, &p, &submitted));
     }
     Ok(out)
@@ -607,8 +611,7 @@ pub async fn close(
                 format!("project {} is not screened", p.passport_id),
             )),
             Some(true) => {
-                let submitted: Vec<&Assignment> =
-                    all.iter().filter(|a| a.passport_id == p.passport_id && a.submitted_at.is_some()).collect();
+                let submitted: Vec<&Assignment> = submitted_on(&all, p.passport_id).collect();
                 if submitted.len() < usize::from(methodology.min_experts) {
                     errors.push(FieldError::new(
                         "projects",
@@ -646,7 +649,7 @@ pub async fn close(
         .iter()
         .map(|p| {
             let mut expert_scores: BTreeMap<String, Vec<rust_decimal::Decimal>> = BTreeMap::new();
-            for a in all.iter().filter(|a| a.passport_id == p.passport_id && a.submitted_at.is_some()) {
+            for a in submitted_on(&all, p.passport_id) {
                 for s in &a.scores {
                     expert_scores.entry(s.criterion.clone()).or_default().push(s.score);
                 }

@@ -145,6 +145,15 @@ pub enum CardFormat {
     Markdown,
 }
 
+/// A closed round's results with the methodology they were computed under.
+async fn closed(state: &AppState, id: Uuid) -> ApiResult<(RoundResults, portfel_scoring::Methodology)> {
+    let db = state.store.db();
+    let round = portfel_store::rounds::get(db, id).await?;
+    let results = portfel_store::rounds::results(db, id).await?;
+    let methodology = portfel_store::methodologies::get(db, round.data.methodology_id).await?.definition;
+    Ok((results, methodology))
+}
+
 /// Lists rounds.
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "evaluation", summary = "List evaluation rounds",
     responses((status = 200, description = "All rounds", body = [Round])))]
@@ -450,9 +459,7 @@ pub async fn scorecard(
 ) -> ApiResult<Response> {
     let passport = super::passports::visible(&state, &auth, passport_id).await?;
     let db = state.store.db();
-    let round = portfel_store::rounds::get(db, id).await?;
-    let results = portfel_store::rounds::results(db, id).await?;
-    let methodology = portfel_store::methodologies::get(db, round.data.methodology_id).await?.definition;
+    let (results, methodology) = closed(&state, id).await?;
     let consensus = portfel_store::rounds::projects(db, id)
         .await?
         .into_iter()
@@ -484,10 +491,7 @@ pub async fn run_sensitivity(
 ) -> ApiResult<Json<SensitivityReport>> {
     auth.require(READERS)?;
     let config = req.config()?;
-    let db = state.store.db();
-    let round = portfel_store::rounds::get(db, id).await?;
-    let results = portfel_store::rounds::results(db, id).await?;
-    let methodology = portfel_store::methodologies::get(db, round.data.methodology_id).await?.definition;
+    let (results, methodology) = closed(&state, id).await?;
     let report = tokio::task::spawn_blocking(move || analyse(&methodology, &results.evaluations, &config))
         .await
         .map_err(|e| ApiError::Unavailable(format!("sensitivity analysis failed: {e}")))?;
