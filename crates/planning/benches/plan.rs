@@ -10,7 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-const SOURCES: [&str; 5] = ["localBudget", "stateSubsidies", "stateCentralBudget", "internationalOrganization", "donorFunds"];
+const SOURCES: [&str; 5] =
+    ["localBudget", "stateSubsidies", "stateCentralBudget", "internationalOrganization", "donorFunds"];
 
 fn instance(n: usize, windows: bool, seed: u64) -> PlanInput {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -36,19 +37,27 @@ fn instance(n: usize, windows: bool, seed: u64) -> PlanInput {
                 schedule,
                 earliest_start: start,
                 latest_start: if windows { (start + rng.random_range(0..=1)).min(2029) } else { start },
-                continuing: i % 40 == 0,
+                continuing: i.is_multiple_of(40),
             }
         })
         .collect();
     let demand: Decimal = candidates.iter().map(|c| c.total()).sum();
     let per_year = demand / Decimal::from(3) * Decimal::new(35, 2);
-    let mut ceilings = Ceilings { total: (2027..=2029).map(|y| (y, per_year.round_dp(2))).collect(), ..Default::default() };
+    let mut ceilings =
+        Ceilings { total: (2027..=2029).map(|y| (y, per_year.round_dp(2))).collect(), ..Default::default() };
     for y in 2027..=2029 {
         for s in SOURCES {
             ceilings.by_source.insert(Ceilings::source_key(y, s), (per_year * Decimal::new(26, 2)).round_dp(2));
         }
     }
-    PlanInput { first_year: 2027, last_year: 2029, ceilings, candidates, constraints: Constraints::default(), objective: Objective::TotalScore }
+    PlanInput {
+        first_year: 2027,
+        last_year: 2029,
+        ceilings,
+        candidates,
+        constraints: Constraints::default(),
+        objective: Objective::TotalScore,
+    }
 }
 
 fn run(label: &str, p: &PlanInput, limit: Duration) {
@@ -74,6 +83,10 @@ fn main() {
         run(&format!("hromada, 200 candidates (seed {seed})"), &instance(200, true, seed), Duration::from_secs(10));
     }
     for seed in 1..=2 {
-        run(&format!("national, 5000 candidates × 3 years × 5 sources, windows (seed {seed})"), &instance(5000, true, seed), Duration::from_secs(10));
+        run(
+            &format!("national, 5000 candidates × 3 years × 5 sources, windows (seed {seed})"),
+            &instance(5000, true, seed),
+            Duration::from_secs(10),
+        );
     }
 }

@@ -14,5 +14,5 @@ pub mod rank_fill;
 
 pub use input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine, SectorShare};
 pub use optimal::{OptimalError, SolveOptions, optimal_plan};
-pub use rank_fill::rank_order_fill;
 pub use outcome::{Exclusion, Inclusion, Plan, PlanBuilder, Usage};
+pub use rank_fill::rank_order_fill;

@@ -8,14 +8,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use good_lp::solvers::microlp::microlp;
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit, constraint, variable};
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+    constraint, variable,
+};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
 use crate::input::{Candidate, Ceilings, PlanInput};
 use crate::outcome::{Ledger, Plan, PlanBuilder};
-use crate::rank_fill::rank_order_fill;
+use crate::rank_fill::{density_fill, fill_in, rank_order_fill};
 
 /// Solver settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,13 +50,21 @@ fn thousands(amount: Decimal) -> f64 {
     (amount / Decimal::from(1000)).to_f64().unwrap_or(0.0)
 }
 
-/// Builds the optimal plan.
-pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, OptimalError> {
+/// The programme: one variable per (project, start year), and its constraints.
+struct Programme<'a> {
+    model: good_lp::solvers::microlp::MicroLpProblem,
+    choices: Vec<(&'a Candidate, i32, Variable)>,
+}
+
+/// Builds the programme; `binary` false gives its linear relaxation.
+fn programme<'a>(
+    input: &'a PlanInput,
+    binary: bool,
+    options: SolveOptions,
+    warm: Option<&BTreeMap<Uuid, i32>>,
+) -> Result<Programme<'a>, OptimalError> {
     let k = &input.constraints;
     let period = input.first_year..=input.last_year;
-    let warm = rank_order_fill(input);
-    let warm_starts: BTreeMap<Uuid, i32> = warm.included.iter().map(|i| (i.id, i.start_year)).collect();
-
     // Continuing projects are committed: they take room, they are not variables.
     let mut committed_year: BTreeMap<i32, f64> = BTreeMap::new();
     let mut committed_source: BTreeMap<String, f64> = BTreeMap::new();
@@ -70,20 +81,22 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
     let mut choices: Vec<(&Candidate, i32, Variable)> = Vec::new();
     for c in input.candidates.iter().filter(|c| !c.continuing && !k.forced_out.contains(&c.id)) {
         for start in c.starts() {
-            choices.push((c, start, vars.add(variable().binary())));
+            let v = if binary { variable().binary() } else { variable().min(0.0).max(1.0) };
+            choices.push((c, start, vars.add(v)));
         }
     }
     let objective: Expression = choices.iter().map(|(c, _, x)| input.value(c).to_f64().unwrap_or(0.0) * *x).sum();
-    let initial: Vec<(Variable, f64)> =
-        choices.iter().map(|(c, s, x)| (*x, if warm_starts.get(&c.id) == Some(s) { 1.0 } else { 0.0 })).collect();
     let mut model = vars
         .maximise(objective)
         .using(microlp)
         .with_time_limit(options.time_limit.as_secs_f64())
         .with_mip_gap(options.mip_gap)
-        .map_err(|e| OptimalError::Solver(e.to_string()))?
-        .with_initial_solution(initial);
-
+        .map_err(|e| OptimalError::Solver(e.to_string()))?;
+    if let Some(warm) = warm {
+        let initial: Vec<(Variable, f64)> =
+            choices.iter().map(|(c, s, x)| (*x, if warm.get(&c.id) == Some(s) { 1.0 } else { 0.0 })).collect();
+        model = model.with_initial_solution(initial);
+    }
     // One start at most per project (exactly one when forced in).
     let mut per_project: BTreeMap<Uuid, Expression> = BTreeMap::new();
     for (c, _, x) in &choices {
@@ -120,12 +133,15 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
             model.add_constraint(constraint!(sum <= room));
         }
     }
-    let period_ceiling: f64 = input.ceilings.total.iter().filter(|(y, _)| period.contains(y)).map(|(_, c)| thousands(*c)).sum();
+    let period_ceiling: f64 =
+        input.ceilings.total.iter().filter(|(y, _)| period.contains(y)).map(|(_, c)| thousands(*c)).sum();
     for share in &input.ceilings.sectors {
         let sum = per_sector.get(share.sector.as_str()).cloned().unwrap_or_default();
         let committed = committed_sector.get(share.sector.as_str()).copied().unwrap_or(0.0);
         if let Some(max) = share.max_share {
-            model.add_constraint(constraint!(sum.clone() <= (max.to_f64().unwrap_or(1.0) * period_ceiling - committed).max(0.0)));
+            model.add_constraint(constraint!(
+                sum.clone() <= (max.to_f64().unwrap_or(1.0) * period_ceiling - committed).max(0.0)
+            ));
         }
         if let Some(min) = share.min_share {
             model.add_constraint(constraint!(sum >= min.to_f64().unwrap_or(0.0) * period_ceiling - committed));
@@ -144,11 +160,57 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
         model.add_constraint(constraint!(chosen(a) + chosen(b) + fixed <= 1.0));
     }
 
+    Ok(Programme { model, choices })
+}
+
+/// Builds the optimal plan: the linear relaxation orders a fill that warm-starts
+/// the integer programme, which then closes the gap to the best bound.
+pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, OptimalError> {
+    let k = &input.constraints;
+    let relaxed = programme(input, false, options, None)?;
+    let preferred: BTreeMap<Uuid, i32>;
+    let lp_order: Vec<&Candidate> = match relaxed.model.solve() {
+        Ok(solution) => {
+            let mut weight: BTreeMap<Uuid, f64> = BTreeMap::new();
+            let mut best_start: BTreeMap<Uuid, (i32, f64)> = BTreeMap::new();
+            for (c, start, x) in &relaxed.choices {
+                let v = solution.value(*x);
+                *weight.entry(c.id).or_default() += v;
+                let entry = best_start.entry(c.id).or_insert((*start, v));
+                if v > entry.1 {
+                    *entry = (*start, v);
+                }
+            }
+            preferred = best_start.into_iter().map(|(id, (s, _))| (id, s)).collect();
+            let mut order: Vec<&Candidate> = input.candidates.iter().collect();
+            order.sort_by(|a, b| {
+                let (wa, wb) = (weight.get(&a.id).copied().unwrap_or(0.0), weight.get(&b.id).copied().unwrap_or(0.0));
+                wb.total_cmp(&wa).then(a.rank.cmp(&b.rank))
+            });
+            order
+        }
+        Err(good_lp::ResolutionError::Infeasible) => {
+            return Err(OptimalError::Infeasible(
+                "forced projects, minimum sector shares or links conflict with the ceilings".into(),
+            ));
+        }
+        Err(other) => return Err(OptimalError::Solver(other.to_string())),
+    };
+    let warm = [rank_order_fill(input), density_fill(input), fill_in(input, lp_order, &preferred)]
+        .into_iter()
+        .filter(|p| p.warnings.is_empty())
+        .max_by(|a, b| a.objective_value.cmp(&b.objective_value))
+        .unwrap_or_else(|| rank_order_fill(input));
+    let warm_starts: BTreeMap<Uuid, i32> = warm.included.iter().map(|i| (i.id, i.start_year)).collect();
+    let Programme { model, choices } = programme(input, true, options, Some(&warm_starts))?;
     let solution = model.solve().map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => OptimalError::Infeasible("forced projects, minimum sector shares or links conflict with the ceilings".into()),
+        good_lp::ResolutionError::Infeasible => OptimalError::Infeasible(
+            "forced projects, minimum sector shares or links conflict with the ceilings".into(),
+        ),
         other => OptimalError::Solver(other.to_string()),
     })?;
-    let picks: Vec<(&Candidate, i32)> = choices.iter().filter(|(_, _, x)| solution.value(*x) > 0.5).map(|(c, s, _)| (*c, *s)).collect();
+    let picks: Vec<(&Candidate, i32)> =
+        choices.iter().filter(|(_, _, x)| solution.value(*x) > 0.5).map(|(c, s, _)| (*c, *s)).collect();
     let inner = solution.into_inner();
     let gap = inner.gap();
     let proven = matches!(gap, Some(g) if g <= f64::from(options.mip_gap) + 1e-9);

@@ -119,7 +119,13 @@ pub struct Ledger<'a> {
 impl<'a> Ledger<'a> {
     /// An empty ledger.
     pub fn new(input: &'a PlanInput) -> Self {
-        Ledger { input, by_year: BTreeMap::new(), by_source: BTreeMap::new(), by_sector: BTreeMap::new(), included: BTreeMap::new() }
+        Ledger {
+            input,
+            by_year: BTreeMap::new(),
+            by_source: BTreeMap::new(),
+            by_sector: BTreeMap::new(),
+            included: BTreeMap::new(),
+        }
     }
 
     fn in_period(&self, year: i32) -> bool {
@@ -162,7 +168,8 @@ impl<'a> Ledger<'a> {
         let share = self.input.ceilings.sectors.iter().find(|s| s.sector == c.sector)?;
         let max = share.max_share?;
         let add: Decimal = c.amounts(start).filter(|(y, _, _)| self.in_period(*y)).map(|(_, _, a)| a).sum();
-        (self.by_sector.get(c.sector.as_str()).copied().unwrap_or_default() + add > max * self.period_ceiling()).then_some(max)
+        (self.by_sector.get(c.sector.as_str()).copied().unwrap_or_default() + add > max * self.period_ceiling())
+            .then_some(max)
     }
 
     /// Records `c` as included from `start`.
@@ -209,9 +216,17 @@ impl<'a> Ledger<'a> {
             match self.blocker(c, start) {
                 None => {
                     if let Some(max) = self.sector_blocker(c, start) {
-                        return exclusion("sector_share", format!("перевищує максимальну частку сектору {} ({max})", c.sector), None);
+                        return exclusion(
+                            "sector_share",
+                            format!("перевищує максимальну частку сектору {} ({max})", c.sector),
+                            None,
+                        );
                     }
-                    return exclusion("not_selected", "вміщується, але краща комбінація використовує ці кошти".into(), None);
+                    return exclusion(
+                        "not_selected",
+                        "вміщується, але краща комбінація використовує ці кошти".into(),
+                        None,
+                    );
                 }
                 Some(b) => {
                     first.get_or_insert(b);
@@ -235,7 +250,10 @@ impl<'a> Ledger<'a> {
             .iter()
             .filter_map(|c| {
                 let start = *self.included.get(&c.id)?;
-                let amounts = c.amounts(start).map(|(year, source, amount)| YearAmount { year, source: source.to_owned(), amount }).collect();
+                let amounts = c
+                    .amounts(start)
+                    .map(|(year, source, amount)| YearAmount { year, source: source.to_owned(), amount })
+                    .collect();
                 Some(Inclusion { id: c.id, start_year: start, amounts, continuing: c.continuing })
             })
             .collect();
@@ -250,10 +268,22 @@ impl<'a> Ledger<'a> {
         for (key, ceiling) in &input.ceilings.by_source {
             let (year, source) = key.split_once('/').unwrap_or((key, ""));
             let allocated = self.by_source.get(key).copied().unwrap_or_default();
-            usage.push(Usage { year: year.parse().unwrap_or_default(), source: Some(source.to_owned()), ceiling: *ceiling, allocated, remaining: ceiling - allocated });
+            usage.push(Usage {
+                year: year.parse().unwrap_or_default(),
+                source: Some(source.to_owned()),
+                ceiling: *ceiling,
+                allocated,
+                remaining: ceiling - allocated,
+            });
         }
         for u in usage.iter().filter(|u| u.remaining < Decimal::ZERO) {
-            warnings.push(format!("{} {}: розподілено {} при граничному обсязі {}", u.year, u.source.as_deref().unwrap_or("усього"), u.allocated, u.ceiling));
+            warnings.push(format!(
+                "{} {}: розподілено {} при граничному обсязі {}",
+                u.year,
+                u.source.as_deref().unwrap_or("усього"),
+                u.allocated,
+                u.ceiling
+            ));
         }
         let period = self.period_ceiling();
         for s in &input.ceilings.sectors {

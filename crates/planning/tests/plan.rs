@@ -18,8 +18,11 @@ fn candidate(n: u128, rank: u32, score: i64, amounts: &[(u8, &str, i64)], window
         id: Uuid::from_u128(n),
         rank,
         score: d(score),
-        sector: if n % 2 == 0 { "ES".into() } else { "WC".into() },
-        schedule: amounts.iter().map(|(o, s, a)| ScheduleLine { offset: *o, source: (*s).into(), amount: d(*a) }).collect(),
+        sector: if n.is_multiple_of(2) { "ES".into() } else { "WC".into() },
+        schedule: amounts
+            .iter()
+            .map(|(o, s, a)| ScheduleLine { offset: *o, source: (*s).into(), amount: d(*a) })
+            .collect(),
         earliest_start: window.0,
         latest_start: window.1,
         continuing: false,
@@ -124,7 +127,10 @@ fn links_continuing_and_forced_decisions_hold() {
 #[test]
 fn sector_shares_are_shares_of_the_period_ceiling() {
     let mut p = input(
-        vec![candidate(2, 1, 90, &[(0, "localBudget", 60)], (2027, 2027)), candidate(1, 2, 50, &[(0, "localBudget", 30)], (2027, 2027))],
+        vec![
+            candidate(2, 1, 90, &[(0, "localBudget", 60)], (2027, 2027)),
+            candidate(1, 2, 50, &[(0, "localBudget", 30)], (2027, 2027)),
+        ],
         &[(2027, 100)],
     );
     p.ceilings.sectors.push(SectorShare { sector: "ES".into(), min_share: None, max_share: Some(Decimal::new(5, 1)) });
@@ -185,7 +191,8 @@ fn instance() -> impl Strategy<Value = PlanInput> {
             .into_iter()
             .enumerate()
             .map(|(i, (score, lines, start, extra))| {
-                let lines: Vec<(u8, &str, i64)> = lines.iter().map(|(o, s, a)| (*o, ["localBudget", "stateSubsidies"][*s], *a)).collect();
+                let lines: Vec<(u8, &str, i64)> =
+                    lines.iter().map(|(o, s, a)| (*o, ["localBudget", "stateSubsidies"][*s], *a)).collect();
                 candidate(i as u128 + 1, i as u32 + 1, score, &lines, (2027 + start, 2027 + start + extra))
             })
             .collect();
