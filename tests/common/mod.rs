@@ -239,3 +239,68 @@ pub async fn transition(
     )
     .await
 }
+
+/// Registers three experts, evaluates `bodies` (passports of organisation A)
+/// in a round and closes it; returns (round id, passport ids).
+pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String, Vec<String>) {
+    let (admin, pim, ini) = (app.admin(), w.pim(app), w.initiator_a(app));
+    for sub in ["exp-1", "exp-2", "exp-3"] {
+        let body = json!({"sub": sub, "full_name": sub, "organisation_id": w.pim_org, "roles": ["expert"]});
+        let (s, p) = read(app.req(Method::POST, "/api/v1/users", &admin).json(&body).send().await.unwrap()).await;
+        assert_eq!(s, 201, "{p}");
+    }
+    let mut ids = Vec::new();
+    for body in bodies {
+        let (id, v) = create_passport(app, &ini, body).await;
+        let (s, _, p) = transition(app, &ini, &id, v, "submitted", None).await;
+        assert_eq!(s, 200, "{p}");
+        ids.push(id);
+    }
+    let (_, methodologies) = read(app.req(Method::GET, "/api/v1/methodologies", &pim).send().await.unwrap()).await;
+    let body = json!({"name": "Раунд", "methodology_id": methodologies[0]["id"], "deadline": "2026-12-15"});
+    let (_, round) = read(app.req(Method::POST, "/api/v1/rounds", &pim).json(&body).send().await.unwrap()).await;
+    let rid = round["id"].as_str().unwrap().to_owned();
+    let step = |path: String, version: i32, body: Value| {
+        app.req(Method::POST, &path, &pim).header("If-Match", format!("\"{version}\"")).json(&body).send()
+    };
+    let (s, p) =
+        read(step(format!("/api/v1/rounds/{rid}/projects"), 1, json!({"passport_ids": ids})).await.unwrap()).await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = read(step(format!("/api/v1/rounds/{rid}/screen"), 2, json!({})).await.unwrap()).await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = read(
+        step(format!("/api/v1/rounds/{rid}/assign"), 3, json!({"experts": ["exp-1", "exp-2", "exp-3"]})).await.unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    for (i, id) in ids.iter().enumerate() {
+        let score = 1 + (i as i64 % 4);
+        for sub in ["exp-1", "exp-2", "exp-3"] {
+            let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
+            let path = format!("/api/v1/rounds/{rid}/projects/{id}");
+            let (s, _) = read(
+                app.req(Method::POST, &format!("{path}/declaration"), &token)
+                    .json(&json!({"conflict": false}))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(s, 200);
+            let scores: Vec<Value> =
+                ["SE1", "SE2", "SE4", "FE1", "FE6"].iter().map(|c| json!({"criterion": c, "score": score})).collect();
+            let (s, p) = read(
+                app.req(Method::PUT, &format!("{path}/scores"), &token)
+                    .json(&json!({"scores": scores, "submit": true}))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(s, 200, "{p}");
+        }
+    }
+    let (s, p) = read(step(format!("/api/v1/rounds/{rid}/close"), 4, json!({"trials": 50})).await.unwrap()).await;
+    assert_eq!(s, 200, "{p}");
+    (rid, ids)
+}

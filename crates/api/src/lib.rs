@@ -1,6 +1,7 @@
 //! Portfel REST API: axum handlers, JWT auth, problem details, OpenAPI.
 
 pub mod auth;
+pub mod export;
 pub mod extract;
 pub mod idempotency;
 mod openapi;
@@ -25,7 +26,10 @@ pub use openapi::openapi;
 pub use state::AppState;
 
 use problem::PROBLEM_JSON;
-use routes::{audit, codelists, health, methodologies, organisations, passports, rounds, strategy, users, years};
+use routes::{
+    audit, codelists, health, methodologies, organisations, passports, plans, portfolios, rounds, strategy, users,
+    years,
+};
 
 /// Every documented route.
 fn api_routes() -> OpenApiRouter<AppState> {
@@ -68,6 +72,24 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::round_results))
         .routes(routes!(rounds::scorecard))
         .routes(routes!(rounds::run_sensitivity))
+        .routes(routes!(portfolios::list_portfolios, portfolios::create_portfolio))
+        .routes(routes!(portfolios::get_portfolio, portfolios::update_portfolio))
+        .routes(routes!(portfolios::submit_portfolio))
+        .routes(routes!(portfolios::approve_portfolio))
+        .routes(routes!(portfolios::return_portfolio))
+        .routes(routes!(portfolios::amend_portfolio))
+        .routes(routes!(portfolios::diff_portfolio))
+        .routes(routes!(portfolios::export_portfolio))
+        .routes(routes!(plans::list_plans, plans::create_plan))
+        .routes(routes!(plans::scenarios))
+        .routes(routes!(plans::get_plan, plans::update_plan))
+        .routes(routes!(plans::submit_plan))
+        .routes(routes!(plans::approve_plan))
+        .routes(routes!(plans::return_plan))
+        .routes(routes!(plans::amend_plan))
+        .routes(routes!(plans::diff_plan))
+        .routes(routes!(plans::export_plan))
+        .routes(routes!(plans::open_data_plan))
 }
 
 /// The application: documented routes, docs UI, and the middleware stack

@@ -21,6 +21,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
     tags(
         (name = "passports", description = "Project passports and their lifecycle"),
         (name = "evaluation", description = "Methodologies, evaluation rounds, expert scoring, results and sensitivity"),
+        (name = "planning", description = "Single project portfolio and medium-term plan: versions, council approval, scenarios, exports"),
         (name = "reference", description = "Organisations, users, strategy documents, budget years, codelists"),
         (name = "audit", description = "The append-only audit log"),
         (name = "health", description = "Probes"),

@@ -7,6 +7,7 @@
 //! the solver works in thousands of hryvnias as floating point, and every plan
 //! it proposes is re-checked exactly before it is returned.
 
+pub mod council;
 pub mod input;
 pub mod optimal;
 pub mod outcome;

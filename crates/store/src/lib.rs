@@ -5,12 +5,14 @@
 
 pub mod audit;
 pub mod codelists;
+pub mod council;
 mod entity;
 mod error;
 pub mod idempotency;
 pub mod methodologies;
 pub mod organisations;
 pub mod passports;
+pub mod plan_inputs;
 pub mod rounds;
 pub mod strategy;
 pub mod users;

@@ -2,10 +2,13 @@
 
 pub mod audit;
 pub mod codelists;
+pub mod council;
 pub mod health;
 pub mod methodologies;
 pub mod organisations;
 pub mod passports;
+pub mod plans;
+pub mod portfolios;
 pub mod rounds;
 pub mod strategy;
 pub mod users;

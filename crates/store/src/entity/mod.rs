@@ -4,6 +4,7 @@ pub mod assignment;
 pub mod audit_event;
 pub mod budget_year;
 pub mod codelist_entry;
+pub mod council_document;
 pub mod evaluation_round;
 pub mod idempotency_key;
 pub mod methodology;

@@ -1,0 +1,203 @@
+//! Exports for the council and the public: CSV and XLSX with Ukrainian
+//! headers, amounts in thousand UAH with two decimals, totals per year and source.
+
+use std::collections::BTreeMap;
+
+use portfel_planning::council::{PlanVersion, Portfolio};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::problem::ApiError;
+
+/// A table: header and rows of text or amounts.
+pub struct Table {
+    /// Sheet name.
+    pub title: String,
+    /// Column headers.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A cell.
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// Thousand UAH.
+    Amount(Decimal),
+}
+
+fn thousands(amount: Decimal) -> Decimal {
+    (amount / Decimal::from(1000)).round_dp(2)
+}
+
+impl Table {
+    /// CSV, comma-separated, amounts as `1234.56`.
+    pub fn to_csv(&self) -> Result<Vec<u8>, ApiError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| ApiError::Unavailable(format!("CSV export failed: {e}"));
+        w.write_record(&self.header).map_err(fail)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Amount(a) => {
+                    let mut a = *a;
+                    a.rescale(2);
+                    a.to_string()
+                }
+            }))
+            .map_err(fail)?;
+        }
+        w.into_inner().map_err(|e| ApiError::Unavailable(format!("CSV export failed: {e}")))
+    }
+
+    /// XLSX with a bold header and `#,##0.00` amounts.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, ApiError> {
+        let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Unavailable(format!("XLSX export failed: {e}"));
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name(&self.title).map_err(fail)?;
+        let bold = Format::new().set_bold().set_text_wrap();
+        let money = Format::new().set_num_format("#,##0.00");
+        for (c, h) in self.header.iter().enumerate() {
+            sheet.write_with_format(0, c as u16, h, &bold).map_err(fail)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Text(t) => sheet.write(r, c, t).map(|_| ()).map_err(fail)?,
+                    Cell::Amount(a) => {
+                        sheet.write_with_format(r, c, a.to_f64().unwrap_or(0.0), &money).map(|_| ()).map_err(fail)?
+                    }
+                }
+            }
+        }
+        sheet.set_column_width(1, 60).map_err(fail)?;
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
+        book.save_to_buffer().map_err(fail)
+    }
+}
+
+/// The portfolio as a table: continuing projects, then new ones by rank.
+pub fn portfolio_table(p: &Portfolio) -> Table {
+    let header = ["№", "Назва проєкту", "Сектор", "Перехідний", "Бал", "Вартість, тис. грн"].map(String::from).to_vec();
+    let mut rows: Vec<Vec<Cell>> = p
+        .content
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Text(i.rank.map_or("—".into(), |r| r.to_string())),
+                Cell::Text(i.title.clone()),
+                Cell::Text(i.sector.clone()),
+                Cell::Text(if i.continuing { "так" } else { "ні" }.into()),
+                Cell::Text(i.score.map_or(String::new(), |s| s.to_string())),
+                Cell::Amount(thousands(i.total_cost)),
+            ]
+        })
+        .collect();
+    let total: Decimal = p.content.items.iter().map(|i| i.total_cost).sum();
+    rows.push(vec![
+        Cell::Text(String::new()),
+        Cell::Text("Усього".into()),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+        Cell::Amount(thousands(total)),
+    ]);
+    Table { title: "ЄПП".into(), header, rows }
+}
+
+/// The plan as a table: one row per project and funding source with yearly
+/// amounts, then totals per source and the grand total per year.
+pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Table {
+    let years: Vec<i32> = (p.content.request.first_year..=p.content.request.last_year).collect();
+    let mut header = ["№", "Назва проєкту", "Рік початку", "Джерело фінансування"].map(String::from).to_vec();
+    header.extend(years.iter().map(|y| format!("{y}, тис. грн")));
+    header.push("Усього, тис. грн".into());
+    let mut rows = Vec::new();
+    let mut by_source: BTreeMap<String, BTreeMap<i32, Decimal>> = BTreeMap::new();
+    for (n, inc) in p.content.result.included.iter().enumerate() {
+        let mut per_source: BTreeMap<&str, BTreeMap<i32, Decimal>> = BTreeMap::new();
+        for a in &inc.amounts {
+            *per_source.entry(a.source.as_str()).or_default().entry(a.year).or_default() += a.amount;
+            *by_source.entry(a.source.clone()).or_default().entry(a.year).or_default() += a.amount;
+        }
+        for (source, amounts) in per_source {
+            let mut row = vec![
+                Cell::Text((n + 1).to_string()),
+                Cell::Text(titles.get(&inc.id).cloned().unwrap_or_else(|| inc.id.to_string())),
+                Cell::Text(inc.start_year.to_string()),
+                Cell::Text(source.to_owned()),
+            ];
+            row.extend(years.iter().map(|y| Cell::Amount(thousands(amounts.get(y).copied().unwrap_or_default()))));
+            row.push(Cell::Amount(thousands(years.iter().filter_map(|y| amounts.get(y)).copied().sum())));
+            rows.push(row);
+        }
+    }
+    let mut grand: BTreeMap<i32, Decimal> = BTreeMap::new();
+    for (source, amounts) in &by_source {
+        let mut row = vec![
+            Cell::Text(String::new()),
+            Cell::Text(format!("Усього за джерелом {source}")),
+            Cell::Text(String::new()),
+            Cell::Text(source.clone()),
+        ];
+        row.extend(years.iter().map(|y| Cell::Amount(thousands(amounts.get(y).copied().unwrap_or_default()))));
+        row.push(Cell::Amount(thousands(years.iter().filter_map(|y| amounts.get(y)).copied().sum())));
+        rows.push(row);
+        for (y, a) in amounts {
+            *grand.entry(*y).or_default() += a;
+        }
+    }
+    let mut row = vec![
+        Cell::Text(String::new()),
+        Cell::Text("Усього".into()),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+    ];
+    row.extend(years.iter().map(|y| Cell::Amount(thousands(grand.get(y).copied().unwrap_or_default()))));
+    row.push(Cell::Amount(thousands(years.iter().filter_map(|y| grand.get(y)).copied().sum())));
+    rows.push(row);
+    Table { title: "План".into(), header, rows }
+}
+
+/// Open-data records as a flat table with the JSON field names as headers.
+pub fn open_data_table(records: &[crate::routes::plans::OpenDataRecord]) -> Table {
+    let header = [
+        "plan_number",
+        "decision_number",
+        "decision_date",
+        "project_id",
+        "project_title",
+        "sector",
+        "continuing",
+        "start_year",
+        "year",
+        "funding_source",
+        "amount_uah",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = records
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.plan_number.to_string()),
+                Cell::Text(r.decision_number.clone()),
+                Cell::Text(r.decision_date.to_string()),
+                Cell::Text(r.project_id.to_string()),
+                Cell::Text(r.project_title.clone()),
+                Cell::Text(r.sector.clone()),
+                Cell::Text(r.continuing.to_string()),
+                Cell::Text(r.start_year.to_string()),
+                Cell::Text(r.year.to_string()),
+                Cell::Text(r.funding_source.clone()),
+                Cell::Amount(r.amount_uah),
+            ]
+        })
+        .collect();
+    Table { title: "open-data".into(), header, rows }
+}

@@ -1,0 +1,220 @@
+//! The single project portfolio (ЄПП): built from a closed evaluation round,
+//! submitted to and approved by the investment council, amended by new versions.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use portfel_domain::Status;
+use portfel_planning::council::{Decision, Portfolio, PortfolioContent, PortfolioDiff, diff_portfolios};
+use portfel_store::council::{self, Document, Kind, Moves, Target};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Versioned;
+use super::council::{DECIDERS, ExportQuery, PREPARERS, ReturnRequest, export, may_read};
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody, QueryParams};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+
+/// How to build a portfolio version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioRequest {
+    /// A closed evaluation round.
+    pub round_id: Uuid,
+    /// Minimum final score (0–100) for inclusion.
+    #[serde(default)]
+    #[schema(value_type = String, example = "50")]
+    pub min_score: Decimal,
+}
+
+fn portfolio(doc: Document<PortfolioContent>) -> Versioned<Portfolio> {
+    Versioned::ok(doc.workflow.version, Portfolio { workflow: doc.workflow, content: doc.content })
+}
+
+async fn build(state: &AppState, req: &PortfolioRequest) -> ApiResult<PortfolioContent> {
+    Ok(portfel_store::plan_inputs::build_portfolio(state.store.db(), req.round_id, req.min_score).await?)
+}
+
+/// Lists portfolio versions.
+#[utoipa::path(get, path = "/api/v1/portfolios", tag = "planning", summary = "List portfolio versions",
+    description = "The PIM unit and the council see every version; other roles see approved ones.",
+    responses((status = 200, description = "Versions, oldest first", body = [Portfolio])))]
+pub async fn list_portfolios(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Portfolio>>> {
+    let docs: Vec<Document<PortfolioContent>> = council::list(state.store.db(), Kind::Portfolio).await?;
+    Ok(Json(
+        docs.into_iter()
+            .filter(|d| may_read(&auth, &d.workflow).is_ok())
+            .map(|d| Portfolio { workflow: d.workflow, content: d.content })
+            .collect(),
+    ))
+}
+
+/// Builds a draft portfolio from a closed round.
+#[utoipa::path(post, path = "/api/v1/portfolios", tag = "planning", summary = "Build a draft portfolio",
+    description = "Eligible projects of a closed round with at least `min_score`, by rank (ties broken as in the round); \
+        continuing projects (in implementation) listed apart and always included.",
+    request_body = PortfolioRequest,
+    responses((status = 201, description = "Draft", body = Portfolio, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn create_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<PortfolioRequest>,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(PREPARERS)?;
+    let content = build(&state, &req).await?;
+    let doc = council::create(state.store.db(), &auth.actor(), Kind::Portfolio, &content).await?;
+    let location = format!("/api/v1/portfolios/{}", doc.workflow.id);
+    let Versioned { version, body, .. } = portfolio(doc);
+    Ok(Versioned::created(version, location, body))
+}
+
+/// Reads a portfolio version.
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}", tag = "planning", summary = "Get a portfolio version",
+    params(("id" = Uuid, Path, description = "Portfolio version id")),
+    responses((status = 200, description = "The version", body = Portfolio, headers(("ETag" = String)))))]
+pub async fn get_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Versioned<Portfolio>> {
+    let doc: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
+    may_read(&auth, &doc.workflow)?;
+    Ok(portfolio(doc))
+}
+
+/// Rebuilds a draft (or returned) version.
+#[utoipa::path(put, path = "/api/v1/portfolios/{id}", tag = "planning", summary = "Rebuild a draft portfolio",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body = PortfolioRequest,
+    responses((status = 200, description = "Rebuilt", body = Portfolio, headers(("ETag" = String))),
+              (status = 409, description = "Submitted or approved versions cannot change", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn update_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(req): JsonBody<PortfolioRequest>,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(PREPARERS)?;
+    let content = build(&state, &req).await?;
+    let target = Target { kind: Kind::Portfolio, id, version };
+    Ok(portfolio(council::replace(state.store.db(), &auth.actor(), target, &content).await?))
+}
+
+/// Submits a version to the council.
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/submit", tag = "planning", summary = "Submit a portfolio to the council",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    responses((status = 200, description = "Submitted", body = Portfolio, headers(("ETag" = String)))))]
+pub async fn submit_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(PREPARERS)?;
+    Ok(portfolio(
+        council::submit(state.store.db(), &auth.actor(), Target { kind: Kind::Portfolio, id, version }).await?,
+    ))
+}
+
+/// The council approves a submitted version.
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/approve", tag = "planning", summary = "Approve a portfolio (council)",
+    description = "Records the decision number and date and freezes the version; its new projects move to `in_portfolio`.",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body(content = Decision, example = json!({"number": "7/2026", "date": "2026-12-20"})),
+    responses((status = 200, description = "Approved", body = Portfolio, headers(("ETag" = String)))))]
+pub async fn approve_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(decision): JsonBody<Decision>,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(DECIDERS)?;
+    let current: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
+    let ids: Vec<Uuid> = current.content.items.iter().filter(|i| !i.continuing).map(|i| i.passport_id).collect();
+    let moves = Moves { passports: &ids, from: Status::Evaluated, to: Status::InPortfolio };
+    Ok(portfolio(
+        council::approve(
+            state.store.db(),
+            &auth.actor(),
+            Target { kind: Kind::Portfolio, id, version },
+            &decision,
+            moves,
+        )
+        .await?,
+    ))
+}
+
+/// The council returns a submitted version with comments.
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/return", tag = "planning", summary = "Return a portfolio with comments (council)",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body = ReturnRequest,
+    responses((status = 200, description = "Returned", body = Portfolio, headers(("ETag" = String)))))]
+pub async fn return_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    JsonBody(req): JsonBody<ReturnRequest>,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(DECIDERS)?;
+    let target = Target { kind: Kind::Portfolio, id, version };
+    Ok(portfolio(council::send_back(state.store.db(), &auth.actor(), target, &req.comment).await?))
+}
+
+/// Starts an amending version.
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/amendments", tag = "planning", summary = "Amend a portfolio (new version)",
+    params(("id" = Uuid, Path, description = "Version to amend")),
+    request_body = PortfolioRequest,
+    responses((status = 201, description = "New draft version", body = Portfolio, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn amend_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    JsonBody(req): JsonBody<PortfolioRequest>,
+) -> ApiResult<Versioned<Portfolio>> {
+    auth.require(PREPARERS)?;
+    let content = build(&state, &req).await?;
+    let doc = council::amend(state.store.db(), &auth.actor(), Kind::Portfolio, id, &content).await?;
+    let location = format!("/api/v1/portfolios/{}", doc.workflow.id);
+    let Versioned { version, body, .. } = portfolio(doc);
+    Ok(Versioned::created(version, location, body))
+}
+
+/// Differences between two versions.
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}/diff/{other}", tag = "planning", summary = "Compare two portfolio versions",
+    params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
+    responses((status = 200, description = "Projects added, removed, re-ranked, amounts changed", body = PortfolioDiff)))]
+pub async fn diff_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, other)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<PortfolioDiff>> {
+    let a: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
+    let b: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, other).await?;
+    may_read(&auth, &a.workflow)?;
+    may_read(&auth, &b.workflow)?;
+    Ok(Json(diff_portfolios(&a.content, &b.content)))
+}
+
+/// Exports a version.
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}/export", tag = "planning", summary = "Export a portfolio (JSON, CSV, XLSX)",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), ExportQuery),
+    responses((status = 200, description = "The portfolio; amounts in thousand UAH in CSV and XLSX", body = Portfolio)))]
+pub async fn export_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    QueryParams(q): QueryParams<ExportQuery>,
+) -> ApiResult<Response> {
+    let doc: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
+    may_read(&auth, &doc.workflow)?;
+    let p = Portfolio { workflow: doc.workflow, content: doc.content };
+    let file = format!("portfolio-{}", p.workflow.number);
+    export(q.format, &file, || Json(&p).into_response(), || crate::export::portfolio_table(&p))
+}

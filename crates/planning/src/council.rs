@@ -1,0 +1,261 @@
+//! What the investment council decides on: portfolio and plan versions, their
+//! workflow states, and the differences between two versions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::input::{Candidate, Ceilings, Constraints, Objective};
+use crate::outcome::{Plan, PlanBuilder};
+
+/// Workflow state of a portfolio or plan version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    /// Being prepared by the PIM unit.
+    Draft,
+    /// Before the council.
+    Submitted,
+    /// Approved by the council: frozen.
+    Approved,
+    /// Returned by the council with comments; the PIM unit may edit and resubmit.
+    Returned,
+}
+
+impl DocumentStatus {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentStatus::Draft => "draft",
+            DocumentStatus::Submitted => "submitted",
+            DocumentStatus::Approved => "approved",
+            DocumentStatus::Returned => "returned",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<DocumentStatus> {
+        [DocumentStatus::Draft, DocumentStatus::Submitted, DocumentStatus::Approved, DocumentStatus::Returned]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+
+    /// True while the PIM unit may change the content.
+    pub fn editable(self) -> bool {
+        matches!(self, DocumentStatus::Draft | DocumentStatus::Returned)
+    }
+}
+
+/// The council's decision approving a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Decision number, e.g. "12/2026".
+    pub number: String,
+    /// Decision date.
+    pub date: NaiveDate,
+}
+
+/// Workflow facts of a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Workflow {
+    /// Identifier.
+    pub id: Uuid,
+    /// Version number in its line (1, 2, ...).
+    pub number: i32,
+    /// The version this one amends.
+    pub previous_id: Option<Uuid>,
+    /// State.
+    pub status: DocumentStatus,
+    /// The approving decision.
+    pub decision: Option<Decision>,
+    /// The council's comments when returned.
+    pub comment: Option<String>,
+    /// Concurrency version, sent back as `ETag`.
+    pub version: i32,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One project of the single project portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PortfolioItem {
+    /// Passport.
+    pub passport_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Initiating organisation.
+    pub organisation_id: Uuid,
+    /// Sector code.
+    pub sector: String,
+    /// Rank (absent for continuing projects, listed apart).
+    pub rank: Option<u32>,
+    /// Final score (absent for continuing projects).
+    pub score: Option<Decimal>,
+    /// Total cost, UAH.
+    pub total_cost: Decimal,
+    /// Already being implemented: listed apart and always included.
+    pub continuing: bool,
+}
+
+/// A portfolio version's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PortfolioContent {
+    /// Evaluation round the ranking comes from.
+    pub round_id: Uuid,
+    /// Minimum final score for inclusion.
+    pub min_score: Decimal,
+    /// Continuing projects first, then new ones by rank.
+    pub items: Vec<PortfolioItem>,
+}
+
+/// A portfolio version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Portfolio {
+    /// Workflow facts.
+    #[serde(flatten)]
+    pub workflow: Workflow,
+    /// Content.
+    #[serde(flatten)]
+    pub content: PortfolioContent,
+}
+
+/// What a plan is built from, as the PIM unit asks for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// An approved portfolio version.
+    pub portfolio_id: Uuid,
+    /// First year of the plan period.
+    pub first_year: i32,
+    /// Last year of the plan period (three years in all, as a rule).
+    pub last_year: i32,
+    /// Ceilings.
+    pub ceilings: Ceilings,
+    /// Links and forced decisions.
+    #[serde(default)]
+    pub constraints: Constraints,
+    /// What the optimal builder maximises.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Which builder's result becomes the plan.
+    pub builder: PlanBuilder,
+    /// New projects may start up to this many years after their planned start.
+    #[serde(default)]
+    pub start_window: u8,
+    /// Solver time limit, seconds (default 10).
+    #[serde(default)]
+    pub time_limit_seconds: Option<u32>,
+}
+
+/// A plan version's content: the request, the candidates as they were, and the result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanContent {
+    /// The request.
+    pub request: PlanRequest,
+    /// Candidates as built from the portfolio and passports.
+    pub candidates: Vec<Candidate>,
+    /// The plan.
+    pub result: Plan,
+}
+
+/// A plan version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanVersion {
+    /// Workflow facts.
+    #[serde(flatten)]
+    pub workflow: Workflow,
+    /// Content.
+    #[serde(flatten)]
+    pub content: PlanContent,
+}
+
+/// A change of one value between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Change<T> {
+    /// Passport.
+    pub passport_id: Uuid,
+    /// Value in the first version.
+    pub from: T,
+    /// Value in the second version.
+    pub to: T,
+}
+
+/// Differences between two portfolio versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PortfolioDiff {
+    /// In the second, not the first.
+    pub added: Vec<Uuid>,
+    /// In the first, not the second.
+    pub removed: Vec<Uuid>,
+    /// Rank changed.
+    pub reranked: Vec<Change<Option<u32>>>,
+    /// Total cost changed.
+    pub amounts_changed: Vec<Change<Decimal>>,
+}
+
+/// Differences between two plan versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanDiff {
+    /// Included in the second, not the first.
+    pub added: Vec<Uuid>,
+    /// Included in the first, not the second.
+    pub removed: Vec<Uuid>,
+    /// Start year changed.
+    pub start_changed: Vec<Change<i32>>,
+    /// Total amount in the plan changed.
+    pub amounts_changed: Vec<Change<Decimal>>,
+}
+
+/// Compares two portfolio versions.
+pub fn diff_portfolios(a: &PortfolioContent, b: &PortfolioContent) -> PortfolioDiff {
+    let left: BTreeMap<Uuid, &PortfolioItem> = a.items.iter().map(|i| (i.passport_id, i)).collect();
+    let right: BTreeMap<Uuid, &PortfolioItem> = b.items.iter().map(|i| (i.passport_id, i)).collect();
+    let mut diff = PortfolioDiff {
+        added: right.keys().filter(|k| !left.contains_key(k)).copied().collect(),
+        removed: left.keys().filter(|k| !right.contains_key(k)).copied().collect(),
+        reranked: Vec::new(),
+        amounts_changed: Vec::new(),
+    };
+    for (id, l) in &left {
+        if let Some(r) = right.get(id) {
+            if l.rank != r.rank {
+                diff.reranked.push(Change { passport_id: *id, from: l.rank, to: r.rank });
+            }
+            if l.total_cost != r.total_cost {
+                diff.amounts_changed.push(Change { passport_id: *id, from: l.total_cost, to: r.total_cost });
+            }
+        }
+    }
+    diff
+}
+
+/// Compares the results of two plan versions.
+pub fn diff_plans(a: &Plan, b: &Plan) -> PlanDiff {
+    let total = |i: &crate::outcome::Inclusion| i.amounts.iter().map(|x| x.amount).sum::<Decimal>();
+    let left: BTreeMap<Uuid, _> = a.included.iter().map(|i| (i.id, i)).collect();
+    let right: BTreeMap<Uuid, _> = b.included.iter().map(|i| (i.id, i)).collect();
+    let mut diff = PlanDiff {
+        added: right.keys().filter(|k| !left.contains_key(k)).copied().collect(),
+        removed: left.keys().filter(|k| !right.contains_key(k)).copied().collect(),
+        start_changed: Vec::new(),
+        amounts_changed: Vec::new(),
+    };
+    for (id, l) in &left {
+        if let Some(r) = right.get(id) {
+            if l.start_year != r.start_year {
+                diff.start_changed.push(Change { passport_id: *id, from: l.start_year, to: r.start_year });
+            }
+            if total(l) != total(r) {
+                diff.amounts_changed.push(Change { passport_id: *id, from: total(l), to: total(r) });
+            }
+        }
+    }
+    diff
+}

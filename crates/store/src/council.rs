@@ -1,0 +1,342 @@
+//! Portfolio and plan versions through the council workflow:
+//! draft → submitted → approved (frozen, with decision number and date) or
+//! returned with comments; a change to an approved version is a new version.
+
+use portfel_domain::{FieldError, Status};
+use portfel_planning::council::{Decision, DocumentStatus, Workflow};
+use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::audit;
+use crate::entity::council_document::{self, Column, Entity, Model};
+use crate::passports::{self, transition_in};
+use crate::{Actor, StoreError, StoreResult};
+
+/// What kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Single project portfolio.
+    Portfolio,
+    /// Medium-term plan.
+    Plan,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Portfolio => "portfolio",
+            Kind::Plan => "plan",
+        }
+    }
+
+    fn not_found(self) -> StoreError {
+        StoreError::NotFound(match self {
+            Kind::Portfolio => "portfolio",
+            Kind::Plan => "plan",
+        })
+    }
+}
+
+/// The version a write is aimed at: its kind, id and the concurrency version the caller holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// Portfolio or plan.
+    pub kind: Kind,
+    /// Version id.
+    pub id: Uuid,
+    /// Expected concurrency version (`If-Match`).
+    pub version: i32,
+}
+
+/// Passports the approval moves along the lifecycle.
+#[derive(Debug, Clone, Copy)]
+pub struct Moves<'a> {
+    /// Passports.
+    pub passports: &'a [Uuid],
+    /// State they are moved from (others are left alone).
+    pub from: Status,
+    /// State they are moved to.
+    pub to: Status,
+}
+
+/// A version with its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document<T> {
+    /// Workflow facts.
+    pub workflow: Workflow,
+    /// Content.
+    pub content: T,
+}
+
+fn to_document<T: DeserializeOwned>(m: Model) -> StoreResult<Document<T>> {
+    let status = DocumentStatus::parse(&m.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("document status {:?}", m.status)))?;
+    let decision = match (m.decision_number, m.decision_date) {
+        (Some(number), Some(date)) => Some(Decision { number, date }),
+        _ => None,
+    };
+    Ok(Document {
+        workflow: Workflow {
+            id: m.id,
+            number: m.number,
+            previous_id: m.previous_id,
+            status,
+            decision,
+            comment: m.comment,
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        },
+        content: serde_json::from_str(&m.content)?,
+    })
+}
+
+async fn insert<C: ConnectionTrait, T: Serialize + DeserializeOwned>(
+    conn: &C,
+    kind: Kind,
+    content: &T,
+    number: i32,
+    previous_id: Option<Uuid>,
+) -> StoreResult<Document<T>> {
+    let now = crate::now();
+    let model = Entity::insert(council_document::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(kind.as_str().into()),
+        number: Set(number),
+        previous_id: Set(previous_id),
+        status: Set(DocumentStatus::Draft.as_str().into()),
+        content: Set(serde_json::to_string(content)?),
+        decision_number: Set(None),
+        decision_date: Set(None),
+        comment: Set(None),
+        approved_by: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(conn)
+    .await?;
+    to_document(model)
+}
+
+/// Creates a first draft.
+pub async fn create<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: Kind,
+    content: &T,
+) -> StoreResult<Document<T>> {
+    let txn = crate::begin_write(db).await?;
+    let number = Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .all(&txn)
+        .await?
+        .iter()
+        .map(|m| m.number)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let doc = insert(&txn, kind, content, number, None).await?;
+    audit::created(
+        &txn,
+        actor,
+        &format!("{}.create", kind.as_str()),
+        kind.as_str(),
+        doc.workflow.id.to_string(),
+        &doc.workflow,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(doc)
+}
+
+/// One version.
+pub async fn get<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind, id: Uuid) -> StoreResult<Document<T>> {
+    Entity::find_by_id(id)
+        .filter(Column::Kind.eq(kind.as_str()))
+        .one(conn)
+        .await?
+        .ok_or_else(|| kind.not_found())
+        .and_then(to_document)
+}
+
+/// Every version, oldest first.
+pub async fn list<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind) -> StoreResult<Vec<Document<T>>> {
+    Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_document)
+        .collect()
+}
+
+/// Applies a change to a version at `expected_version`, if its state allows.
+async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
+    conn: &C,
+    actor: &Actor,
+    Target { kind, id, version: expected_version }: Target,
+    action: &str,
+    allowed: &[DocumentStatus],
+    apply: impl FnOnce(&mut council_document::ActiveModel),
+) -> StoreResult<Document<T>> {
+    let before: Document<T> = get(conn, kind, id).await?;
+    crate::check_version(before.workflow.version, expected_version)?;
+    if !allowed.contains(&before.workflow.status) {
+        let frozen = before.workflow.status == DocumentStatus::Approved;
+        return Err(StoreError::Conflict(if frozen {
+            format!("an approved {} is frozen; create a new version to amend it", kind.as_str())
+        } else {
+            format!("a {} in state '{}' cannot be {action}", kind.as_str(), before.workflow.status.as_str())
+        }));
+    }
+    let mut model = council_document::ActiveModel {
+        version: Set(expected_version + 1),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    };
+    apply(&mut model);
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    crate::check_updated(result.rows_affected, expected_version)?;
+    let after: Document<T> = get(conn, kind, id).await?;
+    audit::updated(
+        conn,
+        actor,
+        &format!("{}.{action}", kind.as_str()),
+        kind.as_str(),
+        id.to_string(),
+        &before.workflow,
+        &after.workflow,
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Replaces a draft's (or returned version's) content.
+pub async fn replace<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+    content: &T,
+) -> StoreResult<Document<T>> {
+    let json = serde_json::to_string(content)?;
+    let txn = crate::begin_write(db).await?;
+    let doc = change(&txn, actor, target, "edited", &[DocumentStatus::Draft, DocumentStatus::Returned], |m| {
+        m.content = Set(json);
+        m.status = Set(DocumentStatus::Draft.as_str().into());
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(doc)
+}
+
+/// Submits a draft to the council.
+pub async fn submit<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+) -> StoreResult<Document<T>> {
+    let txn = crate::begin_write(db).await?;
+    let doc = change(&txn, actor, target, "submitted", &[DocumentStatus::Draft, DocumentStatus::Returned], |m| {
+        m.status = Set(DocumentStatus::Submitted.as_str().into());
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(doc)
+}
+
+/// Returns a submitted version to the PIM unit with comments.
+pub async fn send_back<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+    comment: &str,
+) -> StoreResult<Document<T>> {
+    let txn = crate::begin_write(db).await?;
+    let comment = comment.to_owned();
+    let doc = change(&txn, actor, target, "returned", &[DocumentStatus::Submitted], |m| {
+        m.status = Set(DocumentStatus::Returned.as_str().into());
+        m.comment = Set(Some(comment));
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(doc)
+}
+
+/// Approves a submitted version with the council's decision, and moves the
+/// passports in `moves` along their lifecycle in the same transaction.
+pub async fn approve<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    target: Target,
+    decision: &Decision,
+    moves: Moves<'_>,
+) -> StoreResult<Document<T>> {
+    if decision.number.trim().is_empty() {
+        return Err(StoreError::Invalid(vec![FieldError::new(
+            "number",
+            "required",
+            "the decision number is required",
+        )]));
+    }
+    let txn = crate::begin_write(db).await?;
+    let decision = decision.clone();
+    let approver = actor.sub.clone();
+    let doc = change(&txn, actor, target, "approved", &[DocumentStatus::Submitted], |m| {
+        m.status = Set(DocumentStatus::Approved.as_str().into());
+        m.decision_number = Set(Some(decision.number));
+        m.decision_date = Set(Some(decision.date));
+        m.approved_by = Set(Some(approver));
+    })
+    .await?;
+    for passport_id in moves.passports {
+        let p = passports::get(&txn, *passport_id).await?;
+        if p.status == moves.from {
+            transition_in(&txn, actor, *passport_id, p.meta.version, moves.to, None).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(doc)
+}
+
+/// Starts a new draft version amending `id`, with `content`.
+pub async fn amend<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: Kind,
+    id: Uuid,
+    content: &T,
+) -> StoreResult<Document<T>> {
+    let txn = crate::begin_write(db).await?;
+    let source: Document<serde_json::Value> = get(&txn, kind, id).await?;
+    let number = Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .all(&txn)
+        .await?
+        .iter()
+        .map(|m| m.number)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let doc = insert(&txn, kind, content, number, Some(source.workflow.id)).await?;
+    audit::created(
+        &txn,
+        actor,
+        &format!("{}.amend", kind.as_str()),
+        kind.as_str(),
+        doc.workflow.id.to_string(),
+        &doc.workflow,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(doc)
+}

@@ -1,0 +1,104 @@
+//! Builds what the council decides on from stored data: the portfolio from a
+//! closed evaluation round, and plan candidates from a portfolio's passports.
+
+use std::collections::BTreeMap;
+
+use portfel_domain::Status;
+use portfel_domain::access::Visibility;
+use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem};
+use portfel_planning::{Candidate, ScheduleLine};
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::passports::{self, PassportFilter};
+use crate::{StoreError, StoreResult};
+
+/// The portfolio of a closed round: continuing projects (in implementation)
+/// apart and always included, then eligible projects scoring at least
+/// `min_score`, by rank.
+pub async fn build_portfolio<C: ConnectionTrait>(
+    conn: &C,
+    round_id: Uuid,
+    min_score: Decimal,
+) -> StoreResult<PortfolioContent> {
+    let results = crate::rounds::results(conn, round_id).await?;
+    let mut items = Vec::new();
+    let filter = PassportFilter {
+        visibility: Visibility { all: true, ..Default::default() },
+        status: Some(Status::Implementation),
+        limit: 10_000,
+        ..Default::default()
+    };
+    for p in passports::list(conn, &filter).await?.0 {
+        items.push(PortfolioItem {
+            passport_id: p.meta.id,
+            title: p.content.title.uk.clone(),
+            organisation_id: p.organisation_id,
+            sector: p.content.sector.clone().unwrap_or_default(),
+            rank: None,
+            score: None,
+            total_cost: p.total_cost.value(),
+            continuing: true,
+        });
+    }
+    let mut rank = 0;
+    for r in results.ranking.iter().filter(|r| r.rank.is_some() && r.final_score >= min_score) {
+        let p = passports::get(conn, r.id).await?;
+        rank += 1;
+        items.push(PortfolioItem {
+            passport_id: p.meta.id,
+            title: p.content.title.uk.clone(),
+            organisation_id: p.organisation_id,
+            sector: p.content.sector.clone().unwrap_or_default(),
+            rank: Some(rank),
+            score: Some(r.final_score),
+            total_cost: p.total_cost.value(),
+            continuing: false,
+        });
+    }
+    Ok(PortfolioContent { round_id, min_score, items })
+}
+
+/// Plan candidates from a portfolio: each passport's financing plan becomes a
+/// schedule relative to its start year. New projects may start from their
+/// planned start (or the period's first year, if later) up to `start_window`
+/// years after; continuing projects keep their start.
+pub async fn plan_candidates<C: ConnectionTrait>(
+    conn: &C,
+    portfolio: &PortfolioContent,
+    req: &PlanRequest,
+) -> StoreResult<Vec<Candidate>> {
+    let mut out = Vec::with_capacity(portfolio.items.len());
+    for item in &portfolio.items {
+        let p = passports::get(conn, item.passport_id).await?;
+        let start = p
+            .content
+            .start_year
+            .ok_or_else(|| StoreError::Conflict(format!("passport {} has no start year", item.passport_id)))?;
+        let mut lines: BTreeMap<(u8, String), Decimal> = BTreeMap::new();
+        for f in &p.content.financing {
+            let offset = u8::try_from(f.year - start).unwrap_or(0);
+            *lines.entry((offset, f.source.clone())).or_default() += f.amount.value();
+        }
+        let earliest = if item.continuing { start } else { start.max(req.first_year) };
+        out.push(Candidate {
+            id: item.passport_id,
+            rank: item.rank.unwrap_or(0),
+            score: item.score.unwrap_or_default(),
+            sector: item.sector.clone(),
+            schedule: lines
+                .into_iter()
+                .map(|((offset, source), amount)| ScheduleLine { offset, source, amount })
+                .collect(),
+            earliest_start: earliest,
+            latest_start: if item.continuing {
+                earliest
+            } else {
+                (earliest + i32::from(req.start_window)).min(req.last_year).max(earliest)
+            },
+            continuing: item.continuing,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,306 @@
+//! From evaluated projects to an approved portfolio and an approved plan,
+//! with the council's return, amendments, diffs, scenarios and exports — all
+//! through HTTP.
+
+mod common;
+
+use common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    if_match: Option<i64>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.req(method, path, token);
+    if let Some(v) = if_match {
+        req = req.header("If-Match", format!("\"{v}\""));
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    read(req.send().await.unwrap()).await
+}
+
+/// A complete passport whose 2028 construction costs `million` million UAH.
+fn body(goal: uuid::Uuid, n: usize, million: i64) -> Value {
+    let mut b = complete_passport(goal);
+    b["title"]["uk"] = json!(format!("Проєкт {n}"));
+    b["costs"][1]["amount"] = json!(format!("{}.00", million * 1_000_000));
+    b["financing"][1]["amount"] = json!(format!("{}.00", million * 200_000));
+    b["financing"][2]["amount"] = json!(format!("{}.00", million * 800_000));
+    b
+}
+
+#[tokio::test]
+async fn portfolio_and_plan_through_the_council() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (admin, pim) = (app.admin(), w.pim(&app));
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let bodies: Vec<Value> = (0..5).map(|i| body(w.goal, i, 4 + i as i64)).collect();
+        let (rid, ids) = closed_round(&app, &w, &bodies).await;
+
+        // A continuing project, already in implementation.
+        let (cont, mut v) = create_passport(&app, &w.initiator_a(&app), &body(w.goal, 9, 3)).await;
+        for to in
+            ["submitted", "screening", "under_evaluation", "evaluated", "in_portfolio", "in_plan", "implementation"]
+        {
+            let (s, nv, p) = transition(&app, &admin, &cont, v, to, None).await;
+            assert_eq!(s, 200, "{to}: {p}");
+            v = nv.unwrap();
+        }
+
+        // Build the portfolio: continuing apart, then by rank.
+        let (s, pf) = call(
+            &app,
+            Method::POST,
+            "/api/v1/portfolios",
+            &pim,
+            None,
+            Some(json!({"round_id": rid, "min_score": "0"})),
+        )
+        .await;
+        assert_eq!(s, 201, "[{}] {pf}", app.backend);
+        let pid = pf["id"].as_str().unwrap().to_owned();
+        let items = pf["items"].as_array().unwrap();
+        assert_eq!(items.len(), 6);
+        assert_eq!(
+            (items[0]["passport_id"].as_str(), items[0]["continuing"].as_bool(), items[0]["rank"].is_null()),
+            (Some(cont.as_str()), Some(true), true)
+        );
+        let scores: Vec<f64> = items[1..].iter().map(|i| i["score"].as_str().unwrap().parse().unwrap()).collect();
+        assert!(scores.windows(2).all(|p| p[0] >= p[1]), "{scores:?}");
+        assert_eq!(items[1..].iter().map(|i| i["rank"].as_i64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+        let third = items[3]["score"].as_str().unwrap().to_owned();
+
+        // Rebuild with a threshold, submit, the council returns it, fix, resubmit, approve.
+        let (s, pf) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/portfolios/{pid}"),
+            &pim,
+            Some(1),
+            Some(json!({"round_id": rid, "min_score": third})),
+        )
+        .await;
+        assert_eq!(s, 200, "{pf}");
+        assert!(
+            pf["items"].as_array().unwrap().iter().filter(|i| i["continuing"] == false).all(|i| i["score"]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+                >= third.parse::<f64>().unwrap())
+        );
+        let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
+        let (s, _) = call(&app, Method::POST, &path("/submit"), &pim, Some(2), None).await;
+        assert_eq!(s, 200);
+        let (s, _) =
+            call(&app, Method::PUT, &path(""), &pim, Some(3), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+        assert_eq!(s, 409, "submitted versions cannot change");
+        let (s, pf) = call(
+            &app,
+            Method::POST,
+            &path("/return"),
+            &council,
+            Some(3),
+            Some(json!({"comment": "Включіть усі проєкти, що пройшли оцінювання"})),
+        )
+        .await;
+        assert_eq!((s, pf["status"].as_str(), pf["comment"].is_string()), (200, Some("returned"), true));
+        let (s, _) =
+            call(&app, Method::PUT, &path(""), &pim, Some(4), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+        assert_eq!(s, 200);
+        let (s, _) = call(&app, Method::POST, &path("/submit"), &pim, Some(5), None).await;
+        assert_eq!(s, 200);
+        let decision = json!({"number": "7/2026", "date": "2026-12-20"});
+        let (s, _) = call(&app, Method::POST, &path("/approve"), &pim, Some(6), Some(decision.clone())).await;
+        assert_eq!(s, 403, "only the council approves");
+        let (s, pf) = call(&app, Method::POST, &path("/approve"), &council, Some(6), Some(decision)).await;
+        assert_eq!(
+            (s, pf["status"].as_str(), pf["decision"]["number"].as_str()),
+            (200, Some("approved"), Some("7/2026")),
+            "{pf}"
+        );
+        for id in &ids {
+            let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{id}"), &pim, None, None).await;
+            assert_eq!(p["status"], "in_portfolio");
+        }
+        let (s, _) =
+            call(&app, Method::PUT, &path(""), &pim, Some(7), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+        assert_eq!(s, 409, "approved versions are frozen");
+
+        // An amendment is a new version; the diff shows what changed.
+        let (s, amended) = call(
+            &app,
+            Method::POST,
+            &path("/amendments"),
+            &pim,
+            None,
+            Some(json!({"round_id": rid, "min_score": third})),
+        )
+        .await;
+        assert_eq!(
+            (s, amended["number"].as_i64(), amended["previous_id"].as_str()),
+            (201, Some(2), Some(pid.as_str())),
+            "{amended}"
+        );
+        let (s, diff) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/portfolios/{pid}/diff/{}", amended["id"].as_str().unwrap()),
+            &council,
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(diff["added"], json!([]));
+        assert!(!diff["removed"].as_array().unwrap().is_empty(), "{diff}");
+
+        // The plan: 2027 has room for the continuing project and two new ones; the rest shift to 2028.
+        let request = json!({
+            "portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "optimal", "start_window": 1,
+            "ceilings": {"total": {"2027": "1600000.00", "2028": "60000000.00", "2029": "60000000.00"},
+                          "by_source": {"2029/stateSubsidies": "12000000.00"}}
+        });
+        let (s, plan) = call(&app, Method::POST, "/api/v1/plans", &pim, None, Some(request.clone())).await;
+        assert_eq!(s, 201, "[{}] {plan}", app.backend);
+        let plan_id = plan["id"].as_str().unwrap().to_owned();
+        let result = &plan["result"];
+        assert!(
+            result["usage"].as_array().unwrap().iter().all(|u| !u["remaining"].as_str().unwrap().starts_with('-')),
+            "{result}"
+        );
+        assert!(
+            result["excluded"].as_array().unwrap().iter().all(|e| e["code"].is_string() && e["reason"].is_string())
+        );
+        let included = result["included"].as_array().unwrap();
+        assert!(included.iter().any(|i| i["id"] == cont.as_str() && i["continuing"] == true));
+        assert!(included.iter().any(|i| i["start_year"] == 2028), "some projects start a year later: {result}");
+        assert_eq!(result["optimal"], true);
+        let (s, p) = call(&app, Method::POST, "/api/v1/plans", &pim, None, Some(json!({"portfolio_id": amended["id"], "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
+        assert_eq!(
+            (s, problem_fields(&p)),
+            (422, vec!["portfolio_id".to_owned()]),
+            "a draft portfolio cannot feed a plan"
+        );
+
+        // Scenarios: both builders side by side, and a variant forcing the top project out.
+        let top = items[1]["passport_id"].as_str().unwrap();
+        let (s, sc) = call(
+            &app,
+            Method::POST,
+            "/api/v1/plans/scenarios",
+            &council,
+            None,
+            Some(json!({"base": request, "variants": [{"name": "без першого", "constraints": {"forced_out": [top]}}]})),
+        )
+        .await;
+        assert_eq!(s, 200, "{sc}");
+        assert_eq!(sc.as_array().unwrap().len(), 2);
+        for v in sc.as_array().unwrap() {
+            let (ro, op) = (
+                v["rank_order"]["objective_value"].as_str().unwrap().parse::<f64>().unwrap(),
+                v["optimal"]["objective_value"].as_str().unwrap().parse::<f64>().unwrap(),
+            );
+            assert!(op >= ro, "{v}");
+        }
+        assert!(
+            sc[1]["optimal"]["excluded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["id"] == top && e["code"] == "forced_out")
+        );
+
+        // Council approval moves the new projects to in_plan.
+        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{plan_id}/submit"), &pim, Some(1), None).await;
+        assert_eq!(s, 200);
+        let (s, plan) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/plans/{plan_id}/approve"),
+            &council,
+            Some(2),
+            Some(json!({"number": "9/2026", "date": "2026-12-27"})),
+        )
+        .await;
+        assert_eq!(s, 200, "{plan}");
+        for i in plan["result"]["included"].as_array().unwrap().iter().filter(|i| i["continuing"] == false) {
+            let (_, p) =
+                call(&app, Method::GET, &format!("/api/v1/passports/{}", i["id"].as_str().unwrap()), &pim, None, None)
+                    .await;
+            assert_eq!(p["status"], "in_plan");
+        }
+
+        // Exports.
+        let response =
+            app.req(Method::GET, &format!("/api/v1/plans/{plan_id}/export?format=csv"), &council).send().await.unwrap();
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = response.text().await.unwrap();
+        let header = csv.lines().next().unwrap();
+        assert!(header.contains("Джерело фінансування") && header.contains("2027, тис. грн"), "{header}");
+        let last = csv.lines().last().unwrap();
+        assert!(last.contains("Усього"), "{last}");
+        let grand: f64 = last.split(',').next_back().unwrap().parse().unwrap();
+        let planned: f64 = plan["result"]["total_allocated"].as_str().unwrap().parse::<f64>().unwrap() / 1000.0;
+        assert!((grand - planned).abs() < 0.01, "{grand} vs {planned}");
+        let xlsx = app
+            .req(Method::GET, &format!("/api/v1/plans/{plan_id}/export?format=xlsx"), &council)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(&xlsx[..2], b"PK");
+        let response = app
+            .req(Method::GET, &format!("/api/v1/portfolios/{pid}/export?format=csv"), &w.initiator_a(&app))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "approved portfolios are open to every role");
+        assert!(response.text().await.unwrap().contains("Вартість, тис. грн"));
+        // Open data needs no token; drafts are not published.
+        let open = app.client.get(format!("{}/open-data/plans/{plan_id}", app.base)).send().await.unwrap();
+        let (s, records) = read(open).await;
+        assert_eq!(s, 200);
+        assert!(
+            records.as_array().unwrap().iter().all(|r| r["decision_number"] == "9/2026" && r["amount_uah"].is_string())
+        );
+        let sum: f64 = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| (2027..=2029).contains(&r["year"].as_i64().unwrap()))
+            .map(|r| r["amount_uah"].as_str().unwrap().parse::<f64>().unwrap())
+            .sum();
+        assert!((sum / 1000.0 - planned).abs() < 0.01);
+        let open_csv = app
+            .client
+            .get(format!("{}/open-data/plans/{plan_id}?format=csv", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(open_csv.starts_with("plan_number,decision_number,decision_date,project_id"));
+        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{plan_id}/amendments"), &pim, None, Some(json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "rank_order", "ceilings": {"total": {"2027": "1600000.00"}}}))).await;
+        assert_eq!(s, 201);
+        let (_, plans) = call(&app, Method::GET, "/api/v1/plans", &pim, None, None).await;
+        let draft = plans.as_array().unwrap().iter().find(|p| p["status"] == "draft").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (s, _) = read(app.client.get(format!("{}/open-data/plans/{draft}", app.base)).send().await.unwrap()).await;
+        assert_eq!(s, 404);
+    }
+}
