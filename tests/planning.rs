@@ -194,17 +194,33 @@ async fn portfolio_and_plan_through_the_council() {
 
         // Scenarios: both builders side by side, and a variant forcing the top project out.
         let top = items[1]["passport_id"].as_str().unwrap();
-        let (s, sc) = call(
-            &app,
-            Method::POST,
-            "/api/v1/plans/scenarios",
-            &council,
-            None,
-            Some(json!({"base": request, "variants": [{"name": "без першого", "constraints": {"forced_out": [top]}}]})),
-        )
-        .await;
+        // Another approved methodology: only the social-environmental index counts.
+        let (_, methodologies) = call(&app, Method::GET, "/api/v1/methodologies", &pim, None, None).await;
+        let copy = format!("/api/v1/methodologies/{}/versions", methodologies[0]["id"].as_str().unwrap());
+        let (_, m2) = call(&app, Method::POST, &copy, &pim, None, None).await;
+        let mut definition = m2["definition"].clone();
+        definition["groups"][0]["weight"] = json!("1");
+        definition["groups"][1]["weight"] = json!("0");
+        let m2_id = m2["id"].as_str().unwrap();
+        let (s, _) =
+            call(&app, Method::PUT, &format!("/api/v1/methodologies/{m2_id}"), &pim, Some(1), Some(definition)).await;
+        assert_eq!(s, 200);
+        let (s, _) =
+            call(&app, Method::POST, &format!("/api/v1/methodologies/{m2_id}/approve"), &pim, Some(2), None).await;
+        assert_eq!(s, 200);
+        let variants = json!([
+            {"name": "без першого", "constraints": {"forced_out": [top]}},
+            {"name": "лише соціальний індекс", "methodology_id": m2_id}
+        ]);
+        let scenario = json!({"base": request, "variants": variants});
+        let (s, sc) = call(&app, Method::POST, "/api/v1/plans/scenarios", &council, None, Some(scenario)).await;
         assert_eq!(s, 200, "{sc}");
-        assert_eq!(sc.as_array().unwrap().len(), 2);
+        assert_eq!(sc.as_array().unwrap().len(), 3);
+        assert_eq!(sc[2]["name"], "лише соціальний індекс");
+        assert_ne!(
+            sc[2]["optimal"]["objective_value"], sc[0]["optimal"]["objective_value"],
+            "other weights, other scores"
+        );
         for v in sc.as_array().unwrap() {
             let (ro, op) = (
                 v["rank_order"]["objective_value"].as_str().unwrap().parse::<f64>().unwrap(),

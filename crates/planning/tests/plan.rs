@@ -159,7 +159,13 @@ fn enumerate(p: &PlanInput) -> Decimal {
                 }
             }
         }
-        let fits = year.iter().all(|(y, a)| p.ceilings.total.get(y).is_none_or(|c| a <= c))
+        let chosen = |id: &Uuid| {
+            p.candidates.iter().zip(&pick).any(|(c, o)| c.id == *id && options_of(&options, c, *o, p).is_some())
+        };
+        let linked = p.constraints.requires.iter().all(|(a, b)| !chosen(a) || chosen(b))
+            && p.constraints.excludes.iter().all(|(a, b)| !(chosen(a) && chosen(b)));
+        let fits = linked
+            && year.iter().all(|(y, a)| p.ceilings.total.get(y).is_none_or(|c| a <= c))
             && source.iter().all(|(k, a)| p.ceilings.by_source.get(k).is_none_or(|c| a <= c));
         if fits && value > best {
             best = value;
@@ -186,20 +192,30 @@ fn options_of(options: &[Vec<Option<i32>>], c: &Candidate, o: usize, p: &PlanInp
 
 fn instance() -> impl Strategy<Value = PlanInput> {
     let project = (1i64..=100, prop::collection::vec((0u8..3, 0usize..2, 1i64..60), 1..4), 0i32..2, 0i32..2);
-    (prop::collection::vec(project, 1..7), 40i64..150, 10i64..80).prop_map(|(projects, total, source_cap)| {
-        let candidates = projects
-            .into_iter()
-            .enumerate()
-            .map(|(i, (score, lines, start, extra))| {
-                let lines: Vec<(u8, &str, i64)> =
-                    lines.iter().map(|(o, s, a)| (*o, ["localBudget", "stateSubsidies"][*s], *a)).collect();
-                candidate(i as u128 + 1, i as u32 + 1, score, &lines, (2027 + start, 2027 + start + extra))
-            })
-            .collect();
-        let mut p = input(candidates, &[(2027, total), (2028, total), (2029, total)]);
-        p.ceilings.by_source.insert(Ceilings::source_key(2028, "stateSubsidies"), d(source_cap));
-        p
-    })
+    (prop::collection::vec(project, 2..7), 40i64..150, 10i64..80, 0u128..6, 0u128..6, 0u128..6, 0u128..6).prop_map(
+        |(projects, total, source_cap, ra, rb, ea, eb)| {
+            let n = projects.len() as u128;
+            let candidates = projects
+                .into_iter()
+                .enumerate()
+                .map(|(i, (score, lines, start, extra))| {
+                    let lines: Vec<(u8, &str, i64)> =
+                        lines.iter().map(|(o, s, a)| (*o, ["localBudget", "stateSubsidies"][*s], *a)).collect();
+                    candidate(i as u128 + 1, i as u32 + 1, score, &lines, (2027 + start, 2027 + start + extra))
+                })
+                .collect();
+            let mut p = input(candidates, &[(2027, total), (2028, total), (2029, total)]);
+            p.ceilings.by_source.insert(Ceilings::source_key(2028, "stateSubsidies"), d(source_cap));
+            let id = |k: u128| Uuid::from_u128(k % n + 1);
+            if id(ra) != id(rb) {
+                p.constraints.requires.push((id(ra), id(rb)));
+            }
+            if id(ea) != id(eb) {
+                p.constraints.excludes.push((id(ea), id(eb)));
+            }
+            p
+        },
+    )
 }
 
 proptest! {
@@ -214,6 +230,11 @@ proptest! {
             prop_assert_eq!(plan.included.len() + plan.excluded.len(), p.candidates.len());
             prop_assert!(plan.excluded.iter().all(|e| !e.code.is_empty() && !e.reason.is_empty()));
             prop_assert!(plan.warnings.is_empty());
+        }
+        for plan in [&fill, &best] {
+            let inc = |id: &Uuid| plan.included.iter().any(|i| i.id == *id);
+            prop_assert!(p.constraints.requires.iter().all(|(a, b)| !inc(a) || inc(b)));
+            prop_assert!(p.constraints.excludes.iter().all(|(a, b)| !(inc(a) && inc(b))));
         }
         prop_assert!(best.objective_value >= fill.objective_value);
         prop_assert_eq!(best.objective_value, enumerate(&p));

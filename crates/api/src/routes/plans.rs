@@ -294,6 +294,49 @@ pub struct Variant {
     /// Other objective.
     #[serde(default)]
     pub objective: Option<portfel_planning::Objective>,
+    /// Another approved methodology version: projects are re-scored from the
+    /// round's criterion results with its weights, and re-ranked.
+    #[serde(default)]
+    pub methodology_id: Option<Uuid>,
+}
+
+/// Re-scores and re-ranks candidates with another methodology's weights,
+/// from the normalised criterion results of the portfolio's round.
+async fn rescore(state: &AppState, portfolio_id: Uuid, methodology_id: Uuid, input: &mut PlanInput) -> ApiResult<()> {
+    let db = state.store.db();
+    let portfolio: Document<PortfolioContent> = council::get(db, Kind::Portfolio, portfolio_id).await?;
+    let results = portfel_store::rounds::results(db, portfolio.content.round_id).await?;
+    let methodology = portfel_store::methodologies::get(db, methodology_id).await?;
+    if methodology.status != portfel_scoring::round::MethodologyStatus::Approved {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "variants.methodology_id",
+            "not_approved",
+            "scenarios use approved methodology versions",
+        )]));
+    }
+    let weights: BTreeMap<&str, rust_decimal::Decimal> =
+        methodology.definition.criteria().map(|(_, c, w)| (c.code.as_str(), w)).collect();
+    for c in input.candidates.iter_mut().filter(|c| !c.continuing) {
+        if let Some(e) = results.evaluations.iter().find(|e| e.id == c.id) {
+            let score: rust_decimal::Decimal = e
+                .criteria
+                .iter()
+                .map(|r| weights.get(r.code.as_str()).copied().unwrap_or_default() * r.normalised)
+                .sum();
+            c.score = (score * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2);
+        }
+    }
+    let mut order: Vec<usize> = (0..input.candidates.len()).filter(|i| !input.candidates[*i].continuing).collect();
+    order.sort_by(|a, b| {
+        input.candidates[*b]
+            .score
+            .cmp(&input.candidates[*a].score)
+            .then(input.candidates[*a].rank.cmp(&input.candidates[*b].rank))
+    });
+    for (rank, i) in order.into_iter().enumerate() {
+        input.candidates[i].rank = rank as u32 + 1;
+    }
+    Ok(())
 }
 
 /// A scenario: the base request and variants of it.
@@ -320,7 +363,8 @@ pub struct ScenarioResult {
 
 /// Runs what-if variants without saving anything.
 #[utoipa::path(post, path = "/api/v1/plans/scenarios", tag = "planning", summary = "Compare what-if scenarios",
-    description = "Runs the base request and each variant (other ceilings, forced in/out, links, objective) with both builders, side by side. Nothing is saved.",
+    description = "Runs the base request and each variant (other ceilings, forced in/out, links, objective, or another approved \
+        methodology's weights, which re-score and re-rank the projects) with both builders, side by side. Nothing is saved.",
     request_body = ScenarioRequest,
     responses((status = 200, description = "Results per variant", body = [ScenarioResult])))]
 pub async fn scenarios(
@@ -339,6 +383,9 @@ pub async fn scenarios(
         input.ceilings = v.ceilings.unwrap_or(input.ceilings);
         input.constraints = v.constraints.unwrap_or(input.constraints);
         input.objective = v.objective.unwrap_or(input.objective);
+        if let Some(methodology_id) = v.methodology_id {
+            rescore(&state, req.base.portfolio_id, methodology_id, &mut input).await?;
+        }
         variants.push((v.name, input));
     }
     let mut out = Vec::new();
