@@ -80,10 +80,18 @@ fn run(label: &str, p: &PlanInput, limit: Duration) {
 
 fn main() {
     for seed in 1..=3 {
-        run(&format!("hromada, 200 candidates, fixed starts (seed {seed})"), &instance(200, false, seed), Duration::from_secs(10));
+        run(
+            &format!("hromada, 200 candidates, fixed starts (seed {seed})"),
+            &instance(200, false, seed),
+            Duration::from_secs(10),
+        );
     }
     for seed in 1..=3 {
-        run(&format!("hromada, 200 candidates, start windows (seed {seed})"), &instance(200, true, seed), Duration::from_secs(10));
+        run(
+            &format!("hromada, 200 candidates, start windows (seed {seed})"),
+            &instance(200, true, seed),
+            Duration::from_secs(10),
+        );
     }
     for seed in 1..=2 {
         run(
