@@ -12,24 +12,6 @@ use serde_json::{Value, json};
 
 const EXPERT_CRITERIA: [&str; 5] = ["SE1", "SE2", "SE4", "FE1", "FE6"];
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    if_match: Option<i64>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.req(method, path, token);
-    if let Some(v) = if_match {
-        req = req.header("If-Match", format!("\"{v}\""));
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    read(req.send().await.unwrap()).await
-}
-
 fn scores(values: [i64; 5]) -> Value {
     let list: Vec<Value> = EXPERT_CRITERIA
         .iter()

@@ -9,24 +9,6 @@ use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    if_match: Option<i64>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.req(method, path, token);
-    if let Some(v) = if_match {
-        req = req.header("If-Match", format!("\"{v}\""));
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    read(req.send().await.unwrap()).await
-}
-
 /// A complete passport whose 2028 construction costs `million` million UAH.
 fn body(goal: uuid::Uuid, n: usize, million: i64) -> Value {
     let mut b = complete_passport(goal);

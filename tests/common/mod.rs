@@ -92,6 +92,25 @@ impl TestApp {
     }
 }
 
+/// Sends a request with an optional `If-Match` version and JSON body; returns status and body.
+pub async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    if_match: Option<i64>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.req(method, path, token);
+    if let Some(v) = if_match {
+        req = req.header("If-Match", format!("\"{v}\""));
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    read(req.send().await.unwrap()).await
+}
+
 /// Status and JSON body of a response.
 pub async fn read(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();

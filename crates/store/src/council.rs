@@ -129,26 +129,26 @@ pub async fn create<T: Serialize + DeserializeOwned>(
     kind: Kind,
     content: &T,
 ) -> StoreResult<Document<T>> {
+    add_version(db, actor, kind, content, None).await
+}
+
+/// Inserts the next version number of `kind`, amending `previous_id` if given.
+async fn add_version<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: Kind,
+    content: &T,
+    previous_id: Option<Uuid>,
+) -> StoreResult<Document<T>> {
     let txn = crate::begin_write(db).await?;
-    let number = Entity::find()
-        .filter(Column::Kind.eq(kind.as_str()))
-        .all(&txn)
-        .await?
-        .iter()
-        .map(|m| m.number)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let doc = insert(&txn, kind, content, number, None).await?;
-    audit::created(
-        &txn,
-        actor,
-        &format!("{}.create", kind.as_str()),
-        kind.as_str(),
-        doc.workflow.id.to_string(),
-        &doc.workflow,
-    )
-    .await?;
+    if let Some(previous) = previous_id {
+        get::<_, serde_json::Value>(&txn, kind, previous).await?;
+    }
+    let numbers = Entity::find().filter(Column::Kind.eq(kind.as_str())).all(&txn).await?;
+    let number = numbers.iter().map(|m| m.number).max().unwrap_or(0) + 1;
+    let doc = insert(&txn, kind, content, number, previous_id).await?;
+    let action = format!("{}.{}", kind.as_str(), if previous_id.is_some() { "amend" } else { "create" });
+    audit::created(&txn, actor, &action, kind.as_str(), doc.workflow.id.to_string(), &doc.workflow).await?;
     txn.commit().await?;
     Ok(doc)
 }
@@ -316,27 +316,5 @@ pub async fn amend<T: Serialize + DeserializeOwned>(
     id: Uuid,
     content: &T,
 ) -> StoreResult<Document<T>> {
-    let txn = crate::begin_write(db).await?;
-    let source: Document<serde_json::Value> = get(&txn, kind, id).await?;
-    let number = Entity::find()
-        .filter(Column::Kind.eq(kind.as_str()))
-        .all(&txn)
-        .await?
-        .iter()
-        .map(|m| m.number)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let doc = insert(&txn, kind, content, number, Some(source.workflow.id)).await?;
-    audit::created(
-        &txn,
-        actor,
-        &format!("{}.amend", kind.as_str()),
-        kind.as_str(),
-        doc.workflow.id.to_string(),
-        &doc.workflow,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(doc)
+    add_version(db, actor, kind, content, Some(id)).await
 }
