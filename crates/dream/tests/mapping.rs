@@ -1,0 +1,281 @@
+//! Export validates against DREAM's schema, import accepts DREAM documents,
+//! fields Portfel does not model survive, and export → import → export is
+//! the identity on generated passports.
+
+use std::sync::LazyLock;
+
+use chrono::{TimeZone, Utc};
+use portfel_domain::passport::*;
+use portfel_domain::{PassportContent, Status, Uah};
+use portfel_dream::{ExportInput, GoalRef, export, import};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../reference/idea.schema.json")).expect("schema is JSON"));
+
+fn assert_valid(doc: &Value) {
+    let validator = jsonschema::draft4::new(&SCHEMA).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{}: {}", e.instance_path(), e)).collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{doc:#}");
+}
+
+fn party(name: &str, edrpou: &str) -> PartyRef {
+    PartyRef { name: name.into(), edrpou: edrpou.into() }
+}
+
+fn passport() -> PassportContent {
+    serde_json::from_value(json!({
+        "title": {"uk": "Капітальний ремонт ліцею №3", "en": "Major repair of Lyceum No. 3"},
+        "description": {"uk": "Утеплення фасаду"}, "problem": "Тепловтрати", "goals": ["Економія"],
+        "project_type": "rehabilitation", "purpose": "development", "sector": "ES",
+        "balance_holder": {"name": "Управління освіти", "edrpou": "40000001"},
+        "implementer": {"name": "КП «Будсервіс»", "edrpou": "40000009"},
+        "locations": [{"katottg": "UA46060250010015970", "address": "вул. Шевченка, 12"}],
+        "start_year": 2027, "duration_years": 2,
+        "costs": [{"year": 2027, "item": "design", "amount": "500000.00"}, {"year": 2028, "item": "construction", "amount": "9500000.55"}],
+        "financing": [{"year": 2027, "source": "localBudget", "amount": "500000.00"}, {"year": 2028, "source": "donorFunds", "amount": "9000000.55"},
+                      {"year": 2028, "source": "none", "amount": "500000.00"}],
+        "readiness": {"documents": [{"kind": "designDocument", "title": "Робочий проєкт", "number": "РП-12", "date": "2026-03-15"}]},
+        "beneficiaries": {"total": 800, "idps": 120}, "om_cost_per_year": "150000.00",
+        "contacts": [{"name": "Олена"}]
+    }))
+    .unwrap()
+}
+
+fn input<'a>(
+    content: &'a PassportContent,
+    initiator: &'a PartyRef,
+    goals: &'a [GoalRef],
+    original: Option<&'a Value>,
+) -> ExportInput<'a> {
+    ExportInput {
+        id: Uuid::from_u128(42),
+        created: Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap(),
+        updated: Utc.with_ymd_and_hms(2026, 4, 2, 11, 30, 0).unwrap(),
+        status: Status::Submitted,
+        content,
+        initiator,
+        goals,
+        original,
+    }
+}
+
+#[test]
+fn exported_documents_validate_against_dreams_schema() {
+    let p = passport();
+    let initiator = party("Управління освіти", "40000001");
+    let goals =
+        [GoalRef {
+            kind: "communityDevelopmentStrategy".into(), code: "1.1".into(), title: "Безпечні школи".into()
+        }];
+    let doc = export(&input(&p, &initiator, &goals, None));
+    assert_valid(&doc);
+    assert_eq!(doc["status"], "pending");
+    assert_eq!(doc["statusDetails"], "initiated");
+    assert_eq!(doc["parties"][0]["roles"], json!(["initiator", "balancer"]), "one party, two roles");
+    let finance = doc["approaches"][0]["budget"]["finance"].as_array().unwrap();
+    assert_eq!(finance.len(), 2, "the uncovered part is not financing");
+    assert_eq!(
+        (finance[1]["financeCategory"].as_str(), finance[1]["financeType"].as_str()),
+        (Some("internationalOrganization"), Some("internationalPartners"))
+    );
+    assert_eq!(doc["approaches"][0]["budget"]["budgetBreakdown"][1]["amount"]["amount"], json!(9500000.55));
+    // Every state exports validly.
+    for status in Status::ALL {
+        let mut i = input(&p, &initiator, &goals, None);
+        i.status = status;
+        assert_valid(&export(&i));
+    }
+}
+
+#[test]
+fn import_reads_what_export_writes_and_fills_the_uncovered_gap() {
+    let p = passport();
+    let initiator = party("Управління освіти", "40000001");
+    let doc = export(&input(&p, &initiator, &[], None));
+    let imported = import(&doc).unwrap();
+    assert_eq!(imported.status, Status::Submitted);
+    assert_eq!(imported.initiator, Some(initiator));
+    let c = &imported.content;
+    assert_eq!(c.costs, p.costs);
+    assert_eq!(
+        c.financing.iter().map(|f| (f.year, f.source.as_str(), f.amount.to_string())).collect::<Vec<_>>(),
+        vec![
+            (2027, "localBudget", "500000.00".to_owned()),
+            (2028, "internationalOrganization", "9000000.55".to_owned()),
+            (2028, "none", "500000.00".to_owned()),
+        ]
+    );
+    assert_eq!((c.start_year, c.duration_years), (Some(2027), Some(2)));
+    assert_eq!(c.beneficiaries, p.beneficiaries);
+    assert_eq!(c.locations, p.locations);
+    assert_eq!(c.readiness.documents, p.readiness.documents);
+    assert_eq!(
+        (c.balance_holder.as_ref(), c.implementer.as_ref()),
+        (p.balance_holder.as_ref(), p.implementer.as_ref())
+    );
+}
+
+/// A DREAM document with much Portfel does not model.
+fn rich_document() -> Value {
+    json!({
+        "date": "2025-05-01T08:00:00Z", "updated": "2025-06-01T08:00:00Z", "type": "construction",
+        "title": [{"lang": "uk", "translation": "Будівництво мосту"}, {"lang": "en", "translation": "Bridge"}],
+        "description": [{"lang": "uk", "translation": "Міст через річку"}],
+        "purpose": "restoration", "status": "active", "statusDetails": "implementation",
+        "parties": [
+            {"id": "UA-EDR-40000001", "roles": ["initiator", "designer"], "identifier": {"scheme": "UA-EDR", "id": "40000001", "legalName": "Служба доріг"}},
+            {"id": "UA-EDR-1234567890", "roles": ["supplier"], "identifier": {"scheme": "UA-EDR", "id": "1234567890", "legalName": "ФОП Іваненко"}}
+        ],
+        "metrics": [{"id": "initiationMetricsSocialAndEconomic", "observations": [
+            {"id": "6f0b1e9e-1111-4a0a-9a0a-000000000001", "dimensions": {"basicValue": 0, "targetValue": 5000, "characteristic": "numberOfConsumers"}},
+            {"id": "6f0b1e9e-1111-4a0a-9a0a-000000000002", "notes": "робочі місця", "dimensions": {"basicValue": 1, "targetValue": 40, "characteristic": "other"}}
+        ]}, {"id": "initiationMetricsFinancial", "observations": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000003", "dimensions": {"basicValue": 0, "targetValue": 1, "characteristic": "other"}}]}],
+        "targets": [{"id": "initiationPhases", "observations": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000004", "period": {"durationInDays": 365}, "dimensions": {"phaseCode": "implementation"}}]}],
+        "documents": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000005", "url": "https://example.org/photo.jpg", "format": "image/jpeg", "datePublished": "2025-05-01T08:00:00Z", "dateModified": "2025-05-01T08:00:00Z", "documentType": "illustrationBefore"}],
+        "approaches": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000006", "title": "Основний варіант", "description": "залізобетон",
+            "items": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000007", "description": "міст",
+                "locations": [{"gazetteer": {"scheme": "UA-CATOTTG", "identifiers": ["UA46060250010015970"]}}],
+                "additionalClassifications": [{"scheme": "UN-CPC", "id": "53221"}]}],
+            "budget": {"budgetBreakdown": [
+                {"id": "a1", "amount": {"amount": 1000000, "currency": "UAH"}, "period": {"startDate": "2025-01-01T00:00:00Z", "endDate": "2025-12-31T23:59:59Z"}, "classifications": {"costItem": "construction", "costType": "capex", "budgetType": "original"}},
+                {"id": "a2", "amount": {"amount": 20000, "currency": "EUR"}, "period": {"startDate": "2026-01-01T00:00:00Z", "endDate": "2026-12-31T23:59:59Z"}, "classifications": {"costItem": "equipment", "costType": "capex"}}
+            ], "finance": [{"id": "6f0b1e9e-1111-4a0a-9a0a-000000000008", "value": {"amount": 1000000, "currency": "UAH"}, "period": {"startDate": "2025-01-01T00:00:00Z", "endDate": "2025-12-31T23:59:59Z"}, "financeType": "stateFunds", "financeCategory": "stateSubsidies", "financingParty": {"id": "mof", "name": "Мінфін"}}]}
+        }],
+        "additionalClassifications": [{"scheme": "WB-ECO", "id": "TI"}, {"scheme": "COFOG", "id": "04.5.1"}],
+        "relatedProcesses": [{"scheme": "UA-PROZORRO", "id": "UA-2025-05-01-000001-a", "relationship": "procurement"}],
+        "contractingProcesses": [{"id": "ocds-1", "platform": "national", "summary": {"status": "implementation"}}]
+    })
+}
+
+#[test]
+fn unmodelled_fields_are_given_back_verbatim() {
+    let original = rich_document();
+    assert_valid(&original);
+    let imported = import(&original).unwrap();
+    assert_eq!(imported.status, Status::Implementation);
+    assert_eq!(imported.content.sector.as_deref(), Some("TI"));
+    assert_eq!(imported.content.costs.len(), 1, "the EUR line stays in DREAM's document only");
+    let initiator = imported.initiator.clone().unwrap();
+    let mut i = input(&imported.content, &initiator, &[], Some(&original));
+    i.status = imported.status;
+    let back = export(&i);
+    assert_valid(&back);
+    for key in ["targets", "relatedProcesses", "contractingProcesses"] {
+        assert_eq!(back[key], original[key], "{key}");
+    }
+    assert_eq!(back["documents"][0], original["documents"][0]);
+    assert_eq!(back["approaches"][0]["description"], "залізобетон");
+    assert_eq!(
+        back["approaches"][0]["items"][0]["additionalClassifications"],
+        original["approaches"][0]["items"][0]["additionalClassifications"]
+    );
+    assert!(
+        back["additionalClassifications"].as_array().unwrap().contains(&json!({"scheme": "COFOG", "id": "04.5.1"}))
+    );
+    assert!(back["parties"].as_array().unwrap().iter().any(|p| p["roles"] == json!(["supplier"])));
+    assert!(back["parties"].as_array().unwrap().iter().any(|p| p["roles"] == json!(["designer", "initiator"])));
+    let metrics = back["metrics"].as_array().unwrap();
+    assert!(metrics.iter().any(|m| m["id"] == "initiationMetricsFinancial"));
+    assert!(metrics[0]["observations"].as_array().unwrap().iter().any(|o| o["notes"] == "робочі місця"));
+}
+
+#[test]
+fn broken_documents_are_refused_naming_fields() {
+    let errors = import(&json!({"title": [], "status": "somewhere", "updated": "yesterday"})).unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, vec!["title", "status", "updated"]);
+    assert_eq!(import(&json!([1, 2])).unwrap_err()[0].field, "document");
+}
+
+#[test]
+fn reference_schemas_match_the_shared_openapi() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/dream/openapi.yaml");
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let spec: Value = yaml_serde::from_str(&text).unwrap();
+    let paths = &spec["paths"];
+    assert_eq!(
+        paths["/marketplace/public/dream/ideas/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+        *SCHEMA
+    );
+    let list: Value = serde_json::from_str(include_str!("../reference/ideas-list.schema.json")).unwrap();
+    assert_eq!(
+        paths["/marketplace/public/dream/ideas"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+        list
+    );
+}
+
+fn amount() -> impl Strategy<Value = Uah> {
+    (0i64..5_000_000_000).prop_map(|k| Uah::new(Decimal::new(k, 2)).unwrap())
+}
+
+prop_compose! {
+    fn generated()(
+        title in "[А-Яа-яіїє ]{1,40}",
+        en in proptest::option::of("[A-Za-z ]{1,30}"),
+        kind in prop::sample::select(vec!["rehabilitation", "construction", "equipment", "replacement"]),
+        purpose in prop::sample::select(vec!["restoration", "development"]),
+        sector in prop::sample::select(vec!["ES", "WC", "HQ", "TI", "LT"]),
+        start in 2025i32..2030,
+        lines in prop::collection::vec((0i32..3, prop::sample::select(vec![CostItem::Design, CostItem::Construction, CostItem::Equipment, CostItem::Maintenance]), amount()), 1..6),
+        finance in prop::collection::vec((0i32..3, prop::sample::select(vec!["localBudget", "stateSubsidies", "donorFunds", "naturalPerson", "united24"]), amount()), 0..6),
+        total in 0u64..100_000,
+        idp_share in 0u64..100,
+        status in prop::sample::select(Status::ALL.to_vec()),
+        with_doc in any::<bool>(),
+    ) -> (PassportContent, Status) {
+        let mut p = PassportContent {
+            title: LocalizedText { uk: title.trim().to_owned() + "проєкт", en },
+            project_type: Some(kind.into()),
+            purpose: Some(purpose.into()),
+            sector: Some(sector.into()),
+            start_year: Some(start),
+            duration_years: Some(3),
+            locations: vec![Location { katottg: "UA46060250010015970".into(), address: None }],
+            balance_holder: Some(PartyRef { name: "Балансоутримувач".into(), edrpou: "40000002".into() }),
+            beneficiaries: Beneficiaries { total, idps: total * idp_share / 100 },
+            ..PassportContent::default()
+        };
+        for (offset, item, amount) in lines {
+            let year = start + offset;
+            if !p.costs.iter().any(|c| c.year == year && c.item == item) {
+                p.costs.push(CostLine { year, item, cost_type: CostType::Capex, amount });
+            }
+        }
+        for (offset, source, amount) in finance {
+            let year = start + offset;
+            if !p.financing.iter().any(|f| f.year == year && f.source == source) {
+                p.financing.push(FinancingLine { year, source: source.into(), amount });
+            }
+        }
+        if with_doc {
+            p.readiness.documents.push(ReadinessDocument { kind: DocumentKind::FeasibilityStudy, title: "ТЕО".into(), number: None, date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), url: Some("https://example.org/teo.pdf".into()) });
+        }
+        (p, status)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn export_import_export_is_the_identity(generated in generated()) {
+        let (p, status) = generated;
+        let initiator = party("Ініціатор", "40000001");
+        let goals = [GoalRef { kind: "communityDevelopmentStrategy".into(), code: "2.1".into(), title: "Вода".into() }];
+        let mut first_input = input(&p, &initiator, &goals, None);
+        first_input.status = status;
+        let first = export(&first_input);
+        assert_valid(&first);
+        let imported = import(&first).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(imported.status, status);
+        prop_assert_eq!(&imported.goals, &goals.to_vec());
+        let again_initiator = imported.initiator.clone().unwrap();
+        let mut second_input = input(&imported.content, &again_initiator, &imported.goals, Some(&imported.document));
+        second_input.status = imported.status;
+        prop_assert_eq!(export(&second_input), first);
+    }
+}
