@@ -38,7 +38,7 @@ pub fn project_type(code: &str) -> &str {
 
 /// The Portfel state for DREAM's `status` and `statusDetails`.
 pub fn status(status: &str, details: Option<&str>) -> Option<Status> {
-    Status::ALL.into_iter().find(|s| s.dream() == (status, details)).or_else(|| match status {
+    Status::ALL.into_iter().find(|s| s.dream() == (status, details)).or(match status {
         "pending" => Some(Status::Submitted),
         "active" => Some(Status::Implementation),
         "complete" => Some(Status::Completed),

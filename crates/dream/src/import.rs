@@ -75,7 +75,7 @@ fn has_role(party: &Value, role: &str) -> bool {
     party["roles"].as_array().is_some_and(|r| r.iter().any(|x| x == role))
 }
 
-fn array<'a>(v: &'a Value) -> impl Iterator<Item = &'a Value> {
+fn array(v: &Value) -> impl Iterator<Item = &Value> {
     v.as_array().into_iter().flatten()
 }
 
