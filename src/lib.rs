@@ -2,4 +2,5 @@
 
 pub mod config;
 pub mod demo;
+pub mod dream_sync;
 pub mod server;

@@ -48,6 +48,52 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Synchronise with DREAM.
+    #[command(subcommand)]
+    Dream(DreamCommand),
+}
+
+#[derive(Subcommand)]
+enum DreamCommand {
+    /// Import every DREAM project changed since the last pull (or `--since`).
+    Pull {
+        /// DREAM's base URL, e.g. `https://dream.gov.ua`.
+        #[arg(long)]
+        base_url: String,
+        /// Start from this time (RFC 3339) instead of the stored checkpoint.
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[command(flatten)]
+        limits: SyncLimits,
+    },
+    /// Send passports changed since the last push (or `--since`) to an endpoint.
+    Push {
+        /// Endpoint that receives one POST per changed passport.
+        #[arg(long)]
+        endpoint: String,
+        /// Start from this time (RFC 3339) instead of the stored checkpoint.
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        #[command(flatten)]
+        limits: SyncLimits,
+    },
+}
+
+/// Politeness and persistence of a sync run.
+#[derive(clap::Args)]
+struct SyncLimits {
+    /// Requests per second at most.
+    #[arg(long, default_value_t = 5.0)]
+    rate: f64,
+    /// Retries of a failing request before the run stops (it resumes from the checkpoint next time).
+    #[arg(long, default_value_t = 5)]
+    retries: u32,
+}
+
+impl SyncLimits {
+    fn options(&self) -> portfel::dream_sync::SyncOptions {
+        portfel::dream_sync::SyncOptions { rate_per_second: self.rate, max_retries: self.retries, ..Default::default() }
+    }
 }
 
 #[tokio::main]
@@ -77,6 +123,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Token { sub, org, roles, hours } => {
             let settings = server::jwt_settings(&config)?;
             println!("{}", settings.issue(&sub, org, &roles, chrono::Duration::hours(hours)));
+            Ok(())
+        }
+        Command::Dream(command) => {
+            let store = server::open_store(&config).await?;
+            let report = match command {
+                DreamCommand::Pull { base_url, since, limits } => {
+                    portfel::dream_sync::pull(&store, &base_url, since, limits.options()).await?
+                }
+                DreamCommand::Push { endpoint, since, limits } => {
+                    portfel::dream_sync::push(&store, &endpoint, since, limits.options()).await?
+                }
+            };
+            println!("{report}");
+            store.close().await?;
             Ok(())
         }
         Command::Openapi => {

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial;
 mod m20261122_000002_evaluation;
 mod m20261122_000003_council;
+mod m20261122_000004_dream;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_000002_evaluation::Migration),
             Box::new(m20261122_000003_council::Migration),
+            Box::new(m20261122_000004_dream::Migration),
         ]
     }
 }

@@ -323,3 +323,19 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
     assert_eq!(s, 200, "{p}");
     (rid, ids)
 }
+
+/// A DREAM project document for `n`, as DREAM would serve it.
+pub fn dream_document(n: usize, updated: &str) -> Value {
+    json!({
+        "date": "2025-01-10T08:00:00Z", "updated": updated, "type": "construction",
+        "title": [{"lang": "uk", "translation": format!("Проєкт DREAM №{n}")}],
+        "description": [{"lang": "uk", "translation": "Будівництво"}],
+        "purpose": "restoration", "status": "pending", "statusDetails": "initiated",
+        "parties": [{"id": "UA-EDR-41000001", "roles": ["initiator"], "identifier": {"scheme": "UA-EDR", "id": "41000001", "legalName": "Громада"}}],
+        "approaches": [{"id": "00000000-0000-4000-8000-000000000001", "title": "Варіант",
+            "items": [{"id": "00000000-0000-4000-8000-000000000002", "locations": [{"gazetteer": {"scheme": "UA-CATOTTG", "identifiers": ["UA46060250010015970"]}}]}],
+            "budget": {"budgetBreakdown": [{"id": "b1", "amount": {"amount": 1000000 + n, "currency": "UAH"}, "period": {"startDate": "2026-01-01T00:00:00Z", "endDate": "2026-12-31T23:59:59Z"}, "classifications": {"costItem": "construction", "costType": "capex"}}],
+                       "finance": [{"id": "00000000-0000-4000-8000-000000000003", "value": {"amount": 1000000 + n, "currency": "UAH"}, "period": {"startDate": "2026-01-01T00:00:00Z", "endDate": "2026-12-31T23:59:59Z"}, "financeType": "stateFunds", "financeCategory": "localBudget"}]}}],
+        "targets": [{"id": "initiationPhases", "observations": [{"id": "00000000-0000-4000-8000-000000000004", "period": {"durationInDays": 100 + n}, "dimensions": {"phaseCode": "implementation"}}]}]
+    })
+}

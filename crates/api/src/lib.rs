@@ -27,8 +27,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    audit, codelists, health, methodologies, organisations, passports, plans, portfolios, rounds, strategy, users,
-    years,
+    audit, codelists, dream, health, methodologies, organisations, passports, plans, portfolios, rounds, strategy,
+    users, years,
 };
 
 /// Every documented route.
@@ -90,6 +90,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::diff_plan))
         .routes(routes!(plans::export_plan))
         .routes(routes!(plans::open_data_plan))
+        .routes(routes!(dream::import_project))
+        .routes(routes!(dream::import_batch))
+        .routes(routes!(dream::export_project))
+        .routes(routes!(dream::feed))
 }
 
 /// The application: documented routes, docs UI, and the middleware stack

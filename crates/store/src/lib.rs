@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod codelists;
 pub mod council;
+pub mod dream;
 mod entity;
 mod error;
 pub mod idempotency;

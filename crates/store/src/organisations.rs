@@ -20,6 +20,17 @@ fn to_record(m: Model) -> Organisation {
 /// Creates an organisation.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &OrganisationInput) -> StoreResult<Organisation> {
     let txn = crate::begin_write(db).await?;
+    let record = create_in(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// [`create`] inside the caller's transaction.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    input: &OrganisationInput,
+) -> StoreResult<Organisation> {
     let now = crate::now();
     let model = organisation::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -31,13 +42,17 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &Organisation
         updated_at: Set(now),
     };
     let model = Entity::insert(model)
-        .exec_with_returning(&txn)
+        .exec_with_returning(conn)
         .await
         .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
     let record = to_record(model);
-    audit::created(&txn, actor, "organisation.create", "organisation", record.meta.id.to_string(), &record).await?;
-    txn.commit().await?;
+    audit::created(conn, actor, "organisation.create", "organisation", record.meta.id.to_string(), &record).await?;
     Ok(record)
+}
+
+/// The organisation with this EDRPOU code, if registered.
+pub async fn by_edrpou<C: ConnectionTrait>(conn: &C, edrpou: &str) -> StoreResult<Option<Organisation>> {
+    Ok(Entity::find().filter(Column::Edrpou.eq(edrpou)).one(conn).await?.map(to_record))
 }
 
 /// One organisation.

@@ -81,29 +81,41 @@ pub async fn create(
     content: &PassportContent,
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
-    crate::organisations::require(&txn, "organisation_id", organisation_id).await?;
-    check_goals(&txn, content).await?;
+    let record = create_in(&txn, actor, organisation_id, content, Status::Draft).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// [`create`] inside the caller's transaction, in a given state (imports keep DREAM's).
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    organisation_id: Uuid,
+    content: &PassportContent,
+    status: Status,
+) -> StoreResult<Passport> {
+    crate::organisations::require(conn, "organisation_id", organisation_id).await?;
+    check_goals(conn, content).await?;
     let now = crate::now();
     let id = Uuid::now_v7();
     let mut model = passport::ActiveModel {
         id: Set(id),
         organisation_id: Set(organisation_id),
-        status: Set(Status::Draft.as_str().to_owned()),
+        status: Set(status.as_str().to_owned()),
         revision: Set(1),
         version: Set(1),
         created_by: Set(actor.sub.clone()),
         created_at: Set(now),
         updated_at: Set(now),
-        submitted_at: Set(None),
+        submitted_at: Set((status != Status::Draft).then_some(now)),
         ..Default::default()
     };
     content_columns(&mut model, content)?;
     let json = serde_json::to_string(content)?;
-    passport::Entity::insert(model).exec(&txn).await?;
-    insert_revision(&txn, id, 1, Status::Draft, &json, &actor.sub, now).await?;
-    let record = get(&txn, id).await?;
-    audit::created(&txn, actor, "passport.create", "passport", id.to_string(), &record).await?;
-    txn.commit().await?;
+    passport::Entity::insert(model).exec(conn).await?;
+    insert_revision(conn, id, 1, status, &json, &actor.sub, now).await?;
+    let record = get(conn, id).await?;
+    audit::created(conn, actor, "passport.create", "passport", id.to_string(), &record).await?;
     Ok(record)
 }
 
@@ -121,9 +133,22 @@ pub async fn update_content(
     content: &PassportContent,
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
-    let before = get(&txn, id).await?;
+    let after = update_content_in(&txn, actor, id, expected_version, content).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// [`update_content`] inside the caller's transaction.
+pub(crate) async fn update_content_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    content: &PassportContent,
+) -> StoreResult<Passport> {
+    let before = get(conn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
-    check_goals(&txn, content).await?;
+    check_goals(conn, content).await?;
     let now = crate::now();
     let next_revision = before.revision + 1;
     let mut model = passport::ActiveModel {
@@ -137,13 +162,12 @@ pub async fn update_content(
         .set(model)
         .filter(passport::Column::Id.eq(id))
         .filter(passport::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(conn)
         .await?;
     crate::check_updated(result.rows_affected, expected_version)?;
-    insert_revision(&txn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
-    let after = get(&txn, id).await?;
-    audit::updated(&txn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
-    txn.commit().await?;
+    insert_revision(conn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
+    let after = get(conn, id).await?;
+    audit::updated(conn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
     Ok(after)
 }
 

@@ -203,3 +203,35 @@ pub async fn missing_goals<C: ConnectionTrait>(conn: &C, field: &str, ids: &[Uui
         })
         .collect())
 }
+
+/// The goal with `code` in a strategy document of `kind` (the newest such document first).
+pub async fn goal_by_kind_code<C: ConnectionTrait>(conn: &C, kind: &str, code: &str) -> StoreResult<Option<Uuid>> {
+    for doc in document::Entity::find()
+        .filter(document::Column::Kind.eq(kind))
+        .order_by_desc(document::Column::PeriodEnd)
+        .all(conn)
+        .await?
+    {
+        if let Some(g) = goal::Entity::find()
+            .filter(goal::Column::DocumentId.eq(doc.id))
+            .filter(goal::Column::Code.eq(code))
+            .one(conn)
+            .await?
+        {
+            return Ok(Some(g.id));
+        }
+    }
+    Ok(None)
+}
+
+/// Goals by id as DREAM classifies them: document kind, code and title.
+pub async fn goal_refs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<portfel_dream::GoalRef>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(g) = goal::Entity::find_by_id(*id).one(conn).await? {
+            let doc = get_document(conn, g.document_id).await?;
+            out.push(portfel_dream::GoalRef { kind: doc.data.kind, code: g.code, title: g.title });
+        }
+    }
+    Ok(out)
+}

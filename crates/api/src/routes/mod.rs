@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod codelists;
 pub mod council;
+pub mod dream;
 pub mod health;
 pub mod methodologies;
 pub mod organisations;

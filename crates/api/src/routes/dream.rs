@@ -1,0 +1,267 @@
+//! DREAM interoperability: import DREAM project documents (single and batch),
+//! export passports as DREAM documents, and the change feed for sync scripts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use portfel_domain::{FieldError, Role, Status};
+use portfel_store::dream::Outcome;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::Auth;
+use crate::extract::{JsonBody, QueryParams};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+const SYNC: &[Role] = &[Role::Integration, Role::PimUnit, Role::Admin];
+
+/// A DREAM project as DREAM lists and serves it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DreamProject {
+    /// DREAM's internal id.
+    #[schema(example = "3f0c4a2e-8d1b-4c55-9a61-0b4b5a7d2e10")]
+    pub id: String,
+    /// DREAM's code, e.g. `DREAM-UA-070825-07BFF93A`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The `GET /ideas/{id}` document.
+    #[schema(value_type = Object)]
+    pub document: Value,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResult {
+    /// DREAM's id.
+    pub id: String,
+    /// The linked passport (absent when the import failed).
+    pub passport_id: Option<Uuid>,
+    /// `new`, `updated`, `unchanged`, or `failed`.
+    #[schema(example = "new")]
+    pub outcome: String,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// A batch of DREAM projects.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBatch {
+    /// Up to 500 projects; each is imported atomically on its own.
+    pub items: Vec<DreamProject>,
+}
+
+/// Counts of a batch import.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct BatchSummary {
+    /// New passports.
+    pub new: usize,
+    /// Updated passports.
+    pub updated: usize,
+    /// Documents seen before.
+    pub unchanged: usize,
+    /// Failures.
+    pub failed: usize,
+    /// Result per item, in order.
+    pub results: Vec<ImportResult>,
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::New => "new",
+        Outcome::Updated => "updated",
+        Outcome::Unchanged => "unchanged",
+    }
+}
+
+async fn import_one(state: &AppState, auth: &Auth, item: &DreamProject) -> ApiResult<ImportResult> {
+    if item.id.trim().is_empty() || item.id.len() > 200 {
+        return Err(ApiError::Validation(vec![FieldError::new("id", "invalid", "DREAM's id is 1 to 200 characters")]));
+    }
+    let (passport_id, outcome) =
+        portfel_store::dream::import(state.store.db(), &auth.actor(), &item.id, item.code.as_deref(), &item.document)
+            .await?;
+    Ok(ImportResult {
+        id: item.id.clone(),
+        passport_id: Some(passport_id),
+        outcome: outcome_name(outcome).into(),
+        errors: vec![],
+    })
+}
+
+/// Imports one DREAM project.
+#[utoipa::path(post, path = "/api/v1/dream/import", tag = "dream", summary = "Import a DREAM project",
+    description = "Creates the passport linked to DREAM's id, or updates it; the same document again changes nothing. \
+        Fields Portfel does not model are kept and given back on export. An invalid document gets a per-field report and changes nothing.",
+    request_body = DreamProject,
+    responses((status = 200, description = "Imported", body = ImportResult)))]
+pub async fn import_project(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(item): JsonBody<DreamProject>,
+) -> ApiResult<Json<ImportResult>> {
+    auth.require(SYNC)?;
+    Ok(Json(import_one(&state, &auth, &item).await?))
+}
+
+/// Imports a batch of DREAM projects, each atomically.
+#[utoipa::path(post, path = "/api/v1/dream/import/batch", tag = "dream", summary = "Import a batch of DREAM projects",
+    description = "Each project is imported in its own transaction: a failing one is reported and changes nothing, the others go on.",
+    request_body = ImportBatch,
+    responses((status = 200, description = "Counts and per-item results", body = BatchSummary)))]
+pub async fn import_batch(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(batch): JsonBody<ImportBatch>,
+) -> ApiResult<Json<BatchSummary>> {
+    auth.require(SYNC)?;
+    if batch.items.len() > 500 {
+        return Err(ApiError::Validation(vec![FieldError::new("items", "too_many", "at most 500 projects per batch")]));
+    }
+    let mut summary = BatchSummary::default();
+    for item in &batch.items {
+        match import_one(&state, &auth, item).await {
+            Ok(r) => {
+                match r.outcome.as_str() {
+                    "new" => summary.new += 1,
+                    "updated" => summary.updated += 1,
+                    _ => summary.unchanged += 1,
+                }
+                summary.results.push(r);
+            }
+            Err(ApiError::Validation(errors)) => {
+                summary.failed += 1;
+                summary.results.push(ImportResult {
+                    id: item.id.clone(),
+                    passport_id: None,
+                    outcome: "failed".into(),
+                    errors,
+                });
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Json(summary))
+}
+
+/// A passport as a DREAM project document.
+#[utoipa::path(get, path = "/api/v1/dream/export/{id}", tag = "dream", summary = "Export a passport as a DREAM document",
+    description = "The `GET /ideas/{id}` shape of DREAM's public API; validates against DREAM's schema.",
+    params(("id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "The DREAM document", body = Object)))]
+pub async fn export_project(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    super::passports::visible(&state, &auth, id).await?;
+    Ok(Json(portfel_store::dream::export(state.store.db(), id).await?))
+}
+
+/// Order of the change feed.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedOrder {
+    /// Oldest change first (the only order that pages without gaps).
+    Asc,
+}
+
+/// Change feed parameters, as DREAM's `?from=&order=`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FeedQuery {
+    /// Changes after this time (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// `asc`.
+    pub order: Option<FeedOrder>,
+    /// Cursor from `next_cursor`.
+    pub cursor: Option<String>,
+    /// Page size, 1–1000 (default 100).
+    pub limit: Option<u64>,
+}
+
+/// DREAM's `internal` part of a list entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Internal {
+    /// Passport id.
+    pub id: Uuid,
+    /// DREAM code, when linked.
+    pub code: Option<String>,
+}
+
+/// DREAM's `external` part of a list entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct External {
+    /// When the passport last changed.
+    pub updated: DateTime<Utc>,
+}
+
+/// One changed passport.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedEntry {
+    /// Identity.
+    pub internal: Internal,
+    /// Modification time.
+    pub external: External,
+    /// Lifecycle state.
+    pub status: Status,
+    /// True for withdrawn (cancelled) projects: a tombstone.
+    pub deleted: bool,
+}
+
+/// A page of the change feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feed {
+    /// Changes, oldest first.
+    pub data: Vec<FeedEntry>,
+    /// Pass as `cursor` for the next page; absent at the end.
+    pub next_cursor: Option<String>,
+}
+
+fn decode_cursor(c: &str) -> ApiResult<(DateTime<Utc>, Option<Uuid>)> {
+    let bad = || ApiError::bad_field("cursor", "invalid_cursor", "not a cursor returned by this API");
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?).map_err(|_| bad())?;
+    let (at, id) = text.split_once('|').ok_or_else(bad)?;
+    Ok((DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc), Some(id.parse().map_err(|_| bad())?)))
+}
+
+/// Passports changed since a time, for sync scripts.
+#[utoipa::path(get, path = "/api/v1/dream/ideas", tag = "dream", summary = "Change feed",
+    description = "Mirrors DREAM's `GET /ideas?from=&order=`: passports past the draft stage changed after `from`, oldest first, \
+        paginated by cursor without gaps or repeats; cancelled projects come as tombstones (`deleted: true`).",
+    params(FeedQuery),
+    responses((status = 200, description = "A page of changes", body = Feed)))]
+pub async fn feed(
+    auth: Auth,
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<FeedQuery>,
+) -> ApiResult<Json<Feed>> {
+    auth.require(&[Role::Integration, Role::PimUnit, Role::Admin, Role::Council])?;
+    let limit = match q.limit.unwrap_or(100) {
+        l @ 1..=1000 => l,
+        _ => return Err(ApiError::bad_field("limit", "out_of_range", "limit must be between 1 and 1000")),
+    };
+    let after = match (&q.cursor, q.from) {
+        (Some(c), _) => Some(decode_cursor(c)?),
+        (None, Some(from)) => Some((from, None)),
+        (None, None) => None,
+    };
+    let changes = portfel_store::dream::changes(state.store.db(), after, limit).await?;
+    let next_cursor = (changes.len() as u64 == limit).then(|| {
+        let last = changes.last().expect("a full page");
+        URL_SAFE_NO_PAD.encode(format!("{}|{}", last.updated.to_rfc3339(), last.id))
+    });
+    let data = changes
+        .into_iter()
+        .map(|c| FeedEntry {
+            internal: Internal { id: c.id, code: c.code },
+            external: External { updated: c.updated },
+            status: c.status,
+            deleted: c.deleted,
+        })
+        .collect();
+    Ok(Json(Feed { data, next_cursor }))
+}

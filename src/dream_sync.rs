@@ -1,0 +1,257 @@
+//! Keeping Portfel and DREAM in step: `pull` walks DREAM's list of projects by
+//! modification time and imports each changed one; `push` sends passports
+//! changed since the last push to a configured endpoint. Both resume from a
+//! stored checkpoint, retry with backoff on server errors and timeouts, and
+//! respect a rate limit.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use portfel_store::dream::Outcome;
+use portfel_store::{Actor, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::time::{Instant, sleep};
+
+/// How to talk to the other side.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Requests per second at most.
+    pub rate_per_second: f64,
+    /// Retries of a failing request before the run stops (resumable).
+    pub max_retries: u32,
+    /// First backoff; doubles on each retry.
+    pub backoff: Duration,
+    /// Timeout of one request.
+    pub timeout: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            rate_per_second: 5.0,
+            max_retries: 5,
+            backoff: Duration::from_millis(500),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Counts of a run.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Projects created.
+    pub new: usize,
+    /// Projects updated.
+    pub updated: usize,
+    /// Projects seen before, unchanged.
+    pub unchanged: usize,
+    /// Projects refused (invalid documents); the run goes on.
+    pub failed: usize,
+}
+
+impl std::fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "new {}, updated {}, unchanged {}, failed {}", self.new, self.updated, self.unchanged, self.failed)
+    }
+}
+
+/// An HTTP client with a rate limit and retries.
+struct Client {
+    http: reqwest::Client,
+    options: SyncOptions,
+    next_slot: Instant,
+}
+
+impl Client {
+    fn new(options: SyncOptions) -> anyhow::Result<Client> {
+        let http = reqwest::Client::builder().timeout(options.timeout).build()?;
+        Ok(Client { http, options, next_slot: Instant::now() })
+    }
+
+    async fn pace(&mut self) {
+        let now = Instant::now();
+        if self.next_slot > now {
+            sleep(self.next_slot - now).await;
+        }
+        let interval = Duration::from_secs_f64(1.0 / self.options.rate_per_second.max(0.001));
+        self.next_slot = Instant::now() + interval;
+    }
+
+    /// Sends a request, retrying server errors, 429 and transport failures.
+    async fn send(
+        &mut self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> anyhow::Result<reqwest::Response> {
+        let mut delay = self.options.backoff;
+        let mut attempt = 0;
+        loop {
+            self.pace().await;
+            let outcome = build(&self.http).send().await;
+            let retryable = match &outcome {
+                Ok(r) => r.status().is_server_error() || r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS,
+                Err(e) => e.is_timeout() || e.is_connect() || e.is_request(),
+            };
+            if !retryable {
+                return Ok(outcome?.error_for_status()?);
+            }
+            attempt += 1;
+            if attempt > self.options.max_retries {
+                return match outcome {
+                    Ok(r) => bail!("{} answered {} after {} retries", r.url(), r.status(), self.options.max_retries),
+                    Err(e) => Err(e).context(format!("request failed after {} retries", self.options.max_retries)),
+                };
+            }
+            tracing::warn!(attempt, ?delay, "request failed; retrying");
+            sleep(delay).await;
+            delay *= 2;
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListEntry {
+    internal: ListInternal,
+    external: ListExternal,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListInternal {
+    id: String,
+    code: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListExternal {
+    updated: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+struct List {
+    data: Vec<ListEntry>,
+}
+
+fn pull_checkpoint(base: &str) -> String {
+    format!("dream.pull {base}")
+}
+
+/// Imports every DREAM project changed since `since` (or the stored checkpoint).
+pub async fn pull(
+    store: &Store,
+    base_url: &str,
+    since: Option<DateTime<Utc>>,
+    options: SyncOptions,
+) -> anyhow::Result<SyncReport> {
+    let base = base_url.trim_end_matches('/');
+    let checkpoint = pull_checkpoint(base);
+    let stored = portfel_store::dream::checkpoint(store.db(), &checkpoint).await?;
+    let mut from: Option<DateTime<Utc>> = match (since, stored) {
+        (Some(s), _) => Some(s),
+        (None, Some(c)) => Some(DateTime::parse_from_rfc3339(&c).context("stored checkpoint")?.with_timezone(&Utc)),
+        (None, None) => None,
+    };
+    let actor = Actor { sub: "dream-sync".into(), organisation: None, request_id: None };
+    let mut client = Client::new(options)?;
+    let mut report = SyncReport::default();
+    let mut seen: HashSet<(String, DateTime<Utc>)> = HashSet::new();
+    loop {
+        let query: Vec<(&str, String)> =
+            from.iter().map(|f| ("from", f.to_rfc3339())).chain([("order", "asc".to_owned())]).collect();
+        let url = reqwest::Url::parse_with_params(&format!("{base}/marketplace/public/dream/ideas"), &query)
+            .context("DREAM base URL")?;
+        let list: List = client.send(|http| http.get(url.clone())).await?.json().await.context("DREAM list")?;
+        let mut entries: Vec<ListEntry> =
+            list.data.into_iter().filter(|e| !seen.contains(&(e.internal.id.clone(), e.external.updated))).collect();
+        if entries.is_empty() {
+            break;
+        }
+        entries.sort_by_key(|e| e.external.updated);
+        for entry in entries {
+            let url = format!("{base}/marketplace/public/dream/ideas/{}", entry.internal.id);
+            let document: Value = client.send(|http| http.get(&url)).await?.json().await.context("DREAM project")?;
+            match portfel_store::dream::import(
+                store.db(),
+                &actor,
+                &entry.internal.id,
+                entry.internal.code.as_deref(),
+                &document,
+            )
+            .await
+            {
+                Ok((_, Outcome::New)) => report.new += 1,
+                Ok((_, Outcome::Updated)) => report.updated += 1,
+                Ok((_, Outcome::Unchanged)) => report.unchanged += 1,
+                Err(StoreError::Invalid(errors)) => {
+                    tracing::warn!(id = %entry.internal.id, ?errors, "DREAM project refused");
+                    report.failed += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            portfel_store::dream::set_checkpoint(store.db(), &checkpoint, &entry.external.updated.to_rfc3339()).await?;
+            from = Some(entry.external.updated);
+            seen.insert((entry.internal.id, entry.external.updated));
+        }
+    }
+    Ok(report)
+}
+
+/// What `push` sends for each changed passport.
+#[derive(Debug, Serialize)]
+struct Pushed<'a> {
+    passport_id: uuid::Uuid,
+    code: Option<&'a str>,
+    deleted: bool,
+    document: &'a Value,
+}
+
+fn push_checkpoint(endpoint: &str) -> String {
+    format!("dream.push {endpoint}")
+}
+
+/// Sends passports changed since the last push (or `since`) to `endpoint`, one POST each.
+pub async fn push(
+    store: &Store,
+    endpoint: &str,
+    since: Option<DateTime<Utc>>,
+    options: SyncOptions,
+) -> anyhow::Result<SyncReport> {
+    let checkpoint = push_checkpoint(endpoint);
+    let stored = portfel_store::dream::checkpoint(store.db(), &checkpoint).await?;
+    let mut after: Option<(DateTime<Utc>, Option<uuid::Uuid>)> = match (since, stored) {
+        (Some(s), _) => Some((s, None)),
+        (None, Some(c)) => {
+            let (at, id) = c.split_once('|').context("stored checkpoint")?;
+            Some((DateTime::parse_from_rfc3339(at)?.with_timezone(&Utc), Some(id.parse()?)))
+        }
+        (None, None) => None,
+    };
+    let mut client = Client::new(options)?;
+    let mut report = SyncReport::default();
+    loop {
+        let changes = portfel_store::dream::changes(store.db(), after, 100).await?;
+        if changes.is_empty() {
+            break;
+        }
+        for change in changes {
+            let document = portfel_store::dream::export(store.db(), change.id).await?;
+            let body = Pushed {
+                passport_id: change.id,
+                code: change.code.as_deref(),
+                deleted: change.deleted,
+                document: &document,
+            };
+            client.send(|http| http.post(endpoint).json(&body)).await?;
+            report.updated += 1;
+            portfel_store::dream::set_checkpoint(
+                store.db(),
+                &checkpoint,
+                &format!("{}|{}", change.updated.to_rfc3339(), change.id),
+            )
+            .await?;
+            after = Some((change.updated, Some(change.id)));
+        }
+    }
+    Ok(report)
+}

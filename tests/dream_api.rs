@@ -1,0 +1,130 @@
+//! DREAM import, export and change feed through HTTP.
+
+mod common;
+
+use common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn import_is_idempotent_atomic_and_given_back_on_export() {
+    for app in TestApp::all().await {
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        let doc = dream_document(1, "2025-06-01T10:00:00Z");
+        let body = json!({"id": "dream-1", "code": "DREAM-UA-010125-00000001", "document": doc});
+        let (s, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body.clone())).await;
+        assert_eq!((s, r["outcome"].as_str()), (200, Some("new")), "[{}] {r}", app.backend);
+        let pid = r["passport_id"].as_str().unwrap().to_owned();
+        let (_, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body.clone())).await;
+        assert_eq!((r["outcome"].as_str(), r["passport_id"].as_str()), (Some("unchanged"), Some(pid.as_str())));
+        // A changed document updates the same passport, as a new revision.
+        let mut changed = body.clone();
+        changed["document"]["title"][0]["translation"] = json!("Проєкт DREAM №1 (уточнено)");
+        changed["document"]["status"] = json!("active");
+        changed["document"]["statusDetails"] = json!("implementation");
+        let (_, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(changed)).await;
+        assert_eq!(r["outcome"], "updated");
+        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{pid}"), &sync, None, None).await;
+        assert_eq!((p["status"].as_str(), p["revision"].as_i64()), (Some("implementation"), Some(2)));
+        assert_eq!(p["content"]["costs"][0]["amount"], "1000001.00");
+        // The initiating organisation was registered from its EDRPOU code.
+        let (_, orgs) = call(&app, Method::GET, "/api/v1/organisations", &sync, None, None).await;
+        assert!(orgs.as_array().unwrap().iter().any(|o| o["edrpou"] == "41000001"));
+        // Export gives back what Portfel does not model.
+        let (s, exported) = call(&app, Method::GET, &format!("/api/v1/dream/export/{pid}"), &sync, None, None).await;
+        assert_eq!(s, 200);
+        assert_eq!(exported["targets"], doc["targets"]);
+        assert_eq!(exported["title"][0]["translation"], "Проєкт DREAM №1 (уточнено)");
+        assert_eq!(exported["status"], "active");
+        // An invalid document is refused naming fields, and nothing changes.
+        let bad = json!({"id": "dream-2", "document": {"title": [], "status": "maybe"}});
+        let (s, p) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(bad)).await;
+        assert_eq!(s, 422);
+        assert_eq!(problem_fields(&p), vec!["document.title", "document.status", "document.updated"]);
+        // A batch: each project on its own.
+        let batch = json!({"items": [
+            {"id": "dream-3", "document": dream_document(3, "2025-06-02T10:00:00Z")},
+            {"id": "dream-4", "document": {"title": [{"lang": "uk", "translation": "x"}]}},
+            {"id": "dream-1", "code": "DREAM-UA-010125-00000001", "document": doc},
+        ]});
+        let (s, r) = call(&app, Method::POST, "/api/v1/dream/import/batch", &sync, None, Some(batch)).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (r["new"].as_u64(), r["updated"].as_u64(), r["failed"].as_u64()),
+            (Some(1), Some(1), Some(1)),
+            "{r}"
+        );
+        assert_eq!(r["results"][1]["outcome"], "failed");
+        assert!(r["results"][1]["errors"].as_array().unwrap().iter().any(|e| e["field"] == "document.status"));
+        // Only sync roles import.
+        let (s, _) =
+            call(&app, Method::POST, "/api/v1/dream/import", &app.token("c", None, &[Role::Council]), None, Some(body))
+                .await;
+        assert_eq!(s, 403);
+    }
+}
+
+#[tokio::test]
+async fn the_change_feed_pages_without_gaps_and_has_tombstones() {
+    for app in TestApp::all().await {
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        for n in 0..7 {
+            let body = json!({"id": format!("d{n}"), "document": dream_document(n, "2025-06-01T10:00:00Z")});
+            let (s, _) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body)).await;
+            assert_eq!(s, 200);
+        }
+        // Cancel one: it shows up as a tombstone.
+        let (_, page) = call(&app, Method::GET, "/api/v1/dream/ideas?limit=100", &sync, None, None).await;
+        let first = page["data"][0]["internal"]["id"].as_str().unwrap().to_owned();
+        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{first}"), &sync, None, None).await;
+        let pim = app.token("pim", None, &[Role::PimUnit]);
+        let (s, _, _) = transition(
+            &app,
+            &pim,
+            &first,
+            p["version"].as_i64().unwrap() as i32,
+            "cancelled",
+            Some("Відкликано ініціатором"),
+        )
+        .await;
+        assert_eq!(s, 200);
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/dream/ideas?limit=3&cursor={c}"),
+                None => "/api/v1/dream/ideas?limit=3&order=asc".into(),
+            };
+            let (s, page) = call(&app, Method::GET, &path, &sync, None, None).await;
+            assert_eq!(s, 200, "{page}");
+            seen.extend(page["data"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        let ids: Vec<&str> = seen.iter().map(|e| e["internal"]["id"].as_str().unwrap()).collect();
+        let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!((ids.len(), unique.len()), (7, 7), "every project exactly once");
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last["internal"]["id"].as_str(), last["deleted"].as_bool()),
+            (Some(first.as_str()), Some(true)),
+            "the cancelled one changed last"
+        );
+        let times: Vec<&str> = seen.iter().map(|e| e["external"]["updated"].as_str().unwrap()).collect();
+        let parsed: Vec<chrono::DateTime<chrono::Utc>> = times.iter().map(|t| t.parse().unwrap()).collect();
+        assert!(parsed.windows(2).all(|w| w[0] <= w[1]));
+        // `from` skips what came before.
+        let from = urlencode(times[5]);
+        let (_, page) = call(&app, Method::GET, &format!("/api/v1/dream/ideas?from={from}"), &sync, None, None).await;
+        assert_eq!(page["data"].as_array().unwrap().len(), 1);
+        let (s, p) = call(&app, Method::GET, "/api/v1/dream/ideas?order=desc", &sync, None, None).await;
+        assert_eq!((s, problem_fields(&p)), (400, vec!["order".to_owned()]));
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.replace('+', "%2B").replace(':', "%3A")
+}
