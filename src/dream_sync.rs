@@ -67,6 +67,8 @@ struct Client {
 
 impl Client {
     fn new(options: SyncOptions) -> anyhow::Result<Client> {
+        // TLS for https endpoints (DREAM): rustls with the ring provider, system trust roots.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(options.timeout).build()?;
         Ok(Client { http, options, next_slot: Instant::now() })
     }

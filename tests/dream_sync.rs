@@ -151,3 +151,14 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
         store.close().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn https_endpoints_are_supported() {
+    let (_, url, _dir) = backends().await.into_iter().next().unwrap();
+    let store = portfel_store::Store::connect(&url).await.unwrap();
+    // Nothing listens on this port: the request must get as far as connecting (TLS is built in).
+    let options = SyncOptions { max_retries: 0, ..fast() };
+    let err = pull(&store, "https://127.0.0.1:9", None, options).await.unwrap_err();
+    let text = format!("{err:#}");
+    assert!(!text.contains("scheme") && !text.contains("builder"), "{text}");
+}
