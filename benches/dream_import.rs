@@ -72,6 +72,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
+    portfel::dream_sync::install_tls();
     let client = reqwest::Client::new();
     let started = Instant::now();
     for (b, chunk) in documents.chunks(500).enumerate() {

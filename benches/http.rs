@@ -96,6 +96,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
+    portfel::dream_sync::install_tls();
     let client = reqwest::Client::new();
     println!(
         "Portfel HTTP benchmark: SQLite, {passports} passports, {clients} concurrent clients, {} cores",

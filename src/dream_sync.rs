@@ -15,6 +15,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::{Instant, sleep};
 
+/// Selects rustls with the ring provider for https (DREAM and other
+/// endpoints); needed once per process before any HTTP client is built.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// How to talk to the other side.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -67,8 +73,7 @@ struct Client {
 
 impl Client {
     fn new(options: SyncOptions) -> anyhow::Result<Client> {
-        // TLS for https endpoints (DREAM): rustls with the ring provider, system trust roots.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls();
         let http = reqwest::Client::builder().timeout(options.timeout).build()?;
         Ok(Client { http, options, next_slot: Instant::now() })
     }

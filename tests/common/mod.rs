@@ -73,6 +73,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
+        portfel::dream_sync::install_tls();
         TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
     }
 
