@@ -162,3 +162,21 @@ async fn https_endpoints_are_supported() {
     let text = format!("{err:#}");
     assert!(!text.contains("scheme") && !text.contains("builder"), "{text}");
 }
+
+#[tokio::test]
+async fn pull_respects_the_rate_limit() {
+    let (_, url, _dir) = backends().await.into_iter().next().unwrap();
+    let store = portfel_store::Store::connect(&url).await.unwrap();
+    let stub: Shared = Arc::new(Mutex::new(Stub { page_size: 10, ..Default::default() }));
+    for n in 0..3 {
+        let updated = format!("2025-06-0{}T10:00:00Z", n + 1);
+        stub.lock().unwrap().projects.push((format!("r{n}"), updated.clone(), dream_document(n, &updated)));
+    }
+    let base = stub_server(stub.clone()).await;
+    let started = std::time::Instant::now();
+    let report = pull(&store, &base, None, SyncOptions { rate_per_second: 10.0, ..fast() }).await.unwrap();
+    assert_eq!(report.new, 3);
+    // A list, three documents and a final list: five requests, at least 100 ms apart.
+    assert_eq!(stub.lock().unwrap().list_calls, 2);
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+}

@@ -6,6 +6,7 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use portfel_domain::money::MAX_LINE_AMOUNT;
 use portfel_domain::passport::*;
 use portfel_domain::rules::check_content;
 use portfel_domain::{Codelist, Codelists, FieldError, PassportContent, Status, Uah};
@@ -37,11 +38,17 @@ fn text(v: &Value) -> Option<&str> {
     v.as_str().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Longest text kept in a passport field (the rest stays in the document).
+const MAX_TEXT: usize = 5000;
+
+fn clip(s: &str) -> String {
+    s.chars().take(MAX_TEXT).collect()
+}
+
 fn localized(v: &Value) -> Option<LocalizedText> {
     let list = v.as_array()?;
-    let find =
-        |lang: &str| list.iter().find(|t| t["lang"] == lang).and_then(|t| text(&t["translation"])).map(str::to_owned);
-    let uk = find("uk").or_else(|| list.iter().find_map(|t| text(&t["translation"])).map(str::to_owned))?;
+    let find = |lang: &str| list.iter().find(|t| t["lang"] == lang).and_then(|t| text(&t["translation"])).map(clip);
+    let uk = find("uk").or_else(|| list.iter().find_map(|t| text(&t["translation"])).map(clip))?;
     let en = find("en").filter(|en| *en != uk);
     Some(LocalizedText { uk, en })
 }
@@ -61,7 +68,7 @@ fn uah(money: &Value, amount_key: &str) -> Option<Uah> {
     }
     let n = money[amount_key].as_f64()?;
     let d = Decimal::from_str(&n.to_string()).ok()?.round_dp(2);
-    (!d.is_sign_negative()).then(|| Uah::new(d).ok()).flatten()
+    (!d.is_sign_negative() && d <= MAX_LINE_AMOUNT).then(|| Uah::new(d).ok()).flatten()
 }
 
 fn edrpou_party(party: &Value) -> Option<PartyRef> {
@@ -86,10 +93,12 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     if !doc.is_object() {
         return Err(vec![FieldError::new("document", "not_an_object", "a DREAM project document is a JSON object")]);
     }
-    let title = localized(&doc["title"]);
-    if title.is_none() {
-        errors.push(FieldError::new("title", "required", "a title with a translation is required"));
+    if !doc["title"].as_array().is_some_and(|t| !t.is_empty()) {
+        errors.push(FieldError::new("title", "required", "a title is required"));
     }
+    let title = localized(&doc["title"])
+        .or_else(|| localized(&doc["description"]))
+        .unwrap_or_else(|| LocalizedText { uk: "Проєкт DREAM без назви".into(), en: None });
     let status = match doc["status"].as_str() {
         Some(s) => codes::status(s, doc["statusDetails"].as_str()),
         None => None,
@@ -182,7 +191,8 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     let mut beneficiaries = Beneficiaries::default();
     for metric in array(&doc["metrics"]).filter(|m| m["id"] == SOCIAL_METRICS) {
         for o in array(&metric["observations"]) {
-            let n = o["dimensions"]["targetValue"].as_f64().filter(|n| *n >= 0.0).map_or(0, |n| n as u64);
+            // Counts beyond Portfel's bound (a hundred million) stay in the document only.
+            let n = o["dimensions"]["targetValue"].as_f64().filter(|n| (0.0..=1e8).contains(n)).map_or(0, |n| n as u64);
             match o["dimensions"]["characteristic"].as_str() {
                 Some(c) if c == MANAGED_METRICS[0] => beneficiaries.total = n,
                 Some(c) if c == MANAGED_METRICS[1] => beneficiaries.idps = n,
@@ -192,18 +202,20 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     }
     beneficiaries.idps = beneficiaries.idps.min(beneficiaries.total);
 
-    let documents = array(&doc["documents"])
+    let documents: Vec<ReadinessDocument> = array(&doc["documents"])
         .filter_map(|d| {
             let kind = serde_json::from_value::<DocumentKind>(d["documentType"].clone()).ok()?;
             let date = d["datePublished"]
                 .as_str()
                 .and_then(|s| s.get(..10))
                 .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())?;
-            let url = text(&d["url"]).filter(|u| !u.starts_with("urn:uuid:")).map(str::to_owned);
+            let url = text(&d["url"])
+                .filter(|u| !u.starts_with("urn:uuid:") && validator::ValidateUrl::validate_url(u))
+                .map(str::to_owned);
             Some(ReadinessDocument {
                 kind,
-                title: text(&d["title"]).unwrap_or("Документ").to_owned(),
-                number: text(&d["description"]).map(str::to_owned),
+                title: text(&d["title"]).map(|t| t.chars().take(1000).collect()).unwrap_or_else(|| "Документ".into()),
+                number: text(&d["description"]).filter(|n| n.chars().count() <= 200).map(str::to_owned),
                 date,
                 url,
             })
@@ -230,19 +242,19 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
         return Err(errors);
     }
     let content = PassportContent {
-        title: title.expect("checked above"),
+        title,
         description: localized(&doc["description"]),
         project_type: known(Codelist::InitiationTypes, &doc["type"]),
         purpose: known(Codelist::InitiationPurpose, &doc["purpose"]),
         sector,
         balance_holder,
         implementer,
-        locations,
+        locations: locations.into_iter().take(50).collect(),
         start_year,
         duration_years,
-        costs,
-        financing,
-        readiness: Readiness { documents, ..Readiness::default() },
+        costs: costs.into_iter().take(500).collect(),
+        financing: financing.into_iter().take(500).collect(),
+        readiness: Readiness { documents: documents.into_iter().take(100).collect(), ..Readiness::default() },
         beneficiaries,
         ..PassportContent::default()
     };

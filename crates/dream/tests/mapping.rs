@@ -279,3 +279,106 @@ proptest! {
         prop_assert_eq!(export(&second_input), first);
     }
 }
+
+fn translations() -> impl Strategy<Value = Value> {
+    let item = (
+        prop::sample::select(vec!["uk", "en"]),
+        proptest::option::of(prop_oneof!["[А-Яа-я ]{0,12}", Just(" ".to_owned()), "x{5001}"]),
+    )
+        .prop_map(|(lang, t)| match t {
+            Some(t) => json!({"lang": lang, "translation": t}),
+            None => json!({"lang": lang}),
+        });
+    prop::collection::vec(item, 1..3).prop_map(Value::Array)
+}
+
+fn period() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (1990i32..2110).prop_map(
+            |y| json!({"startDate": format!("{y}-01-01T00:00:00Z"), "endDate": format!("{y}-12-31T23:59:59Z")})
+        ),
+        Just(json!({"startDate": "soon", "endDate": "later"}))
+    ]
+}
+
+fn money() -> impl Strategy<Value = f64> {
+    prop_oneof![0.0f64..1e9, Just(-5.0), Just(1e20), Just(0.001), Just(1234.5678)]
+}
+
+fn dream_doc() -> impl Strategy<Value = Value> {
+    let costs = prop::collection::vec(
+        (
+            money(),
+            prop::sample::select(vec!["UAH", "EUR"]),
+            period(),
+            prop::sample::select(vec!["design", "construction", "taxes", "landAcquisition"]),
+        ),
+        0..4,
+    );
+    let finance = prop::collection::vec(
+        (money(), period(), prop::sample::select(vec!["localBudget", "united24", "abroadPerson", "stateReserve"])),
+        0..4,
+    );
+    let party = (
+        "[0-9]{6,12}",
+        prop::sample::select(vec![
+            vec!["initiator"],
+            vec!["balancer", "designer"],
+            vec!["implementer"],
+            vec!["supplier"],
+        ]),
+    );
+    let metric = (
+        prop::sample::select(vec!["numberOfConsumers", "numberOfIDP", "other"]),
+        prop_oneof![0.0f64..1e6, Just(-3.0), Just(1e30)],
+    );
+    let document = (
+        prop::sample::select(vec!["designDocument", "feasibilityStudy", "illustrationBefore"]),
+        prop::sample::select(vec!["https://example.org/a.pdf", "not a url"]),
+    );
+    (
+        (translations(), translations(), prop::sample::select(vec!["rehabilitation", "construction", "equipment"]), prop::sample::select(vec!["restoration", "development"])),
+        (prop::sample::select(vec!["pending", "active", "complete", "cancelled", "unsuccessful"]), proptest::option::of(prop::sample::select(vec!["initiated", "structuring", "applied", "implementation"]))),
+        prop::collection::vec(party, 1..3),
+        (costs, finance, prop::collection::vec("UA[0-9]{15,18}", 0..3)),
+        (prop::collection::vec(metric, 0..3), prop::collection::vec(document, 0..3), prop::collection::vec(prop::sample::select(vec!["ES", "ZZ", "communityDevelopmentStrategy"]), 0..3)),
+    )
+        .prop_map(|((title, description, kind, purpose), (status, details), parties, (costs, finance, katottg), (metrics, documents, classes))| {
+            let mut doc = json!({
+                "date": "2025-01-01T00:00:00Z", "updated": "2025-02-01T00:00:00Z", "type": kind, "title": title,
+                "description": description, "purpose": purpose, "status": status,
+                "parties": parties.iter().map(|(id, roles)| json!({"id": id, "roles": roles, "identifier": {"scheme": "UA-EDR", "id": id, "legalName": "Сторона"}})).collect::<Vec<_>>(),
+                "approaches": [{"id": "00000000-0000-4000-8000-000000000001", "title": "Варіант",
+                    "items": [{"id": "00000000-0000-4000-8000-000000000002", "locations": [{"gazetteer": {"scheme": "UA-CATOTTG", "identifiers": if katottg.is_empty() { vec!["UA1".to_owned()] } else { katottg }}}]}],
+                    "budget": {
+                        "budgetBreakdown": costs.iter().enumerate().map(|(i, (a, cur, p, item))| json!({"id": format!("c{i}"), "amount": {"amount": a, "currency": cur}, "period": p, "classifications": {"costItem": item, "costType": "capex"}})).collect::<Vec<_>>(),
+                        "finance": finance.iter().map(|(a, p, cat)| json!({"id": "00000000-0000-4000-8000-000000000003", "value": {"amount": a, "currency": "UAH"}, "period": p, "financeType": "stateFunds", "financeCategory": cat})).collect::<Vec<_>>()
+                    }}],
+            });
+            if let Some(d) = details {
+                doc["statusDetails"] = json!(d);
+            }
+            if !metrics.is_empty() {
+                doc["metrics"] = json!([{"id": "initiationMetricsSocialAndEconomic", "observations": metrics.iter().map(|(c, v)| json!({"id": "00000000-0000-4000-8000-000000000004", "dimensions": {"basicValue": 0, "targetValue": v, "characteristic": c}})).collect::<Vec<_>>()}]);
+            }
+            if !documents.is_empty() {
+                doc["documents"] = json!(documents.iter().map(|(t, u)| json!({"id": "00000000-0000-4000-8000-000000000005", "url": u, "format": "application/pdf", "datePublished": "2025-01-01T00:00:00Z", "dateModified": "2025-01-01T00:00:00Z", "documentType": t})).collect::<Vec<_>>());
+            }
+            if !classes.is_empty() {
+                doc["additionalClassifications"] = json!(classes.iter().map(|c| json!({"scheme": if c.len() == 2 { "WB-ECO" } else { "UA-GIS" }, "id": c, "description": "1.1 Ціль"})).collect::<Vec<_>>());
+            }
+            doc
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, max_global_rejects: 100_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_schema_valid_document_imports(doc in dream_doc()) {
+        let validator = jsonschema::draft4::new(&SCHEMA).unwrap();
+        prop_assume!(validator.is_valid(&doc));
+        let imported = import(&doc);
+        prop_assert!(imported.is_ok(), "{:?}\n{doc:#}", imported.err());
+    }
+}
