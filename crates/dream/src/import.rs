@@ -93,7 +93,7 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     if !doc.is_object() {
         return Err(vec![FieldError::new("document", "not_an_object", "a DREAM project document is a JSON object")]);
     }
-    if !doc["title"].as_array().is_some_and(|t| !t.is_empty()) {
+    if doc["title"].as_array().is_none_or(|t| t.is_empty()) {
         errors.push(FieldError::new("title", "required", "a title is required"));
     }
     let title = localized(&doc["title"])
