@@ -230,25 +230,12 @@ async fn a_round_from_opening_to_results() {
                 assert_eq!(visible.as_array().unwrap().len(), 1);
                 assert_eq!(visible[0]["expert"], sub.as_str());
             }
-            let (s, a) = call(
-                &app,
-                Method::PUT,
-                &r(&format!("/projects/{pid}/scores")),
-                &t,
-                None,
-                Some(json!({"scores": scores(values), "submit": true})),
-            )
-            .await;
+            let path = r(&format!("/projects/{pid}/scores"));
+            let submit =
+                || call(&app, Method::PUT, &path, &t, None, Some(json!({"scores": scores(values), "submit": true})));
+            let (s, a) = submit().await;
             assert_eq!(s, 200, "[{}] {a}", app.backend);
-            let (s, _) = call(
-                &app,
-                Method::PUT,
-                &r(&format!("/projects/{pid}/scores")),
-                &t,
-                None,
-                Some(json!({"scores": scores(values), "submit": true})),
-            )
-            .await;
+            let (s, _) = submit().await;
             assert_eq!(s, 409, "submitted scores are final");
         }
         // After submitting, an expert sees the others' submitted scores.
