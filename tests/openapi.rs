@@ -47,3 +47,27 @@ fn every_operation_is_documented() {
     assert!(operations >= 25, "only {operations} operations");
     assert_eq!(spec["openapi"], "3.1.0");
 }
+
+#[test]
+fn every_reference_resolves() {
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let spec = serde_json::to_value(portfel_api::openapi()).unwrap();
+    let mut found = Vec::new();
+    refs(&spec, &mut found);
+    assert!(found.len() > 50);
+    for r in found {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected reference {r}"));
+        assert!(spec["components"]["schemas"].get(name).is_some(), "{r} does not resolve");
+    }
+}

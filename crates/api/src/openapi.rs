@@ -17,7 +17,13 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
             resources need `If-Match` with the resource's `ETag`; `POST` accepts `Idempotency-Key`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    components(schemas(crate::problem::Problem, portfel_domain::FieldError)),
+    components(schemas(
+        crate::problem::Problem,
+        portfel_domain::FieldError,
+        crate::routes::council::ExportFormat,
+        crate::routes::dream::FeedOrder,
+        crate::routes::rounds::CardFormat,
+    )),
     tags(
         (name = "passports", description = "Project passports and their lifecycle"),
         (name = "evaluation", description = "Methodologies, evaluation rounds, expert scoring, results and sensitivity"),

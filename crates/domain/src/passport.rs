@@ -24,7 +24,7 @@ pub static EDRPOU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{8}$").unw
 pub struct LocalizedText {
     /// Ukrainian text.
     #[validate(length(min = 1, max = 5000))]
-    #[schema(example = "Капітальний ремонт ліцею №3")]
+    #[schema(example = "Капітальний ремонт ліцею №3", min_length = 1, max_length = 5000)]
     pub uk: String,
     /// English text.
     #[validate(length(max = 5000))]
@@ -43,7 +43,7 @@ pub struct PartyRef {
     pub name: String,
     /// EDRPOU code (scheme UA-EDR), 8 digits.
     #[validate(regex(path = *EDRPOU, message = "EDRPOU code must be 8 digits"))]
-    #[schema(example = "12345678")]
+    #[schema(example = "12345678", pattern = r"^\d{8}$")]
     pub edrpou: String,
 }
 
@@ -53,7 +53,7 @@ pub struct PartyRef {
 pub struct Location {
     /// KATOTTG code of the settlement or territory.
     #[validate(regex(path = *KATOTTG, message = "KATOTTG code must be UA followed by 17 digits"))]
-    #[schema(example = "UA46060250010015970")]
+    #[schema(example = "UA46060250010015970", pattern = r"^UA\d{17}$")]
     pub katottg: String,
     /// Street address or description of the site.
     #[validate(length(max = 1000))]
@@ -101,7 +101,7 @@ pub enum CostType {
 #[serde(deny_unknown_fields)]
 pub struct CostLine {
     /// Budget year.
-    #[schema(example = 2027)]
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// What the money is spent on.
     pub item: CostItem,
@@ -121,7 +121,7 @@ fn capex() -> CostType {
 #[serde(deny_unknown_fields)]
 pub struct FinancingLine {
     /// Budget year.
-    #[schema(example = 2027)]
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Funding source category code (DREAM `fundingSourceCategories`).
     #[schema(example = "localBudget")]
