@@ -219,26 +219,12 @@ async fn initiators_are_scoped_to_their_organisation() {
         assert_eq!(s, 200);
         let (s, _) = read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &b).send().await.unwrap()).await;
         assert_eq!(s, 403);
-        let (s, _) = read(
-            app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &a)
-                .header("If-Match", format!("\"{}\"", v.unwrap()))
-                .json(&complete_passport(w.goal))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let path = format!("/api/v1/passports/{draft}");
+        let version = v.map(i64::from);
+        let (s, _) = call(&app, Method::PUT, &path, &a, version, Some(complete_passport(w.goal))).await;
         assert_eq!(s, 403, "initiators edit drafts only");
         // The PIM unit may correct it, creating a new revision.
-        let (s, p) = read(
-            app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &pim)
-                .header("If-Match", format!("\"{}\"", v.unwrap()))
-                .json(&complete_passport(w.goal))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (s, p) = call(&app, Method::PUT, &path, &pim, version, Some(complete_passport(w.goal))).await;
         assert_eq!((s, p["revision"].as_i64()), (200, Some(2)), "{p}");
     }
 }

@@ -73,6 +73,22 @@ async fn insert_revision<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Writes `model` over the passport if it is still at `expected_version`.
+async fn write_guarded<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    expected_version: i32,
+    model: passport::ActiveModel,
+) -> StoreResult<()> {
+    let result = passport::Entity::update_many()
+        .set(model)
+        .filter(passport::Column::Id.eq(id))
+        .filter(passport::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    crate::check_updated(result.rows_affected, expected_version)
+}
+
 /// Creates a draft passport for `organisation_id` with its first revision.
 pub async fn create(
     db: &DatabaseConnection,
@@ -158,13 +174,7 @@ pub(crate) async fn update_content_in<C: ConnectionTrait>(
         ..Default::default()
     };
     content_columns(&mut model, content)?;
-    let result = passport::Entity::update_many()
-        .set(model)
-        .filter(passport::Column::Id.eq(id))
-        .filter(passport::Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
+    write_guarded(conn, id, expected_version, model).await?;
     insert_revision(conn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
     let after = get(conn, id).await?;
     audit::updated(conn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
@@ -208,13 +218,7 @@ pub(crate) async fn transition_in<C: ConnectionTrait>(
     if to == Status::Submitted && before.submitted_at.is_none() {
         model.submitted_at = Set(Some(now));
     }
-    let result = passport::Entity::update_many()
-        .set(model)
-        .filter(passport::Column::Id.eq(id))
-        .filter(passport::Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
+    write_guarded(conn, id, expected_version, model).await?;
     let after = get(conn, id).await?;
     audit::record(
         conn,

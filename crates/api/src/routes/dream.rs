@@ -240,10 +240,7 @@ pub async fn feed(
     QueryParams(q): QueryParams<FeedQuery>,
 ) -> ApiResult<Json<Feed>> {
     auth.require(&[Role::Integration, Role::PimUnit, Role::Admin, Role::Council])?;
-    let limit = match q.limit.unwrap_or(100) {
-        l @ 1..=1000 => l,
-        _ => return Err(ApiError::bad_field("limit", "out_of_range", "limit must be between 1 and 1000")),
-    };
+    let limit = super::bounded_limit(q.limit, 100, 1000)?;
     let after = match (&q.cursor, q.from) {
         (Some(c), _) => Some(decode_cursor(c)?),
         (None, Some(from)) => Some((from, None)),

@@ -61,14 +61,19 @@ pub const DEFAULT_LIMIT: u64 = 50;
 /// Largest page size of list endpoints.
 pub const MAX_LIMIT: u64 = 200;
 
-/// Checks a requested page size.
+/// Checks a requested page size against the usual bounds.
 pub fn page_limit(limit: Option<u64>) -> Result<u64, crate::problem::ApiError> {
-    match limit.unwrap_or(DEFAULT_LIMIT) {
-        l @ 1..=MAX_LIMIT => Ok(l),
+    bounded_limit(limit, DEFAULT_LIMIT, MAX_LIMIT)
+}
+
+/// Checks a requested page size: `default` when absent, otherwise 1 to `max`.
+pub fn bounded_limit(limit: Option<u64>, default: u64, max: u64) -> Result<u64, crate::problem::ApiError> {
+    match limit.unwrap_or(default) {
+        l if (1..=max).contains(&l) => Ok(l),
         _ => Err(crate::problem::ApiError::bad_field(
             "limit",
             "out_of_range",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
+            format!("limit must be between 1 and {max}"),
         )),
     }
 }
