@@ -60,7 +60,8 @@ fn instance(n: usize, windows: bool, seed: u64) -> PlanInput {
     }
 }
 
-fn run(label: &str, p: &PlanInput, limit: Duration) {
+/// Builds both plans; returns the optimal builder's time in milliseconds.
+fn run(label: &str, p: &PlanInput, limit: Duration) -> f64 {
     let t = Instant::now();
     let fill = rank_order_fill(p);
     let fill_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -76,28 +77,25 @@ fn run(label: &str, p: &PlanInput, limit: Duration) {
         best.gap.map_or("n/a".into(), |g| format!("{:.4}%", g * 100.0)),
         best.optimal
     );
+    ms
+}
+
+/// Runs one family of instances and prints the median and the slowest time.
+fn family(label: &str, n: usize, windows: bool, seeds: std::ops::RangeInclusive<u64>) {
+    let mut times: Vec<f64> = seeds
+        .map(|seed| run(&format!("{label} (seed {seed})"), &instance(n, windows, seed), Duration::from_secs(10)))
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{label}: median {:.0} ms, slowest {:.0} ms over {} instances\n",
+        times[(times.len() - 1) / 2],
+        times[times.len() - 1],
+        times.len()
+    );
 }
 
 fn main() {
-    for seed in 1..=3 {
-        run(
-            &format!("hromada, 200 candidates, fixed starts (seed {seed})"),
-            &instance(200, false, seed),
-            Duration::from_secs(10),
-        );
-    }
-    for seed in 1..=3 {
-        run(
-            &format!("hromada, 200 candidates, start windows (seed {seed})"),
-            &instance(200, true, seed),
-            Duration::from_secs(10),
-        );
-    }
-    for seed in 1..=2 {
-        run(
-            &format!("national, 5000 candidates × 3 years × 5 sources, windows (seed {seed})"),
-            &instance(5000, true, seed),
-            Duration::from_secs(10),
-        );
-    }
+    family("hromada, 200 candidates, fixed starts", 200, false, 1..=8);
+    family("hromada, 200 candidates, start windows", 200, true, 1..=8);
+    family("national, 5000 candidates × 3 years × 5 sources, windows", 5000, true, 1..=2);
 }

@@ -1,0 +1,218 @@
+//! Reduced-cost fixing. Any row prices `y` of the right signs bound every plan:
+//! with reduced costs `r_j = c_j − Σ_i a_ij·y_i` and
+//! `UB = Σ_i b_i·y_i + Σ_j max(r_j, 0)`, a feasible selection `x` is worth at
+//! most `UB − Σ_j |r_j|·[x_j goes against r_j] − Σ_i y_i·slack_i`. So, for a
+//! target `T` (the plan in hand, plus the gap the caller tolerates), a column
+//! with `−r_j > UB − T` is in no plan worth more than `T`, and a project whose
+//! row price exceeds `UB − T` is in every such plan. The prices come from the
+//! dual of the linear relaxation; fixing shrinks the integer programme without
+//! losing any plan worth more than the target.
+
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, WithTimeLimit, constraint, variable};
+
+use super::model::{Fix, Model, Sense};
+use super::{OptimalError, SolveOptions};
+
+/// Row prices and the bound they prove.
+#[derive(Debug, Clone)]
+pub(super) struct Prices {
+    /// One price per row.
+    pub rows: Vec<f64>,
+    /// Reduced cost of each column.
+    pub reduced: Vec<f64>,
+    /// Upper bound on the value of any plan.
+    pub bound: f64,
+}
+
+/// Solves the dual of the linear relaxation for row prices.
+pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices, OptimalError> {
+    let mut vars = ProblemVariables::new();
+    let y: Vec<Variable> = model
+        .rows
+        .iter()
+        .map(|row| {
+            vars.add(match row.sense {
+                Sense::AtMost => variable().min(0.0),
+                Sense::AtLeast => variable().max(0.0),
+                Sense::Exactly => variable(),
+            })
+        })
+        .collect();
+    let cost: Expression = model.rows.iter().zip(&y).map(|(row, y)| row.rhs * *y).sum();
+    let mut by_column: Vec<Expression> = vec![Expression::default(); model.columns.len()];
+    for (row, y) in model.rows.iter().zip(&y) {
+        for (j, a) in &row.terms {
+            by_column[*j] += *a * *y;
+        }
+    }
+    let mut dual =
+        vars.minimise(cost).using(good_lp::solvers::microlp::microlp).with_time_limit(options.time_limit.as_secs_f64());
+    for (priced, c) in by_column.into_iter().zip(&model.objective) {
+        dual.add_constraint(constraint!(priced >= *c));
+    }
+    let solution = dual.solve().map_err(|e| match e {
+        // Every column sits in its project's row, so the dual is always
+        // feasible: unbounded means the plan's constraints cannot all hold.
+        good_lp::ResolutionError::Unbounded | good_lp::ResolutionError::Infeasible => super::infeasible(),
+        other => OptimalError::Solver(other.to_string()),
+    })?;
+    let rows: Vec<f64> = model
+        .rows
+        .iter()
+        .zip(&y)
+        .map(|(row, y)| {
+            let v = solution.value(*y);
+            match row.sense {
+                Sense::AtMost => v.max(0.0),
+                Sense::AtLeast => v.min(0.0),
+                Sense::Exactly => v,
+            }
+        })
+        .collect();
+    let mut reduced = model.objective.clone();
+    for (row, price) in model.rows.iter().zip(&rows) {
+        for (j, a) in &row.terms {
+            reduced[*j] -= a * price;
+        }
+    }
+    let bound = model.rows.iter().zip(&rows).map(|(row, p)| row.rhs * p).sum::<f64>()
+        + reduced.iter().map(|r| r.max(0.0)).sum::<f64>();
+    Ok(Prices { rows, reduced, bound })
+}
+
+/// Fixes what `prices` decide against `target` (a plan's value, committed
+/// projects included): columns no plan worth more has are out, and the rows
+/// of projects every such plan has become equalities.
+pub(super) fn fix(model: &mut Model, prices: &Prices, target: f64) -> Vec<Fix> {
+    let slack = prices.bound - (target - model.committed_value) + 1e-6 * prices.bound.abs().max(1.0);
+    let status = prices.reduced.iter().map(|r| if -r > slack { Fix::Out } else { Fix::Free }).collect();
+    for i in &model.project_rows {
+        if prices.rows[*i] > slack {
+            model.rows[*i].sense = Sense::Exactly;
+        }
+    }
+    status
+}
+
+/// Each column's value less the priced room it takes (its project's own row
+/// excluded): the order in which the relaxation would want the columns.
+pub(super) fn profits(model: &Model, prices: &Prices) -> Vec<f64> {
+    let mut profit = prices.reduced.clone();
+    for row in &model.project_rows {
+        for (j, _) in &model.rows[*row].terms {
+            profit[*j] += prices.rows[*row];
+        }
+    }
+    profit
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine};
+
+    /// Every selection of at most one column per project that meets every row,
+    /// with its value (committed projects included).
+    fn feasible_selections(model: &Model) -> Vec<(Vec<usize>, f64)> {
+        let options: Vec<Vec<Option<usize>>> = model
+            .project_rows
+            .iter()
+            .map(|r| std::iter::once(None).chain(model.rows[*r].terms.iter().map(|(j, _)| Some(*j))).collect())
+            .collect();
+        let mut pick = vec![0usize; options.len()];
+        let mut found = Vec::new();
+        loop {
+            let columns: Vec<usize> = pick.iter().zip(&options).filter_map(|(p, o)| o[*p]).collect();
+            let holds = model.rows.iter().all(|row| {
+                let act: f64 = row.terms.iter().filter(|(j, _)| columns.contains(j)).map(|(_, a)| a).sum();
+                match row.sense {
+                    Sense::AtMost => act <= row.rhs + 1e-9,
+                    Sense::AtLeast => act >= row.rhs - 1e-9,
+                    Sense::Exactly => (act - row.rhs).abs() <= 1e-9,
+                }
+            });
+            if holds {
+                let value = columns.iter().map(|j| model.objective[*j]).sum::<f64>() + model.committed_value;
+                found.push((columns, value));
+            }
+            let mut i = 0;
+            loop {
+                if i == pick.len() {
+                    return found;
+                }
+                pick[i] += 1;
+                if pick[i] < options[i].len() {
+                    break;
+                }
+                pick[i] = 0;
+                i += 1;
+            }
+        }
+    }
+
+    fn instance() -> impl Strategy<Value = PlanInput> {
+        let line = (0u8..3, 0usize..2, 1i64..60);
+        let project = (1i64..100, prop::collection::vec(line, 1..4), 0i32..2, 0i32..2, any::<bool>());
+        (prop::collection::vec(project, 2..8), 40i64..150, 10i64..80).prop_map(|(projects, total, cap)| {
+            let candidates = projects
+                .into_iter()
+                .enumerate()
+                .map(|(i, (score, lines, start, extra, continuing))| Candidate {
+                    id: Uuid::from_u128(i as u128 + 1),
+                    rank: i as u32 + 1,
+                    score: Decimal::from(score),
+                    sector: "ES".into(),
+                    schedule: lines
+                        .into_iter()
+                        .map(|(offset, s, a)| ScheduleLine {
+                            offset,
+                            source: ["localBudget", "stateSubsidies"][s].into(),
+                            amount: Decimal::from(a * 1000),
+                        })
+                        .collect(),
+                    earliest_start: 2027 + start,
+                    latest_start: 2027 + start + extra,
+                    continuing: continuing && i % 3 == 0,
+                })
+                .collect();
+            let mut ceilings = Ceilings {
+                total: (2027..=2029).map(|y| (y, Decimal::from(total * 1000))).collect(),
+                ..Default::default()
+            };
+            ceilings.by_source.insert(Ceilings::source_key(2028, "stateSubsidies"), Decimal::from(cap * 1000));
+            PlanInput {
+                first_year: 2027,
+                last_year: 2029,
+                ceilings,
+                candidates,
+                constraints: Constraints::default(),
+                objective: Objective::TotalScore,
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn the_bound_holds_and_fixing_keeps_every_plan_above_the_target(p in instance(), below in 0.0f64..0.3) {
+            let mut model = Model::build(&p);
+            let plans = feasible_selections(&model);
+            let optimum = plans.iter().map(|(_, v)| *v).fold(f64::NEG_INFINITY, f64::max);
+            let prices = dual_prices(&model, SolveOptions::default()).unwrap();
+            prop_assert!(prices.bound + model.committed_value >= optimum - 1e-6);
+            let target = optimum * (1.0 - below);
+            let status = fix(&mut model, &prices, target);
+            for (columns, value) in plans.iter().filter(|(_, v)| *v > target + 1e-9) {
+                prop_assert!(columns.iter().all(|j| status[*j] == Fix::Free), "a plan worth {value} lost a column");
+                for row in model.project_rows.iter().filter(|r| model.rows[**r].sense == Sense::Exactly) {
+                    prop_assert!(model.rows[*row].terms.iter().any(|(j, _)| columns.contains(j)));
+                }
+            }
+        }
+    }
+}

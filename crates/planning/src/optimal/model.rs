@@ -1,0 +1,257 @@
+//! The programme in neutral form: one column per (project, start year), the
+//! objective, and rows. One model feeds the integer programme, its linear
+//! relaxation and the relaxation's dual.
+
+use std::collections::BTreeMap;
+
+use good_lp::solvers::microlp::{MicroLpProblem, microlp};
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+    constraint, variable,
+};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use uuid::Uuid;
+
+use super::{OptimalError, SolveOptions, Starts};
+use crate::input::{Candidate, Ceilings, PlanInput};
+
+/// Direction of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sense {
+    /// Sum ≤ right-hand side.
+    AtMost,
+    /// Sum = right-hand side.
+    Exactly,
+    /// Sum ≥ right-hand side.
+    AtLeast,
+}
+
+/// What a column is in a programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fix {
+    /// Left to the solver.
+    Free,
+    /// Fixed out.
+    Out,
+    /// Fixed in.
+    In,
+}
+
+/// One row: Σ coefficient × column, compared with `rhs`.
+#[derive(Debug, Clone)]
+pub(super) struct Row {
+    pub terms: Vec<(usize, f64)>,
+    pub sense: Sense,
+    pub rhs: f64,
+}
+
+/// Columns, objective and rows; `project_rows[i]` is the row choosing at most
+/// one start of a project.
+#[derive(Debug, Clone)]
+pub(super) struct Model<'a> {
+    pub columns: Vec<(&'a Candidate, i32)>,
+    pub objective: Vec<f64>,
+    /// Value of the committed (continuing) projects, outside the columns.
+    pub committed_value: f64,
+    pub rows: Vec<Row>,
+    pub project_rows: Vec<usize>,
+}
+
+/// Amounts in the solver are thousands of hryvnias.
+fn thousands(amount: Decimal) -> f64 {
+    (amount / Decimal::from(1000)).to_f64().unwrap_or(0.0)
+}
+
+impl<'a> Model<'a> {
+    /// The programme of a plan input: continuing projects are committed (they
+    /// take room, they are not columns); forced-out projects have no column.
+    pub fn build(input: &'a PlanInput) -> Self {
+        let k = &input.constraints;
+        let period = input.first_year..=input.last_year;
+        let mut committed_year: BTreeMap<i32, f64> = BTreeMap::new();
+        let mut committed_source: BTreeMap<String, f64> = BTreeMap::new();
+        let mut committed_sector: BTreeMap<&str, f64> = BTreeMap::new();
+        for c in input.candidates.iter().filter(|c| c.continuing) {
+            for (year, source, amount) in c.amounts(c.earliest_start).filter(|(y, _, _)| period.contains(y)) {
+                *committed_year.entry(year).or_default() += thousands(amount);
+                *committed_source.entry(Ceilings::source_key(year, source)).or_default() += thousands(amount);
+                *committed_sector.entry(c.sector.as_str()).or_default() += thousands(amount);
+            }
+        }
+
+        let columns: Vec<(&Candidate, i32)> = input
+            .candidates
+            .iter()
+            .filter(|c| !c.continuing && !k.forced_out.contains(&c.id))
+            .flat_map(|c| c.starts().map(move |s| (c, s)))
+            .collect();
+        let objective = columns.iter().map(|(c, _)| input.value(c).to_f64().unwrap_or(0.0)).collect();
+
+        let mut rows = Vec::new();
+        let mut project_rows = Vec::new();
+        let mut per_project: BTreeMap<Uuid, Vec<(usize, f64)>> = BTreeMap::new();
+        for (j, (c, _)) in columns.iter().enumerate() {
+            per_project.entry(c.id).or_default().push((j, 1.0));
+        }
+        for (id, terms) in &per_project {
+            let sense = if k.forced_in.contains(id) { Sense::Exactly } else { Sense::AtMost };
+            project_rows.push(rows.len());
+            rows.push(Row { terms: terms.clone(), sense, rhs: 1.0 });
+        }
+
+        let mut per_year: BTreeMap<i32, Vec<(usize, f64)>> = BTreeMap::new();
+        let mut per_source: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
+        let mut per_sector: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
+        for (j, (c, start)) in columns.iter().enumerate() {
+            for (year, source, amount) in c.amounts(*start).filter(|(y, _, _)| period.contains(y)) {
+                let a = thousands(amount);
+                per_year.entry(year).or_default().push((j, a));
+                per_source.entry(Ceilings::source_key(year, source)).or_default().push((j, a));
+                per_sector.entry(c.sector.as_str()).or_default().push((j, a));
+            }
+        }
+        for (year, ceiling) in input.ceilings.total.iter().filter(|(y, _)| period.contains(y)) {
+            if let Some(terms) = per_year.remove(year) {
+                let rhs = (thousands(*ceiling) - committed_year.get(year).copied().unwrap_or(0.0)).max(0.0);
+                rows.push(Row { terms, sense: Sense::AtMost, rhs });
+            }
+        }
+        for (key, ceiling) in &input.ceilings.by_source {
+            if let Some(terms) = per_source.remove(key) {
+                let rhs = (thousands(*ceiling) - committed_source.get(key).copied().unwrap_or(0.0)).max(0.0);
+                rows.push(Row { terms, sense: Sense::AtMost, rhs });
+            }
+        }
+        let period_ceiling: f64 =
+            input.ceilings.total.iter().filter(|(y, _)| period.contains(y)).map(|(_, c)| thousands(*c)).sum();
+        for share in &input.ceilings.sectors {
+            let terms = per_sector.get(share.sector.as_str()).cloned().unwrap_or_default();
+            let committed = committed_sector.get(share.sector.as_str()).copied().unwrap_or(0.0);
+            if let Some(max) = share.max_share {
+                let rhs = (max.to_f64().unwrap_or(1.0) * period_ceiling - committed).max(0.0);
+                rows.push(Row { terms: terms.clone(), sense: Sense::AtMost, rhs });
+            }
+            if let Some(min) = share.min_share {
+                let rhs = min.to_f64().unwrap_or(0.0) * period_ceiling - committed;
+                rows.push(Row { terms, sense: Sense::AtLeast, rhs });
+            }
+        }
+
+        let chosen = |id: &Uuid, sign: f64| -> Vec<(usize, f64)> {
+            per_project.get(id).map(|t| t.iter().map(|(j, _)| (*j, sign)).collect()).unwrap_or_default()
+        };
+        let continuing = |id: &Uuid| input.candidates.iter().any(|c| c.id == *id && c.continuing);
+        for (a, b) in &k.requires {
+            if !continuing(b) {
+                let terms = [chosen(a, 1.0), chosen(b, -1.0)].concat();
+                rows.push(Row { terms, sense: Sense::AtMost, rhs: 0.0 });
+            }
+        }
+        for (a, b) in &k.excludes {
+            let fixed = f64::from(u8::from(continuing(a))) + f64::from(u8::from(continuing(b)));
+            let terms = [chosen(a, 1.0), chosen(b, 1.0)].concat();
+            rows.push(Row { terms, sense: Sense::AtMost, rhs: 1.0 - fixed });
+        }
+        let committed_value =
+            input.candidates.iter().filter(|c| c.continuing).map(|c| input.value(c).to_f64().unwrap_or(0.0)).sum();
+        Model { columns, objective, committed_value, rows, project_rows }
+    }
+
+    /// The value of every column in the linear relaxation.
+    pub fn relax(&self, options: SolveOptions) -> Result<Vec<f64>, OptimalError> {
+        let (relaxed, x) = self.solver(&vec![Fix::Free; self.columns.len()], false, options, None)?;
+        match relaxed.solve() {
+            Ok(solution) => Ok(x.iter().map(|x| x.map_or(0.0, |x| solution.value(x))).collect()),
+            Err(good_lp::ResolutionError::Infeasible) => Err(super::infeasible()),
+            Err(other) => Err(OptimalError::Solver(other.to_string())),
+        }
+    }
+
+    /// The programme for the solver over the free columns (columns fixed in
+    /// take their room from the rows); `binary` false gives its linear
+    /// relaxation. Returns the variable of each free column.
+    pub fn solver(
+        &self,
+        status: &[Fix],
+        binary: bool,
+        options: SolveOptions,
+        warm: Option<&Starts>,
+    ) -> Result<(MicroLpProblem, Vec<Option<Variable>>), OptimalError> {
+        let mut status = status.to_vec();
+        let mut rhs: Vec<f64> = self.rows.iter().map(|r| r.rhs).collect();
+        for (row, rhs) in self.rows.iter().zip(rhs.iter_mut()) {
+            *rhs -= row.terms.iter().filter(|(j, _)| status[*j] == Fix::In).map(|(_, a)| a).sum::<f64>();
+        }
+        // A project in at one start is out at the others.
+        for i in &self.project_rows {
+            if rhs[*i] <= 0.5 {
+                for (j, _) in &self.rows[*i].terms {
+                    if status[*j] == Fix::Free {
+                        status[*j] = Fix::Out;
+                    }
+                }
+            }
+        }
+        // A project row left with one column is a bound, not a row; an empty
+        // row that holds is dropped. Fewer rows make every node's relaxation cheaper.
+        let free = |row: &Row| row.terms.iter().filter(|(j, _)| status[*j] == Fix::Free).count();
+        let mut required = vec![false; self.columns.len()];
+        let mut skip = vec![false; self.rows.len()];
+        for i in &self.project_rows {
+            let row = &self.rows[*i];
+            if free(row) == 1 && rhs[*i] > 0.5 {
+                skip[*i] = true;
+                if row.sense == Sense::Exactly {
+                    let (j, _) = row.terms.iter().find(|(j, _)| status[*j] == Fix::Free).expect("one free column");
+                    required[*j] = true;
+                }
+            }
+        }
+        for ((row, skip), rhs) in self.rows.iter().zip(skip.iter_mut()).zip(&rhs) {
+            let tol = 1e-9 * row.rhs.abs().max(1.0);
+            *skip |= free(row) == 0
+                && match row.sense {
+                    Sense::AtMost => *rhs >= -tol,
+                    Sense::AtLeast => *rhs <= tol,
+                    Sense::Exactly => rhs.abs() <= tol,
+                };
+        }
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Option<Variable>> = status
+            .iter()
+            .zip(&required)
+            .map(|(fix, required)| {
+                let lower = if *required { 1.0 } else { 0.0 };
+                (*fix == Fix::Free).then(|| {
+                    vars.add(if binary { variable().binary().min(lower) } else { variable().min(lower).max(1.0) })
+                })
+            })
+            .collect();
+        let objective: Expression = x.iter().zip(&self.objective).filter_map(|(x, c)| x.map(|x| *c * x)).sum();
+        let mut model = vars
+            .maximise(objective)
+            .using(microlp)
+            .with_time_limit(options.time_limit.as_secs_f64())
+            .with_mip_gap(options.mip_gap)
+            .map_err(|e| OptimalError::Solver(e.to_string()))?;
+        if let Some(warm) = warm {
+            let initial: Vec<(Variable, f64)> = self
+                .columns
+                .iter()
+                .zip(&x)
+                .filter_map(|((c, s), x)| x.map(|x| (x, if warm.get(&c.id) == Some(s) { 1.0 } else { 0.0 })))
+                .collect();
+            model = model.with_initial_solution(initial);
+        }
+        for ((row, rhs), _) in self.rows.iter().zip(rhs).zip(&skip).filter(|(_, skip)| !**skip) {
+            let sum: Expression = row.terms.iter().filter_map(|(j, a)| x[*j].map(|x| *a * x)).sum();
+            model.add_constraint(match row.sense {
+                Sense::AtMost => constraint!(sum <= rhs),
+                Sense::Exactly => constraint!(sum == rhs),
+                Sense::AtLeast => constraint!(sum >= rhs),
+            });
+        }
+        Ok((model, x))
+    }
+}
