@@ -76,7 +76,7 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
         .max_by(|a, b| a.objective_value.cmp(&b.objective_value));
     if let Some(fill) = best.as_ref().filter(|fill| !proven(fill)) {
         let profit = fixing::profits(&model, &prices);
-        let slack = f64::from(options.mip_gap) * bound / 2.0;
+        let slack = f64::from(options.mip_gap) * bound;
         if let Some(columns) = core::solve(&model, &relaxed, &profit, slack, remaining(4), &starts(fill))? {
             let plan = checked_plan(input, &model, &columns);
             if plan.warnings.is_empty() && plan.objective_value > fill.objective_value {
@@ -95,7 +95,10 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
         None => vec![Fix::Free; model.columns.len()],
     };
     let warm = best.as_ref().map_or_else(|| starts(&rank_order_fill(input)), starts);
-    let (programme, x) = model.solver(&status, true, remaining(1), Some(&warm))?;
+    // The solver's gap is relative to the columns' value, without the committed projects.
+    let columns_gap = f64::from(options.mip_gap) * bound / (bound - model.committed_value).max(1e-9);
+    let search = SolveOptions { mip_gap: columns_gap.min(1.0) as f32, ..remaining(1) };
+    let (programme, x) = model.solver(&status, true, search, Some(&warm))?;
     let solution = match programme.solve() {
         Ok(solution) => solution,
         Err(_) if best.is_some() => return Ok(finish(best.expect("checked above"), bound, options)),
