@@ -50,14 +50,7 @@ fn instance(n: usize, windows: bool, seed: u64) -> PlanInput {
             ceilings.by_source.insert(Ceilings::source_key(y, s), (per_year * Decimal::new(26, 2)).round_dp(2));
         }
     }
-    PlanInput {
-        first_year: 2027,
-        last_year: 2029,
-        ceilings,
-        candidates,
-        constraints: Constraints::default(),
-        objective: Objective::TotalScore,
-    }
+    PlanInput::new(2027, 2029, ceilings, candidates)
 }
 
 /// Builds both plans; returns the optimal builder's time in milliseconds.

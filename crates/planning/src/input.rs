@@ -135,6 +135,19 @@ pub struct PlanInput {
 }
 
 impl PlanInput {
+    /// A plan period with its ceilings and candidates: no links or forced
+    /// decisions, maximising total score.
+    pub fn new(first_year: i32, last_year: i32, ceilings: Ceilings, candidates: Vec<Candidate>) -> Self {
+        PlanInput {
+            first_year,
+            last_year,
+            ceilings,
+            candidates,
+            constraints: Constraints::default(),
+            objective: Objective::TotalScore,
+        }
+    }
+
     /// Years of the plan period.
     pub fn years(&self) -> impl Iterator<Item = i32> + use<> {
         self.first_year..=self.last_year

@@ -111,14 +111,7 @@ fn instance() -> impl Strategy<Value = PlanInput> {
                     }
                 }
             }
-            PlanInput {
-                first_year: 2027,
-                last_year: 2029,
-                ceilings,
-                candidates,
-                constraints,
-                objective: Objective::TotalScore,
-            }
+            PlanInput { constraints, ..PlanInput::new(2027, 2029, ceilings, candidates) }
         })
 }
 

@@ -30,14 +30,8 @@ fn candidate(n: u128, rank: u32, score: i64, amounts: &[(u8, &str, i64)], window
 }
 
 fn input(candidates: Vec<Candidate>, totals: &[(i32, i64)]) -> PlanInput {
-    PlanInput {
-        first_year: 2027,
-        last_year: 2029,
-        ceilings: Ceilings { total: totals.iter().map(|(y, c)| (*y, d(*c))).collect(), ..Default::default() },
-        candidates,
-        constraints: Constraints::default(),
-        objective: Objective::TotalScore,
-    }
+    let ceilings = Ceilings { total: totals.iter().map(|(y, c)| (*y, d(*c))).collect(), ..Default::default() };
+    PlanInput::new(2027, 2029, ceilings, candidates)
 }
 
 fn ids(plan: &Plan) -> Vec<u128> {

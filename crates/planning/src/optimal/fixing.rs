@@ -113,7 +113,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine};
+    use crate::input::{Candidate, Ceilings, PlanInput, ScheduleLine};
 
     /// Every selection of at most one column per project that meets every row,
     /// with its value (committed projects included).
@@ -184,14 +184,7 @@ mod tests {
                 ..Default::default()
             };
             ceilings.by_source.insert(Ceilings::source_key(2028, "stateSubsidies"), Decimal::from(cap * 1000));
-            PlanInput {
-                first_year: 2027,
-                last_year: 2029,
-                ceilings,
-                candidates,
-                constraints: Constraints::default(),
-                objective: Objective::TotalScore,
-            }
+            PlanInput::new(2027, 2029, ceilings, candidates)
         })
     }
 
