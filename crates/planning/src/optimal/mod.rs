@@ -151,7 +151,7 @@ fn value(plan: &Plan) -> f64 {
 
 /// Relative gap between a plan's value and a bound.
 fn gap(value: f64, bound: f64) -> f64 {
-    (bound - value).max(0.0) / value.abs().max(1e-10)
+    if bound > value { (bound - value) / value.abs().max(1e-10) } else { 0.0 }
 }
 
 fn starts(plan: &Plan) -> Starts {
