@@ -5,9 +5,9 @@
 //! usually finds a near-optimal plan, which then lets reduced-cost fixing
 //! shrink the full programme.
 
-use good_lp::{Solution, SolverModel};
+use good_lp::SolverModel;
 
-use super::model::{Fix, Model};
+use super::model::{Fix, Model, chosen};
 use super::{OptimalError, SolveOptions, Starts};
 
 /// Columns nearest the margin left to the solver.
@@ -40,11 +40,7 @@ pub(super) fn solve(
     let options = SolveOptions { mip_gap: (slack / share.max(1e-9)).min(1.0) as f32, ..options };
     let (programme, x) = model.solver(&status, true, options, Some(warm))?;
     match programme.solve() {
-        Ok(solution) => Ok(Some(
-            (0..model.columns.len())
-                .filter(|j| status[*j] == Fix::In || x[*j].is_some_and(|x| solution.value(x) > 0.5))
-                .collect(),
-        )),
+        Ok(solution) => Ok(Some(chosen(&status, &x, &solution))),
         Err(good_lp::ResolutionError::Infeasible | good_lp::ResolutionError::Other(_)) => Ok(None),
         Err(other) => Err(OptimalError::Solver(other.to_string())),
     }

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use good_lp::{Solution, SolverModel};
+use good_lp::SolverModel;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
@@ -105,8 +105,7 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
         Err(good_lp::ResolutionError::Infeasible) => return Err(infeasible()),
         Err(other) => return Err(OptimalError::Solver(other.to_string())),
     };
-    let columns: Vec<usize> =
-        x.iter().enumerate().filter(|(_, x)| x.is_some_and(|x| solution.value(x) > 0.5)).map(|(j, _)| j).collect();
+    let columns = model::chosen(&status, &x, &solution);
     let searched = solution.into_inner().stats().best_bound.map(|b| b + model.committed_value);
     let plan = checked_plan(input, &model, &columns);
     // Fixing kept every plan worth more than the one in hand plus the

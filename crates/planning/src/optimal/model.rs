@@ -58,6 +58,12 @@ pub(super) struct Model<'a> {
     pub project_rows: Vec<usize>,
 }
 
+/// The columns a solution of the programme over `status` takes: those fixed
+/// in, and the free ones the solver sets.
+pub(super) fn chosen(status: &[Fix], x: &[Option<Variable>], solution: &impl Solution) -> Vec<usize> {
+    (0..status.len()).filter(|j| status[*j] == Fix::In || x[*j].is_some_and(|x| solution.value(x) > 0.5)).collect()
+}
+
 /// Amounts in the solver are thousands of hryvnias.
 fn thousands(amount: Decimal) -> f64 {
     (amount / Decimal::from(1000)).to_f64().unwrap_or(0.0)
