@@ -64,6 +64,7 @@ async fn main() {
     let (store, _dir) = fresh_store().await;
     let jwt = Arc::new(JwtSettings {
         secret: b"benchmark-secret-benchmark-secret".to_vec(),
+        previous_secret: None,
         issuer: "portfel".into(),
         audience: "portfel-api".into(),
     });

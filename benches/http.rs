@@ -88,6 +88,7 @@ async fn main() {
     .unwrap();
     let jwt = Arc::new(JwtSettings {
         secret: b"benchmark-secret-benchmark-secret".to_vec(),
+        previous_secret: None,
         issuer: "portfel".into(),
         audience: "portfel-api".into(),
     });

@@ -27,6 +27,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// File holding the generated secret when `jwt_secret` is unset.
     pub jwt_secret_file: PathBuf,
+    /// A previous secret that still verifies tokens during a key rotation (never signs).
+    pub jwt_previous_secret: Option<String>,
     /// `iss` of tokens.
     pub jwt_issuer: String,
     /// `aud` of tokens.
@@ -44,6 +46,7 @@ impl Default for Config {
             database_url: "sqlite://portfel.db?mode=rwc".into(),
             jwt_secret: None,
             jwt_secret_file: PathBuf::from("portfel-jwt.secret"),
+            jwt_previous_secret: None,
             jwt_issuer: "portfel".into(),
             jwt_audience: "portfel-api".into(),
             body_limit: 1024 * 1024,
@@ -53,12 +56,13 @@ impl Default for Config {
 }
 
 /// Environment variables and the field each sets.
-pub const ENV_VARS: [(&str, &str); 9] = [
+pub const ENV_VARS: [(&str, &str); 10] = [
     ("PORTFEL_BIND", "bind"),
     ("DATABASE_URL", "database_url"),
     ("PORTFEL_DATABASE_URL", "database_url"),
     ("PORTFEL_JWT_SECRET", "jwt_secret"),
     ("PORTFEL_JWT_SECRET_FILE", "jwt_secret_file"),
+    ("PORTFEL_JWT_PREVIOUS_SECRET", "jwt_previous_secret"),
     ("PORTFEL_JWT_ISSUER", "jwt_issuer"),
     ("PORTFEL_JWT_AUDIENCE", "jwt_audience"),
     ("PORTFEL_BODY_LIMIT", "body_limit"),
@@ -89,6 +93,7 @@ impl Config {
                 "database_url" => self.database_url = value,
                 "jwt_secret" => self.jwt_secret = Some(value),
                 "jwt_secret_file" => self.jwt_secret_file = value.into(),
+                "jwt_previous_secret" => self.jwt_previous_secret = Some(value),
                 "jwt_issuer" => self.jwt_issuer = value,
                 "jwt_audience" => self.jwt_audience = value,
                 "body_limit" => {
@@ -107,15 +112,24 @@ impl Config {
         Ok(())
     }
 
-    /// The token secret: configured, or read from (or first written to) the secret file.
+    /// The token secret: configured, or read from (or first written to) the
+    /// secret file. Whatever its source, a weak secret is refused.
     pub fn jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
         if let Some(secret) = &self.jwt_secret {
-            anyhow::ensure!(secret.len() >= 32, "the JWT secret must be at least 32 bytes long");
+            portfel_api::auth::check_secret(secret.as_bytes())
+                .map_err(|e| anyhow::anyhow!("PORTFEL_JWT_SECRET (jwt_secret) is refused: {e}"))?;
             return Ok(secret.as_bytes().to_vec());
         }
         let path = &self.jwt_secret_file;
-        if let Ok(existing) = std::fs::read_to_string(path) {
-            return Ok(existing.trim().as_bytes().to_vec());
+        match std::fs::read(path) {
+            Ok(existing) => {
+                let secret = existing.trim_ascii().to_vec();
+                portfel_api::auth::check_secret(&secret)
+                    .map_err(|e| anyhow::anyhow!("the JWT secret file {} is refused: {e}", path.display()))?;
+                return Ok(secret);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a secret: {e}"))?;
@@ -123,6 +137,16 @@ impl Config {
         write_private(path, &secret).with_context(|| format!("writing {}", path.display()))?;
         tracing::warn!(path = %path.display(), "no PORTFEL_JWT_SECRET set: generated one and stored it in this file");
         Ok(secret.into_bytes())
+    }
+
+    /// The previous token secret, if one is configured; the same rule applies.
+    pub fn jwt_previous_secret(&self) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(secret) = &self.jwt_previous_secret else {
+            return Ok(None);
+        };
+        portfel_api::auth::check_secret(secret.as_bytes())
+            .map_err(|e| anyhow::anyhow!("PORTFEL_JWT_PREVIOUS_SECRET (jwt_previous_secret) is refused: {e}"))?;
+        Ok(Some(secret.as_bytes().to_vec()))
     }
 }
 
@@ -162,6 +186,22 @@ mod tests {
         assert!(toml::from_str::<Config>("colour = 1").is_err());
         let short = Config { jwt_secret: Some("short".into()), ..Config::default() };
         assert!(short.jwt_secret().is_err());
+    }
+
+    #[test]
+    fn weak_secret_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let config = Config { jwt_secret_file: path.clone(), ..Config::default() };
+        for weak in ["", "  \n", "short", &"x".repeat(64)] {
+            std::fs::write(&path, weak).unwrap();
+            let error = config.jwt_secret().unwrap_err().to_string();
+            assert!(error.contains("refused"), "{weak:?}: {error}");
+        }
+        let repeated = Config { jwt_secret: Some("ab".repeat(32)), ..Config::default() };
+        assert!(repeated.jwt_secret().is_err());
+        let previous = Config { jwt_previous_secret: Some(String::new()), ..Config::default() };
+        assert!(previous.jwt_previous_secret().is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::config::Config;
 pub fn jwt_settings(config: &Config) -> anyhow::Result<JwtSettings> {
     Ok(JwtSettings {
         secret: config.jwt_secret()?,
+        previous_secret: config.jwt_previous_secret()?,
         issuer: config.jwt_issuer.clone(),
         audience: config.jwt_audience.clone(),
     })

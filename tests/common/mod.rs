@@ -66,6 +66,7 @@ impl TestApp {
         let store = Store::connect(url).await.expect("open store");
         let jwt = Arc::new(JwtSettings {
             secret: b"end-to-end-test-secret-0123456789".to_vec(),
+            previous_secret: None,
             issuer: "portfel".into(),
             audience: "portfel-api".into(),
         });

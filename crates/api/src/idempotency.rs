@@ -1,12 +1,16 @@
 //! `Idempotency-Key` support for `POST`: a retried request with the same key
 //! and body gets the first response back instead of creating anything twice.
+//!
+//! The response is stored in the same transaction as the request's writes
+//! (see [`portfel_store::idempotency`]), so a crash leaves the key either
+//! complete or unused, and a retry always resolves it.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use portfel_store::idempotency::{self, Claim};
+use portfel_store::idempotency::{self, Completion, Lookup};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -17,6 +21,8 @@ use crate::state::AppState;
 pub const HEADER: &str = "idempotency-key";
 /// Response header set on replays.
 pub const REPLAYED: &str = "idempotent-replayed";
+/// Pattern of a valid key: 1 to 255 visible ASCII characters.
+pub const KEY_PATTERN: &str = "^[\\x21-\\x7E]{1,255}$";
 /// Response headers kept with a stored response.
 const KEPT_HEADERS: [&str; 3] = ["content-type", "etag", "location"];
 
@@ -26,7 +32,8 @@ struct StoredResponse {
     body: String,
 }
 
-/// Middleware: claims the key, runs the request once, stores and replays its response.
+/// Middleware: replays a completed key, or runs the request once and stores
+/// its response together with its writes.
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
@@ -35,15 +42,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let key = match key.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= 255 => k.to_owned(),
+        Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => k.to_owned(),
         _ => {
             return ApiError::bad_field("Idempotency-Key", "invalid_key", "must be 1 to 255 visible ASCII characters")
                 .into_response();
         }
     };
-    let token =
-        request.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let Some(sub) = token.and_then(|t| state.jwt.verify(t.trim()).ok()).map(|c| c.sub) else {
+    let token = crate::auth::bearer_token(request.headers());
+    let Some(sub) = token.and_then(|t| state.jwt.verify(t).ok()).map(|c| c.sub) else {
         return next.run(request).await;
     };
     let (parts, body) = request.into_parts();
@@ -51,56 +57,66 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(b) => b,
         Err(_) => return ApiError::PayloadTooLarge(state.body_limit).into_response(),
     };
-    let mut hasher = Sha256::new();
-    hasher.update(parts.method.as_str());
-    hasher.update(parts.uri.to_string());
-    hasher.update([0]);
-    hasher.update(&bytes);
-    let hash = hex::encode(hasher.finalize());
+    let hash = fingerprint(&parts.method, &parts.uri, &bytes);
     let db = state.store.db();
-    match idempotency::claim(db, &sub, &key, &hash).await {
-        Err(e) => ApiError::from(e).into_response(),
-        Ok(Claim::Mismatch) => ApiError::Validation(vec![portfel_domain::FieldError::new(
-            "Idempotency-Key",
-            "key_reused",
-            "this key was used with a different request; use a new key for a new request",
-        )])
-        .into_response(),
-        Ok(Claim::InProgress) => {
-            ApiError::Conflict("a request with this Idempotency-Key is still being processed; retry later".into())
-                .into_response()
-        }
-        Ok(Claim::Replay { status, response }) => replay(status, &response),
-        Ok(Claim::Fresh) => {
-            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-            remember(&state, &sub, &key, response).await
-        }
+    match idempotency::lookup(db, &sub, &key, &hash).await {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(Lookup::Mismatch) => return key_reused(),
+        Ok(Lookup::Replay { status, response }) => return replay(status, &response),
+        Ok(Lookup::Absent) => {}
     }
-}
-
-async fn remember(state: &AppState, sub: &str, key: &str, response: Response) -> Response {
-    let db = state.store.db();
-    let status = response.status();
-    if status.is_server_error() {
-        if let Err(e) = idempotency::release(db, sub, key).await {
-            tracing::warn!(error = %e, "could not release an idempotency key");
-        }
+    let (response, txn) = idempotency::run_scoped(next.run(Request::from_parts(parts, Body::from(bytes)))).await;
+    if response.status().is_server_error() {
+        // Dropping the transaction rolls back whatever the request wrote; the key stays unused.
+        drop(txn);
         return response;
     }
     let (parts, body) = response.into_parts();
-    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let Ok(body) = to_bytes(body, usize::MAX).await else {
+        return ApiError::Unavailable("the response could not be read".into()).into_response();
+    };
     let stored = StoredResponse {
         headers: KEPT_HEADERS
             .iter()
             .filter_map(|h| parts.headers.get(*h).and_then(|v| v.to_str().ok()).map(|v| (h.to_string(), v.to_owned())))
             .collect(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     let json = serde_json::to_string(&stored).expect("stored response serialises");
-    if let Err(e) = idempotency::complete(db, sub, key, status.as_u16(), &json).await {
-        tracing::warn!(error = %e, "could not store an idempotent response");
+    let done = Completion { actor: &sub, key: &key, hash: &hash, status: parts.status.as_u16(), response: &json };
+    match idempotency::complete(db, txn, done).await {
+        Ok(Lookup::Replay { response, .. }) if response == json => Response::from_parts(parts, Body::from(body)),
+        Ok(Lookup::Replay { status, response }) => replay(status, &response),
+        Ok(Lookup::Mismatch) => key_reused(),
+        Ok(Lookup::Absent) => {
+            ApiError::Unavailable("the request could not be recorded; retry with the same key".into()).into_response()
+        }
+        Err(e) => ApiError::from(e).into_response(),
     }
-    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Fingerprint of a request: method, target and body. A JSON body counts by
+/// its value, so the same document with other spacing or key order is the
+/// same request.
+fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &Bytes) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str());
+    hasher.update(uri.to_string());
+    hasher.update([0]);
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => hasher.update(serde_json::to_vec(&value).expect("a JSON value serialises")),
+        Err(_) => hasher.update(body),
+    }
+    hex::encode(hasher.finalize())
+}
+
+fn key_reused() -> Response {
+    ApiError::Validation(vec![portfel_domain::FieldError::new(
+        "Idempotency-Key",
+        "key_reused",
+        "this key was used with a different request; use a new key for a new request",
+    )])
+    .into_response()
 }
 
 fn replay(status: u16, stored: &str) -> Response {
@@ -117,4 +133,19 @@ fn replay(status: u16, stored: &str) -> Response {
     }
     headers.insert(REPLAYED, HeaderValue::from_static("true"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_json_spacing_and_key_order() {
+        let uri: axum::http::Uri = "/api/v1/passports".parse().unwrap();
+        let a = fingerprint(&Method::POST, &uri, &Bytes::from_static(br#"{"a":1,"b":[1,2]}"#));
+        let b = fingerprint(&Method::POST, &uri, &Bytes::from_static(b"{ \"b\" : [1, 2],\n \"a\": 1 }"));
+        let c = fingerprint(&Method::POST, &uri, &Bytes::from_static(br#"{"a":2,"b":[1,2]}"#));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
 }

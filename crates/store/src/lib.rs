@@ -97,10 +97,20 @@ pub(crate) fn check_updated(rows_affected: u64, expected: i32) -> StoreResult<()
     if rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch { current: expected + 1 }) }
 }
 
-/// Starts a write transaction. On SQLite it takes the write lock at once
+/// Starts a write transaction: a savepoint of the request's transaction when
+/// the request carries an idempotency key (see [`idempotency`]), otherwise a
+/// transaction of its own.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
+    match idempotency::nested_write(db).await {
+        Some(nested) => nested,
+        None => begin_immediate(db).await,
+    }
+}
+
+/// Starts a transaction. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
 /// instead of failing when a read lock cannot be upgraded.
-pub(crate) async fn begin_write(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
+pub(crate) async fn begin_immediate(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
