@@ -120,12 +120,15 @@ async fn refusals_returns_and_cancellations_need_reasons() {
         // Return for revision without a reason: refused, naming the field.
         let (s, _, p) = transition(&app, &pim, &id, v, "draft", None).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["reason".to_owned()]));
-        // With a reason it works and the reason is audited.
+        // With a reason it works and the reason is audited. Back in draft, the passport
+        // and its audit trail are its organisation's (and admins') again, not the PIM unit's.
         let (s, v, p) = transition(&app, &pim, &id, v, "draft", Some("Додайте кошторис")).await;
         assert_eq!(s, 200, "{p}");
-        let (_, audit) =
-            read(app.req(Method::GET, &format!("/api/v1/audit?entity_id={id}"), &pim).send().await.unwrap()).await;
+        let audit_path = format!("/api/v1/audit?entity_id={id}");
+        let (_, audit) = read(app.req(Method::GET, &audit_path, &app.admin()).send().await.unwrap()).await;
         assert_eq!(audit["items"].as_array().unwrap().last().unwrap()["reason"], "Додайте кошторис");
+        let (_, hidden) = read(app.req(Method::GET, &audit_path, &pim).send().await.unwrap()).await;
+        assert_eq!(hidden["items"], json!([]));
         // Illegal edge: draft straight to evaluated.
         let (s, _, p) = transition(&app, &ini, &id, v.unwrap(), "evaluated", None).await;
         assert_eq!(s, 409, "{p}");

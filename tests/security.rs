@@ -228,3 +228,68 @@ async fn initiators_are_scoped_to_their_organisation() {
         assert_eq!((s, p["revision"].as_i64()), (200, Some(2)), "{p}");
     }
 }
+
+/// Every read endpoint of the OpenAPI document, called by every role that may
+/// not see a draft of another organisation, never reveals that draft.
+#[tokio::test]
+async fn no_read_endpoint_reveals_another_organisations_draft() {
+    use Role::*;
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let owner = w.initiator_b(&app);
+        let marker = format!("ЧЕРНЕТКА-{}", uuid::Uuid::new_v4().simple());
+        let mut body = complete_passport(w.goal);
+        body["title"]["uk"] = json!(marker);
+        let (draft, v) = create_passport(&app, &owner, &body).await;
+        body["problem"] = json!(format!("{marker}: друга редакція"));
+        let (s, p) =
+            call(&app, Method::PUT, &format!("/api/v1/passports/{draft}"), &owner, Some(v.into()), Some(body)).await;
+        assert_eq!(s, 200, "{p}");
+
+        let (_, spec) = read(app.client.get(format!("{}/openapi.json", app.base)).send().await.unwrap()).await;
+        let mut paths = Vec::new();
+        for (template, ops) in spec["paths"].as_object().unwrap() {
+            if ops.get("get").is_none() {
+                continue;
+            }
+            let path = template
+                .replace("{id}", &draft)
+                .replace("{passport_id}", &draft)
+                .replace("{other}", &draft)
+                .replace("{revision}", "1")
+                .replace("{year}", "2027")
+                .replace("{name}", "WB-ECO");
+            let query = match template.as_str() {
+                "/api/v1/audit" => format!("?entity_type=passport&entity_id={draft}&limit=200"),
+                "/api/v1/passports" => format!("?q={marker}"),
+                "/api/v1/dream/ideas" => "?from=2000-01-01T00:00:00Z".to_owned(),
+                _ => String::new(),
+            };
+            paths.push(format!("{path}{query}"));
+            if template == "/api/v1/audit" {
+                paths.push("/api/v1/audit?limit=200".to_owned());
+            }
+        }
+        assert!(paths.len() >= 35, "{} read endpoints", paths.len());
+        let reveals = |text: &str| text.contains(&marker) || text.contains(&draft) && text.contains("passport.update");
+        for role in [Initiator, PimUnit, Expert, Council, Integration] {
+            let token = app.token(&format!("{role}-reader"), Some(w.org_a), &[role]);
+            for path in &paths {
+                let response = app.req(Method::GET, path, &token).send().await.unwrap();
+                let status = response.status().as_u16();
+                let text = response.text().await.unwrap();
+                assert!(status < 500, "[{}] {role} GET {path} -> {status}: {text}", app.backend);
+                assert!(!reveals(&text), "[{}] {role} GET {path} -> {status} reveals the draft: {text}", app.backend);
+            }
+        }
+        // The owner and an admin do see it, through the passport and through the audit log.
+        for token in [owner.clone(), app.admin()] {
+            let response = app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &token).send().await.unwrap();
+            assert!(response.text().await.unwrap().contains(&marker));
+        }
+        let audit = format!("/api/v1/audit?entity_type=passport&entity_id={draft}");
+        let (s, events) = read(app.req(Method::GET, &audit, &app.admin()).send().await.unwrap()).await;
+        assert_eq!((s, events["items"].as_array().map(Vec::len)), (200, Some(2)), "{events}");
+        assert!(events.to_string().contains(&marker));
+    }
+}

@@ -6,9 +6,15 @@ mod common;
 use portfel_domain::access::Visibility;
 use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{PassportContent, Status};
+use portfel_store::access::Viewer;
 use portfel_store::audit::AuditFilter;
 use portfel_store::passports::PassportFilter;
 use portfel_store::{Actor, Store, StoreError};
+
+/// A reader who sees everything.
+fn admin() -> Viewer {
+    Viewer { sub: "admin".into(), visibility: Visibility { all: true, ..Default::default() }, expert: false }
+}
 
 async fn counts(store: &Store) -> (usize, usize) {
     let all = PassportFilter {
@@ -17,8 +23,8 @@ async fn counts(store: &Store) -> (usize, usize) {
         ..Default::default()
     };
     let passports = portfel_store::passports::list(store.db(), &all).await.unwrap().0.len();
-    let events =
-        portfel_store::audit::list(store.db(), &AuditFilter { limit: 1000, ..Default::default() }).await.unwrap().len();
+    let filter = AuditFilter { limit: 1000, ..Default::default() };
+    let events = portfel_store::audit::list(store.db(), &admin(), &filter).await.unwrap().0.len();
     (passports, events)
 }
 
@@ -72,8 +78,8 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
         assert_eq!((stored.status, stored.revision, stored.meta.version), (Status::Submitted, 1, 2));
 
         // Audit events carry the actor and request id.
-        let events =
-            portfel_store::audit::list(store.db(), &AuditFilter { limit: 10, ..Default::default() }).await.unwrap();
+        let filter = AuditFilter { limit: 10, ..Default::default() };
+        let (events, _) = portfel_store::audit::list(store.db(), &admin(), &filter).await.unwrap();
         assert!(events.iter().all(|e| e.actor == "tester" && e.request_id.as_deref() == Some("req-1")));
         assert_eq!(events.last().unwrap().after.as_ref().unwrap()["status"], "submitted");
         store.close().await.unwrap();

@@ -8,6 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use portfel_domain::Role;
 use portfel_domain::access::Visibility;
 use portfel_store::Actor;
+use portfel_store::access::Viewer;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -178,6 +179,11 @@ impl Auth {
     /// Which passports the caller may see.
     pub fn visibility(&self) -> Visibility {
         Visibility::of(&self.claims.roles, self.claims.org)
+    }
+
+    /// The caller as a reader, for the store's visibility rule.
+    pub fn viewer(&self) -> Viewer {
+        Viewer { sub: self.claims.sub.clone(), visibility: self.visibility(), expert: self.has_any(&[Role::Expert]) }
     }
 }
 

@@ -11,23 +11,35 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// A JSON body, parsed with the path of any failing field.
+///
+/// The media type must be `application/json`; the body must hold exactly one
+/// JSON value; every string in it must be free of control characters and is
+/// stored in Unicode NFC. A malformed body is reported only when the handler
+/// asks for the value with [`JsonBody::value`], after its role checks, so a
+/// caller without the right role learns 403 and nothing about the body.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T>(Result<T, ApiError>);
+
+impl<T> JsonBody<T> {
+    /// The parsed body, or the problem with it.
+    pub fn value(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let is_json = req
+        let media_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-            .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
-        if !is_json {
-            return Err(ApiError::UnsupportedMediaType(
+            .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+        if media_type.as_deref() != Some("application/json") {
+            return Ok(JsonBody(Err(ApiError::UnsupportedMediaType(
                 "the body must be JSON with Content-Type: application/json".into(),
-            ));
+            ))));
         }
         let limit = state.body_limit;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -37,26 +49,75 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
                 ApiError::BadRequest { detail: e.body_text(), errors: vec![] }
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        Ok(JsonBody(parse_json(&bytes)))
     }
 }
 
-/// Parses JSON, reporting syntax errors as 400 and data errors as 422 naming the field.
+/// Parses exactly one JSON value, reporting syntax errors (and trailing data)
+/// as 400, strings with control characters and data errors as 422 naming the
+/// field. Every string comes out in Unicode NFC.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_field("body", "malformed_json", format!("malformed JSON: {e}")))?;
+    let mut errors = Vec::new();
+    clean_strings(&mut value, &mut String::new(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let field = match e.path().to_string() {
             p if p == "." => "body".to_owned(),
             p => p,
         };
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::Validation(vec![portfel_domain::FieldError::new(field, "invalid_value", inner.to_string())])
-            }
-            _ => ApiError::bad_field("body", "malformed_json", format!("malformed JSON: {inner}")),
-        }
+        ApiError::Validation(vec![portfel_domain::FieldError::new(field, "invalid_value", e.into_inner().to_string())])
     })
+}
+
+/// Normalises every string (and object key) of `value` to NFC, collecting a
+/// field error for each one holding a control character.
+fn clean_strings(value: &mut serde_json::Value, path: &mut String, errors: &mut Vec<portfel_domain::FieldError>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => match portfel_domain::text::normalise(text) {
+            Ok(std::borrow::Cow::Owned(normal)) => *text = normal,
+            Ok(std::borrow::Cow::Borrowed(_)) => {}
+            Err(e) => errors.push(control_error(path, e)),
+        },
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                clean_strings(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (key, mut item) in entries {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key);
+                let key = match portfel_domain::text::normalise(&key) {
+                    Ok(normal) => normal.into_owned(),
+                    Err(e) => {
+                        errors.push(control_error(path, e));
+                        key
+                    }
+                };
+                clean_strings(&mut item, path, errors);
+                path.truncate(len);
+                map.insert(key, item);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+fn control_error(path: &str, e: portfel_domain::text::TextError) -> portfel_domain::FieldError {
+    let field = if path.is_empty() { "body" } else { path };
+    portfel_domain::FieldError::new(field, "control_character", e.to_string())
 }
 
 /// A query string, parsed with the name of any failing parameter.
@@ -68,7 +129,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        let mut pairs = Vec::new();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            match portfel_domain::text::normalise(&value) {
+                Ok(normal) => pairs.push((name.into_owned(), normal.into_owned())),
+                Err(e) => return Err(ApiError::bad_field(&name, "control_character", e.to_string())),
+            }
+        }
+        let normalised = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(normalised.as_bytes()));
         serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
             let field = e.path().to_string();
             ApiError::bad_field(&field, "invalid_parameter", e.into_inner().to_string())

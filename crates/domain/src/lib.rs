@@ -12,6 +12,7 @@ pub mod records;
 pub mod reference;
 pub mod role;
 pub mod rules;
+pub mod text;
 
 pub use codelist::{Codelist, CodelistEntry, Codelists};
 pub use field_error::FieldError;

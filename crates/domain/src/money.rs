@@ -29,6 +29,10 @@ pub enum UahParseError {
     /// More than two decimal places.
     #[error("more than two decimal places")]
     TooPrecise,
+    /// Not written as canonical digits: a sign other than a leading minus,
+    /// white space or an exponent.
+    #[error("write amounts as digits with an optional minus and at most two decimals, e.g. \"1250000.50\"")]
+    NotCanonical,
 }
 
 impl Uah {
@@ -57,9 +61,26 @@ impl Uah {
 impl FromStr for Uah {
     type Err = UahParseError;
 
+    /// Parses the canonical form only: `-?\d+(\.\d{1,2})?`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let value = Decimal::from_str_exact(s.trim()).map_err(|_| UahParseError::NotANumber)?;
-        Uah::new(value)
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || (digits.contains('.') && fraction.is_empty())
+        {
+            return Err(if Decimal::from_str_exact(s.trim()).is_ok() {
+                UahParseError::NotCanonical
+            } else {
+                UahParseError::NotANumber
+            });
+        }
+        if fraction.len() > 2 {
+            return Err(UahParseError::TooPrecise);
+        }
+        Uah::new(Decimal::from_str_exact(s).map_err(|_| UahParseError::NotANumber)?)
     }
 }
 
@@ -90,6 +111,9 @@ impl Serialize for Uah {
     }
 }
 
+/// Why a JSON number is not an amount.
+const NUMBER_REFUSED: &str = "amounts must be decimal strings, e.g. \"1250000.50\", never JSON numbers";
+
 impl<'de> Deserialize<'de> for Uah {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -101,14 +125,14 @@ impl<'de> Deserialize<'de> for Uah {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Uah, E> {
                 v.parse().map_err(|e: UahParseError| E::custom(format!("invalid amount {v:?}: {e}")))
             }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Uah, E> {
-                Ok(Uah(Decimal::from(v)))
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Uah, E> {
+                Err(E::custom(NUMBER_REFUSED))
             }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Uah, E> {
-                Ok(Uah(Decimal::from(v)))
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Uah, E> {
+                Err(E::custom(NUMBER_REFUSED))
             }
             fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Uah, E> {
-                Err(E::custom("amounts with a fractional part must be strings, e.g. \"1250000.50\""))
+                Err(E::custom(NUMBER_REFUSED))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -131,8 +155,20 @@ mod tests {
         assert_eq!("1.005".parse::<Uah>(), Err(UahParseError::TooPrecise));
         assert!(serde_json::from_str::<Uah>("1.5").is_err());
         assert!(serde_json::from_str::<Uah>("\"abc\"").is_err());
-        assert_eq!(serde_json::from_str::<Uah>("42").unwrap().to_string(), "42.00");
-        assert_eq!("1.500".parse::<Uah>().unwrap().to_string(), "1.50");
+        assert!(serde_json::from_str::<Uah>("42").is_err(), "numbers are refused");
+        assert_eq!("1.500".parse::<Uah>(), Err(UahParseError::TooPrecise));
+    }
+
+    #[test]
+    fn only_canonical_strings_are_amounts() {
+        for ok in ["0", "42", "-5.5", "1250000.50", "9999999999999.99"] {
+            assert!(ok.parse::<Uah>().is_ok(), "{ok}");
+        }
+        for bad in ["+1000.00", " 1000.00", "1000.00 ", "1e3", "1.", ".5", "1_000", "--1", "１"] {
+            assert!(bad.parse::<Uah>().is_err(), "{bad}");
+        }
+        assert_eq!("+1000.00".parse::<Uah>(), Err(UahParseError::NotCanonical));
+        assert_eq!("abc".parse::<Uah>(), Err(UahParseError::NotANumber));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub static EDRPOU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{8}$").unw
 #[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     /// Ukrainian text.
-    #[validate(length(min = 1, max = 5000))]
+    #[validate(length(min = 1, max = 5000), custom(function = crate::text::visible))]
     #[schema(example = "Капітальний ремонт ліцею №3", min_length = 1, max_length = 5000)]
     pub uk: String,
     /// English text.
@@ -38,7 +38,7 @@ pub struct LocalizedText {
 #[serde(deny_unknown_fields)]
 pub struct PartyRef {
     /// Name of the organisation.
-    #[validate(length(min = 1, max = 500))]
+    #[validate(length(min = 1, max = 500), custom(function = crate::text::visible))]
     #[schema(example = "КП «Житлосервіс»")]
     pub name: String,
     /// EDRPOU code (scheme UA-EDR), 8 digits.
@@ -149,7 +149,7 @@ pub struct ReadinessDocument {
     /// Kind of document.
     pub kind: DocumentKind,
     /// Title of the document.
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
     #[schema(example = "Проєктна документація стадії «Робочий проєкт»")]
     pub title: String,
     /// Registration number, if any.
@@ -260,7 +260,7 @@ pub enum Level {
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     /// What may go wrong.
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(length(min = 1, max = 2000), custom(function = crate::text::visible))]
     #[schema(example = "Зростання цін на будівельні матеріали")]
     pub description: String,
     /// How likely.
@@ -292,7 +292,7 @@ pub struct CrossCutting {
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Full name.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(length(min = 1, max = 300), custom(function = crate::text::visible))]
     #[schema(example = "Олена Коваленко")]
     pub name: String,
     /// Position.

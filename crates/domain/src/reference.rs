@@ -18,7 +18,7 @@ use crate::rules::{check_code, check_year, validation_errors};
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     /// Official name.
-    #[validate(length(min = 1, max = 500))]
+    #[validate(length(min = 1, max = 500), custom(function = crate::text::visible))]
     #[schema(example = "Управління освіти Бучанської міської ради")]
     pub name: String,
     /// EDRPOU code, 8 digits.
@@ -47,7 +47,7 @@ pub struct StrategyDocumentInput {
     #[schema(example = "communityDevelopmentStrategy")]
     pub kind: String,
     /// Title.
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
     #[schema(example = "Стратегія розвитку Бучанської міської територіальної громади на 2021–2027 роки")]
     pub title: String,
     /// Decision that approved it.
@@ -127,11 +127,11 @@ pub struct StrategyGoalInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<Uuid>,
     /// Code within the document, e.g. `1.2`.
-    #[validate(length(min = 1, max = 50))]
+    #[validate(length(min = 1, max = 50), custom(function = crate::text::visible))]
     #[schema(example = "1.2")]
     pub code: String,
     /// Title.
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
     #[schema(example = "Підвищення енергоефективності закладів освіти")]
     pub title: String,
 }
@@ -190,11 +190,11 @@ impl BudgetYearInput {
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// Login; the `sub` claim of the user's tokens.
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = 200), custom(function = crate::text::visible))]
     #[schema(example = "o.kovalenko")]
     pub sub: String,
     /// Full name.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(length(min = 1, max = 300), custom(function = crate::text::visible))]
     #[schema(example = "Олена Коваленко")]
     pub full_name: String,
     /// Organisation the user works for.

@@ -3,7 +3,9 @@
 use portfel_domain::records::AuditEvent;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
+use uuid::Uuid;
 
+use crate::access::Viewer;
 use crate::entity::audit_event::{self, Column, Entity};
 use crate::{Actor, StoreResult};
 
@@ -85,13 +87,38 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     /// Only events after this sequence number.
     pub after_id: Option<i64>,
-    /// At most this many.
+    /// Page size.
     pub limit: u64,
 }
 
-/// Reads events in order of occurrence.
-pub async fn list<C: ConnectionTrait>(conn: &C, filter: &AuditFilter) -> StoreResult<Vec<AuditEvent>> {
-    let mut query = Entity::find().order_by_asc(Column::Id).limit(filter.limit);
+/// A page of events `viewer` may see, oldest first, and the sequence number
+/// to read on from when the log goes on. Events about a passport the viewer
+/// may not read (see [`crate::access`]) are left out.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &Viewer,
+    filter: &AuditFilter,
+) -> StoreResult<(Vec<AuditEvent>, Option<i64>)> {
+    let mut events = scan(conn, filter, filter.limit + 1).await?;
+    let next_after = if events.len() as u64 > filter.limit {
+        events.truncate(filter.limit as usize);
+        events.last().map(|e| e.id)
+    } else {
+        None
+    };
+    let passports: Vec<Uuid> =
+        events.iter().filter(|e| e.entity_type == PASSPORT).filter_map(|e| e.entity_id.parse().ok()).collect();
+    let visible = crate::access::visible_ids(conn, viewer, &passports).await?;
+    events.retain(|e| e.entity_type != PASSPORT || e.entity_id.parse().is_ok_and(|id| visible.contains(&id)));
+    Ok((events, next_after))
+}
+
+/// Entity type of passport events.
+const PASSPORT: &str = "passport";
+
+/// Reads up to `limit` events in order of occurrence.
+async fn scan<C: ConnectionTrait>(conn: &C, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+    let mut query = Entity::find().order_by_asc(Column::Id).limit(limit);
     if let Some(t) = &filter.entity_type {
         query = query.filter(Column::EntityType.eq(t.as_str()));
     }

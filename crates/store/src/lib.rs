@@ -3,6 +3,7 @@
 //! Every write runs in one transaction together with its audit event, and
 //! updates are guarded by the resource version (optimistic concurrency).
 
+pub mod access;
 pub mod audit;
 pub mod codelists;
 pub mod council;

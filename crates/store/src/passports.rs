@@ -13,7 +13,7 @@ use crate::audit::{self, Change};
 use crate::entity::{passport, passport_revision as revision};
 use crate::{Actor, StoreError, StoreResult};
 
-fn parse_status(s: &str) -> StoreResult<Status> {
+pub(crate) fn parse_status(s: &str) -> StoreResult<Status> {
     Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("passport status {s:?}")))
 }
 

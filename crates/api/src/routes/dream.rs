@@ -105,9 +105,10 @@ async fn import_one(state: &AppState, auth: &Auth, item: &DreamProject) -> ApiRe
 pub async fn import_project(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(item): JsonBody<DreamProject>,
+    item: JsonBody<DreamProject>,
 ) -> ApiResult<Json<ImportResult>> {
     auth.require(SYNC)?;
+    let item = item.value()?;
     Ok(Json(import_one(&state, &auth, &item).await?))
 }
 
@@ -119,9 +120,10 @@ pub async fn import_project(
 pub async fn import_batch(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(batch): JsonBody<ImportBatch>,
+    batch: JsonBody<ImportBatch>,
 ) -> ApiResult<Json<BatchSummary>> {
     auth.require(SYNC)?;
+    let batch = batch.value()?;
     if batch.items.len() > 500 {
         return Err(ApiError::Validation(vec![FieldError::new("items", "too_many", "at most 500 projects per batch")]));
     }

@@ -30,9 +30,10 @@ pub async fn list_methodologies(_auth: Auth, State(state): State<AppState>) -> A
 pub async fn create_methodology(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(definition): JsonBody<Methodology>,
+    definition: JsonBody<Methodology>,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
     auth.require(EDITORS)?;
+    let definition = definition.value()?;
     let record = portfel_store::methodologies::create(state.store.db(), &auth.actor(), &definition).await?;
     Ok(Versioned::created(record.meta.version, format!("/api/v1/methodologies/{}", record.meta.id), record))
 }
@@ -61,9 +62,10 @@ pub async fn update_methodology(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(definition): JsonBody<Methodology>,
+    definition: JsonBody<Methodology>,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
     auth.require(EDITORS)?;
+    let definition = definition.value()?;
     let record =
         portfel_store::methodologies::update(state.store.db(), &auth.actor(), id, version, &definition).await?;
     Ok(Versioned::ok(record.meta.version, record))

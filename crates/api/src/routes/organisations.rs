@@ -37,9 +37,10 @@ pub async fn list_organisations(_auth: Auth, State(state): State<AppState>) -> A
 pub async fn create_organisation(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(input): JsonBody<OrganisationInput>,
+    input: JsonBody<OrganisationInput>,
 ) -> ApiResult<Versioned<Organisation>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     let org = portfel_store::organisations::create(state.store.db(), &auth.actor(), &input).await?;
     Ok(Versioned::created(org.meta.version, format!("/api/v1/organisations/{}", org.meta.id), org))
@@ -68,9 +69,10 @@ pub async fn update_organisation(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(input): JsonBody<OrganisationInput>,
+    input: JsonBody<OrganisationInput>,
 ) -> ApiResult<Versioned<Organisation>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     let org = portfel_store::organisations::update(state.store.db(), &auth.actor(), id, version, &input).await?;
     Ok(Versioned::ok(org.meta.version, org))

@@ -105,9 +105,7 @@ fn storable(content: &PassportContent) -> ApiResult<()> {
 /// passports they are assigned to and declared no conflict of interest on.
 pub(crate) async fn visible(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Passport> {
     let passport = portfel_store::passports::get(state.store.db(), id).await?;
-    let assigned = auth.has_any(&[Role::Expert])
-        && portfel_store::rounds::expert_can_see(state.store.db(), &auth.claims.sub, id).await?;
-    if assigned || auth.visibility().can_see(passport.organisation_id, passport.status) {
+    if portfel_store::access::can_see(state.store.db(), &auth.viewer(), &passport).await? {
         Ok(passport)
     } else {
         Err(ApiError::Forbidden("this passport belongs to another organisation".into()))
@@ -130,7 +128,7 @@ pub async fn create_passport(
     auth: Auth,
     State(state): State<AppState>,
     QueryParams(q): QueryParams<CreateQuery>,
-    JsonBody(content): JsonBody<PassportContent>,
+    content: JsonBody<PassportContent>,
 ) -> ApiResult<Versioned<Passport>> {
     auth.require(CREATORS)?;
     let only_initiator = !auth.has_any(&[Role::PimUnit, Role::Admin, Role::Integration]);
@@ -144,6 +142,7 @@ pub async fn create_passport(
             return Err(ApiError::bad_field("organisation_id", "required", "name the initiating organisation"));
         }
     };
+    let content = content.value()?;
     storable(&content)?;
     let passport = portfel_store::passports::create(state.store.db(), &auth.actor(), organisation, &content).await?;
     Ok(Versioned::created(passport.meta.version, format!("/api/v1/passports/{}", passport.meta.id), passport))
@@ -200,7 +199,7 @@ pub async fn update_passport(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(content): JsonBody<PassportContent>,
+    content: JsonBody<PassportContent>,
 ) -> ApiResult<Versioned<Passport>> {
     let current = visible(&state, &auth, id).await?;
     let own = auth.claims.org == Some(current.organisation_id);
@@ -214,6 +213,7 @@ pub async fn update_passport(
     if !allowed {
         return Err(ApiError::Forbidden(format!("you may not edit a passport in state '{}'", current.status)));
     }
+    let content = content.value()?;
     if current.meta.version != version {
         return Err(ApiError::PreconditionFailed { current: current.meta.version });
     }
@@ -278,8 +278,9 @@ pub async fn transition_passport(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<TransitionRequest>,
+    req: JsonBody<TransitionRequest>,
 ) -> ApiResult<Versioned<Passport>> {
+    let req = req.value()?;
     move_to(&state, &auth, id, version, req.to, req.reason.as_deref()).await
 }
 

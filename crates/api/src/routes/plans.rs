@@ -144,9 +144,10 @@ pub async fn list_plans(auth: Auth, State(state): State<AppState>) -> ApiResult<
 pub async fn create_plan(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<PlanRequest>,
+    req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = content(&state, req).await?;
     let doc = council::create(state.store.db(), &auth.actor(), Kind::Plan, &content).await?;
     let location = format!("/api/v1/plans/{}", doc.workflow.id);
@@ -179,9 +180,10 @@ pub async fn update_plan(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<PlanRequest>,
+    req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = content(&state, req).await?;
     Ok(plan_version(
         council::replace(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &content).await?,
@@ -213,9 +215,10 @@ pub async fn approve_plan(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(decision): JsonBody<Decision>,
+    decision: JsonBody<Decision>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(DECIDERS)?;
+    let decision = decision.value()?;
     let current: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
     let ids: Vec<Uuid> = current.content.result.included.iter().filter(|i| !i.continuing).map(|i| i.id).collect();
     let moves = Moves { passports: &ids, from: Status::InPortfolio, to: Status::InPlan };
@@ -235,9 +238,10 @@ pub async fn return_plan(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<ReturnRequest>,
+    req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(DECIDERS)?;
+    let req = req.value()?;
     Ok(plan_version(
         council::send_back(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &req.comment)
             .await?,
@@ -253,9 +257,10 @@ pub async fn amend_plan(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    JsonBody(req): JsonBody<PlanRequest>,
+    req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = content(&state, req).await?;
     let doc = council::amend(state.store.db(), &auth.actor(), Kind::Plan, id, &content).await?;
     let location = format!("/api/v1/plans/{}", doc.workflow.id);
@@ -370,9 +375,10 @@ pub struct ScenarioResult {
 pub async fn scenarios(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<ScenarioRequest>,
+    req: JsonBody<ScenarioRequest>,
 ) -> ApiResult<Json<Vec<ScenarioResult>>> {
     auth.require(&[portfel_domain::Role::PimUnit, portfel_domain::Role::Admin, portfel_domain::Role::Council])?;
+    let req = req.value()?;
     if req.variants.len() > 10 {
         return Err(ApiError::Validation(vec![FieldError::new("variants", "too_many", "at most 10 variants")]));
     }

@@ -62,9 +62,10 @@ pub async fn list_portfolios(auth: Auth, State(state): State<AppState>) -> ApiRe
 pub async fn create_portfolio(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(req): JsonBody<PortfolioRequest>,
+    req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = build(&state, &req).await?;
     let doc = council::create(state.store.db(), &auth.actor(), Kind::Portfolio, &content).await?;
     let location = format!("/api/v1/portfolios/{}", doc.workflow.id);
@@ -97,9 +98,10 @@ pub async fn update_portfolio(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<PortfolioRequest>,
+    req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = build(&state, &req).await?;
     let target = Target { kind: Kind::Portfolio, id, version };
     Ok(portfolio(council::replace(state.store.db(), &auth.actor(), target, &content).await?))
@@ -132,9 +134,10 @@ pub async fn approve_portfolio(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(decision): JsonBody<Decision>,
+    decision: JsonBody<Decision>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(DECIDERS)?;
+    let decision = decision.value()?;
     let current: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
     let ids: Vec<Uuid> = current.content.items.iter().filter(|i| !i.continuing).map(|i| i.passport_id).collect();
     let moves = Moves { passports: &ids, from: Status::Evaluated, to: Status::InPortfolio };
@@ -160,9 +163,10 @@ pub async fn return_portfolio(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<ReturnRequest>,
+    req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(DECIDERS)?;
+    let req = req.value()?;
     let target = Target { kind: Kind::Portfolio, id, version };
     Ok(portfolio(council::send_back(state.store.db(), &auth.actor(), target, &req.comment).await?))
 }
@@ -176,9 +180,10 @@ pub async fn amend_portfolio(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    JsonBody(req): JsonBody<PortfolioRequest>,
+    req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(PREPARERS)?;
+    let req = req.value()?;
     let content = build(&state, &req).await?;
     let doc = council::amend(state.store.db(), &auth.actor(), Kind::Portfolio, id, &content).await?;
     let location = format!("/api/v1/portfolios/{}", doc.workflow.id);

@@ -169,9 +169,10 @@ pub async fn list_rounds(auth: Auth, State(state): State<AppState>) -> ApiResult
 pub async fn create_round(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(input): JsonBody<RoundInput>,
+    input: JsonBody<RoundInput>,
 ) -> ApiResult<Versioned<Round>> {
     auth.require(PIM)?;
+    let input = input.value()?;
     if input.name.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
             "name",
@@ -217,9 +218,10 @@ pub async fn add_round_projects(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<AddProjects>,
+    req: JsonBody<AddProjects>,
 ) -> ApiResult<Versioned<Vec<RoundProject>>> {
     auth.require(PIM)?;
+    let req = req.value()?;
     let projects =
         portfel_store::rounds::add_projects(state.store.db(), &auth.actor(), id, version, &req.passport_ids).await?;
     Ok(Versioned::ok(version + 1, projects))
@@ -253,9 +255,10 @@ pub async fn assign_experts(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<AssignRequest>,
+    req: JsonBody<AssignRequest>,
 ) -> ApiResult<Versioned<Vec<Assignment>>> {
     auth.require(PIM)?;
+    let req = req.value()?;
     let created =
         portfel_store::rounds::assign(state.store.db(), &auth.actor(), id, version, &req.experts, req.per_project)
             .await?;
@@ -291,9 +294,10 @@ pub async fn declare(
     auth: Auth,
     State(state): State<AppState>,
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
-    JsonBody(req): JsonBody<Declaration>,
+    req: JsonBody<Declaration>,
 ) -> ApiResult<Json<Assignment>> {
     auth.require(&[Role::Expert])?;
+    let req = req.value()?;
     Ok(Json(
         portfel_store::rounds::declare(state.store.db(), &auth.actor(), id, passport_id, req.conflict, req.note)
             .await?,
@@ -312,9 +316,10 @@ pub async fn save_scores(
     auth: Auth,
     State(state): State<AppState>,
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
-    JsonBody(req): JsonBody<ScoresRequest>,
+    req: JsonBody<ScoresRequest>,
 ) -> ApiResult<Json<Assignment>> {
     auth.require(&[Role::Expert])?;
+    let req = req.value()?;
     Ok(Json(
         portfel_store::rounds::save_scores(state.store.db(), &auth.actor(), id, passport_id, req.scores, req.submit)
             .await?,
@@ -356,9 +361,10 @@ pub async fn reopen_scores(
     auth: Auth,
     State(state): State<AppState>,
     Path((id, passport_id, expert)): Path<(Uuid, Uuid, String)>,
-    JsonBody(req): JsonBody<ReopenRequest>,
+    req: JsonBody<ReopenRequest>,
 ) -> ApiResult<Json<Assignment>> {
     auth.require(PIM)?;
+    let req = req.value()?;
     if req.reason.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
             "reason",
@@ -394,9 +400,10 @@ pub async fn resolve_disagreement(
     auth: Auth,
     State(state): State<AppState>,
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
-    JsonBody(req): JsonBody<ConsensusRequest>,
+    req: JsonBody<ConsensusRequest>,
 ) -> ApiResult<Json<RoundProject>> {
     auth.require(PIM)?;
+    let req = req.value()?;
     if req.note.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
             "note",
@@ -422,9 +429,10 @@ pub async fn close_round(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(req): JsonBody<SensitivityRequest>,
+    req: JsonBody<SensitivityRequest>,
 ) -> ApiResult<Versioned<RoundResults>> {
     auth.require(PIM)?;
+    let req = req.value()?;
     let config = req.config()?;
     let (round, results) = portfel_store::rounds::close(state.store.db(), &auth.actor(), id, version, &config).await?;
     Ok(Versioned::ok(round.meta.version, results))
@@ -487,9 +495,10 @@ pub async fn run_sensitivity(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    JsonBody(req): JsonBody<SensitivityRequest>,
+    req: JsonBody<SensitivityRequest>,
 ) -> ApiResult<Json<SensitivityReport>> {
     auth.require(READERS)?;
+    let req = req.value()?;
     let config = req.config()?;
     let (results, methodology) = closed(&state, id).await?;
     let report = tokio::task::spawn_blocking(move || analyse(&methodology, &results.evaluations, &config))

@@ -36,9 +36,10 @@ pub async fn list_documents(_auth: Auth, State(state): State<AppState>) -> ApiRe
 pub async fn create_document(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(input): JsonBody<StrategyDocumentInput>,
+    input: JsonBody<StrategyDocumentInput>,
 ) -> ApiResult<Versioned<StrategyDocument>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     let doc = portfel_store::strategy::create_document(state.store.db(), &auth.actor(), &input).await?;
     Ok(Versioned::created(doc.meta.version, format!("/api/v1/strategy-documents/{}", doc.meta.id), doc))
@@ -67,9 +68,10 @@ pub async fn update_document(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
-    JsonBody(input): JsonBody<StrategyDocumentInput>,
+    input: JsonBody<StrategyDocumentInput>,
 ) -> ApiResult<Versioned<StrategyDocument>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     let doc = portfel_store::strategy::update_document(state.store.db(), &auth.actor(), id, version, &input).await?;
     Ok(Versioned::ok(doc.meta.version, doc))
@@ -98,9 +100,10 @@ pub async fn create_goal(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    JsonBody(input): JsonBody<StrategyGoalInput>,
+    input: JsonBody<StrategyGoalInput>,
 ) -> ApiResult<Versioned<StrategyGoal>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     input.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
     let goal = portfel_store::strategy::create_goal(state.store.db(), &auth.actor(), id, &input).await?;
     Ok(Versioned::created(goal.meta.version, format!("/api/v1/strategy-documents/{id}/goals"), goal))

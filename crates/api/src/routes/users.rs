@@ -32,9 +32,10 @@ pub async fn list_users(auth: Auth, State(state): State<AppState>) -> ApiResult<
 pub async fn create_user(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(input): JsonBody<UserInput>,
+    input: JsonBody<UserInput>,
 ) -> ApiResult<Versioned<User>> {
     auth.require(&[Role::Admin])?;
+    let input = input.value()?;
     input.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
     let user = portfel_store::users::create(state.store.db(), &auth.actor(), &input).await?;
     Ok(Versioned::created(user.meta.version, format!("/api/v1/users/{}", user.meta.id), user))

@@ -32,9 +32,10 @@ pub async fn list_years(_auth: Auth, State(state): State<AppState>) -> ApiResult
 pub async fn create_year(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(input): JsonBody<BudgetYearInput>,
+    input: JsonBody<BudgetYearInput>,
 ) -> ApiResult<Versioned<BudgetYear>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     let year = portfel_store::years::create(state.store.db(), &auth.actor(), &input).await?;
     Ok(Versioned::created(year.version, format!("/api/v1/budget-years/{}", year.data.year), year))
@@ -63,9 +64,10 @@ pub async fn update_year(
     State(state): State<AppState>,
     Path(year): Path<i32>,
     IfMatch(version): IfMatch,
-    JsonBody(input): JsonBody<BudgetYearInput>,
+    input: JsonBody<BudgetYearInput>,
 ) -> ApiResult<Versioned<BudgetYear>> {
     auth.require(EDITORS)?;
+    let input = input.value()?;
     checked(&input)?;
     if input.year != year {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(

@@ -1,0 +1,153 @@
+//! The findings of the hardening review, each over HTTP on every backend:
+//! strict input, token rules, role checks before body checks, and idempotent
+//! retries that compare JSON by value.
+
+mod common;
+
+use common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Posts a raw body to the passport list as `token`.
+async fn post_raw(app: &TestApp, token: &str, content_type: &str, body: &str) -> (u16, Value) {
+    let req = app.req(Method::POST, "/api/v1/passports", token).header("content-type", content_type);
+    read(req.body(body.to_owned()).send().await.unwrap()).await
+}
+
+async fn stored_titles(app: &TestApp) -> Vec<String> {
+    let (_, list) = read(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin()).send().await.unwrap()).await;
+    list["items"].as_array().unwrap().iter().map(|p| p["content"]["title"]["uk"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn control_characters_and_invisible_titles_are_refused_naming_the_field() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        for (body, field, code) in [
+            (r#"{"title": {"uk": "Школа\u0000"}}"#, "title.uk", "control_character"),
+            (r#"{"title": {"uk": "Школа"}, "problem": "дзвінок\u0007"}"#, "problem", "control_character"),
+            (r#"{"title": {"uk": "Школа"}, "goals": ["a", "b\u009b"]}"#, "goals[1]", "control_character"),
+            (r#"{"title": {"uk": "\u200b\u200d\ufeff"}}"#, "title.uk", "blank"),
+            (r#"{"title": {"uk": "   "}}"#, "title.uk", "blank"),
+        ] {
+            let (s, p) = post_raw(&app, &ini, "application/json", body).await;
+            assert_eq!(s, 422, "[{}] {body}: {p}", app.backend);
+            assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+            assert_eq!(p["errors"][0]["code"], code, "{body}: {p}");
+        }
+        // A search for NUL is refused, not answered with everything.
+        let (s, p) = read(app.req(Method::GET, "/api/v1/passports?q=%00", &ini).send().await.unwrap()).await;
+        assert_eq!((s, problem_fields(&p)), (400, vec!["q".to_owned()]), "{p}");
+        // Multi-line text keeps its line breaks; decomposed letters are stored composed (NFC).
+        let body = r#"{"title": {"uk": "Ліцей \u0438\u0306 сквер"}, "problem": "рядок\nдругий"}"#;
+        let (s, p) = post_raw(&app, &ini, "application/json", body).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(p["content"]["title"]["uk"], "Ліцей й сквер");
+        assert_eq!(p["content"]["problem"], "рядок\nдругий");
+        assert_eq!(stored_titles(&app).await, vec!["Ліцей й сквер".to_owned()], "[{}]", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn bodies_are_one_json_value_of_the_json_media_type() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let (s, p) = post_raw(&app, &ini, "application/json", r#"{"title": {"uk": "x"}} junk"#).await;
+        assert_eq!((s, problem_fields(&p)), (400, vec!["body".to_owned()]), "{p}");
+        let (s, _) = post_raw(&app, &ini, "application/json", r#"{"title": {"uk": "x"}} {"title": {"uk": "y"}}"#).await;
+        assert_eq!(s, 400);
+        let (s, _) = post_raw(&app, &ini, "application/json-patch+json", r#"{"title": {"uk": "x"}}"#).await;
+        assert_eq!(s, 415);
+        let (s, p) = post_raw(&app, &ini, "application/json; charset=utf-8", r#"{"title": {"uk": "x"}}"#).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(stored_titles(&app).await, vec!["x".to_owned()]);
+    }
+}
+
+#[tokio::test]
+async fn money_is_only_a_canonical_decimal_string() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        for amount in [json!(1000), json!(1000.5), json!("+1000.00"), json!(" 1000.00 "), json!("1e3"), json!("1.005")]
+        {
+            let mut body = complete_passport(w.goal);
+            body["costs"][0]["amount"] = amount.clone();
+            let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+            assert_eq!((s, problem_fields(&p)), (422, vec!["costs[0].amount".to_owned()]), "{amount}: {p}");
+        }
+        assert!(stored_titles(&app).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn token_rules() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        // An initiator token without an organisation is no token at all.
+        let orgless = app.token("ini-x", None, &[Role::Initiator]);
+        let body = json!({"title": {"uk": "Чужий проєкт"}});
+        let path = format!("/api/v1/passports?organisation_id={}", w.org_b);
+        let (s, p) = read(app.req(Method::POST, &path, &orgless).json(&body).send().await.unwrap()).await;
+        assert_eq!((s, p["type"].as_str()), (401, Some("urn:portfel:problem:unauthorized")), "{p}");
+        assert!(stored_titles(&app).await.is_empty());
+        // The scheme name is case-insensitive.
+        let token = w.initiator_a(&app);
+        let response = app
+            .client
+            .get(format!("{}/api/v1/passports", app.base))
+            .header("authorization", format!("bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn roles_are_checked_before_bodies() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let expert = app.token("expert", Some(w.pim_org), &[Role::Expert]);
+        for (token, path) in [
+            (&council, "/api/v1/passports".to_owned()),
+            (&expert, "/api/v1/organisations".to_owned()),
+            (&council, "/api/v1/strategy-documents".to_owned()),
+            (&expert, "/api/v1/budget-years".to_owned()),
+            (&council, "/api/v1/methodologies".to_owned()),
+            (&expert, "/api/v1/rounds".to_owned()),
+            (&council, "/api/v1/dream/import".to_owned()),
+        ] {
+            for body in ["{\"nonsense\": true}", "not json", "{\"title\": {\"uk\": \"\\u0000\"}}"] {
+                let req = app.req(Method::POST, &path, token).header("content-type", "application/json");
+                let (s, p) = read(req.body(body).send().await.unwrap()).await;
+                assert_eq!(s, 403, "[{}] {path} {body}: {p}", app.backend);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn idempotent_retries_compare_json_by_value() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let send = |body: &'static str| {
+            app.req(Method::POST, "/api/v1/passports", &ini)
+                .header("Idempotency-Key", "spacing-1")
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        let (s1, p1) = read(send(r#"{"title":{"uk":"Сквер","en":"Square"}}"#).await.unwrap()).await;
+        let replay = send("{ \"title\" : { \"en\": \"Square\",\n  \"uk\": \"Сквер\" } }").await.unwrap();
+        assert_eq!(replay.headers()["idempotent-replayed"], "true");
+        let (s2, p2) = read(replay).await;
+        assert_eq!((s1, s2, &p1), (201, 201, &p2));
+        assert_eq!(stored_titles(&app).await.len(), 1);
+    }
+}
