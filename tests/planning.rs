@@ -300,5 +300,29 @@ async fn portfolio_and_plan_through_the_council() {
             .to_owned();
         let (s, _) = read(app.client.get(format!("{}/open-data/plans/{draft}", app.base)).send().await.unwrap()).await;
         assert_eq!(s, 404);
+        // Approving the amendment supersedes the first version: one version is in force.
+        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{draft}/submit"), &pim, Some(1), None).await;
+        assert_eq!(s, 200);
+        let decision = json!({"number": "11/2027", "date": "2027-03-01"});
+        let approve = format!("/api/v1/plans/{draft}/approve");
+        let (s, p) = call(&app, Method::POST, &approve, &council, Some(2), Some(decision)).await;
+        assert_eq!((s, p["status"].as_str()), (200, Some("approved")), "{p}");
+        let (_, first) = call(&app, Method::GET, &format!("/api/v1/plans/{plan_id}"), &council, None, None).await;
+        assert_eq!(first["status"], "superseded", "{first}");
+        assert_eq!(first["decision"]["number"], "9/2026", "the record of the first decision stays");
+        let (_, plans) = call(&app, Method::GET, "/api/v1/plans", &pim, None, None).await;
+        let in_force: Vec<_> = plans.as_array().unwrap().iter().filter(|p| p["status"] == "approved").collect();
+        assert_eq!(in_force.len(), 1);
+        assert_eq!(in_force[0]["id"], draft.as_str());
+        let (s, _) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/plans/{plan_id}"),
+            &pim,
+            Some(first["version"].as_i64().unwrap()),
+            Some(request),
+        )
+        .await;
+        assert_eq!(s, 409, "a superseded version stays frozen");
     }
 }

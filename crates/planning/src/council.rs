@@ -24,6 +24,9 @@ pub enum DocumentStatus {
     Approved,
     /// Returned by the council with comments; the PIM unit may edit and resubmit.
     Returned,
+    /// Approved once, then replaced by a later approved version: frozen, kept
+    /// for the record, no longer in force.
+    Superseded,
 }
 
 impl DocumentStatus {
@@ -34,19 +37,31 @@ impl DocumentStatus {
             DocumentStatus::Submitted => "submitted",
             DocumentStatus::Approved => "approved",
             DocumentStatus::Returned => "returned",
+            DocumentStatus::Superseded => "superseded",
         }
     }
 
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<DocumentStatus> {
-        [DocumentStatus::Draft, DocumentStatus::Submitted, DocumentStatus::Approved, DocumentStatus::Returned]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+        [
+            DocumentStatus::Draft,
+            DocumentStatus::Submitted,
+            DocumentStatus::Approved,
+            DocumentStatus::Returned,
+            DocumentStatus::Superseded,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
     }
 
     /// True while the PIM unit may change the content.
     pub fn editable(self) -> bool {
         matches!(self, DocumentStatus::Draft | DocumentStatus::Returned)
+    }
+
+    /// True once the council decided on it (in force or superseded): frozen and public.
+    pub fn decided(self) -> bool {
+        matches!(self, DocumentStatus::Approved | DocumentStatus::Superseded)
     }
 }
 

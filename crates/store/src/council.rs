@@ -187,7 +187,7 @@ async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
     let before: Document<T> = get(conn, kind, id).await?;
     crate::check_version(before.workflow.version, expected_version)?;
     if !allowed.contains(&before.workflow.status) {
-        let frozen = before.workflow.status == DocumentStatus::Approved;
+        let frozen = before.workflow.status.decided();
         return Err(StoreError::Conflict(if frozen {
             format!("an approved {} is frozen; create a new version to amend it", kind.as_str())
         } else {
@@ -298,6 +298,7 @@ pub async fn approve<T: Serialize + DeserializeOwned>(
         m.approved_by = Set(Some(approver));
     })
     .await?;
+    supersede_others(&txn, actor, target.kind, target.id).await?;
     for passport_id in moves.passports {
         let p = passports::get(&txn, *passport_id).await?;
         if p.status == moves.from {
@@ -306,6 +307,24 @@ pub async fn approve<T: Serialize + DeserializeOwned>(
     }
     txn.commit().await?;
     Ok(doc)
+}
+
+/// Marks every other approved version of `kind` as superseded by `in_force`.
+async fn supersede_others<C: ConnectionTrait>(conn: &C, actor: &Actor, kind: Kind, in_force: Uuid) -> StoreResult<()> {
+    let others = Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .filter(Column::Status.eq(DocumentStatus::Approved.as_str()))
+        .filter(Column::Id.ne(in_force))
+        .all(conn)
+        .await?;
+    for other in others {
+        let target = Target { kind, id: other.id, version: other.version };
+        change::<_, serde_json::Value>(conn, actor, target, "superseded", &[DocumentStatus::Approved], |m| {
+            m.status = Set(DocumentStatus::Superseded.as_str().into());
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// Starts a new draft version amending `id`, with `content`.

@@ -4,7 +4,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use portfel_domain::Role;
-use portfel_planning::council::{DocumentStatus, Workflow};
+use portfel_planning::council::Workflow;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -46,9 +46,9 @@ pub struct ExportQuery {
 }
 
 /// Drafts and versions before the council are for the PIM unit and the council;
-/// approved versions are public to every signed-in user.
+/// versions the council decided on (in force or superseded) are public to every signed-in user.
 pub fn may_read(auth: &Auth, workflow: &Workflow) -> ApiResult<()> {
-    if workflow.status == DocumentStatus::Approved || auth.has_any(&[Role::PimUnit, Role::Admin, Role::Council]) {
+    if workflow.status.decided() || auth.has_any(&[Role::PimUnit, Role::Admin, Role::Council]) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("only approved versions are open to this role".into()))

@@ -468,8 +468,7 @@ pub async fn open_data_plan(
     QueryParams(q): QueryParams<ExportQuery>,
 ) -> ApiResult<Response> {
     let doc: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
-    let Some(decision) = doc.workflow.decision.clone().filter(|_| doc.workflow.status == DocumentStatus::Approved)
-    else {
+    let Some(decision) = doc.workflow.decision.clone().filter(|_| doc.workflow.status.decided()) else {
         return Err(ApiError::NotFound("no approved plan with this id".into()));
     };
     let plan = PlanVersion { workflow: doc.workflow, content: doc.content };
