@@ -37,6 +37,12 @@ pub struct Config {
     pub body_limit: usize,
     /// Log format.
     pub log_format: LogFormat,
+    /// Longest wait for a request's headers, seconds.
+    pub header_timeout_seconds: u64,
+    /// Longest wait for the next part of a request body, seconds.
+    pub body_timeout_seconds: u64,
+    /// Longest time a request may take, seconds.
+    pub request_timeout_seconds: u64,
 }
 
 impl Default for Config {
@@ -51,12 +57,15 @@ impl Default for Config {
             jwt_audience: "portfel-api".into(),
             body_limit: 1024 * 1024,
             log_format: LogFormat::Text,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            request_timeout_seconds: 120,
         }
     }
 }
 
 /// Environment variables and the field each sets.
-pub const ENV_VARS: [(&str, &str); 10] = [
+pub const ENV_VARS: [(&str, &str); 13] = [
     ("PORTFEL_BIND", "bind"),
     ("DATABASE_URL", "database_url"),
     ("PORTFEL_DATABASE_URL", "database_url"),
@@ -67,6 +76,9 @@ pub const ENV_VARS: [(&str, &str); 10] = [
     ("PORTFEL_JWT_AUDIENCE", "jwt_audience"),
     ("PORTFEL_BODY_LIMIT", "body_limit"),
     ("PORTFEL_LOG_FORMAT", "log_format"),
+    ("PORTFEL_HEADER_TIMEOUT", "header_timeout_seconds"),
+    ("PORTFEL_BODY_TIMEOUT", "body_timeout_seconds"),
+    ("PORTFEL_REQUEST_TIMEOUT", "request_timeout_seconds"),
 ];
 
 impl Config {
@@ -98,6 +110,15 @@ impl Config {
                 "jwt_audience" => self.jwt_audience = value,
                 "body_limit" => {
                     self.body_limit = value.parse().with_context(|| format!("{name} must be a number of bytes"))?
+                }
+                "header_timeout_seconds" | "body_timeout_seconds" | "request_timeout_seconds" => {
+                    let seconds: u64 = value.parse().with_context(|| format!("{name} must be a number of seconds"))?;
+                    anyhow::ensure!(seconds > 0, "{name} must be at least one second");
+                    match field {
+                        "header_timeout_seconds" => self.header_timeout_seconds = seconds,
+                        "body_timeout_seconds" => self.body_timeout_seconds = seconds,
+                        _ => self.request_timeout_seconds = seconds,
+                    }
                 }
                 "log_format" => {
                     self.log_format = match value.as_str() {

@@ -2,7 +2,14 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use anyhow::Context;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use portfel_api::state::Timeouts;
 use portfel_api::{AppState, JwtSettings};
 use portfel_store::Store;
 
@@ -25,16 +32,70 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))
 }
 
+/// Largest header section the HTTP layer reads; the application refuses
+/// sections over [`portfel_api::limits::MAX_HEADER_BYTES`] with a problem
+/// document, and only larger ones get the HTTP layer's bare 431.
+const HTTP_READ_BUFFER: usize = 2 * 1024 * 1024;
+
 /// Serves the API until SIGTERM or Ctrl-C, then drains in-flight requests.
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
-    let state = AppState { store: store.clone(), jwt: Arc::new(jwt_settings(config)?), body_limit: config.body_limit };
+    let timeouts = Timeouts {
+        body: Duration::from_secs(config.body_timeout_seconds),
+        request: Duration::from_secs(config.request_timeout_seconds),
+    };
+    let state = AppState {
+        store: store.clone(),
+        jwt: Arc::new(jwt_settings(config)?),
+        body_limit: config.body_limit,
+        timeouts,
+    };
     let listener =
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
-    axum::serve(listener, portfel_api::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let header_timeout = Duration::from_secs(config.header_timeout_seconds);
+    run(listener, portfel_api::app(state), header_timeout, shutdown_signal()).await;
     store.close().await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then waits for the
+/// connections in flight. A client gets `header_timeout` to send a request's
+/// headers; the HTTP layer reads at most [`HTTP_READ_BUFFER`] of them.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout).max_buf_size(HTTP_READ_BUFFER);
+    builder.http2().timer(TokioTimer::new()).max_header_list_size(HTTP_READ_BUFFER as u32);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 async fn shutdown_signal() {

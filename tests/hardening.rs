@@ -151,3 +151,62 @@ async fn idempotent_retries_compare_json_by_value() {
         assert_eq!(stored_titles(&app).await.len(), 1);
     }
 }
+
+/// Sends raw bytes on a new connection and reads what comes back until the
+/// server closes it or `wait` passes; returns the text and whether it closed.
+async fn raw_exchange(app: &TestApp, request: &[u8], wait: std::time::Duration) -> (String, bool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&received).into_owned(), true),
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+            Err(_) => return (String::from_utf8_lossy(&received).into_owned(), false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_or_oversize_requests_are_cut_off_with_problems() {
+    let app = TestApp::all().await.remove(0);
+    let token = app.admin();
+    let wait = HEADER_TIMEOUT + std::time::Duration::from_secs(3);
+    // Headers that never end: the connection is closed after the header timeout.
+    let started = std::time::Instant::now();
+    let (_, closed) = raw_exchange(&app, b"GET /healthz HTTP/1.1\r\nHost: portfel\r\nX-Slow: 1\r\n", wait).await;
+    assert!(closed, "a half-sent header section must not hold the connection");
+    assert!(started.elapsed() < wait);
+    // A body that stops arriving: 408 as a problem after the body timeout.
+    let head = format!(
+        "POST /api/v1/passports HTTP/1.1\r\nHost: portfel\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"title\":"
+    );
+    let (text, _) = raw_exchange(&app, head.as_bytes(), TIMEOUTS.body + std::time::Duration::from_secs(3)).await;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("application/problem+json") && text.contains("request-timeout"), "{text}");
+    // A declared 10 MB body is refused before any of it is sent.
+    let head = format!(
+        "POST /api/v1/passports HTTP/1.1\r\nHost: portfel\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 10485760\r\n\r\n"
+    );
+    let (text, _) = raw_exchange(&app, head.as_bytes(), std::time::Duration::from_secs(2)).await;
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    // A 1 MB header: 431 as a problem.
+    let response = app
+        .client
+        .get(format!("{}/api/v1/codelists", app.base))
+        .bearer_auth(&token)
+        .header("x-padding", "a".repeat(1024 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 431);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let (_, p) = read(response).await;
+    assert_eq!(p["type"], "urn:portfel:problem:headers-too-large");
+}

@@ -15,6 +15,13 @@ use uuid::Uuid;
 
 /// Body limit used by test servers.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// Body and request time limits of test servers.
+pub const TIMEOUTS: portfel_api::state::Timeouts = portfel_api::state::Timeouts {
+    body: std::time::Duration::from_secs(2),
+    request: std::time::Duration::from_secs(60),
+};
+/// Time test servers give a client to send a request's headers.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Databases the tests run on.
 pub async fn backends() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
@@ -70,10 +77,11 @@ impl TestApp {
             issuer: "portfel".into(),
             audience: "portfel-api".into(),
         });
-        let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT };
+        let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
+        let app = portfel_api::app(state);
+        tokio::spawn(portfel::server::run(listener, app, HEADER_TIMEOUT, std::future::pending()));
         portfel::dream_sync::install_tls();
         TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
     }

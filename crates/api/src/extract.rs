@@ -41,16 +41,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
                 "the body must be JSON with Content-Type: application/json".into(),
             ))));
         }
-        let limit = state.body_limit;
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge(limit)
-            } else {
-                ApiError::BadRequest { detail: e.body_text(), errors: vec![] }
-            }
-        })?;
+        let bytes = read_body(req, state).await?;
         Ok(JsonBody(parse_json(&bytes)))
     }
+}
+
+/// Reads a whole request body: 413 over the body limit, 408 when it stops
+/// arriving (see [`crate::state::Timeouts`]), 400 when the connection fails.
+pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge(state.body_limit);
+        }
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(error) = source {
+            if error.is::<tower_http::timeout::TimeoutError>() {
+                return ApiError::RequestTimeout(state.timeouts.body.as_secs());
+            }
+            source = error.source();
+        }
+        ApiError::BadRequest { detail: e.body_text(), errors: vec![] }
+    })
 }
 
 /// Parses exactly one JSON value, reporting syntax errors (and trailing data)

@@ -53,9 +53,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, state.body_limit).await {
+    let bytes = match crate::extract::read_body(Request::from_parts(parts.clone(), body), &state).await {
         Ok(b) => b,
-        Err(_) => return ApiError::PayloadTooLarge(state.body_limit).into_response(),
+        Err(e) => return e.into_response(),
     };
     let hash = fingerprint(&parts.method, &parts.uri, &bytes);
     let db = state.store.db();

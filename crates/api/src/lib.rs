@@ -4,6 +4,7 @@ pub mod auth;
 pub mod export;
 pub mod extract;
 pub mod idempotency;
+pub mod limits;
 mod openapi;
 pub mod problem;
 pub mod routes;
@@ -12,10 +13,11 @@ pub mod state;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Request, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use axum::response::Response;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -97,7 +99,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
 }
 
 /// The application: documented routes, docs UI, and the middleware stack
-/// (request ids, tracing, problem details, body limit, idempotency).
+/// (request ids, tracing, problem details, size limits, timeouts, idempotency).
 pub fn app(state: AppState) -> Router {
     let (router, spec) = api_routes().split_for_parts();
     let spec = openapi::finish(spec);
@@ -105,6 +107,9 @@ pub fn app(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(state.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(state.timeouts.body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.timeouts.request))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::layer))
         .layer(middleware::map_response(problem_fallback))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

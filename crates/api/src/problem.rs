@@ -60,6 +60,12 @@ pub enum ApiError {
     /// Body over the configured limit.
     #[error("request body exceeds the limit of {0} bytes")]
     PayloadTooLarge(usize),
+    /// Header section over the limit.
+    #[error("the request's headers exceed the limit of {0} bytes")]
+    HeadersTooLarge(usize),
+    /// The body did not arrive in time.
+    #[error("the request body did not arrive within {0} seconds")]
+    RequestTimeout(u64),
     /// Input breaks field or domain rules.
     #[error("{} field(s) are invalid", .0.len())]
     Validation(Vec<FieldError>),
@@ -102,6 +108,10 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large")
             }
+            ApiError::HeadersTooLarge(_) => {
+                (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large", "Request headers too large")
+            }
+            ApiError::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request-timeout", "Request timeout"),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid input"),
             ApiError::PreconditionRequired => {
                 (StatusCode::PRECONDITION_REQUIRED, "precondition-required", "If-Match header required")

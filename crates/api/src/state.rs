@@ -1,6 +1,7 @@
 //! Shared state of the HTTP server.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use portfel_store::Store;
 
@@ -15,4 +16,21 @@ pub struct AppState {
     pub jwt: Arc<JwtSettings>,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// How long a request may take.
+    pub timeouts: Timeouts,
+}
+
+/// Time limits of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Longest wait for the next part of a request body (408 after it).
+    pub body: Duration,
+    /// Longest time from the request's headers to the response (503 after it).
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { body: Duration::from_secs(30), request: Duration::from_secs(120) }
+    }
 }
