@@ -71,3 +71,64 @@ fn every_reference_resolves() {
         assert!(spec["components"]["schemas"].get(name).is_some(), "{r} does not resolve");
     }
 }
+
+/// The document tells the truth: parameters where they are, response schemas
+/// that real responses satisfy, header patterns, every status the server
+/// produces, and the ranges it enforces.
+#[test]
+fn the_document_describes_what_the_server_does() {
+    let spec = serde_json::to_value(portfel_api::openapi()).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let closed = |name: &str| schemas.get(name).is_some_and(|s| s["additionalProperties"] == false);
+    let ref_name = |v: &serde_json::Value| v["$ref"].as_str().map(|r| r.rsplit('/').next().unwrap().to_owned());
+    for (name, schema) in schemas {
+        for part in schema["allOf"].as_array().into_iter().flatten() {
+            let target = ref_name(part);
+            assert!(!target.as_deref().is_some_and(closed), "{name} extends the closed schema {target:?}");
+        }
+    }
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let where_ = format!("{method} {path}");
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let name = param["name"].as_str().unwrap();
+                if param["in"] == "path" {
+                    assert!(path.contains(&format!("{{{name}}}")), "{where_}: {name} is not in the path");
+                }
+                if ["If-Match", "Idempotency-Key"].contains(&name) {
+                    assert!(param["schema"]["pattern"].is_string(), "{where_}: {name} has no pattern");
+                }
+                if name == "limit" {
+                    assert!(
+                        param["schema"]["minimum"] == 1 && param["schema"]["maximum"].is_u64(),
+                        "{where_}: {param}"
+                    );
+                }
+            }
+            let responses = op["responses"].as_object().unwrap();
+            for code in ["400", "408", "431", "503"] {
+                assert!(responses.contains_key(code), "{where_} does not list {code}");
+            }
+            if method == "post" || method == "put" {
+                for code in ["409", "413", "415", "422"] {
+                    assert!(responses.contains_key(code), "{where_} does not list {code}");
+                }
+            }
+            for (code, response) in responses.iter().filter(|(c, _)| c.starts_with('2')) {
+                let schema = &response["content"]["application/json"]["schema"];
+                let target = ref_name(schema).or_else(|| ref_name(&schema["items"]));
+                assert!(
+                    !target.as_deref().is_some_and(closed),
+                    "{where_} {code} answers with the input schema {target:?}"
+                );
+            }
+        }
+    }
+    let bounded = |schema: &str, field: &str| {
+        let property = &schemas[schema]["properties"][field];
+        assert!(property["minimum"].is_number() && property["maximum"].is_number(), "{schema}.{field}: {property}");
+    };
+    bounded("PlanRequest", "time_limit_seconds");
+    bounded("SensitivityRequest", "trials");
+    assert_eq!(schemas["OrganisationInput"]["properties"]["name"]["minLength"], 1);
+}

@@ -1,9 +1,12 @@
 //! The OpenAPI 3.1 document: generated from the handlers, then completed
 //! with the security scheme and the standard problem responses.
 
+use std::collections::BTreeMap;
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+
+use utoipa::openapi::schema::{AdditionalProperties, Object, Schema};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Type};
 
 #[derive(OpenApi)]
@@ -46,8 +49,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     finish(crate::raw_spec())
 }
 
-/// Adds the bearer scheme, security requirements and problem responses.
-pub(crate) fn finish(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// Adds the bearer scheme, security requirements, header patterns and
+/// problem responses, and lets stored records extend their input schemas.
+pub(crate) fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut spec = open_extended_inputs(spec);
     let components = spec.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -68,10 +73,56 @@ pub(crate) fn finish(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::Ope
     spec
 }
 
+/// A record such as `Organisation` is `allOf` its `Meta` and its input
+/// schema; an input refuses unknown fields (`additionalProperties: false`),
+/// which would refuse the record's own `id` and `version`. Such references are
+/// replaced by a copy of the input without that restriction.
+fn open_extended_inputs(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Some(components) = spec.components.as_mut() else { return spec };
+    let closed: BTreeMap<String, Object> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            RefOr::T(Schema::Object(object))
+                if matches!(object.additional_properties.as_deref(), Some(AdditionalProperties::FreeForm(false))) =>
+            {
+                let mut open = object.clone();
+                open.additional_properties = None;
+                Some((name.clone(), open))
+            }
+            _ => None,
+        })
+        .collect();
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::AllOf(all_of)) = schema else { continue };
+        for part in &mut all_of.items {
+            if let RefOr::Ref(reference) = part
+                && let Some(open) = reference.ref_location.rsplit('/').next().and_then(|name| closed.get(name))
+            {
+                *part = RefOr::T(Schema::Object(open.clone()));
+            }
+        }
+    }
+    spec
+}
+
+/// Pattern of an `ETag` / `If-Match` value.
+const ETAG_PATTERN: &str = "^(W/)?\"[0-9]+\"$";
+
 fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool) {
+    for param in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(param) = param
+            && param.name == "If-Match"
+        {
+            param.schema = Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(ETAG_PATTERN)).into());
+        }
+    }
     let mut add = |code: &str, description: &str| {
         op.responses.responses.entry(code.to_owned()).or_insert_with(|| problem(description));
     };
+    add("400", "Malformed request: bad JSON syntax, header or query parameter");
+    add("408", "The request's body stopped arriving");
+    add("431", "The request's headers are too large");
     if secured {
         add("401", "Missing, expired or invalid token");
         add("403", "The token lacks the role or organisation this needs");
@@ -81,19 +132,17 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
     }
     let writes = method == HttpMethod::Post || method == HttpMethod::Put;
     if writes {
-        add("400", "Malformed request: bad JSON syntax, header or query parameter");
+        add("409", "The write conflicts with the resource's state");
         add("413", "Body over the configured limit");
         add("415", "Body is not JSON");
         add("422", "Input breaks a rule; `errors` names every failing field");
-    } else if secured {
-        add("400", "Bad query parameter");
     }
     let versioned = op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.name == "If-Match"));
     if versioned {
         add("412", "If-Match names an old version; `current_version` gives the stored one");
         add("428", "If-Match is missing");
     }
-    add("503", "The database is unavailable");
+    add("503", "The database is unavailable, or the request took too long; retry later");
     if secured {
         op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
     }
@@ -103,7 +152,7 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
             .parameter_in(ParameterIn::Header)
             .required(Required::False)
             .description(Some("Makes retries safe: a repeat with the same key and body returns the first response"))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(crate::idempotency::KEY_PATTERN))))
             .build();
         op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(param));
     }

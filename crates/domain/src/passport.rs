@@ -24,10 +24,12 @@ pub static EDRPOU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{8}$").unw
 pub struct LocalizedText {
     /// Ukrainian text.
     #[validate(length(min = 1, max = 5000), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 5000)]
     #[schema(example = "Капітальний ремонт ліцею №3", min_length = 1, max_length = 5000)]
     pub uk: String,
     /// English text.
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "Major repair of Lyceum No. 3")]
     pub en: Option<String>,
@@ -39,6 +41,7 @@ pub struct LocalizedText {
 pub struct PartyRef {
     /// Name of the organisation.
     #[validate(length(min = 1, max = 500), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 500)]
     #[schema(example = "КП «Житлосервіс»")]
     pub name: String,
     /// EDRPOU code (scheme UA-EDR), 8 digits.
@@ -57,6 +60,7 @@ pub struct Location {
     pub katottg: String,
     /// Street address or description of the site.
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "вул. Шевченка, 12")]
     pub address: Option<String>,
@@ -150,10 +154,12 @@ pub struct ReadinessDocument {
     pub kind: DocumentKind,
     /// Title of the document.
     #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "Проєктна документація стадії «Робочий проєкт»")]
     pub title: String,
     /// Registration number, if any.
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Date the document was issued or approved.
@@ -237,11 +243,11 @@ pub struct Readiness {
 pub struct Beneficiaries {
     /// Total number of beneficiaries.
     #[validate(range(max = 100_000_000))]
-    #[schema(example = 1200)]
+    #[schema(example = 1200, maximum = 100_000_000)]
     pub total: u64,
     /// Of whom internally displaced persons.
     #[validate(range(max = 100_000_000))]
-    #[schema(example = 150)]
+    #[schema(example = 150, maximum = 100_000_000)]
     pub idps: u64,
 }
 
@@ -261,6 +267,7 @@ pub enum Level {
 pub struct Risk {
     /// What may go wrong.
     #[validate(length(min = 1, max = 2000), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 2000)]
     #[schema(example = "Зростання цін на будівельні матеріали")]
     pub description: String,
     /// How likely.
@@ -269,6 +276,7 @@ pub struct Risk {
     pub impact: Level,
     /// What is done about it.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigation: Option<String>,
 }
@@ -293,10 +301,12 @@ pub struct CrossCutting {
 pub struct Contact {
     /// Full name.
     #[validate(length(min = 1, max = 300), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 300)]
     #[schema(example = "Олена Коваленко")]
     pub name: String,
     /// Position.
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
     /// E-mail.
@@ -306,6 +316,7 @@ pub struct Contact {
     pub email: Option<String>,
     /// Phone.
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "+380441234567")]
     pub phone: Option<String>,
@@ -325,10 +336,12 @@ pub struct PassportContent {
     pub description: Option<LocalizedText>,
     /// The problem the project solves.
     #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
     /// Goals of the project.
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub goals: Vec<String>,
     /// Project type code (DREAM `initiationTypes`).
@@ -341,6 +354,7 @@ pub struct PassportContent {
     pub purpose: Option<String>,
     /// Nature of works codes (DREAM `initiationNature`).
     #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     #[serde(default)]
     pub nature: Vec<String>,
     /// Sector code (DREAM `WB-ECO`).
@@ -361,6 +375,7 @@ pub struct PassportContent {
     pub locations: Vec<Location>,
     /// Goals of strategy documents the project serves (ids of stored goals).
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub strategy_goal_ids: Vec<Uuid>,
     /// First year of implementation.
@@ -370,7 +385,7 @@ pub struct PassportContent {
     /// Duration in years.
     #[validate(range(min = 1, max = 15))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 2)]
+    #[schema(example = 2, minimum = 1, maximum = 15)]
     pub duration_years: Option<u8>,
     /// Cost breakdown by year and cost item.
     #[validate(nested, length(max = 500))]

@@ -19,6 +19,7 @@ use crate::rules::{check_code, check_year, validation_errors};
 pub struct OrganisationInput {
     /// Official name.
     #[validate(length(min = 1, max = 500), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 500)]
     #[schema(example = "Управління освіти Бучанської міської ради")]
     pub name: String,
     /// EDRPOU code, 8 digits.
@@ -48,10 +49,12 @@ pub struct StrategyDocumentInput {
     pub kind: String,
     /// Title.
     #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "Стратегія розвитку Бучанської міської територіальної громади на 2021–2027 роки")]
     pub title: String,
     /// Decision that approved it.
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "Рішення міської ради № 1234-15-VIII")]
     pub approved_by: Option<String>,
@@ -128,10 +131,12 @@ pub struct StrategyGoalInput {
     pub parent_id: Option<Uuid>,
     /// Code within the document, e.g. `1.2`.
     #[validate(length(min = 1, max = 50), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 50)]
     #[schema(example = "1.2")]
     pub code: String,
     /// Title.
     #[validate(length(min = 1, max = 1000), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 1000)]
     #[schema(example = "Підвищення енергоефективності закладів освіти")]
     pub title: String,
 }
@@ -191,16 +196,19 @@ impl BudgetYearInput {
 pub struct UserInput {
     /// Login; the `sub` claim of the user's tokens.
     #[validate(length(min = 1, max = 200), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "o.kovalenko")]
     pub sub: String,
     /// Full name.
     #[validate(length(min = 1, max = 300), custom(function = crate::text::visible))]
+    #[schema(min_length = 1, max_length = 300)]
     #[schema(example = "Олена Коваленко")]
     pub full_name: String,
     /// Organisation the user works for.
     pub organisation_id: Uuid,
     /// Roles.
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<Role>,
     /// E-mail.
     #[validate(email)]

@@ -166,6 +166,7 @@ pub struct PlanRequest {
     pub start_window: u8,
     /// Solver time limit, seconds (default 10).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 60)]
     pub time_limit_seconds: Option<u32>,
 }
 

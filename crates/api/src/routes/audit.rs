@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 /// Filters of the audit log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only this kind of resource, e.g. `passport`.
@@ -26,6 +27,7 @@ pub struct AuditQuery {
     /// Only events with a greater sequence number (cursor from `next_after`).
     pub after: Option<i64>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
 

@@ -39,6 +39,7 @@ pub enum ExportFormat {
 
 /// Export options.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `json` (default), `csv` or `xlsx`.

@@ -173,6 +173,7 @@ pub enum FeedOrder {
 
 /// Change feed parameters, as DREAM's `?from=&order=`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// Changes after this time (RFC 3339).
@@ -182,6 +183,7 @@ pub struct FeedQuery {
     /// Cursor from `next_cursor`.
     pub cursor: Option<String>,
     /// Page size, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 

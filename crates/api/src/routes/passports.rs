@@ -24,6 +24,7 @@ const CREATORS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Admin, Role::I
 
 /// Where a new passport belongs.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CreateQuery {
     /// Initiating organisation. Initiators may omit it (their own is used)
@@ -33,6 +34,7 @@ pub struct CreateQuery {
 
 /// Filters and paging of the passport list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only this lifecycle state.
@@ -48,6 +50,7 @@ pub struct ListQuery {
     /// Cursor from `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
 

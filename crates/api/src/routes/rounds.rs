@@ -86,10 +86,13 @@ pub struct ConsensusRequest {
 #[serde(deny_unknown_fields)]
 pub struct SensitivityRequest {
     /// Random trials (default 1000, at most 10000).
+    #[schema(minimum = 1, maximum = 10000)]
     pub trials: Option<u32>,
-    /// Relative weight perturbation (default 0.2).
+    /// Relative weight perturbation (default 0.2), strictly between 0 and 1.
+    #[schema(exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub spread: Option<f64>,
     /// Size of the tracked top group (default 10).
+    #[schema(minimum = 1)]
     pub top_k: Option<usize>,
     /// Seed (default 2025).
     pub seed: Option<u64>,
@@ -129,6 +132,7 @@ impl SensitivityRequest {
 
 /// Score card format.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CardQuery {
     /// `json` (default) or `markdown`.
