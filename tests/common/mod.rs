@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::sync::Arc;
 
 use portfel_api::{AppState, JwtSettings};
@@ -12,6 +14,9 @@ use reqwest::{Method, RequestBuilder, Response};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+/// JWT secret of test servers, in-process and spawned.
+pub const SECRET: &str = "4f1c0a9e8d7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877";
 
 /// Body limit used by test servers.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -69,10 +74,11 @@ impl TestApp {
         apps
     }
 
-    async fn start(backend: &'static str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    /// Starts an in-process server on the database at `url`.
+    pub async fn start(backend: &'static str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
         let store = Store::connect(url).await.expect("open store");
         let jwt = Arc::new(JwtSettings {
-            secret: b"end-to-end-test-secret-0123456789".to_vec(),
+            secret: SECRET.as_bytes().to_vec(),
             previous_secret: None,
             issuer: "portfel".into(),
             audience: "portfel-api".into(),
