@@ -122,7 +122,13 @@ fn clean_strings(value: &mut serde_json::Value, path: &mut String, errors: &mut 
                 map.insert(key, item);
             }
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        Value::Number(number) => {
+            // JSON Schema counts 3.0 as an integer; so does the server.
+            if let Some(f) = number.as_f64().filter(|f| number.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *number = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Null | Value::Bool(_) => {}
     }
 }
 
@@ -165,23 +171,49 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let value = parts.headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
-        value
-            .to_str()
-            .ok()
-            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-            .and_then(|v| v.parse::<i32>().ok())
-            .map(IfMatch)
-            .ok_or_else(|| {
-                ApiError::bad_field(
-                    "If-Match",
-                    "invalid_etag",
-                    "If-Match must be an ETag returned by this API, e.g. \"3\"",
-                )
-            })
+        value.to_str().ok().and_then(parse_etag).map(IfMatch).ok_or_else(|| {
+            ApiError::bad_field("If-Match", "invalid_etag", "If-Match must be an ETag returned by this API, e.g. \"3\"")
+        })
     }
+}
+
+/// The version of an ETag as this API writes it: `"<version>"`, optionally weak (`W/"3"`).
+fn parse_etag(value: &str) -> Option<i32> {
+    let quoted = value.strip_prefix("W/").unwrap_or(value);
+    let digits = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The `ETag` value for a version.
 pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_are_quoted_versions() {
+        assert_eq!(parse_etag("\"3\""), Some(3));
+        assert_eq!(parse_etag("W/\"12\""), Some(12));
+        for bad in ["3", "\"\"", "\"-1\"", "\"3", "\"1234567890\"", "\" 3\"", "*"] {
+            assert_eq!(parse_etag(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn integral_floats_are_integers_and_text_is_clean() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Body {
+            trials: u32,
+            name: String,
+        }
+        let body: Body = parse_json(br#"{"trials": 6961.0, "name": "\u0438\u0306"}"#).unwrap();
+        assert_eq!(body, Body { trials: 6961, name: "й".into() });
+        assert!(parse_json::<Body>(br#"{"trials": 1.5, "name": "x"}"#).is_err());
+    }
 }

@@ -1,6 +1,7 @@
 //! Portfel REST API: axum handlers, JWT auth, problem details, OpenAPI.
 
 pub mod auth;
+pub mod cursor;
 pub mod export;
 pub mod extract;
 pub mod idempotency;
@@ -144,7 +145,8 @@ async fn problem_fallback(response: Response) -> Response {
         detail: if text.is_empty() { status.canonical_reason().unwrap_or("Error").to_owned() } else { text },
         errors: Vec::new(),
         current_version: None,
-    };
+    }
+    .printable();
     let json = serde_json::to_vec(&problem).expect("problem serialises");
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 
-use utoipa::openapi::schema::{AdditionalProperties, Object, Schema};
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Object, Schema, SchemaType};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Type};
 
 #[derive(OpenApi)]
@@ -53,6 +53,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// problem responses, and lets stored records extend their input schemas.
 pub(crate) fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut spec = open_extended_inputs(spec);
+    if let Some(components) = spec.components.as_mut() {
+        components.schemas.values_mut().for_each(forbid_control_characters);
+    }
     let components = spec.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -106,15 +109,50 @@ fn open_extended_inputs(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::
     spec
 }
 
+/// Pattern of text the server accepts: no control characters but tab, line
+/// feed and carriage return (see `portfel_domain::text`).
+pub const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+
+/// Adds [`TEXT_PATTERN`] to every free-text string of `schema` (one with no
+/// format, enumeration or pattern of its own), however deeply nested.
+fn forbid_control_characters(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            let is_string = matches!(&object.schema_type, SchemaType::Type(Type::String))
+                || matches!(&object.schema_type, SchemaType::Array(types) if types.contains(&Type::String));
+            if is_string && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
+                object.pattern = Some(TEXT_PATTERN.to_owned());
+            }
+            object.properties.values_mut().for_each(forbid_control_characters);
+            if let Some(additional) = object.additional_properties.as_deref_mut()
+                && let AdditionalProperties::RefOr(inner) = additional
+            {
+                forbid_control_characters(inner);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                forbid_control_characters(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(forbid_control_characters),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(forbid_control_characters),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(forbid_control_characters),
+        _ => {}
+    }
+}
+
 /// Pattern of an `ETag` / `If-Match` value.
-const ETAG_PATTERN: &str = "^(W/)?\"[0-9]+\"$";
+const ETAG_PATTERN: &str = "^(W/)?\"[0-9]{1,9}\"$";
 
 fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool) {
     for param in op.parameters.iter_mut().flatten() {
-        if let RefOr::T(param) = param
-            && param.name == "If-Match"
-        {
+        let RefOr::T(param) = param else { continue };
+        if param.name == "If-Match" {
             param.schema = Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(ETAG_PATTERN)).into());
+        } else if let Some(schema) = param.schema.as_mut() {
+            forbid_control_characters(schema);
         }
     }
     let mut add = |code: &str, description: &str| {
@@ -127,8 +165,8 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
         add("401", "Missing, expired or invalid token");
         add("403", "The token lacks the role or organisation this needs");
     }
-    if has_params {
-        add("404", "No such resource");
+    if has_params || secured {
+        add("404", "No such resource, or one the request refers to");
     }
     let writes = method == HttpMethod::Post || method == HttpMethod::Put;
     if writes {

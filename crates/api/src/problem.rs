@@ -151,12 +151,43 @@ impl ApiError {
     }
 }
 
+impl Problem {
+    /// The same problem with every control character in its text written as
+    /// an escape (`\u{1}`), so echoed input never puts one in a response.
+    pub fn printable(mut self) -> Problem {
+        self.title = printable(&self.title);
+        self.detail = printable(&self.detail);
+        for error in &mut self.errors {
+            error.field = printable(&error.field);
+            error.message = printable(&error.message);
+        }
+        self
+    }
+}
+
+fn printable(text: &str) -> String {
+    if !text.chars().any(portfel_domain::text::is_forbidden_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(
+            |c| {
+                if portfel_domain::text::is_forbidden_control(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            },
+        )
+        .collect()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Unavailable(detail) = &self {
             tracing::error!(%detail, "request failed on the server side");
         }
-        let problem = self.problem();
+        let problem = self.problem().printable();
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(problem)).into_response();
         let headers = response.headers_mut();
@@ -197,3 +228,16 @@ impl From<TransitionError> for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_control_characters_are_escaped() {
+        let problem = ApiError::bad_field("a\u{1}b", "invalid_parameter", "value \u{7f} refused").problem().printable();
+        assert_eq!(problem.errors[0].field, "a\\u{1}b");
+        assert_eq!(problem.detail, "a\\u{1}b: value \\u{7f} refused");
+        assert!(!serde_json::to_string(&problem).unwrap().contains("\\u0001"));
+    }
+}

@@ -62,10 +62,10 @@ pub struct StrategyDocumentInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_on: Option<NaiveDate>,
     /// First year the document covers.
-    #[schema(example = 2021)]
+    #[schema(example = 2021, minimum = 2000, maximum = 2100)]
     pub period_start: i32,
     /// Last year the document covers.
-    #[schema(example = 2027)]
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
     pub period_end: i32,
 }
 
@@ -169,7 +169,7 @@ impl BudgetYearStatus {
 #[serde(deny_unknown_fields)]
 pub struct BudgetYearInput {
     /// The year.
-    #[schema(example = 2027)]
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Planning state.
     pub status: BudgetYearStatus,

@@ -3,8 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use portfel_domain::{FieldError, Role, Status};
 use portfel_store::dream::Outcome;
@@ -181,6 +179,7 @@ pub struct FeedQuery {
     /// `asc`.
     pub order: Option<FeedOrder>,
     /// Cursor from `next_cursor`.
+    #[param(pattern = "^[0-9a-f]{48}$")]
     pub cursor: Option<String>,
     /// Page size, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
@@ -225,13 +224,6 @@ pub struct Feed {
     pub next_cursor: Option<String>,
 }
 
-fn decode_cursor(c: &str) -> ApiResult<(DateTime<Utc>, Option<Uuid>)> {
-    let bad = || ApiError::bad_field("cursor", "invalid_cursor", "not a cursor returned by this API");
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?).map_err(|_| bad())?;
-    let (at, id) = text.split_once('|').ok_or_else(bad)?;
-    Ok((DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc), Some(id.parse().map_err(|_| bad())?)))
-}
-
 /// Passports changed since a time, for sync scripts.
 #[utoipa::path(get, path = "/api/v1/dream/ideas", tag = "dream", summary = "Change feed",
     description = "Mirrors DREAM's `GET /ideas?from=&order=`: passports past the draft stage changed after `from`, oldest first, \
@@ -246,14 +238,14 @@ pub async fn feed(
     auth.require(&[Role::Integration, Role::PimUnit, Role::Admin, Role::Council])?;
     let limit = super::bounded_limit(q.limit, 100, 1000)?;
     let after = match (&q.cursor, q.from) {
-        (Some(c), _) => Some(decode_cursor(c)?),
+        (Some(c), _) => Some(crate::cursor::decode_time_id(c).map(|(at, id)| (at, Some(id)))?),
         (None, Some(from)) => Some((from, None)),
         (None, None) => None,
     };
     let changes = portfel_store::dream::changes(state.store.db(), after, limit).await?;
     let next_cursor = (changes.len() as u64 == limit).then(|| {
         let last = changes.last().expect("a full page");
-        URL_SAFE_NO_PAD.encode(format!("{}|{}", last.updated.to_rfc3339(), last.id))
+        crate::cursor::encode_time_id(last.updated, last.id)
     });
     let data = changes
         .into_iter()

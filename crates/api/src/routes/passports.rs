@@ -2,8 +2,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portfel_domain::lifecycle::{check_transition, next_states};
 use portfel_domain::records::{Passport, PassportRevision};
 use portfel_domain::rules::{check_content, check_submission};
@@ -48,6 +46,7 @@ pub struct ListQuery {
     /// Text to find in title or description (case-insensitive).
     pub q: Option<String>,
     /// Cursor from `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9a-f]{32}$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -85,18 +84,6 @@ pub struct AllowedTransition {
     pub roles: Vec<Role>,
     /// True when a reason must be given.
     pub reason_required: bool,
-}
-
-fn encode_cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(id.as_bytes())
-}
-
-fn decode_cursor(cursor: &str) -> ApiResult<Uuid> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| Uuid::from_slice(&b).ok())
-        .ok_or_else(|| ApiError::bad_field("cursor", "invalid_cursor", "not a cursor returned by this API"))
 }
 
 fn storable(content: &PassportContent) -> ApiResult<()> {
@@ -169,11 +156,11 @@ pub async fn list_passports(
         sector: q.sector,
         year: q.year,
         text: q.q.filter(|t| !t.trim().is_empty()),
-        after: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        after: q.cursor.as_deref().map(crate::cursor::decode_id).transpose()?,
         limit: super::page_limit(q.limit)?,
     };
     let (items, next) = portfel_store::passports::list(state.store.db(), &filter).await?;
-    Ok(Json(PassportPage { items, next_cursor: next.map(encode_cursor) }))
+    Ok(Json(PassportPage { items, next_cursor: next.map(crate::cursor::encode_id) }))
 }
 
 /// Reads a passport.

@@ -17,6 +17,16 @@ fn checked(input: &BudgetYearInput) -> ApiResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
+/// The year of a path: an integer, also when written as one with a zero fraction ("2027.0").
+fn path_year(text: &str) -> ApiResult<i32> {
+    text.parse::<i32>()
+        .ok()
+        .or_else(|| {
+            text.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() <= f64::from(i32::MAX)).map(|f| f as i32)
+        })
+        .ok_or_else(|| ApiError::bad_field("year", "invalid_parameter", "the year must be an integer, e.g. 2027"))
+}
+
 /// Lists budget years.
 #[utoipa::path(get, path = "/api/v1/budget-years", tag = "reference", summary = "List budget years",
     responses((status = 200, description = "Budget years, ascending", body = [BudgetYear])))]
@@ -43,29 +53,31 @@ pub async fn create_year(
 
 /// Reads a budget year.
 #[utoipa::path(get, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Get a budget year",
-    params(("year" = i32, Path, description = "The year", example = 2027)),
+    params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The budget year", body = BudgetYear, headers(("ETag" = String)))))]
 pub async fn get_year(
     _auth: Auth,
     State(state): State<AppState>,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
 ) -> ApiResult<Versioned<BudgetYear>> {
+    let year = path_year(&year)?;
     let y = portfel_store::years::get(state.store.db(), year).await?;
     Ok(Versioned::ok(y.version, y))
 }
 
 /// Updates a budget year.
 #[utoipa::path(put, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Update a budget year",
-    params(("year" = i32, Path, description = "The year", example = 2027), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
     request_body = BudgetYearInput,
     responses((status = 200, description = "Updated", body = BudgetYear, headers(("ETag" = String)))))]
 pub async fn update_year(
     auth: Auth,
     State(state): State<AppState>,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
     IfMatch(version): IfMatch,
     input: JsonBody<BudgetYearInput>,
 ) -> ApiResult<Versioned<BudgetYear>> {
+    let year = path_year(&year)?;
     auth.require(EDITORS)?;
     let input = input.value()?;
     checked(&input)?;
