@@ -262,3 +262,29 @@ async fn reference_data_rules() {
         assert_eq!((s, y["status"].as_str()), (200, Some("adopted")));
     }
 }
+
+#[tokio::test]
+async fn database_failures_never_reach_the_client() {
+    use sea_orm::ConnectionTrait;
+    for app in TestApp::all().await {
+        let admin = app.admin();
+        app.store.db().execute_unprepared("DROP TABLE audit_events").await.unwrap();
+        let body = json!({"name": "Нова", "edrpou": "40000009", "kind": "localBody"});
+        let response = app.req(Method::POST, "/api/v1/organisations", &admin).json(&body).send().await.unwrap();
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        let request_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let text = response.text().await.unwrap();
+        let p: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            (p["status"].as_u64(), p["type"].as_str()),
+            (Some(500), Some("urn:portfel:problem:internal")),
+            "{text}"
+        );
+        for internal in ["audit_events", "no such table", "does not exist", "SQL", "sqlx", "Execution"] {
+            assert!(!text.contains(internal), "[{}] {internal}: {text}", app.backend);
+        }
+        assert!(!request_id.is_empty());
+        let (_, list) = read(app.req(Method::GET, "/api/v1/organisations", &admin).send().await.unwrap()).await;
+        assert!(list.as_array().unwrap().iter().all(|o| o["edrpou"] != "40000009"), "nothing was stored");
+    }
+}

@@ -36,7 +36,7 @@ impl Table {
     /// CSV, comma-separated, amounts as `1234.56`.
     pub fn to_csv(&self) -> Result<Vec<u8>, ApiError> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let fail = |e: csv::Error| ApiError::Unavailable(format!("CSV export failed: {e}"));
+        let fail = |e: csv::Error| ApiError::Internal(format!("CSV export failed: {e}"));
         w.write_record(&self.header).map_err(fail)?;
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
@@ -49,12 +49,12 @@ impl Table {
             }))
             .map_err(fail)?;
         }
-        w.into_inner().map_err(|e| ApiError::Unavailable(format!("CSV export failed: {e}")))
+        w.into_inner().map_err(|e| ApiError::Internal(format!("CSV export failed: {e}")))
     }
 
     /// XLSX with a bold header and `#,##0.00` amounts.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ApiError> {
-        let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Unavailable(format!("XLSX export failed: {e}"));
+        let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("XLSX export failed: {e}"));
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name(&self.title).map_err(fail)?;

@@ -73,7 +73,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, usize::MAX).await else {
-        return ApiError::Unavailable("the response could not be read".into()).into_response();
+        return ApiError::Internal("the response could not be read".into()).into_response();
     };
     let stored = StoredResponse {
         headers: KEPT_HEADERS
@@ -89,7 +89,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(Lookup::Replay { status, response }) => replay(status, &response),
         Ok(Lookup::Mismatch) => key_reused(),
         Ok(Lookup::Absent) => {
-            ApiError::Unavailable("the request could not be recorded; retry with the same key".into()).into_response()
+            ApiError::Internal("the key was neither stored nor found after the write".into()).into_response()
         }
         Err(e) => ApiError::from(e).into_response(),
     }
@@ -121,7 +121,7 @@ fn key_reused() -> Response {
 
 fn replay(status: u16, stored: &str) -> Response {
     let Ok(stored) = serde_json::from_str::<StoredResponse>(stored) else {
-        return ApiError::Unavailable("stored idempotent response is unreadable".into()).into_response();
+        return ApiError::Internal("stored idempotent response is unreadable".into()).into_response();
     };
     let mut response = Response::new(Body::from(stored.body));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

@@ -81,9 +81,13 @@ pub enum ApiError {
     /// The write conflicts with the resource's state.
     #[error("{0}")]
     Conflict(String),
-    /// Database or other server-side failure.
-    #[error("{0}")]
+    /// The database cannot be reached now; the reason is logged, never sent.
+    #[error("the database is unavailable; retry later")]
     Unavailable(String),
+    /// A failure on the server's side; the reason is logged with the request
+    /// id, never sent.
+    #[error("internal error; the request id (x-request-id) identifies it in the server's log")]
+    Internal(String),
 }
 
 impl ApiError {
@@ -121,6 +125,7 @@ impl ApiError {
             }
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict with the resource's state"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
 
@@ -184,8 +189,10 @@ fn printable(text: &str) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Unavailable(detail) = &self {
-            tracing::error!(%detail, "request failed on the server side");
+        match &self {
+            ApiError::Unavailable(reason) => tracing::error!(%reason, "the database is unavailable"),
+            ApiError::Internal(reason) => tracing::error!(%reason, "request failed on the server side"),
+            _ => {}
         }
         let problem = self.problem().printable();
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -206,8 +213,9 @@ impl From<StoreError> for ApiError {
             StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current },
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Invalid(errors) => ApiError::Validation(errors),
-            StoreError::Corrupt(m) => ApiError::Unavailable(format!("stored data could not be read: {m}")),
-            StoreError::Db(e) => ApiError::Unavailable(format!("database error: {e}")),
+            StoreError::Corrupt(m) => ApiError::Internal(format!("stored data could not be read: {m}")),
+            StoreError::Unavailable(reason) => ApiError::Unavailable(reason),
+            StoreError::Db(e) => ApiError::Internal(format!("database error: {e}")),
         }
     }
 }
@@ -232,6 +240,23 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_side_failures_never_show_their_reason() {
+        let errors = [
+            ApiError::from(StoreError::Unavailable("pool closed at db:5432".into())),
+            ApiError::from(StoreError::Corrupt("column x".into())),
+            ApiError::Internal("panic in worker".into()),
+        ];
+        for error in &errors {
+            let text = serde_json::to_string(&error.problem()).unwrap();
+            for secret in ["db:5432", "column x", "panic"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+        }
+        let statuses: Vec<u16> = errors.iter().map(|e| e.problem().status).collect();
+        assert_eq!(statuses, [503, 500, 500]);
+    }
 
     #[test]
     fn echoed_control_characters_are_escaped() {

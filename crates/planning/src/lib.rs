@@ -12,6 +12,7 @@ pub mod input;
 pub mod optimal;
 pub mod outcome;
 pub mod rank_fill;
+pub mod request;
 
 pub use input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine, SectorShare};
 pub use optimal::{OptimalError, SolveOptions, optimal_plan};

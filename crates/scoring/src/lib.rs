@@ -6,6 +6,8 @@
 //! Monte-Carlo sensitivity analysis works in `f64`, as a statistic over ranks.
 
 pub mod aggregate;
+pub mod assignment;
+pub mod closing;
 pub mod computed;
 pub mod default_methodology;
 pub mod evaluate;

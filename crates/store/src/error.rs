@@ -23,9 +23,21 @@ pub enum StoreError {
     /// Stored data could not be decoded.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// The database cannot be reached: no connection could be made or had from the pool.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// The database failed.
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        match e {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => StoreError::Unavailable(e.to_string()),
+            other => StoreError::Db(other),
+        }
+    }
 }
 
 /// Result of a store operation.
@@ -41,7 +53,7 @@ impl StoreError {
     pub(crate) fn unique(err: DbErr, what: &str) -> StoreError {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
-            _ => StoreError::Db(err),
+            _ => StoreError::from(err),
         }
     }
 }

@@ -1,14 +1,18 @@
 //! Evaluation rounds: projects, screening, expert assignment with conflict of
 //! interest declarations, blind scoring, disagreement resolution and closing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use portfel_domain::records::Meta;
 use portfel_domain::{FieldError, Role, Status};
-use portfel_scoring::round::*;
-use portfel_scoring::sensitivity::{SensitivityConfig, analyse};
-use portfel_scoring::{CriterionKind, ProjectInput, evaluate_all, rank};
+use portfel_scoring::CriterionKind;
+use portfel_scoring::assignment::{ExpertLookup, ProjectToStaff, check_screened, choose_experts, experts_needed};
+use portfel_scoring::closing::{close_round, submitted_on};
+use portfel_scoring::round::{
+    Assignment, AssignmentStatus, ConsensusNote, Disagreement, ExpertScore, MethodologyStatus, Round, RoundInput,
+    RoundProject, RoundResults, RoundStatus, check_scores, disagreements,
+};
+use portfel_scoring::sensitivity::SensitivityConfig;
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -296,80 +300,47 @@ pub async fn assign(
     let txn = crate::begin_write(db).await?;
     let r = bump(&txn, round_id, expected_version).await?;
     let methodology = crate::methodologies::get(&txn, r.data.methodology_id).await?.definition;
-    let needed = usize::from(per_project.unwrap_or(methodology.min_experts).max(methodology.min_experts));
-    let mut pool = Vec::new();
-    let mut errors = Vec::new();
-    for (i, sub) in experts.iter().enumerate() {
-        match crate::users::by_sub(&txn, sub).await? {
-            Some(u) if u.data.roles.contains(&Role::Expert) => pool.push((sub.clone(), u.data.organisation_id)),
-            Some(_) => errors.push(FieldError::new(
-                format!("experts[{i}]"),
-                "not_an_expert",
-                format!("{sub} lacks the expert role"),
-            )),
-            None => errors.push(FieldError::new(
-                format!("experts[{i}]"),
-                "unknown_reference",
-                format!("no registered user {sub}"),
-            )),
-        }
-    }
-    let existing = assignments(&txn, round_id, None).await?;
-    let mut load: HashMap<String, usize> = pool.iter().map(|(s, _)| (s.clone(), 0)).collect();
-    for a in existing.iter().filter(|a| a.status != AssignmentStatus::Conflict) {
-        if let Some(l) = load.get_mut(&a.expert) {
-            *l += 1;
-        }
+    let mut offered = Vec::new();
+    for sub in experts {
+        let lookup = match crate::users::by_sub(&txn, sub).await? {
+            Some(u) if u.data.roles.contains(&Role::Expert) => {
+                ExpertLookup::Expert { organisation_id: u.data.organisation_id }
+            }
+            Some(_) => ExpertLookup::NotAnExpert,
+            None => ExpertLookup::Unknown,
+        };
+        offered.push((sub.clone(), lookup));
     }
     let round_projects = projects(&txn, round_id).await?;
-    if round_projects.iter().any(|p| p.eligible.is_none()) {
-        return Err(StoreError::Conflict("screen the round before assigning experts".into()));
-    }
-    let mut created = Vec::new();
+    check_screened(&round_projects).map_err(StoreError::Conflict)?;
+    let mut staffed = Vec::new();
+    let mut passports_by_id = BTreeMap::new();
     for p in round_projects.iter().filter(|p| p.eligible == Some(true)) {
         let passport = passports::get(&txn, p.passport_id).await?;
-        let on_project: Vec<&Assignment> = existing.iter().filter(|a| a.passport_id == p.passport_id).collect();
-        let active = on_project.iter().filter(|a| a.status != AssignmentStatus::Conflict).count();
-        let mut candidates: Vec<&(String, Uuid)> = pool
-            .iter()
-            .filter(|(sub, org)| *org != passport.organisation_id && !on_project.iter().any(|a| &a.expert == sub))
-            .collect();
-        candidates.sort_by_key(|(sub, _)| (load[sub], sub.clone()));
-        let missing = needed.saturating_sub(active);
-        if candidates.len() < missing {
-            errors.push(FieldError::new(
-                "experts",
-                "not_enough_experts",
-                format!(
-                    "project {} needs {missing} more expert(s) outside its organisation; {} available",
-                    p.passport_id,
-                    candidates.len()
-                ),
-            ));
-            continue;
-        }
-        for (sub, _) in candidates.into_iter().take(missing) {
-            *load.get_mut(sub).expect("pooled expert") += 1;
-            let model = assignment::Entity::insert(assignment::ActiveModel {
-                round_id: Set(round_id),
-                passport_id: Set(p.passport_id),
-                expert: Set(sub.clone()),
-                status: Set(AssignmentStatus::AwaitingDeclaration.as_str().into()),
-                conflict_note: Set(None),
-                scores: Set("[]".into()),
-                submitted_at: Set(None),
-                updated_at: Set(crate::now()),
-            })
-            .exec_with_returning(&txn)
-            .await?;
-            created.push(to_assignment(model)?);
-        }
-        if passport.status == Status::Screening {
-            transition_in(&txn, actor, p.passport_id, passport.meta.version, Status::UnderEvaluation, None).await?;
-        }
+        staffed.push(ProjectToStaff { passport_id: p.passport_id, organisation_id: passport.organisation_id });
+        passports_by_id.insert(p.passport_id, passport);
     }
-    if !errors.is_empty() {
-        return Err(StoreError::Invalid(errors));
+    let existing = assignments(&txn, round_id, None).await?;
+    let chosen = choose_experts(&offered, &staffed, &existing, experts_needed(&methodology, per_project))
+        .map_err(StoreError::Invalid)?;
+    let mut created = Vec::new();
+    for new in chosen {
+        let model = assignment::Entity::insert(assignment::ActiveModel {
+            round_id: Set(round_id),
+            passport_id: Set(new.passport_id),
+            expert: Set(new.expert),
+            status: Set(AssignmentStatus::AwaitingDeclaration.as_str().into()),
+            conflict_note: Set(None),
+            scores: Set("[]".into()),
+            submitted_at: Set(None),
+            updated_at: Set(crate::now()),
+        })
+        .exec_with_returning(&txn)
+        .await?;
+        created.push(to_assignment(model)?);
+    }
+    for passport in passports_by_id.values().filter(|p| p.status == Status::Screening) {
+        transition_in(&txn, actor, passport.meta.id, passport.meta.version, Status::UnderEvaluation, None).await?;
     }
     audit::created(&txn, actor, "round.assign", "evaluation_round", round_id.to_string(), &created).await?;
     txn.commit().await?;
@@ -568,10 +539,6 @@ pub async fn resolve(
 }
 
 /// Submitted assignments on one project.
-fn submitted_on(all: &[Assignment], passport_id: Uuid) -> impl Iterator<Item = &Assignment> {
-    all.iter().filter(move |a| a.passport_id == passport_id && a.submitted_at.is_some())
-}
-
 /// Disagreements among submitted scores of the round.
 pub async fn disagreements_of<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<Vec<Disagreement>> {
     let r = get(conn, round_id).await?;
@@ -600,73 +567,12 @@ pub async fn close(
     let methodology = crate::methodologies::get(&txn, r.data.methodology_id).await?.definition;
     let round_projects = projects(&txn, round_id).await?;
     let all = assignments(&txn, round_id, None).await?;
-    let mut errors = Vec::new();
     let mut passports_by_id = BTreeMap::new();
     for p in &round_projects {
-        let passport = passports::get(&txn, p.passport_id).await?;
-        match p.eligible {
-            None => errors.push(FieldError::new(
-                "projects",
-                "not_screened",
-                format!("project {} is not screened", p.passport_id),
-            )),
-            Some(true) => {
-                let submitted: Vec<&Assignment> = submitted_on(&all, p.passport_id).collect();
-                if submitted.len() < usize::from(methodology.min_experts) {
-                    errors.push(FieldError::new(
-                        "projects",
-                        "scores_missing",
-                        format!(
-                            "project {} has {} of {} experts' scores submitted",
-                            p.passport_id,
-                            submitted.len(),
-                            methodology.min_experts
-                        ),
-                    ));
-                }
-                for d in disagreements(&methodology, p, &submitted).into_iter().filter(|d| !d.resolved) {
-                    errors.push(FieldError::new(
-                        "projects",
-                        "unresolved_disagreement",
-                        format!(
-                            "project {}: experts disagree on {} (spread {}); record a consensus note or reopen scores",
-                            p.passport_id, d.criterion, d.spread
-                        ),
-                    ));
-                }
-            }
-            Some(false) => {}
-        }
-        passports_by_id.insert(p.passport_id, passport);
+        passports_by_id.insert(p.passport_id, passports::get(&txn, p.passport_id).await?);
     }
-    if !errors.is_empty() {
-        return Err(StoreError::Invalid(errors));
-    }
-    let mut order: Vec<(Option<DateTime<Utc>>, Uuid)> =
-        passports_by_id.values().map(|p| (p.submitted_at, p.meta.id)).collect();
-    order.sort();
-    let inputs: Vec<ProjectInput> = round_projects
-        .iter()
-        .map(|p| {
-            let mut expert_scores: BTreeMap<String, Vec<rust_decimal::Decimal>> = BTreeMap::new();
-            for a in submitted_on(&all, p.passport_id) {
-                for s in &a.scores {
-                    expert_scores.entry(s.criterion.clone()).or_default().push(s.score);
-                }
-            }
-            ProjectInput {
-                id: p.passport_id,
-                passport: &passports_by_id[&p.passport_id].content,
-                submission_order: order.iter().position(|(_, id)| *id == p.passport_id).unwrap_or_default() as u64,
-                gates: p.screening.clone().unwrap_or_default(),
-                expert_scores,
-            }
-        })
-        .collect();
-    let evaluations = evaluate_all(&methodology, &inputs);
-    let ranking = rank(&evaluations);
-    let sensitivity = analyse(&methodology, &evaluations, sensitivity);
-    let results = RoundResults { ranking, evaluations, sensitivity };
+    let results =
+        close_round(&methodology, &round_projects, &all, &passports_by_id, sensitivity).map_err(StoreError::Invalid)?;
     let now = crate::now();
     round::Entity::update_many()
         .set(round::ActiveModel {

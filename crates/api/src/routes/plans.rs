@@ -3,16 +3,16 @@
 //! scenarios, approved by the council, amended by new versions, exported.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use portfel_domain::{Codelist, Codelists, FieldError, Status};
+use portfel_domain::{Codelists, FieldError, Status};
 use portfel_planning::council::{
-    Decision, DocumentStatus, PlanContent, PlanDiff, PlanRequest, PlanVersion, PortfolioContent, diff_plans,
+    Decision, PlanContent, PlanDiff, PlanRequest, PlanVersion, PortfolioContent, diff_plans,
 };
-use portfel_planning::{Candidate, Plan, PlanBuilder, PlanInput, SolveOptions, optimal_plan, rank_order_fill};
+use portfel_planning::request::{build, check_source_portfolio};
+use portfel_planning::{Plan, PlanBuilder, PlanInput, SolveOptions};
 use portfel_store::council::{self, Document, Kind, Moves, Target};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,53 +29,9 @@ fn plan_version(doc: Document<PlanContent>) -> Versioned<PlanVersion> {
     Versioned::ok(doc.workflow.version, PlanVersion { workflow: doc.workflow, content: doc.content })
 }
 
-fn check_request(req: &PlanRequest) -> ApiResult<()> {
-    let mut errors = Vec::new();
-    if req.last_year < req.first_year || req.last_year - req.first_year > 4 {
-        errors.push(FieldError::new(
-            "last_year",
-            "bad_period",
-            "the plan period must run forward and last at most five years",
-        ));
-    }
-    for (key, amount) in &req.ceilings.by_source {
-        let valid = key.split_once('/').is_some_and(|(y, s)| {
-            y.parse::<i32>().is_ok_and(|y| (req.first_year..=req.last_year).contains(&y))
-                && Codelists::embedded().contains(Codelist::FundingSourceCategories, s)
-        });
-        if !valid {
-            errors.push(FieldError::new(
-                format!("ceilings.by_source.{key}"),
-                "bad_key",
-                "keys are YEAR/source inside the period, with a DREAM funding source code",
-            ));
-        }
-        if amount.is_sign_negative() {
-            errors.push(FieldError::new(
-                format!("ceilings.by_source.{key}"),
-                "negative_amount",
-                "ceilings must not be negative",
-            ));
-        }
-    }
-    for (year, amount) in &req.ceilings.total {
-        if !(req.first_year..=req.last_year).contains(year) || amount.is_sign_negative() {
-            errors.push(FieldError::new(
-                format!("ceilings.total.{year}"),
-                "bad_ceiling",
-                "total ceilings are non-negative amounts for years of the period",
-            ));
-        }
-    }
-    if req.time_limit_seconds.is_some_and(|t| !(1..=60).contains(&t)) {
-        errors.push(FieldError::new("time_limit_seconds", "out_of_range", "between 1 and 60 seconds"));
-    }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
-}
-
 /// Loads the approved portfolio and builds the plan input.
 async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<PlanInput> {
-    check_request(req)?;
+    req.check(Codelists::embedded()).map_err(ApiError::Validation)?;
     let portfolio: Document<PortfolioContent> =
         council::get(state.store.db(), Kind::Portfolio, req.portfolio_id).await.map_err(|e| match e {
             portfel_store::StoreError::NotFound(_) => {
@@ -83,41 +39,23 @@ async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<PlanInput>
             }
             other => other.into(),
         })?;
-    if portfolio.workflow.status != DocumentStatus::Approved {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "portfolio_id",
-            "not_approved",
-            "a plan is built from an approved portfolio",
-        )]));
-    }
-    let candidates: Vec<Candidate> =
-        portfel_store::plan_inputs::plan_candidates(state.store.db(), &portfolio.content, req).await?;
-    Ok(PlanInput {
-        first_year: req.first_year,
-        last_year: req.last_year,
-        ceilings: req.ceilings.clone(),
-        candidates,
-        constraints: req.constraints.clone(),
-        objective: req.objective,
-    })
+    check_source_portfolio(portfolio.workflow.status).map_err(ApiError::Validation)?;
+    let candidates = portfel_store::plan_inputs::plan_candidates(state.store.db(), &portfolio.content, req).await?;
+    Ok(req.input(candidates))
 }
 
-async fn run(input: PlanInput, builder: PlanBuilder, limit: Option<u32>) -> ApiResult<Plan> {
-    let options =
-        SolveOptions { time_limit: Duration::from_secs(u64::from(limit.unwrap_or(10))), ..Default::default() };
-    tokio::task::spawn_blocking(move || match builder {
-        PlanBuilder::RankOrder => Ok(rank_order_fill(&input)),
-        PlanBuilder::Optimal => optimal_plan(&input, options)
-            .map_err(|e| ApiError::Validation(vec![FieldError::new("constraints", "infeasible", e.to_string())])),
-    })
-    .await
-    .map_err(|e| ApiError::Unavailable(format!("plan builder failed: {e}")))?
+/// Builds a plan off the async runtime: solving takes up to the request's time limit.
+async fn run(input: PlanInput, builder: PlanBuilder, options: SolveOptions) -> ApiResult<Plan> {
+    tokio::task::spawn_blocking(move || build(&input, builder, options))
+        .await
+        .map_err(|e| ApiError::Internal(format!("plan builder failed: {e}")))?
+        .map_err(ApiError::Validation)
 }
 
 async fn content(state: &AppState, request: PlanRequest) -> ApiResult<PlanContent> {
     let input = plan_input(state, &request).await?;
     let candidates = input.candidates.clone();
-    let result = run(input, request.builder, request.time_limit_seconds).await?;
+    let result = run(input, request.builder, request.solve_options()).await?;
     Ok(PlanContent { request, candidates, result })
 }
 
@@ -396,8 +334,8 @@ pub async fn scenarios(
     }
     let mut out = Vec::new();
     for (name, input) in variants {
-        let rank_order = run(input.clone(), PlanBuilder::RankOrder, req.base.time_limit_seconds).await?;
-        let optimal = run(input, PlanBuilder::Optimal, req.base.time_limit_seconds).await?;
+        let rank_order = run(input.clone(), PlanBuilder::RankOrder, req.base.solve_options()).await?;
+        let optimal = run(input, PlanBuilder::Optimal, req.base.solve_options()).await?;
         out.push(ScenarioResult { name, rank_order, optimal });
     }
     Ok(Json(out))

@@ -507,6 +507,6 @@ pub async fn run_sensitivity(
     let (results, methodology) = closed(&state, id).await?;
     let report = tokio::task::spawn_blocking(move || analyse(&methodology, &results.evaluations, &config))
         .await
-        .map_err(|e| ApiError::Unavailable(format!("sensitivity analysis failed: {e}")))?;
+        .map_err(|e| ApiError::Internal(format!("sensitivity analysis failed: {e}")))?;
     Ok(Json(report))
 }
