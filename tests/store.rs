@@ -85,3 +85,81 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
         store.close().await.unwrap();
     }
 }
+
+/// The one guarded-update protocol, at every kind of record that uses it: a
+/// stale version is refused with the stored one, a current version writes and
+/// moves the version on by one.
+#[tokio::test]
+async fn every_guarded_kind_refuses_a_stale_version() {
+    use portfel_domain::reference::{BudgetYearInput, BudgetYearStatus, StrategyDocumentInput};
+    use portfel_store::council::{Kind, Target};
+    use serde_json::json;
+
+    fn stale<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
+        assert!(matches!(result, Err(StoreError::VersionMismatch { current: 1 })), "{what}: {result:?}");
+    }
+    for (backend, url, _dir) in common::backends().await {
+        let store = Store::connect(&url).await.unwrap();
+        let db = store.db();
+        let actor = Actor { sub: "tester".into(), organisation: None, request_id: None };
+        let input =
+            OrganisationInput { name: "Відділ".into(), edrpou: "40000002".into(), kind: "localBody".into() };
+        let org = portfel_store::organisations::create(db, &actor, &input).await.unwrap();
+        stale(portfel_store::organisations::update(db, &actor, org.meta.id, 7, &input).await, "organisation");
+        let org = portfel_store::organisations::update(db, &actor, org.meta.id, 1, &input).await.unwrap();
+        assert_eq!(org.meta.version, 2, "{backend}");
+
+        let doc_input = StrategyDocumentInput {
+            kind: "communityDevelopmentStrategy".into(),
+            title: "Стратегія".into(),
+            approved_by: None,
+            approved_on: None,
+            period_start: 2021,
+            period_end: 2030,
+        };
+        let doc = portfel_store::strategy::create_document(db, &actor, &doc_input).await.unwrap();
+        stale(portfel_store::strategy::update_document(db, &actor, doc.meta.id, 7, &doc_input).await, "strategy");
+        let doc = portfel_store::strategy::update_document(db, &actor, doc.meta.id, 1, &doc_input).await.unwrap();
+        assert_eq!(doc.meta.version, 2);
+
+        let year = BudgetYearInput { year: 2027, status: BudgetYearStatus::Planning, investment_ceiling: None };
+        portfel_store::years::create(db, &actor, &year).await.unwrap();
+        stale(portfel_store::years::update(db, &actor, 7, &year).await, "budget year");
+        assert_eq!(portfel_store::years::update(db, &actor, 1, &year).await.unwrap().version, 2);
+
+        let definition = portfel_scoring::default_methodology();
+        let m = portfel_store::methodologies::create(db, &actor, &definition).await.unwrap();
+        stale(portfel_store::methodologies::update(db, &actor, m.meta.id, 7, &definition).await, "methodology");
+        let m = portfel_store::methodologies::update(db, &actor, m.meta.id, 1, &definition).await.unwrap();
+        assert_eq!(m.meta.version, 2);
+
+        let doc = portfel_store::council::create(db, &actor, Kind::Portfolio, &json!({"items": []})).await.unwrap();
+        let target = |version| Target { kind: Kind::Portfolio, id: doc.workflow.id, version };
+        stale(portfel_store::council::replace(db, &actor, target(7), &json!({"items": [1]})).await, "portfolio");
+        let replaced = portfel_store::council::replace(db, &actor, target(1), &json!({"items": [1]})).await.unwrap();
+        assert_eq!(replaced.workflow.version, 2);
+
+        let approved = portfel_store::methodologies::list(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.status == portfel_scoring::round::MethodologyStatus::Approved);
+        let round_input = portfel_scoring::round::RoundInput {
+            name: "Раунд".into(),
+            methodology_id: approved.unwrap().meta.id,
+            deadline: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+        };
+        let round = portfel_store::rounds::create(db, &actor, &round_input).await.unwrap();
+        stale(portfel_store::rounds::add_projects(db, &actor, round.meta.id, 7, &[]).await, "round");
+        portfel_store::rounds::add_projects(db, &actor, round.meta.id, 1, &[]).await.unwrap();
+        assert_eq!(portfel_store::rounds::get(db, round.meta.id).await.unwrap().meta.version, 2);
+
+        let content: PassportContent = serde_json::from_value(json!({"title": {"uk": "Проєкт"}})).unwrap();
+        let p = portfel_store::passports::create(db, &actor, org.meta.id, &content).await.unwrap();
+        stale(portfel_store::passports::update_content(db, &actor, p.meta.id, 7, &content).await, "passport");
+        stale(portfel_store::passports::transition(db, &actor, p.meta.id, 7, Status::Submitted, None).await, "move");
+        let p = portfel_store::passports::update_content(db, &actor, p.meta.id, 1, &content).await.unwrap();
+        assert_eq!((p.meta.version, p.revision), (2, 2), "{backend}");
+        store.close().await.unwrap();
+    }
+}

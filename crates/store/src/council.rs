@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::council_document::{self, Column, Entity, Model};
+use crate::guarded::update_row;
 use crate::passports::{self, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -194,19 +195,9 @@ async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
             format!("a {} in state '{}' cannot be {action}", kind.as_str(), before.workflow.status.as_str())
         }));
     }
-    let mut model = council_document::ActiveModel {
-        version: Set(expected_version + 1),
-        updated_at: Set(crate::now()),
-        ..Default::default()
-    };
+    let mut model = council_document::ActiveModel::default();
     apply(&mut model);
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
+    update_row::<Entity, C>(conn, id, expected_version, model, kind.as_str()).await?;
     let after: Document<T> = get(conn, kind, id).await?;
     audit::updated(
         conn,

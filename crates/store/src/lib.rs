@@ -10,6 +10,7 @@ pub mod council;
 pub mod dream;
 mod entity;
 mod error;
+mod guarded;
 pub mod idempotency;
 pub mod methodologies;
 pub mod organisations;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::methodology::{self, Column, Entity, Model};
+use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
 fn to_record(m: Model) -> StoreResult<MethodologyRecord> {
@@ -107,29 +108,20 @@ async fn guarded_update(
     change: impl FnOnce(&MethodologyRecord, &mut methodology::ActiveModel) -> StoreResult<()>,
 ) -> StoreResult<MethodologyRecord> {
     let txn = crate::begin_write(db).await?;
-    let before = get(&txn, id).await?;
-    crate::check_version(before.meta.version, expected_version)?;
-    if before.status == MethodologyStatus::Approved {
-        return Err(StoreError::Conflict("an approved methodology is frozen; create a new version instead".into()));
-    }
-    let mut model = methodology::ActiveModel {
-        version: Set(expected_version + 1),
-        updated_at: Set(crate::now()),
-        ..Default::default()
-    };
-    change(&before, &mut model)?;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
-    let after = get(&txn, id).await?;
-    audit::updated(&txn, actor, action, "methodology", id.to_string(), &before, &after).await?;
+    let after = update_audited(&txn, actor, Guard { action, id, expected_version }, |before: &MethodologyRecord| {
+        if before.status == MethodologyStatus::Approved {
+            return Err(StoreError::Conflict("an approved methodology is frozen; create a new version instead".into()));
+        }
+        let mut model = methodology::ActiveModel::default();
+        change(before, &mut model)?;
+        Ok(model)
+    })
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
+
+record!(MethodologyRecord, Entity, Uuid, "methodology", get, |r| r.meta.version);
 
 /// Replaces a draft's definition.
 pub async fn update(

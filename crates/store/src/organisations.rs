@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::organisation::{self, Column, Entity, Model};
+use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
 fn to_record(m: Model) -> Organisation {
@@ -74,29 +75,29 @@ pub async fn update(
     input: &OrganisationInput,
 ) -> StoreResult<Organisation> {
     let txn = crate::begin_write(db).await?;
-    let before = get(&txn, id).await?;
-    crate::check_version(before.meta.version, expected_version)?;
-    let now = crate::now();
-    let result = Entity::update_many()
-        .set(organisation::ActiveModel {
+    let guard = Guard { action: "organisation.update", id, expected_version };
+    let after = update_audited(&txn, actor, guard, |_: &Organisation| {
+        Ok(organisation::ActiveModel {
             name: Set(input.name.clone()),
             edrpou: Set(input.edrpou.clone()),
             kind: Set(input.kind.clone()),
-            version: Set(expected_version + 1),
-            updated_at: Set(now),
             ..Default::default()
         })
-        .filter(Column::Id.eq(id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await
-        .map_err(|e| StoreError::unique(e, "an organisation with this EDRPOU code exists"))?;
-    crate::check_updated(result.rows_affected, expected_version)?;
-    let after = get(&txn, id).await?;
-    audit::updated(&txn, actor, "organisation.update", "organisation", id.to_string(), &before, &after).await?;
+    })
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
+
+record!(
+    Organisation,
+    Entity,
+    Uuid,
+    "organisation",
+    get,
+    |r| r.meta.version,
+    "an organisation with this EDRPOU code exists"
+);
 
 /// Fails with a field error naming `field` unless the organisation exists.
 pub async fn require<C: ConnectionTrait>(conn: &C, field: &str, id: Uuid) -> StoreResult<()> {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Change};
 use crate::entity::{passport, passport_revision as revision};
+use crate::guarded::update_row;
 use crate::{Actor, StoreError, StoreResult};
 
 pub(crate) fn parse_status(s: &str) -> StoreResult<Status> {
@@ -71,22 +72,6 @@ async fn insert_revision<C: ConnectionTrait>(
     .exec(conn)
     .await?;
     Ok(())
-}
-
-/// Writes `model` over the passport if it is still at `expected_version`.
-async fn write_guarded<C: ConnectionTrait>(
-    conn: &C,
-    id: Uuid,
-    expected_version: i32,
-    model: passport::ActiveModel,
-) -> StoreResult<()> {
-    let result = passport::Entity::update_many()
-        .set(model)
-        .filter(passport::Column::Id.eq(id))
-        .filter(passport::Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)
 }
 
 /// Creates a draft passport for `organisation_id` with its first revision.
@@ -167,14 +152,9 @@ pub(crate) async fn update_content_in<C: ConnectionTrait>(
     check_goals(conn, content).await?;
     let now = crate::now();
     let next_revision = before.revision + 1;
-    let mut model = passport::ActiveModel {
-        revision: Set(next_revision),
-        version: Set(expected_version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut model = passport::ActiveModel { revision: Set(next_revision), ..Default::default() };
     content_columns(&mut model, content)?;
-    write_guarded(conn, id, expected_version, model).await?;
+    update_row::<passport::Entity, C>(conn, id, expected_version, model, "passport").await?;
     insert_revision(conn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
     let after = get(conn, id).await?;
     audit::updated(conn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
@@ -209,16 +189,11 @@ pub(crate) async fn transition_in<C: ConnectionTrait>(
     let before = get(conn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();
-    let mut model = passport::ActiveModel {
-        status: Set(to.as_str().to_owned()),
-        version: Set(expected_version + 1),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut model = passport::ActiveModel { status: Set(to.as_str().to_owned()), ..Default::default() };
     if to == Status::Submitted && before.submitted_at.is_none() {
         model.submitted_at = Set(Some(now));
     }
-    write_guarded(conn, id, expected_version, model).await?;
+    update_row::<passport::Entity, C>(conn, id, expected_version, model, "passport").await?;
     let after = get(conn, id).await?;
     audit::record(
         conn,

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::{assignment, evaluation_round as round, round_project};
+use crate::guarded::update_row;
 use crate::passports::{self, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -179,17 +180,7 @@ async fn bump<C: ConnectionTrait>(conn: &C, round_id: Uuid, expected_version: i3
     if current.status != RoundStatus::Open {
         return Err(StoreError::Conflict("the round is closed; its results are frozen".into()));
     }
-    let result = round::Entity::update_many()
-        .set(round::ActiveModel {
-            version: Set(expected_version + 1),
-            updated_at: Set(crate::now()),
-            ..Default::default()
-        })
-        .filter(round::Column::Id.eq(round_id))
-        .filter(round::Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
+    update_row::<round::Entity, C>(conn, round_id, expected_version, round::ActiveModel::default(), "round").await?;
     Ok(current)
 }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::{strategy_document as document, strategy_goal as goal};
+use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
 fn document_record(m: document::Model) -> StrategyDocument {
@@ -96,24 +97,13 @@ pub async fn update_document(
     input: &StrategyDocumentInput,
 ) -> StoreResult<StrategyDocument> {
     let txn = crate::begin_write(db).await?;
-    let before = get_document(&txn, id).await?;
-    crate::check_version(before.meta.version, expected_version)?;
-    let mut model = document_model(input);
-    model.version = Set(expected_version + 1);
-    model.updated_at = Set(crate::now());
-    let result = document::Entity::update_many()
-        .set(model)
-        .filter(document::Column::Id.eq(id))
-        .filter(document::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
-    let after = get_document(&txn, id).await?;
-    audit::updated(&txn, actor, "strategy_document.update", "strategy_document", id.to_string(), &before, &after)
-        .await?;
+    let guard = Guard { action: "strategy_document.update", id, expected_version };
+    let after = update_audited(&txn, actor, guard, |_: &StrategyDocument| Ok(document_model(input))).await?;
     txn.commit().await?;
     Ok(after)
 }
+
+record!(StrategyDocument, document::Entity, Uuid, "strategy_document", get_document, |r| r.meta.version);
 
 /// Adds a goal to a document. Its parent must be a goal of the same document
 /// one level up; codes are unique within the document.

@@ -4,10 +4,11 @@ use portfel_domain::Uah;
 use portfel_domain::records::BudgetYear;
 use portfel_domain::reference::{BudgetYearInput, BudgetYearStatus};
 use sea_orm::DatabaseConnection;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::audit;
 use crate::entity::budget_year::{self, Column, Entity, Model};
+use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
 fn to_record(m: Model) -> StoreResult<BudgetYear> {
@@ -63,23 +64,17 @@ pub async fn update(
     input: &BudgetYearInput,
 ) -> StoreResult<BudgetYear> {
     let txn = crate::begin_write(db).await?;
-    let before = get(&txn, input.year).await?;
-    crate::check_version(before.version, expected_version)?;
-    let result = Entity::update_many()
-        .set(budget_year::ActiveModel {
+    let guard = Guard { action: "budget_year.update", id: input.year, expected_version };
+    let after = update_audited(&txn, actor, guard, |_: &BudgetYear| {
+        Ok(budget_year::ActiveModel {
             status: Set(input.status.as_str().to_owned()),
             investment_ceiling: Set(input.investment_ceiling.map(|c| c.to_string())),
-            version: Set(expected_version + 1),
-            updated_at: Set(crate::now()),
             ..Default::default()
         })
-        .filter(Column::Year.eq(input.year))
-        .filter(Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    crate::check_updated(result.rows_affected, expected_version)?;
-    let after = get(&txn, input.year).await?;
-    audit::updated(&txn, actor, "budget_year.update", "budget_year", input.year.to_string(), &before, &after).await?;
+    })
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
+
+record!(BudgetYear, Entity, i32, "budget_year", get, |r| r.version);

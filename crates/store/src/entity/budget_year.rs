@@ -19,3 +19,5 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::guarded::versioned!(Year);

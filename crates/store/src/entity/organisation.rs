@@ -21,3 +21,5 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::guarded::versioned!(Id);

@@ -29,3 +29,5 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::guarded::versioned!(Id);
