@@ -4,8 +4,14 @@
 use std::fmt;
 
 use portfel_domain::lifecycle::TRANSITIONS;
-use portfel_domain::passport::*;
-use portfel_domain::reference::*;
+use portfel_domain::passport::{
+    Beneficiaries, Contact, CostItem, CostLine, CostType, CrossCutting, DesignStatus, DocumentKind, ExpertiseStatus,
+    FinancingLine, LandStatus, Level, LocalizedText, Location, PartyRef, Readiness, ReadinessDocument, Risk,
+};
+use portfel_domain::reference::{
+    BudgetYearInput, BudgetYearStatus, GoalLevel, OrganisationInput, StrategyDocumentInput, StrategyGoalInput,
+    UserInput,
+};
 use portfel_domain::{PassportContent, Role, Status, Uah};
 use portfel_store::{Actor, Store};
 use rust_decimal::Decimal;

@@ -2,7 +2,10 @@
 //! idempotency records.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
+use sea_orm_migration::schema::{
+    big_integer, date_null, integer, integer_null, string, string_null, text, text_null, timestamp_with_time_zone,
+    timestamp_with_time_zone_null, uuid, uuid_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -1,7 +1,9 @@
 //! Portfolio and plan versions that go through the investment council.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
+use sea_orm_migration::schema::{
+    date_null, integer, string, string_null, text, text_null, timestamp_with_time_zone, uuid, uuid_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

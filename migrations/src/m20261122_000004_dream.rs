@@ -2,7 +2,7 @@
 //! seen), sync checkpoints, and an index for the change feed.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::*;
+use sea_orm_migration::schema::{string, string_null, text, timestamp_with_time_zone, uuid};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

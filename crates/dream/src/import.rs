@@ -7,7 +7,10 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portfel_domain::money::MAX_LINE_AMOUNT;
-use portfel_domain::passport::*;
+use portfel_domain::passport::{
+    Beneficiaries, CostItem, CostLine, CostType, DocumentKind, EDRPOU, FinancingLine, KATOTTG, LocalizedText, Location,
+    PartyRef, Readiness, ReadinessDocument,
+};
 use portfel_domain::rules::check_content;
 use portfel_domain::{Codelist, Codelists, FieldError, PassportContent, Status, Uah};
 use rust_decimal::Decimal;

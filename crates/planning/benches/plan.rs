@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use portfel_planning::*;
+use portfel_planning::{Candidate, Ceilings, PlanInput, ScheduleLine, SolveOptions, optimal_plan, rank_order_fill};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;

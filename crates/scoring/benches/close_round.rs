@@ -8,7 +8,9 @@ use std::time::Instant;
 use portfel_domain::PassportContent;
 use portfel_scoring::computed::{Band, Formula};
 use portfel_scoring::sensitivity::{SensitivityConfig, analyse};
-use portfel_scoring::*;
+use portfel_scoring::{
+    Aggregation, Criterion, CriterionGroup, CriterionKind, Methodology, ProjectInput, evaluate_all, rank,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;

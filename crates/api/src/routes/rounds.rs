@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use portfel_domain::Role;
-use portfel_scoring::round::*;
+use portfel_scoring::round::{Assignment, Disagreement, ExpertScore, Round, RoundInput, RoundProject, RoundResults};
 use portfel_scoring::scorecard::ScoreCard;
 use portfel_scoring::sensitivity::{SensitivityConfig, SensitivityReport, analyse};
 use serde::Deserialize;
