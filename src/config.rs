@@ -24,11 +24,11 @@ pub struct Config {
     /// Database URL: `sqlite://file?mode=rwc` or `postgres://user@host/db`.
     pub database_url: String,
     /// HS256 secret for tokens. When unset, a random secret is kept in `jwt_secret_file`.
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// File holding the generated secret when `jwt_secret` is unset.
     pub jwt_secret_file: PathBuf,
     /// A previous secret that still verifies tokens during a key rotation (never signs).
-    pub jwt_previous_secret: Option<String>,
+    pub jwt_previous_secret: Option<Secret>,
     /// `iss` of tokens.
     pub jwt_issuer: String,
     /// `aud` of tokens.
@@ -64,22 +64,75 @@ impl Default for Config {
     }
 }
 
-/// Environment variables and the field each sets.
-pub const ENV_VARS: [(&str, &str); 13] = [
-    ("PORTFEL_BIND", "bind"),
-    ("DATABASE_URL", "database_url"),
-    ("PORTFEL_DATABASE_URL", "database_url"),
-    ("PORTFEL_JWT_SECRET", "jwt_secret"),
-    ("PORTFEL_JWT_SECRET_FILE", "jwt_secret_file"),
-    ("PORTFEL_JWT_PREVIOUS_SECRET", "jwt_previous_secret"),
-    ("PORTFEL_JWT_ISSUER", "jwt_issuer"),
-    ("PORTFEL_JWT_AUDIENCE", "jwt_audience"),
-    ("PORTFEL_BODY_LIMIT", "body_limit"),
-    ("PORTFEL_LOG_FORMAT", "log_format"),
-    ("PORTFEL_HEADER_TIMEOUT", "header_timeout_seconds"),
-    ("PORTFEL_BODY_TIMEOUT", "body_timeout_seconds"),
-    ("PORTFEL_REQUEST_TIMEOUT", "request_timeout_seconds"),
-];
+/// A secret from the configuration: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret's bytes.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <LogFormat as clap::ValueEnum>::from_str(s, false).map_err(|_| "must be 'text' or 'json'".to_owned())
+    }
+}
+
+/// Reads environment variables into typed fields: an unset or empty variable
+/// leaves the field alone, a value that does not parse is an error naming it.
+struct Environment<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Environment<F> {
+    fn value(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.is_empty())
+    }
+
+    fn read<T: std::str::FromStr>(&self, name: &str, field: &mut T) -> anyhow::Result<()>
+    where
+        T::Err: std::fmt::Display,
+    {
+        if let Some(value) = self.value(name) {
+            *field = value.parse().map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    fn read_some<T: std::str::FromStr>(&self, name: &str, field: &mut Option<T>) -> anyhow::Result<()>
+    where
+        T::Err: std::fmt::Display,
+    {
+        if let Some(value) = self.value(name) {
+            *field = Some(value.parse().map_err(|e| anyhow::anyhow!("{name}: {e}"))?);
+        }
+        Ok(())
+    }
+
+    fn read_seconds(&self, name: &str, field: &mut u64) -> anyhow::Result<()> {
+        self.read(name, field)?;
+        anyhow::ensure!(*field > 0, "{name} must be at least one second");
+        Ok(())
+    }
+}
 
 impl Config {
     /// Loads defaults, then `file` (if given), then the environment.
@@ -96,40 +149,20 @@ impl Config {
     }
 
     fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
-        for (name, field) in ENV_VARS {
-            let Some(value) = get(name).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            match field {
-                "bind" => self.bind = value,
-                "database_url" => self.database_url = value,
-                "jwt_secret" => self.jwt_secret = Some(value),
-                "jwt_secret_file" => self.jwt_secret_file = value.into(),
-                "jwt_previous_secret" => self.jwt_previous_secret = Some(value),
-                "jwt_issuer" => self.jwt_issuer = value,
-                "jwt_audience" => self.jwt_audience = value,
-                "body_limit" => {
-                    self.body_limit = value.parse().with_context(|| format!("{name} must be a number of bytes"))?
-                }
-                "header_timeout_seconds" | "body_timeout_seconds" | "request_timeout_seconds" => {
-                    let seconds: u64 = value.parse().with_context(|| format!("{name} must be a number of seconds"))?;
-                    anyhow::ensure!(seconds > 0, "{name} must be at least one second");
-                    match field {
-                        "header_timeout_seconds" => self.header_timeout_seconds = seconds,
-                        "body_timeout_seconds" => self.body_timeout_seconds = seconds,
-                        _ => self.request_timeout_seconds = seconds,
-                    }
-                }
-                "log_format" => {
-                    self.log_format = match value.as_str() {
-                        "json" => LogFormat::Json,
-                        "text" => LogFormat::Text,
-                        _ => anyhow::bail!("{name} must be 'text' or 'json'"),
-                    }
-                }
-                _ => unreachable!("every variable names a field"),
-            }
-        }
+        let env = Environment(get);
+        env.read("PORTFEL_BIND", &mut self.bind)?;
+        env.read("DATABASE_URL", &mut self.database_url)?;
+        env.read("PORTFEL_DATABASE_URL", &mut self.database_url)?;
+        env.read_some("PORTFEL_JWT_SECRET", &mut self.jwt_secret)?;
+        env.read("PORTFEL_JWT_SECRET_FILE", &mut self.jwt_secret_file)?;
+        env.read_some("PORTFEL_JWT_PREVIOUS_SECRET", &mut self.jwt_previous_secret)?;
+        env.read("PORTFEL_JWT_ISSUER", &mut self.jwt_issuer)?;
+        env.read("PORTFEL_JWT_AUDIENCE", &mut self.jwt_audience)?;
+        env.read("PORTFEL_BODY_LIMIT", &mut self.body_limit)?;
+        env.read("PORTFEL_LOG_FORMAT", &mut self.log_format)?;
+        env.read_seconds("PORTFEL_HEADER_TIMEOUT", &mut self.header_timeout_seconds)?;
+        env.read_seconds("PORTFEL_BODY_TIMEOUT", &mut self.body_timeout_seconds)?;
+        env.read_seconds("PORTFEL_REQUEST_TIMEOUT", &mut self.request_timeout_seconds)?;
         Ok(())
     }
 
@@ -137,9 +170,9 @@ impl Config {
     /// secret file. Whatever its source, a weak secret is refused.
     pub fn jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
         if let Some(secret) = &self.jwt_secret {
-            portfel_api::auth::check_secret(secret.as_bytes())
+            portfel_api::auth::check_secret(secret.expose())
                 .map_err(|e| anyhow::anyhow!("PORTFEL_JWT_SECRET (jwt_secret) is refused: {e}"))?;
-            return Ok(secret.as_bytes().to_vec());
+            return Ok(secret.expose().to_vec());
         }
         let path = &self.jwt_secret_file;
         match std::fs::read(path) {
@@ -165,9 +198,9 @@ impl Config {
         let Some(secret) = &self.jwt_previous_secret else {
             return Ok(None);
         };
-        portfel_api::auth::check_secret(secret.as_bytes())
+        portfel_api::auth::check_secret(secret.expose())
             .map_err(|e| anyhow::anyhow!("PORTFEL_JWT_PREVIOUS_SECRET (jwt_previous_secret) is refused: {e}"))?;
-        Ok(Some(secret.as_bytes().to_vec()))
+        Ok(Some(secret.expose().to_vec()))
     }
 }
 
@@ -205,7 +238,7 @@ mod tests {
         let mut config = Config::default();
         assert!(config.apply_env(|n| (n == "PORTFEL_BODY_LIMIT").then(|| "lots".into())).is_err());
         assert!(toml::from_str::<Config>("colour = 1").is_err());
-        let short = Config { jwt_secret: Some("short".into()), ..Config::default() };
+        let short = Config { jwt_secret: Some("short".parse().unwrap()), ..Config::default() };
         assert!(short.jwt_secret().is_err());
     }
 
@@ -219,10 +252,27 @@ mod tests {
             let error = config.jwt_secret().unwrap_err().to_string();
             assert!(error.contains("refused"), "{weak:?}: {error}");
         }
-        let repeated = Config { jwt_secret: Some("ab".repeat(32)), ..Config::default() };
+        let repeated = Config { jwt_secret: Some("ab".repeat(32).parse().unwrap()), ..Config::default() };
         assert!(repeated.jwt_secret().is_err());
-        let previous = Config { jwt_previous_secret: Some(String::new()), ..Config::default() };
+        let previous = Config { jwt_previous_secret: Some("".parse().unwrap()), ..Config::default() };
         assert!(previous.jwt_previous_secret().is_err());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let mut config = Config::default();
+        config
+            .apply_env(|name| match name {
+                "PORTFEL_JWT_SECRET" => Some("9f86d081884c7d659a2feaa0c55ad015".into()),
+                "PORTFEL_HEADER_TIMEOUT" => Some("5".into()),
+                _ => None,
+            })
+            .unwrap();
+        let shown = format!("{config:?}");
+        assert!(shown.contains("[redacted]") && !shown.contains("9f86d081"), "{shown}");
+        assert_eq!(config.header_timeout_seconds, 5);
+        assert!(config.apply_env(|n| (n == "PORTFEL_BODY_TIMEOUT").then(|| "0".into())).is_err());
+        assert!(config.apply_env(|n| (n == "PORTFEL_LOG_FORMAT").then(|| "xml".into())).is_err());
     }
 
     #[test]
