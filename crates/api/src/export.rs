@@ -165,7 +165,7 @@ pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Tab
 }
 
 /// Open-data records as a flat table with the JSON field names as headers.
-pub fn open_data_table(records: &[crate::routes::plans::OpenDataRecord]) -> Table {
+pub fn open_data_table(records: &[crate::routes::plans::exports::OpenDataRecord]) -> Table {
     let header = [
         "plan_number",
         "decision_number",

@@ -25,7 +25,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
         portfel_domain::FieldError,
         crate::routes::council::ExportFormat,
         crate::routes::dream::FeedOrder,
-        crate::routes::rounds::CardFormat,
+        crate::routes::rounds::results::CardFormat,
     )),
     tags(
         (name = "passports", description = "Project passports and their lifecycle"),

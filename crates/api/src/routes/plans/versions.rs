@@ -1,0 +1,179 @@
+//! Plan versions: build, read, change, and take through the council (submit, approve, return, amend, compare).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use portfel_domain::Status;
+use portfel_planning::council::{Decision, PlanContent, PlanDiff, PlanRequest, PlanVersion, diff_plans};
+use portfel_store::council::{self, Document, Kind, Moves, Target};
+use uuid::Uuid;
+
+use super::{content, plan_version};
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody};
+use crate::problem::ApiResult;
+use crate::routes::Versioned;
+use crate::routes::council::{DECIDERS, PREPARERS, ReturnRequest, may_read};
+use crate::state::AppState;
+
+/// Lists plan versions.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", summary = "List plan versions",
+    responses((status = 200, description = "Versions, oldest first", body = [PlanVersion])))]
+pub async fn list_plans(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<PlanVersion>>> {
+    let docs: Vec<Document<PlanContent>> = council::list(state.store.db(), Kind::Plan).await?;
+    Ok(Json(
+        docs.into_iter()
+            .filter(|d| may_read(&auth, &d.workflow).is_ok())
+            .map(|d| PlanVersion { workflow: d.workflow, content: d.content })
+            .collect(),
+    ))
+}
+
+/// Builds a draft plan.
+#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", summary = "Build a draft medium-term plan",
+    description = "From an approved portfolio, within yearly ceilings (total, per funding source as `YEAR/source`, sector shares of the \
+        period's total ceiling), with links and start-year windows, by rank-order fill or optimal selection.",
+    request_body(content = PlanRequest, example = json!({"portfolio_id": "01a2...", "first_year": 2027, "last_year": 2029, "builder": "optimal", "start_window": 1,
+        "ceilings": {"total": {"2027": "150000000.00", "2028": "140000000.00", "2029": "130000000.00"}, "by_source": {"2027/localBudget": "60000000.00"}}})),
+    responses((status = 201, description = "Draft plan", body = PlanVersion, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn create_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    req: JsonBody<PlanRequest>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(PREPARERS)?;
+    let req = req.value()?;
+    let content = content(&state, req).await?;
+    let doc = council::create(state.store.db(), &auth.actor(), Kind::Plan, &content).await?;
+    let location = format!("/api/v1/plans/{}", doc.workflow.id);
+    let Versioned { version, body, .. } = plan_version(doc);
+    Ok(Versioned::created(version, location, body))
+}
+
+/// Reads a plan version.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", summary = "Get a plan version",
+    params(("id" = Uuid, Path, description = "Plan version id")),
+    responses((status = 200, description = "The version", body = PlanVersion, headers(("ETag" = String)))))]
+pub async fn get_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    let doc: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
+    may_read(&auth, &doc.workflow)?;
+    Ok(plan_version(doc))
+}
+
+/// Rebuilds a draft (or returned) plan.
+#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "planning", summary = "Rebuild a draft plan",
+    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body = PlanRequest,
+    responses((status = 200, description = "Rebuilt", body = PlanVersion, headers(("ETag" = String))),
+              (status = 409, description = "Submitted or approved versions cannot change", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn update_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<PlanRequest>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(PREPARERS)?;
+    let req = req.value()?;
+    let content = content(&state, req).await?;
+    Ok(plan_version(
+        council::replace(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &content).await?,
+    ))
+}
+
+/// Submits a plan to the council.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/submit", tag = "planning", summary = "Submit a plan to the council",
+    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    responses((status = 200, description = "Submitted", body = PlanVersion, headers(("ETag" = String)))))]
+pub async fn submit_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(PREPARERS)?;
+    Ok(plan_version(council::submit(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }).await?))
+}
+
+/// The council approves a plan.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", summary = "Approve a plan (council)",
+    description = "Records the decision and freezes the version; its new projects move to `in_plan`.",
+    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body = Decision,
+    responses((status = 200, description = "Approved", body = PlanVersion, headers(("ETag" = String)))))]
+pub async fn approve_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    decision: JsonBody<Decision>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(DECIDERS)?;
+    let decision = decision.value()?;
+    let current: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
+    let ids: Vec<Uuid> = current.content.result.included.iter().filter(|i| !i.continuing).map(|i| i.id).collect();
+    let moves = Moves { passports: &ids, from: Status::InPortfolio, to: Status::InPlan };
+    Ok(plan_version(
+        council::approve(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &decision, moves)
+            .await?,
+    ))
+}
+
+/// The council returns a plan with comments.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/return", tag = "planning", summary = "Return a plan with comments (council)",
+    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+    request_body = ReturnRequest,
+    responses((status = 200, description = "Returned", body = PlanVersion, headers(("ETag" = String)))))]
+pub async fn return_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<ReturnRequest>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(DECIDERS)?;
+    let req = req.value()?;
+    Ok(plan_version(
+        council::send_back(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &req.comment)
+            .await?,
+    ))
+}
+
+/// Starts an amending version.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/amendments", tag = "planning", summary = "Amend a plan (new version)",
+    params(("id" = Uuid, Path, description = "Version to amend")),
+    request_body = PlanRequest,
+    responses((status = 201, description = "New draft version", body = PlanVersion, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn amend_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    req: JsonBody<PlanRequest>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    auth.require(PREPARERS)?;
+    let req = req.value()?;
+    let content = content(&state, req).await?;
+    let doc = council::amend(state.store.db(), &auth.actor(), Kind::Plan, id, &content).await?;
+    let location = format!("/api/v1/plans/{}", doc.workflow.id);
+    let Versioned { version, body, .. } = plan_version(doc);
+    Ok(Versioned::created(version, location, body))
+}
+
+/// Differences between two plan versions.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/diff/{other}", tag = "planning", summary = "Compare two plan versions",
+    params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
+    responses((status = 200, description = "Projects added, removed, moved, amounts changed", body = PlanDiff)))]
+pub async fn diff_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, other)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<PlanDiff>> {
+    let a: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
+    let b: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, other).await?;
+    may_read(&auth, &a.workflow)?;
+    may_read(&auth, &b.workflow)?;
+    Ok(Json(diff_plans(&a.content.result, &b.content.result)))
+}

@@ -1,0 +1,164 @@
+//! Rounds and their projects: open a round, add projects, screen them, assign experts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use portfel_domain::Role;
+use portfel_scoring::round::{Assignment, Round, RoundInput, RoundProject};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{PIM, READERS};
+use crate::auth::Auth;
+use crate::extract::{IfMatch, JsonBody};
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::Versioned;
+use crate::state::AppState;
+
+/// Passports to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddProjects {
+    /// Submitted passports (they move to screening).
+    pub passport_ids: Vec<Uuid>,
+}
+
+/// Experts to spread over the round's eligible projects.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Registered users with the expert role.
+    pub experts: Vec<String>,
+    /// Experts per project (at least the methodology's minimum).
+    #[serde(default)]
+    pub per_project: Option<u8>,
+}
+
+/// Lists rounds.
+#[utoipa::path(get, path = "/api/v1/rounds", tag = "evaluation", summary = "List evaluation rounds",
+    responses((status = 200, description = "All rounds", body = [Round])))]
+pub async fn list_rounds(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Round>>> {
+    auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
+    Ok(Json(portfel_store::rounds::list(state.store.db()).await?))
+}
+
+/// Opens a round.
+#[utoipa::path(post, path = "/api/v1/rounds", tag = "evaluation", summary = "Open an evaluation round",
+    request_body = RoundInput,
+    responses((status = 201, description = "Opened", body = Round, headers(("ETag" = String), ("Location" = String)))))]
+pub async fn create_round(
+    auth: Auth,
+    State(state): State<AppState>,
+    input: JsonBody<RoundInput>,
+) -> ApiResult<Versioned<Round>> {
+    auth.require(PIM)?;
+    let input = input.value()?;
+    if input.name.trim().is_empty() {
+        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
+            "name",
+            "required",
+            "a round needs a name",
+        )]));
+    }
+    let round = portfel_store::rounds::create(state.store.db(), &auth.actor(), &input).await?;
+    Ok(Versioned::created(round.meta.version, format!("/api/v1/rounds/{}", round.meta.id), round))
+}
+
+/// Reads a round.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "evaluation", summary = "Get an evaluation round",
+    params(("id" = Uuid, Path, description = "Round id")),
+    responses((status = 200, description = "The round", body = Round, headers(("ETag" = String)))))]
+pub async fn get_round(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Round>> {
+    auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
+    let round = portfel_store::rounds::get(state.store.db(), id).await?;
+    Ok(Versioned::ok(round.meta.version, round))
+}
+
+/// Lists the round's projects with screening results.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", summary = "List a round's projects",
+    params(("id" = Uuid, Path, description = "Round id")),
+    responses((status = 200, description = "Projects with gate results and consensus notes", body = [RoundProject])))]
+pub async fn list_round_projects(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<RoundProject>>> {
+    auth.require(READERS)?;
+    portfel_store::rounds::get(state.store.db(), id).await?;
+    Ok(Json(portfel_store::rounds::projects(state.store.db(), id).await?))
+}
+
+/// Adds submitted passports to the round.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", summary = "Add projects to a round",
+    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+    request_body = AddProjects,
+    responses((status = 200, description = "The round's projects", body = [RoundProject], headers(("ETag" = String)))))]
+pub async fn add_round_projects(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<AddProjects>,
+) -> ApiResult<Versioned<Vec<RoundProject>>> {
+    auth.require(PIM)?;
+    let req = req.value()?;
+    let projects =
+        portfel_store::rounds::add_projects(state.store.db(), &auth.actor(), id, version, &req.passport_ids).await?;
+    Ok(Versioned::ok(version + 1, projects))
+}
+
+/// Screens every project against the methodology's gates.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/screen", tag = "evaluation", summary = "Screen a round's projects",
+    description = "Runs completeness and every gate of the methodology; each project gets a report with reasons.",
+    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+    responses((status = 200, description = "Screening reports", body = [RoundProject], headers(("ETag" = String)))))]
+pub async fn screen_round(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+) -> ApiResult<Versioned<Vec<RoundProject>>> {
+    auth.require(PIM)?;
+    let projects = portfel_store::rounds::screen(state.store.db(), &auth.actor(), id, version).await?;
+    Ok(Versioned::ok(version + 1, projects))
+}
+
+/// Assigns experts to eligible projects, balancing load.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/assign", tag = "evaluation", summary = "Assign experts",
+    description = "Fills every eligible project up to the number of experts needed, least-loaded first, never with an expert \
+        of the initiating organisation or one who declared a conflict. Call again after a conflict to assign a replacement.",
+    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+    request_body = AssignRequest,
+    responses((status = 200, description = "New assignments", body = [Assignment], headers(("ETag" = String)))))]
+pub async fn assign_experts(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<AssignRequest>,
+) -> ApiResult<Versioned<Vec<Assignment>>> {
+    auth.require(PIM)?;
+    let req = req.value()?;
+    let created =
+        portfel_store::rounds::assign(state.store.db(), &auth.actor(), id, version, &req.experts, req.per_project)
+            .await?;
+    Ok(Versioned::ok(version + 1, created))
+}
+
+/// Lists assignments: all for the PIM unit, one's own for an expert.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/assignments", tag = "evaluation", summary = "List assignments",
+    description = "The PIM unit sees every assignment (including conflicts to replace); an expert sees only its own, without others' scores.",
+    params(("id" = Uuid, Path, description = "Round id")),
+    responses((status = 200, description = "Assignments", body = [Assignment])))]
+pub async fn list_assignments(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<Assignment>>> {
+    auth.require(&[Role::PimUnit, Role::Admin, Role::Expert])?;
+    let all = portfel_store::rounds::assignments(state.store.db(), id, None).await?;
+    if auth.has_any(PIM) {
+        return Ok(Json(all));
+    }
+    Ok(Json(all.into_iter().filter(|a| a.expert == auth.claims.sub).collect()))
+}
