@@ -1,9 +1,7 @@
 //! Concurrency and bad input: stale If-Match, idempotent retries, malformed
 //! bodies and headers. Every failure is a 4xx problem and stored data stays intact.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::Method;
 use serde_json::json;
 

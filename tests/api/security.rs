@@ -1,11 +1,9 @@
 //! Authentication and authorisation: token failures, the role × endpoint
 //! matrix, and organisation scoping.
 
-mod common;
-
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,8 +1,6 @@
 //! Test harness: a real server on a loopback port, over SQLite and, when
 //! `DATABASE_URL` names a PostgreSQL server, over a scratch PostgreSQL database too.
 
-#![allow(dead_code)]
-
 pub mod process;
 
 use std::sync::Arc;

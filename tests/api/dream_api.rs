@@ -1,8 +1,6 @@
 //! DREAM import, export and change feed through HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::json;

@@ -2,17 +2,15 @@
 //! data: pagination by modification time, transient server errors (retried),
 //! a failure that stops a run, and a restart that resumes from the checkpoint.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::*;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::*;
 use portfel::dream_sync::{SyncOptions, SyncReport, pull, push};
 use serde_json::{Value, json};
 

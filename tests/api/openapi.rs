@@ -1,5 +1,5 @@
 //! The committed OpenAPI document must equal what the code generates.
-//! Regenerate with `UPDATE_OPENAPI=1 cargo test --test openapi`.
+//! Regenerate with `UPDATE_OPENAPI=1 cargo test --test api openapi`.
 
 use std::path::Path;
 
@@ -13,7 +13,7 @@ fn committed_openapi_matches_the_code() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test openapi` and commit it"
+        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test api openapi` and commit it"
     );
 }
 

@@ -1,8 +1,6 @@
 //! Store guarantees on both databases: writes are atomic with their audit
 //! event, and version guards refuse stale writes without side effects.
 
-mod common;
-
 use portfel_domain::access::Visibility;
 use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{PassportContent, Status};
@@ -30,7 +28,7 @@ async fn counts(store: &Store) -> (usize, usize) {
 
 #[tokio::test]
 async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
-    for (backend, url, _dir) in common::backends().await {
+    for (backend, url, _dir) in crate::common::backends().await {
         let store = Store::connect(&url).await.unwrap();
         let actor = Actor { sub: "tester".into(), organisation: None, request_id: Some("req-1".into()) };
         let org = portfel_store::organisations::create(
@@ -98,7 +96,7 @@ async fn every_guarded_kind_refuses_a_stale_version() {
     fn stale<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
         assert!(matches!(result, Err(StoreError::VersionMismatch { current: 1 })), "{what}: {result:?}");
     }
-    for (backend, url, _dir) in common::backends().await {
+    for (backend, url, _dir) in crate::common::backends().await {
         let store = Store::connect(&url).await.unwrap();
         let db = store.db();
         let actor = Actor { sub: "tester".into(), organisation: None, request_id: None };

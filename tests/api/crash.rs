@@ -2,14 +2,12 @@
 //! write is there after a restart, none is duplicated, and every request that
 //! was in flight is resolved by retrying it with its Idempotency-Key.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use common::process::ServerProcess;
-use common::*;
+use crate::common::process::ServerProcess;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// Writers sending creates at once.

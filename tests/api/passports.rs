@@ -1,9 +1,7 @@
 //! Passports end to end: create, read, update with revisions, list with
 //! filters and cursors, submit, every main-line transition, refusals, audit.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::json;

@@ -2,9 +2,7 @@
 //! strict input, token rules, role checks before body checks, and idempotent
 //! retries that compare JSON by value.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -2,9 +2,7 @@
 //! with the council's return, amendments, diffs, scenarios and exports — all
 //! through HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -2,10 +2,8 @@
 //! writes raced through both: stale If-Match, one Idempotency-Key, and
 //! council approvals keep their guarantees across replicas.
 
-mod common;
-
-use common::process::ServerProcess;
-use common::*;
+use crate::common::process::ServerProcess;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -3,9 +3,7 @@
 //! a replacement, blind scoring, a disagreement resolved by consensus, a
 //! reopened score, closing, results, score cards and sensitivity.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
 use serde_json::{Value, json};

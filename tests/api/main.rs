@@ -1,0 +1,20 @@
+//! End-to-end tests in one binary: the API over HTTP (in-process servers and
+//! `portfel serve` processes), the store, the DREAM sync client and the
+//! OpenAPI document, on SQLite and, when `DATABASE_URL` names a PostgreSQL
+//! server, on a scratch database of that server too.
+
+mod common;
+
+mod crash;
+mod demo;
+mod dream_api;
+mod dream_sync;
+mod evaluation;
+mod hardening;
+mod openapi;
+mod passports;
+mod planning;
+mod replicas;
+mod robustness;
+mod security;
+mod store;
