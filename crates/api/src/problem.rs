@@ -2,6 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use portfel_domain::access::EditRefusal;
 use portfel_domain::{FieldError, TransitionError};
 use portfel_store::StoreError;
 use serde::Serialize;
@@ -216,6 +217,16 @@ impl From<StoreError> for ApiError {
             StoreError::Corrupt(m) => ApiError::Internal(format!("stored data could not be read: {m}")),
             StoreError::Unavailable(reason) => ApiError::Unavailable(reason),
             StoreError::Db(e) => ApiError::Internal(format!("database error: {e}")),
+        }
+    }
+}
+
+impl From<EditRefusal> for ApiError {
+    fn from(e: EditRefusal) -> Self {
+        match e {
+            EditRefusal::Forbidden(_) => ApiError::Forbidden(e.to_string()),
+            EditRefusal::Frozen(_) => ApiError::Conflict(e.to_string()),
+            EditRefusal::OrganisationRequired => ApiError::bad_field("organisation_id", "required", e.to_string()),
         }
     }
 }

@@ -34,6 +34,51 @@ impl Visibility {
     }
 }
 
+/// Roles that may create passports.
+pub const CREATORS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Admin, Role::Integration];
+
+/// Why a caller may not create or change a passport.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditRefusal {
+    /// The caller's roles or organisation do not allow it.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The passport's state no longer allows edits.
+    #[error("a passport in state '{0}' can no longer be edited")]
+    Frozen(Status),
+    /// A new passport needs an initiating organisation and none was named.
+    #[error("name the initiating organisation")]
+    OrganisationRequired,
+}
+
+/// The organisation a new passport belongs to: the one asked for, or the
+/// caller's own. An initiator (without a wider role) creates passports only
+/// for its own organisation.
+pub fn creating_organisation(roles: &[Role], own: Option<Uuid>, asked: Option<Uuid>) -> Result<Uuid, EditRefusal> {
+    let only_initiator = !roles.iter().any(|r| matches!(r, Role::PimUnit | Role::Admin | Role::Integration));
+    match (asked, own) {
+        (Some(asked), Some(own)) if only_initiator && asked != own => {
+            Err(EditRefusal::Forbidden("initiators create passports only for their own organisation"))
+        }
+        (Some(asked), _) => Ok(asked),
+        (None, Some(own)) => Ok(own),
+        (None, None) => Err(EditRefusal::OrganisationRequired),
+    }
+}
+
+/// Who may replace a passport's content: drafts by their organisation's
+/// initiators and admins, submitted passports and those in screening by the
+/// PIM unit and admins (corrections); later states are frozen.
+pub fn may_edit(roles: &[Role], own: Option<Uuid>, organisation: Uuid, status: Status) -> Result<(), EditRefusal> {
+    let has = |role| roles.contains(&role);
+    let allowed = match status {
+        Status::Draft => has(Role::Admin) || (own == Some(organisation) && has(Role::Initiator)),
+        Status::Submitted | Status::Screening => has(Role::PimUnit) || has(Role::Admin),
+        other => return Err(EditRefusal::Frozen(other)),
+    };
+    if allowed { Ok(()) } else { Err(EditRefusal::Forbidden("you may not edit this passport in its present state")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +90,30 @@ mod tests {
         assert!(v.can_see(mine, Status::Draft));
         assert!(v.can_see(mine, Status::InPlan));
         assert!(!v.can_see(other, Status::Submitted));
+    }
+
+    #[test]
+    fn initiators_create_for_their_own_organisation_only() {
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(creating_organisation(&[Role::Initiator], Some(mine), None), Ok(mine));
+        assert_eq!(creating_organisation(&[Role::Initiator], Some(mine), Some(mine)), Ok(mine));
+        assert!(matches!(
+            creating_organisation(&[Role::Initiator], Some(mine), Some(other)),
+            Err(EditRefusal::Forbidden(_))
+        ));
+        assert_eq!(creating_organisation(&[Role::PimUnit], Some(mine), Some(other)), Ok(other));
+        assert_eq!(creating_organisation(&[Role::Integration], None, None), Err(EditRefusal::OrganisationRequired));
+    }
+
+    #[test]
+    fn drafts_are_edited_by_their_organisation_and_later_states_by_the_pim_unit() {
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(may_edit(&[Role::Initiator], Some(mine), mine, Status::Draft), Ok(()));
+        assert!(may_edit(&[Role::Initiator], Some(other), mine, Status::Draft).is_err());
+        assert!(may_edit(&[Role::PimUnit], None, mine, Status::Draft).is_err());
+        assert_eq!(may_edit(&[Role::PimUnit], None, mine, Status::Screening), Ok(()));
+        assert!(may_edit(&[Role::Initiator], Some(mine), mine, Status::Submitted).is_err());
+        assert_eq!(may_edit(&[Role::Admin], None, mine, Status::InPlan), Err(EditRefusal::Frozen(Status::InPlan)));
     }
 
     #[test]

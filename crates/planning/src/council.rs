@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use portfel_domain::Role;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,6 +63,13 @@ impl DocumentStatus {
     /// True once the council decided on it (in force or superseded): frozen and public.
     pub fn decided(self) -> bool {
         matches!(self, DocumentStatus::Approved | DocumentStatus::Superseded)
+    }
+
+    /// True when a reader with `roles` may see a version in this state: the PIM
+    /// unit, the council and admins see every version; everyone signed in sees
+    /// the versions the council decided on.
+    pub fn readable_by(self, roles: &[Role]) -> bool {
+        self.decided() || roles.iter().any(|r| matches!(r, Role::PimUnit | Role::Council | Role::Admin))
     }
 }
 

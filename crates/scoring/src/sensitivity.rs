@@ -30,6 +30,28 @@ pub struct SensitivityConfig {
     pub sweep_factors: Vec<f64>,
 }
 
+/// Trials a sensitivity run may ask for.
+pub const TRIALS: std::ops::RangeInclusive<u32> = 1..=10_000;
+
+impl SensitivityConfig {
+    /// Every rule a run's settings must meet: 1 to 10,000 trials, a spread
+    /// strictly between 0 and 1, a top group of at least one project.
+    pub fn check(&self) -> Result<(), Vec<portfel_domain::FieldError>> {
+        use portfel_domain::FieldError;
+        let mut errors = Vec::new();
+        if !TRIALS.contains(&self.trials) {
+            errors.push(FieldError::new("trials", "out_of_range", "trials must be between 1 and 10000"));
+        }
+        if !(self.spread > 0.0 && self.spread < 1.0) {
+            errors.push(FieldError::new("spread", "out_of_range", "spread must lie strictly between 0 and 1"));
+        }
+        if self.top_k == 0 {
+            errors.push(FieldError::new("top_k", "out_of_range", "top_k must be at least 1"));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
 impl Default for SensitivityConfig {
     fn default() -> Self {
         SensitivityConfig { trials: 1000, spread: 0.2, top_k: 10, seed: 2025, sweep_factors: vec![0.5, 0.8, 1.2, 1.5] }

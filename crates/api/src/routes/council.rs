@@ -49,7 +49,7 @@ pub struct ExportQuery {
 /// Drafts and versions before the council are for the PIM unit and the council;
 /// versions the council decided on (in force or superseded) are public to every signed-in user.
 pub fn may_read(auth: &Auth, workflow: &Workflow) -> ApiResult<()> {
-    if workflow.status.decided() || auth.has_any(&[Role::PimUnit, Role::Admin, Role::Council]) {
+    if workflow.status.readable_by(&auth.claims.roles) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("only approved versions are open to this role".into()))

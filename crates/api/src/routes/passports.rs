@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use portfel_domain::access::{CREATORS, creating_organisation, may_edit};
 use portfel_domain::lifecycle::{check_transition, next_states};
 use portfel_domain::records::{Passport, PassportRevision};
 use portfel_domain::rules::{check_content, check_submission};
@@ -16,9 +17,6 @@ use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// Roles that may create passports.
-const CREATORS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Admin, Role::Integration];
 
 /// Where a new passport belongs.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -121,17 +119,7 @@ pub async fn create_passport(
     content: JsonBody<PassportContent>,
 ) -> ApiResult<Versioned<Passport>> {
     auth.require(CREATORS)?;
-    let only_initiator = !auth.has_any(&[Role::PimUnit, Role::Admin, Role::Integration]);
-    let organisation = match (q.organisation_id, auth.claims.org) {
-        (Some(asked), Some(own)) if only_initiator && asked != own => {
-            return Err(ApiError::Forbidden("initiators create passports only for their own organisation".into()));
-        }
-        (Some(asked), _) => asked,
-        (None, Some(own)) => own,
-        (None, None) => {
-            return Err(ApiError::bad_field("organisation_id", "required", "name the initiating organisation"));
-        }
-    };
+    let organisation = creating_organisation(&auth.claims.roles, auth.claims.org, q.organisation_id)?;
     let content = content.value()?;
     storable(&content)?;
     let passport = portfel_store::passports::create(state.store.db(), &auth.actor(), organisation, &content).await?;
@@ -192,17 +180,7 @@ pub async fn update_passport(
     content: JsonBody<PassportContent>,
 ) -> ApiResult<Versioned<Passport>> {
     let current = visible(&state, &auth, id).await?;
-    let own = auth.claims.org == Some(current.organisation_id);
-    let allowed = match current.status {
-        Status::Draft => auth.has_any(&[Role::Admin]) || (own && auth.has_any(&[Role::Initiator])),
-        Status::Submitted | Status::Screening => auth.has_any(&[Role::PimUnit, Role::Admin]),
-        other => {
-            return Err(ApiError::Conflict(format!("a passport in state '{other}' can no longer be edited")));
-        }
-    };
-    if !allowed {
-        return Err(ApiError::Forbidden(format!("you may not edit a passport in state '{}'", current.status)));
-    }
+    may_edit(&auth.claims.roles, auth.claims.org, current.organisation_id, current.status)?;
     let content = content.value()?;
     if current.meta.version != version {
         return Err(ApiError::PreconditionFailed { current: current.meta.version });

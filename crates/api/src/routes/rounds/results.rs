@@ -45,25 +45,8 @@ impl SensitivityRequest {
             seed: self.seed.unwrap_or(d.seed),
             sweep_factors: d.sweep_factors,
         };
-        let mut errors = Vec::new();
-        if !(1..=10_000).contains(&config.trials) {
-            errors.push(portfel_domain::FieldError::new(
-                "trials",
-                "out_of_range",
-                "trials must be between 1 and 10000",
-            ));
-        }
-        if !(config.spread > 0.0 && config.spread < 1.0) {
-            errors.push(portfel_domain::FieldError::new(
-                "spread",
-                "out_of_range",
-                "spread must lie strictly between 0 and 1",
-            ));
-        }
-        if config.top_k == 0 {
-            errors.push(portfel_domain::FieldError::new("top_k", "out_of_range", "top_k must be at least 1"));
-        }
-        if errors.is_empty() { Ok(config) } else { Err(ApiError::Validation(errors)) }
+        config.check().map_err(ApiError::Validation)?;
+        Ok(config)
     }
 }
 
