@@ -157,44 +157,35 @@ pub struct World {
 }
 
 impl World {
-    /// Creates two executive bodies, a PIM unit and a strategy goal.
+    /// Creates two executive bodies, a PIM unit and a strategy goal, through the store.
     pub async fn create(app: &TestApp) -> World {
-        let admin = app.admin();
+        use portfel_domain::reference::{GoalLevel, OrganisationInput, StrategyDocumentInput, StrategyGoalInput};
+        let db = app.store.db();
+        let actor = portfel_store::Actor { sub: "admin".into(), organisation: None, request_id: None };
         let mut ids = Vec::new();
         for (name, edrpou) in
             [("Управління освіти", "40000001"), ("КП «Водоканал»", "40000002"), ("Відділ економіки", "40000003")]
         {
-            let (s, body) = read(
-                app.req(Method::POST, "/api/v1/organisations", &admin)
-                    .json(&json!({"name": name, "edrpou": edrpou, "kind": "localBody"}))
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await;
-            assert_eq!(s, 201, "{body}");
-            ids.push(body["id"].as_str().unwrap().parse().unwrap());
+            let input = OrganisationInput { name: name.into(), edrpou: edrpou.into(), kind: "localBody".into() };
+            ids.push(portfel_store::organisations::create(db, &actor, &input).await.unwrap().meta.id);
         }
-        let (s, doc) = read(
-            app.req(Method::POST, "/api/v1/strategy-documents", &admin)
-                .json(&json!({"kind": "communityDevelopmentStrategy", "title": "Стратегія розвитку громади", "period_start": 2021, "period_end": 2030}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(s, 201, "{doc}");
-        let doc_id = doc["id"].as_str().unwrap();
-        let (s, goal) = read(
-            app.req(Method::POST, &format!("/api/v1/strategy-documents/{doc_id}/goals"), &admin)
-                .json(&json!({"level": "strategic", "code": "1", "title": "Якісна освіта"}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(s, 201, "{goal}");
-        World { org_a: ids[0], org_b: ids[1], pim_org: ids[2], goal: goal["id"].as_str().unwrap().parse().unwrap() }
+        let document = StrategyDocumentInput {
+            kind: "communityDevelopmentStrategy".into(),
+            title: "Стратегія розвитку громади".into(),
+            approved_by: None,
+            approved_on: None,
+            period_start: 2021,
+            period_end: 2030,
+        };
+        let document = portfel_store::strategy::create_document(db, &actor, &document).await.unwrap();
+        let goal = StrategyGoalInput {
+            level: GoalLevel::Strategic,
+            parent_id: None,
+            code: "1".into(),
+            title: "Якісна освіта".into(),
+        };
+        let goal = portfel_store::strategy::create_goal(db, &actor, document.meta.id, &goal).await.unwrap();
+        World { org_a: ids[0], org_b: ids[1], pim_org: ids[2], goal: goal.meta.id }
     }
 
     pub fn initiator_a(&self, app: &TestApp) -> String {
