@@ -177,6 +177,28 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// Pattern of an `ETag` / `If-Match` value.
+pub const ETAG_PATTERN: &str = "^(W/)?\"[0-9]{1,9}\"$";
+
+impl utoipa::IntoParams for IfMatch {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        let schema = ObjectBuilder::new().schema_type(Type::String).pattern(Some(ETAG_PATTERN));
+        vec![
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some("The `ETag` of the resource as last read, e.g. `\"3\"`; a stale one gets 412"))
+                .schema(Some(schema))
+                .build(),
+        ]
+    }
+}
+
 /// The version of an ETag as this API writes it: `"<version>"`, optionally weak (`W/"3"`).
 fn parse_etag(value: &str) -> Option<i32> {
     let quoted = value.strip_prefix("W/").unwrap_or(value);

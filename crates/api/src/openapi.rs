@@ -143,15 +143,12 @@ fn forbid_control_characters(schema: &mut RefOr<Schema>) {
     }
 }
 
-/// Pattern of an `ETag` / `If-Match` value.
-const ETAG_PATTERN: &str = "^(W/)?\"[0-9]{1,9}\"$";
-
 fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool) {
     for param in op.parameters.iter_mut().flatten() {
         let RefOr::T(param) = param else { continue };
-        if param.name == "If-Match" {
-            param.schema = Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(ETAG_PATTERN)).into());
-        } else if let Some(schema) = param.schema.as_mut() {
+        if param.name != "If-Match"
+            && let Some(schema) = param.schema.as_mut()
+        {
             forbid_control_characters(schema);
         }
     }

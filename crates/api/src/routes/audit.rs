@@ -40,9 +40,8 @@ pub struct AuditPage {
     pub next_after: Option<i64>,
 }
 
-/// Reads the audit log.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", summary = "Read the audit log",
-    description = "PIM unit or admin. Append-only record of every write: who, when, what, before and after, reason. \
+/// Read the audit log
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", description = "PIM unit or admin. Append-only record of every write: who, when, what, before and after, reason. \
         Events about a passport the caller may not read are left out, so a page may hold fewer than `limit` events; \
         read on while `next_after` is present.",
     params(AuditQuery),

@@ -21,9 +21,8 @@ pub struct CodelistSummary {
     pub size: usize,
 }
 
-/// Lists the codelists.
-#[utoipa::path(get, path = "/api/v1/codelists", tag = "reference", summary = "List codelists",
-    responses((status = 200, description = "Available codelists", body = [CodelistSummary])))]
+/// List codelists
+#[utoipa::path(get, path = "/api/v1/codelists", tag = "reference", responses((status = 200, description = "Available codelists", body = [CodelistSummary])))]
 pub async fn list_codelists(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<CodelistSummary>>> {
     let mut out = Vec::new();
     for list in Codelist::ALL {
@@ -33,9 +32,8 @@ pub async fn list_codelists(_auth: Auth, State(state): State<AppState>) -> ApiRe
     Ok(Json(out))
 }
 
-/// Codes of one list.
-#[utoipa::path(get, path = "/api/v1/codelists/{name}", tag = "reference", summary = "Get the codes of a codelist",
-    params(("name" = String, Path, description = "Codelist name, e.g. `fundingSourceCategories`, `WB-ECO`, `UA-GIS`", example = "fundingSourceCategories")),
+/// Get the codes of a codelist
+#[utoipa::path(get, path = "/api/v1/codelists/{name}", tag = "reference", params(("name" = String, Path, description = "Codelist name, e.g. `fundingSourceCategories`, `WB-ECO`, `UA-GIS`", example = "fundingSourceCategories")),
     responses((status = 200, description = "Codes with labels", body = [CodelistEntry])))]
 pub async fn get_codelist(
     _auth: Auth,

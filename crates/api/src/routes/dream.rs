@@ -94,9 +94,8 @@ async fn import_one(state: &AppState, auth: &Auth, item: &DreamProject) -> ApiRe
     })
 }
 
-/// Imports one DREAM project.
-#[utoipa::path(post, path = "/api/v1/dream/import", tag = "dream", summary = "Import a DREAM project",
-    description = "Creates the passport linked to DREAM's id, or updates it; the same document again changes nothing. \
+/// Import a DREAM project
+#[utoipa::path(post, path = "/api/v1/dream/import", tag = "dream", description = "Creates the passport linked to DREAM's id, or updates it; the same document again changes nothing. \
         Fields Portfel does not model are kept and given back on export. An invalid document gets a per-field report and changes nothing.",
     request_body = DreamProject,
     responses((status = 200, description = "Imported", body = ImportResult)))]
@@ -110,9 +109,8 @@ pub async fn import_project(
     Ok(Json(import_one(&state, &auth, &item).await?))
 }
 
-/// Imports a batch of DREAM projects, each atomically.
-#[utoipa::path(post, path = "/api/v1/dream/import/batch", tag = "dream", summary = "Import a batch of DREAM projects",
-    description = "Each project is imported in its own transaction: a failing one is reported and changes nothing, the others go on.",
+/// Import a batch of DREAM projects
+#[utoipa::path(post, path = "/api/v1/dream/import/batch", tag = "dream", description = "Each project is imported in its own transaction: a failing one is reported and changes nothing, the others go on.",
     request_body = ImportBatch,
     responses((status = 200, description = "Counts and per-item results", body = BatchSummary)))]
 pub async fn import_batch(
@@ -151,9 +149,8 @@ pub async fn import_batch(
     Ok(Json(summary))
 }
 
-/// A passport as a DREAM project document.
-#[utoipa::path(get, path = "/api/v1/dream/export/{id}", tag = "dream", summary = "Export a passport as a DREAM document",
-    description = "The `GET /ideas/{id}` shape of DREAM's public API; validates against DREAM's schema.",
+/// Export a passport as a DREAM document
+#[utoipa::path(get, path = "/api/v1/dream/export/{id}", tag = "dream", description = "The `GET /ideas/{id}` shape of DREAM's public API; validates against DREAM's schema.",
     params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "The DREAM document", body = Object)))]
 pub async fn export_project(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
@@ -224,9 +221,8 @@ pub struct Feed {
     pub next_cursor: Option<String>,
 }
 
-/// Passports changed since a time, for sync scripts.
-#[utoipa::path(get, path = "/api/v1/dream/ideas", tag = "dream", summary = "Change feed",
-    description = "Mirrors DREAM's `GET /ideas?from=&order=`: passports past the draft stage changed after `from`, oldest first, \
+/// Change feed
+#[utoipa::path(get, path = "/api/v1/dream/ideas", tag = "dream", description = "Mirrors DREAM's `GET /ideas?from=&order=`: passports past the draft stage changed after `from`, oldest first, \
         paginated by cursor without gaps or repeats; cancelled projects come as tombstones (`deleted: true`).",
     params(FeedQuery),
     responses((status = 200, description = "A page of changes", body = Feed)))]

@@ -16,16 +16,14 @@ pub struct Health {
     pub status: &'static str,
 }
 
-/// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "health", summary = "Liveness probe",
-    responses((status = 200, description = "The server is running", body = Health, example = json!({"status": "ok"}))))]
+/// Liveness probe
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The server is running", body = Health, example = json!({"status": "ok"}))))]
 pub async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// Readiness: the database answers.
-#[utoipa::path(get, path = "/readyz", tag = "health", summary = "Readiness probe (checks the database)",
-    responses(
+/// Readiness probe (checks the database)
+#[utoipa::path(get, path = "/readyz", tag = "health", responses(
         (status = 200, description = "The database answers", body = Health, example = json!({"status": "ok"})),
         (status = 503, description = "The database does not answer", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]

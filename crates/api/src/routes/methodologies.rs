@@ -14,17 +14,15 @@ use crate::extract::{IfMatch, JsonBody};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 
-/// Lists methodology versions.
-#[utoipa::path(get, path = "/api/v1/methodologies", tag = "evaluation", summary = "List methodology versions",
-    description = "Includes the seeded default methodology: a configurable starting point, not an official weighting.",
+/// List methodology versions
+#[utoipa::path(get, path = "/api/v1/methodologies", tag = "evaluation", description = "Includes the seeded default methodology: a configurable starting point, not an official weighting.",
     responses((status = 200, description = "All versions, oldest first", body = [MethodologyRecord])))]
 pub async fn list_methodologies(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<MethodologyRecord>>> {
     Ok(Json(portfel_store::methodologies::list(state.store.db()).await?))
 }
 
-/// Creates a draft methodology.
-#[utoipa::path(post, path = "/api/v1/methodologies", tag = "evaluation", summary = "Create a draft methodology",
-    description = "PIM unit or admin. Drafts may be incomplete; approval checks that weights sum to 1 within and across groups.",
+/// Create a draft methodology
+#[utoipa::path(post, path = "/api/v1/methodologies", tag = "evaluation", description = "PIM unit or admin. Drafts may be incomplete; approval checks that weights sum to 1 within and across groups.",
     request_body = Methodology,
     responses((status = 201, description = "Created", body = MethodologyRecord, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn create_methodology(
@@ -38,9 +36,8 @@ pub async fn create_methodology(
     Ok(Versioned::created(record.meta.version, format!("/api/v1/methodologies/{}", record.meta.id), record))
 }
 
-/// Reads a methodology version.
-#[utoipa::path(get, path = "/api/v1/methodologies/{id}", tag = "evaluation", summary = "Get a methodology version",
-    params(("id" = Uuid, Path, description = "Methodology id")),
+/// Get a methodology version
+#[utoipa::path(get, path = "/api/v1/methodologies/{id}", tag = "evaluation", params(("id" = Uuid, Path, description = "Methodology id")),
     responses((status = 200, description = "The version", body = MethodologyRecord, headers(("ETag" = String)))))]
 pub async fn get_methodology(
     _auth: Auth,
@@ -51,9 +48,8 @@ pub async fn get_methodology(
     Ok(Versioned::ok(record.meta.version, record))
 }
 
-/// Replaces a draft's definition.
-#[utoipa::path(put, path = "/api/v1/methodologies/{id}", tag = "evaluation", summary = "Edit a draft methodology",
-    params(("id" = Uuid, Path, description = "Methodology id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+/// Edit a draft methodology
+#[utoipa::path(put, path = "/api/v1/methodologies/{id}", tag = "evaluation", params(("id" = Uuid, Path, description = "Methodology id"), IfMatch),
     request_body = Methodology,
     responses((status = 200, description = "Updated", body = MethodologyRecord, headers(("ETag" = String))),
               (status = 409, description = "Approved versions are frozen", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -71,10 +67,9 @@ pub async fn update_methodology(
     Ok(Versioned::ok(record.meta.version, record))
 }
 
-/// Approves (freezes) a draft.
-#[utoipa::path(post, path = "/api/v1/methodologies/{id}/approve", tag = "evaluation", summary = "Approve a methodology version",
-    description = "Checks every rule (weights sum to 1, codes unique, scales and bands usable); the version is frozen afterwards.",
-    params(("id" = Uuid, Path, description = "Methodology id"), ("If-Match" = String, Header, description = "ETag of the current version")),
+/// Approve a methodology version
+#[utoipa::path(post, path = "/api/v1/methodologies/{id}/approve", tag = "evaluation", description = "Checks every rule (weights sum to 1, codes unique, scales and bands usable); the version is frozen afterwards.",
+    params(("id" = Uuid, Path, description = "Methodology id"), IfMatch),
     responses((status = 200, description = "Approved", body = MethodologyRecord, headers(("ETag" = String))),
               (status = 409, description = "Already approved", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn approve_methodology(
@@ -88,9 +83,8 @@ pub async fn approve_methodology(
     Ok(Versioned::ok(record.meta.version, record))
 }
 
-/// Starts a new draft version from an existing one.
-#[utoipa::path(post, path = "/api/v1/methodologies/{id}/versions", tag = "evaluation", summary = "Start a new version",
-    params(("id" = Uuid, Path, description = "Methodology id to copy")),
+/// Start a new version
+#[utoipa::path(post, path = "/api/v1/methodologies/{id}/versions", tag = "evaluation", params(("id" = Uuid, Path, description = "Methodology id to copy")),
     responses((status = 201, description = "New draft", body = MethodologyRecord, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn new_methodology_version(
     auth: Auth,

@@ -21,16 +21,14 @@ fn checked(input: &OrganisationInput) -> ApiResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
-/// Lists organisations.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "reference", summary = "List organisations",
-    responses((status = 200, description = "All organisations by name", body = [Organisation])))]
+/// List organisations
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "reference", responses((status = 200, description = "All organisations by name", body = [Organisation])))]
 pub async fn list_organisations(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Organisation>>> {
     Ok(Json(portfel_store::organisations::list(state.store.db()).await?))
 }
 
-/// Creates an organisation.
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "reference", summary = "Create an organisation",
-    description = "PIM unit or admin. EDRPOU codes are unique.",
+/// Create an organisation
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "reference", description = "PIM unit or admin. EDRPOU codes are unique.",
     request_body = OrganisationInput,
     responses((status = 201, description = "Created", body = Organisation, headers(("ETag" = String), ("Location" = String))),
               (status = 409, description = "EDRPOU code already registered", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -46,9 +44,8 @@ pub async fn create_organisation(
     Ok(Versioned::created(org.meta.version, format!("/api/v1/organisations/{}", org.meta.id), org))
 }
 
-/// Reads one organisation.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "reference", summary = "Get an organisation",
-    params(("id" = Uuid, Path, description = "Organisation id")),
+/// Get an organisation
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "reference", params(("id" = Uuid, Path, description = "Organisation id")),
     responses((status = 200, description = "The organisation", body = Organisation, headers(("ETag" = String)))))]
 pub async fn get_organisation(
     _auth: Auth,
@@ -59,9 +56,8 @@ pub async fn get_organisation(
     Ok(Versioned::ok(org.meta.version, org))
 }
 
-/// Replaces an organisation's data.
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "reference", summary = "Update an organisation",
-    params(("id" = Uuid, Path, description = "Organisation id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+/// Update an organisation
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "reference", params(("id" = Uuid, Path, description = "Organisation id"), IfMatch),
     request_body = OrganisationInput,
     responses((status = 200, description = "Updated", body = Organisation, headers(("ETag" = String)))))]
 pub async fn update_organisation(

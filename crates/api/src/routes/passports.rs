@@ -100,9 +100,8 @@ pub(crate) async fn visible(state: &AppState, auth: &Auth, id: Uuid) -> ApiResul
     }
 }
 
-/// Creates a draft passport.
-#[utoipa::path(post, path = "/api/v1/passports", tag = "passports", summary = "Create a draft passport",
-    description = "Initiators create passports for their own organisation. Drafts may be incomplete; \
+/// Create a draft passport
+#[utoipa::path(post, path = "/api/v1/passports", tag = "passports", description = "Initiators create passports for their own organisation. Drafts may be incomplete; \
         formats, codes, amounts and years are checked on every save, completeness on submission.",
     params(CreateQuery),
     request_body(content = PassportContent, example = json!({
@@ -126,9 +125,8 @@ pub async fn create_passport(
     Ok(Versioned::created(passport.meta.version, format!("/api/v1/passports/{}", passport.meta.id), passport))
 }
 
-/// Lists passports visible to the caller.
-#[utoipa::path(get, path = "/api/v1/passports", tag = "passports", summary = "List passports",
-    description = "Initiators see their organisation's passports; the PIM unit, council and integration scripts \
+/// List passports
+#[utoipa::path(get, path = "/api/v1/passports", tag = "passports", description = "Initiators see their organisation's passports; the PIM unit, council and integration scripts \
         see every passport past the draft stage; admins see all.",
     params(ListQuery),
     responses((status = 200, description = "A page of passports", body = PassportPage)))]
@@ -151,9 +149,8 @@ pub async fn list_passports(
     Ok(Json(PassportPage { items, next_cursor: next.map(crate::cursor::encode_id) }))
 }
 
-/// Reads a passport.
-#[utoipa::path(get, path = "/api/v1/passports/{id}", tag = "passports", summary = "Get a passport",
-    params(("id" = Uuid, Path, description = "Passport id")),
+/// Get a passport
+#[utoipa::path(get, path = "/api/v1/passports/{id}", tag = "passports", params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "The passport", body = Passport, headers(("ETag" = String)))))]
 pub async fn get_passport(
     auth: Auth,
@@ -164,11 +161,10 @@ pub async fn get_passport(
     Ok(Versioned::ok(passport.meta.version, passport))
 }
 
-/// Replaces a passport's content, creating a new revision.
-#[utoipa::path(put, path = "/api/v1/passports/{id}", tag = "passports", summary = "Update a passport",
-    description = "Initiators edit their organisation's drafts; the PIM unit corrects submitted passports \
+/// Update a passport
+#[utoipa::path(put, path = "/api/v1/passports/{id}", tag = "passports", description = "Initiators edit their organisation's drafts; the PIM unit corrects submitted passports \
         and those in screening. Every save is a new revision; earlier ones stay readable.",
-    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+    params(("id" = Uuid, Path, description = "Passport id"), IfMatch),
     request_body = PassportContent,
     responses((status = 200, description = "Updated", body = Passport, headers(("ETag" = String))),
               (status = 409, description = "The passport's state does not allow edits", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -217,11 +213,10 @@ async fn move_to(
     Ok(Versioned::ok(passport.meta.version, passport))
 }
 
-/// Submits a draft to the PIM unit.
-#[utoipa::path(post, path = "/api/v1/passports/{id}/submit", tag = "passports", summary = "Submit a passport",
-    description = "Initiator of the owning organisation. Refused with every failing field listed when the passport \
+/// Submit a passport
+#[utoipa::path(post, path = "/api/v1/passports/{id}/submit", tag = "passports", description = "Initiator of the owning organisation. Refused with every failing field listed when the passport \
         is incomplete, when financing does not match cost in some year, or when any rule fails.",
-    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the current version")),
+    params(("id" = Uuid, Path, description = "Passport id"), IfMatch),
     responses((status = 200, description = "Submitted", body = Passport, headers(("ETag" = String))),
               (status = 409, description = "The passport is not a draft", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn submit_passport(
@@ -233,11 +228,10 @@ pub async fn submit_passport(
     move_to(&state, &auth, id, version, Status::Submitted, None).await
 }
 
-/// Moves a passport along its lifecycle.
-#[utoipa::path(post, path = "/api/v1/passports/{id}/transitions", tag = "passports", summary = "Change a passport's lifecycle state",
-    description = "Only legal transitions, each by its allowed roles; refusals, returns for revision and \
+/// Change a passport's lifecycle state
+#[utoipa::path(post, path = "/api/v1/passports/{id}/transitions", tag = "passports", description = "Only legal transitions, each by its allowed roles; refusals, returns for revision and \
         cancellations need a reason. See `GET /api/v1/passports/{id}/transitions` for what is possible now.",
-    params(("id" = Uuid, Path, description = "Passport id"), ("If-Match" = String, Header, description = "ETag of the current version")),
+    params(("id" = Uuid, Path, description = "Passport id"), IfMatch),
     request_body(content = TransitionRequest, example = json!({"to": "draft", "reason": "Додайте кошторис на 2028 рік"})),
     responses((status = 200, description = "Moved", body = Passport, headers(("ETag" = String))),
               (status = 409, description = "No such transition from the current state", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -252,9 +246,8 @@ pub async fn transition_passport(
     move_to(&state, &auth, id, version, req.to, req.reason.as_deref()).await
 }
 
-/// What can happen next to a passport.
-#[utoipa::path(get, path = "/api/v1/passports/{id}/transitions", tag = "passports", summary = "List possible next states",
-    params(("id" = Uuid, Path, description = "Passport id")),
+/// List possible next states
+#[utoipa::path(get, path = "/api/v1/passports/{id}/transitions", tag = "passports", params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "Legal next states and who may take them", body = [AllowedTransition])))]
 pub async fn list_transitions(
     auth: Auth,
@@ -270,9 +263,8 @@ pub async fn list_transitions(
     ))
 }
 
-/// Lists a passport's revisions.
-#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions", tag = "passports", summary = "List revisions",
-    params(("id" = Uuid, Path, description = "Passport id")),
+/// List revisions
+#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions", tag = "passports", params(("id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "Every revision, oldest first", body = [PassportRevision])))]
 pub async fn list_revisions(
     auth: Auth,
@@ -283,9 +275,8 @@ pub async fn list_revisions(
     Ok(Json(portfel_store::passports::revisions(state.store.db(), id).await?))
 }
 
-/// Reads one revision.
-#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions/{revision}", tag = "passports", summary = "Get a revision",
-    params(("id" = Uuid, Path, description = "Passport id"), ("revision" = i32, Path, description = "Revision number", example = 1)),
+/// Get a revision
+#[utoipa::path(get, path = "/api/v1/passports/{id}/revisions/{revision}", tag = "passports", params(("id" = Uuid, Path, description = "Passport id"), ("revision" = i32, Path, description = "Revision number", example = 1)),
     responses((status = 200, description = "The revision", body = PassportRevision)))]
 pub async fn get_revision(
     auth: Auth,

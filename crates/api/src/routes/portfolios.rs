@@ -39,9 +39,8 @@ async fn build(state: &AppState, req: &PortfolioRequest) -> ApiResult<PortfolioC
     Ok(portfel_store::plan_inputs::build_portfolio(state.store.db(), req.round_id, req.min_score).await?)
 }
 
-/// Lists portfolio versions.
-#[utoipa::path(get, path = "/api/v1/portfolios", tag = "planning", summary = "List portfolio versions",
-    description = "The PIM unit and the council see every version; other roles see approved ones.",
+/// List portfolio versions
+#[utoipa::path(get, path = "/api/v1/portfolios", tag = "planning", description = "The PIM unit and the council see every version; other roles see approved ones.",
     responses((status = 200, description = "Versions, oldest first", body = [Portfolio])))]
 pub async fn list_portfolios(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Portfolio>>> {
     let docs: Vec<Document<PortfolioContent>> = council::list(state.store.db(), Kind::Portfolio).await?;
@@ -53,9 +52,8 @@ pub async fn list_portfolios(auth: Auth, State(state): State<AppState>) -> ApiRe
     ))
 }
 
-/// Builds a draft portfolio from a closed round.
-#[utoipa::path(post, path = "/api/v1/portfolios", tag = "planning", summary = "Build a draft portfolio",
-    description = "Eligible projects of a closed round with at least `min_score`, by rank (ties broken as in the round); \
+/// Build a draft portfolio
+#[utoipa::path(post, path = "/api/v1/portfolios", tag = "planning", description = "Eligible projects of a closed round with at least `min_score`, by rank (ties broken as in the round); \
         continuing projects (in implementation) listed apart and always included.",
     request_body = PortfolioRequest,
     responses((status = 201, description = "Draft", body = Portfolio, headers(("ETag" = String), ("Location" = String)))))]
@@ -73,9 +71,8 @@ pub async fn create_portfolio(
     Ok(Versioned::created(version, location, body))
 }
 
-/// Reads a portfolio version.
-#[utoipa::path(get, path = "/api/v1/portfolios/{id}", tag = "planning", summary = "Get a portfolio version",
-    params(("id" = Uuid, Path, description = "Portfolio version id")),
+/// Get a portfolio version
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}", tag = "planning", params(("id" = Uuid, Path, description = "Portfolio version id")),
     responses((status = 200, description = "The version", body = Portfolio, headers(("ETag" = String)))))]
 pub async fn get_portfolio(
     auth: Auth,
@@ -87,9 +84,8 @@ pub async fn get_portfolio(
     Ok(portfolio(doc))
 }
 
-/// Rebuilds a draft (or returned) version.
-#[utoipa::path(put, path = "/api/v1/portfolios/{id}", tag = "planning", summary = "Rebuild a draft portfolio",
-    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Rebuild a draft portfolio
+#[utoipa::path(put, path = "/api/v1/portfolios/{id}", tag = "planning", params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
     request_body = PortfolioRequest,
     responses((status = 200, description = "Rebuilt", body = Portfolio, headers(("ETag" = String))),
               (status = 409, description = "Submitted or approved versions cannot change", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -107,9 +103,8 @@ pub async fn update_portfolio(
     Ok(portfolio(council::replace(state.store.db(), &auth.actor(), target, &content).await?))
 }
 
-/// Submits a version to the council.
-#[utoipa::path(post, path = "/api/v1/portfolios/{id}/submit", tag = "planning", summary = "Submit a portfolio to the council",
-    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Submit a portfolio to the council
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/submit", tag = "planning", params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
     responses((status = 200, description = "Submitted", body = Portfolio, headers(("ETag" = String)))))]
 pub async fn submit_portfolio(
     auth: Auth,
@@ -123,10 +118,9 @@ pub async fn submit_portfolio(
     ))
 }
 
-/// The council approves a submitted version.
-#[utoipa::path(post, path = "/api/v1/portfolios/{id}/approve", tag = "planning", summary = "Approve a portfolio (council)",
-    description = "Records the decision number and date and freezes the version; its new projects move to `in_portfolio`.",
-    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Approve a portfolio (council)
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/approve", tag = "planning", description = "Records the decision number and date and freezes the version; its new projects move to `in_portfolio`.",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
     request_body(content = Decision, example = json!({"number": "7/2026", "date": "2026-12-20"})),
     responses((status = 200, description = "Approved", body = Portfolio, headers(("ETag" = String)))))]
 pub async fn approve_portfolio(
@@ -153,9 +147,8 @@ pub async fn approve_portfolio(
     ))
 }
 
-/// The council returns a submitted version with comments.
-#[utoipa::path(post, path = "/api/v1/portfolios/{id}/return", tag = "planning", summary = "Return a portfolio with comments (council)",
-    params(("id" = Uuid, Path, description = "Portfolio version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Return a portfolio with comments (council)
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/return", tag = "planning", params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
     request_body = ReturnRequest,
     responses((status = 200, description = "Returned", body = Portfolio, headers(("ETag" = String)))))]
 pub async fn return_portfolio(
@@ -171,9 +164,8 @@ pub async fn return_portfolio(
     Ok(portfolio(council::send_back(state.store.db(), &auth.actor(), target, &req.comment).await?))
 }
 
-/// Starts an amending version.
-#[utoipa::path(post, path = "/api/v1/portfolios/{id}/amendments", tag = "planning", summary = "Amend a portfolio (new version)",
-    params(("id" = Uuid, Path, description = "Version to amend")),
+/// Amend a portfolio (new version)
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/amendments", tag = "planning", params(("id" = Uuid, Path, description = "Version to amend")),
     request_body = PortfolioRequest,
     responses((status = 201, description = "New draft version", body = Portfolio, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn amend_portfolio(
@@ -191,9 +183,8 @@ pub async fn amend_portfolio(
     Ok(Versioned::created(version, location, body))
 }
 
-/// Differences between two versions.
-#[utoipa::path(get, path = "/api/v1/portfolios/{id}/diff/{other}", tag = "planning", summary = "Compare two portfolio versions",
-    params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
+/// Compare two portfolio versions
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}/diff/{other}", tag = "planning", params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
     responses((status = 200, description = "Projects added, removed, re-ranked, amounts changed", body = PortfolioDiff)))]
 pub async fn diff_portfolio(
     auth: Auth,
@@ -207,9 +198,8 @@ pub async fn diff_portfolio(
     Ok(Json(diff_portfolios(&a.content, &b.content)))
 }
 
-/// Exports a version.
-#[utoipa::path(get, path = "/api/v1/portfolios/{id}/export", tag = "planning", summary = "Export a portfolio (JSON, CSV, XLSX)",
-    params(("id" = Uuid, Path, description = "Portfolio version id"), ExportQuery),
+/// Export a portfolio (JSON, CSV, XLSX)
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}/export", tag = "planning", params(("id" = Uuid, Path, description = "Portfolio version id"), ExportQuery),
     responses((status = 200, description = "The portfolio; amounts in thousand UAH in CSV and XLSX", body = Portfolio)))]
 pub async fn export_portfolio(
     auth: Auth,

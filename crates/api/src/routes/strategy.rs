@@ -21,16 +21,14 @@ fn checked(input: &StrategyDocumentInput) -> ApiResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
-/// Lists strategy documents.
-#[utoipa::path(get, path = "/api/v1/strategy-documents", tag = "reference", summary = "List strategy documents",
-    responses((status = 200, description = "Documents, newest period first", body = [StrategyDocument])))]
+/// List strategy documents
+#[utoipa::path(get, path = "/api/v1/strategy-documents", tag = "reference", responses((status = 200, description = "Documents, newest period first", body = [StrategyDocument])))]
 pub async fn list_documents(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<StrategyDocument>>> {
     Ok(Json(portfel_store::strategy::list_documents(state.store.db()).await?))
 }
 
-/// Creates a strategy document.
-#[utoipa::path(post, path = "/api/v1/strategy-documents", tag = "reference", summary = "Create a strategy document",
-    description = "`kind` is a DREAM UA-GIS code, e.g. `communityDevelopmentStrategy`.",
+/// Create a strategy document
+#[utoipa::path(post, path = "/api/v1/strategy-documents", tag = "reference", description = "`kind` is a DREAM UA-GIS code, e.g. `communityDevelopmentStrategy`.",
     request_body = StrategyDocumentInput,
     responses((status = 201, description = "Created", body = StrategyDocument, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn create_document(
@@ -45,9 +43,8 @@ pub async fn create_document(
     Ok(Versioned::created(doc.meta.version, format!("/api/v1/strategy-documents/{}", doc.meta.id), doc))
 }
 
-/// Reads a strategy document.
-#[utoipa::path(get, path = "/api/v1/strategy-documents/{id}", tag = "reference", summary = "Get a strategy document",
-    params(("id" = Uuid, Path, description = "Document id")),
+/// Get a strategy document
+#[utoipa::path(get, path = "/api/v1/strategy-documents/{id}", tag = "reference", params(("id" = Uuid, Path, description = "Document id")),
     responses((status = 200, description = "The document", body = StrategyDocument, headers(("ETag" = String)))))]
 pub async fn get_document(
     _auth: Auth,
@@ -58,9 +55,8 @@ pub async fn get_document(
     Ok(Versioned::ok(doc.meta.version, doc))
 }
 
-/// Updates a strategy document.
-#[utoipa::path(put, path = "/api/v1/strategy-documents/{id}", tag = "reference", summary = "Update a strategy document",
-    params(("id" = Uuid, Path, description = "Document id"), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+/// Update a strategy document
+#[utoipa::path(put, path = "/api/v1/strategy-documents/{id}", tag = "reference", params(("id" = Uuid, Path, description = "Document id"), IfMatch),
     request_body = StrategyDocumentInput,
     responses((status = 200, description = "Updated", body = StrategyDocument, headers(("ETag" = String)))))]
 pub async fn update_document(
@@ -77,9 +73,8 @@ pub async fn update_document(
     Ok(Versioned::ok(doc.meta.version, doc))
 }
 
-/// Lists the goals of a document.
-#[utoipa::path(get, path = "/api/v1/strategy-documents/{id}/goals", tag = "reference", summary = "List a document's goals",
-    params(("id" = Uuid, Path, description = "Document id")),
+/// List a document's goals
+#[utoipa::path(get, path = "/api/v1/strategy-documents/{id}/goals", tag = "reference", params(("id" = Uuid, Path, description = "Document id")),
     responses((status = 200, description = "Goals by code", body = [StrategyGoal])))]
 pub async fn list_goals(
     _auth: Auth,
@@ -89,9 +84,8 @@ pub async fn list_goals(
     Ok(Json(portfel_store::strategy::list_goals(state.store.db(), id).await?))
 }
 
-/// Adds a goal to a document.
-#[utoipa::path(post, path = "/api/v1/strategy-documents/{id}/goals", tag = "reference", summary = "Add a goal",
-    description = "Strategic goals have no parent; operational goals hang under a strategic goal, tasks under an operational goal.",
+/// Add a goal
+#[utoipa::path(post, path = "/api/v1/strategy-documents/{id}/goals", tag = "reference", description = "Strategic goals have no parent; operational goals hang under a strategic goal, tasks under an operational goal.",
     params(("id" = Uuid, Path, description = "Document id")),
     request_body = StrategyGoalInput,
     responses((status = 201, description = "Created", body = StrategyGoal, headers(("ETag" = String), ("Location" = String))),

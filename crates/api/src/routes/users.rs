@@ -14,18 +14,16 @@ use crate::extract::JsonBody;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// Lists users.
-#[utoipa::path(get, path = "/api/v1/users", tag = "reference", summary = "List users",
-    description = "PIM unit or admin.",
+/// List users
+#[utoipa::path(get, path = "/api/v1/users", tag = "reference", description = "PIM unit or admin.",
     responses((status = 200, description = "All users", body = [User])))]
 pub async fn list_users(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<User>>> {
     auth.require(&[Role::PimUnit, Role::Admin])?;
     Ok(Json(portfel_store::users::list(state.store.db()).await?))
 }
 
-/// Registers a user.
-#[utoipa::path(post, path = "/api/v1/users", tag = "reference", summary = "Register a user",
-    description = "Admin only. The `sub` is the login carried in the user's tokens.",
+/// Register a user
+#[utoipa::path(post, path = "/api/v1/users", tag = "reference", description = "Admin only. The `sub` is the login carried in the user's tokens.",
     request_body = UserInput,
     responses((status = 201, description = "Created", body = User, headers(("ETag" = String), ("Location" = String))),
               (status = 409, description = "A user with this sub exists", body = crate::problem::Problem, content_type = "application/problem+json")))]

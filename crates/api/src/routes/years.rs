@@ -27,16 +27,14 @@ fn path_year(text: &str) -> ApiResult<i32> {
         .ok_or_else(|| ApiError::bad_field("year", "invalid_parameter", "the year must be an integer, e.g. 2027"))
 }
 
-/// Lists budget years.
-#[utoipa::path(get, path = "/api/v1/budget-years", tag = "reference", summary = "List budget years",
-    responses((status = 200, description = "Budget years, ascending", body = [BudgetYear])))]
+/// List budget years
+#[utoipa::path(get, path = "/api/v1/budget-years", tag = "reference", responses((status = 200, description = "Budget years, ascending", body = [BudgetYear])))]
 pub async fn list_years(_auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<BudgetYear>>> {
     Ok(Json(portfel_store::years::list(state.store.db()).await?))
 }
 
-/// Creates a budget year.
-#[utoipa::path(post, path = "/api/v1/budget-years", tag = "reference", summary = "Create a budget year",
-    request_body = BudgetYearInput,
+/// Create a budget year
+#[utoipa::path(post, path = "/api/v1/budget-years", tag = "reference", request_body = BudgetYearInput,
     responses((status = 201, description = "Created", body = BudgetYear, headers(("ETag" = String), ("Location" = String))),
               (status = 409, description = "The year exists", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn create_year(
@@ -51,9 +49,8 @@ pub async fn create_year(
     Ok(Versioned::created(year.version, format!("/api/v1/budget-years/{}", year.data.year), year))
 }
 
-/// Reads a budget year.
-#[utoipa::path(get, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Get a budget year",
-    params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100)),
+/// Get a budget year
+#[utoipa::path(get, path = "/api/v1/budget-years/{year}", tag = "reference", params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The budget year", body = BudgetYear, headers(("ETag" = String)))))]
 pub async fn get_year(
     _auth: Auth,
@@ -65,9 +62,8 @@ pub async fn get_year(
     Ok(Versioned::ok(y.version, y))
 }
 
-/// Updates a budget year.
-#[utoipa::path(put, path = "/api/v1/budget-years/{year}", tag = "reference", summary = "Update a budget year",
-    params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100), ("If-Match" = String, Header, description = "ETag of the version being replaced")),
+/// Update a budget year
+#[utoipa::path(put, path = "/api/v1/budget-years/{year}", tag = "reference", params(("year" = i32, Path, description = "The year", example = 2027, minimum = 2000, maximum = 2100), IfMatch),
     request_body = BudgetYearInput,
     responses((status = 200, description = "Updated", body = BudgetYear, headers(("ETag" = String)))))]
 pub async fn update_year(

@@ -25,9 +25,8 @@ async fn titles(state: &AppState, plan: &PlanVersion) -> ApiResult<BTreeMap<Uuid
     Ok(out)
 }
 
-/// Exports a plan version.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/export", tag = "planning", summary = "Export a plan (JSON, CSV, XLSX)",
-    params(("id" = Uuid, Path, description = "Plan version id"), ExportQuery),
+/// Export a plan (JSON, CSV, XLSX)
+#[utoipa::path(get, path = "/api/v1/plans/{id}/export", tag = "planning", params(("id" = Uuid, Path, description = "Plan version id"), ExportQuery),
     responses((status = 200, description = "The plan; amounts in thousand UAH with totals per year and source in CSV and XLSX", body = PlanVersion)))]
 pub async fn export_plan(
     auth: Auth,
@@ -70,9 +69,8 @@ pub struct OpenDataRecord {
     pub amount_uah: rust_decimal::Decimal,
 }
 
-/// Open data: an approved plan as flat records, without authentication.
-#[utoipa::path(get, path = "/open-data/plans/{id}", tag = "planning", summary = "Open data: an approved plan",
-    description = "Public, no token needed. One record per project, year and funding source; schema in docs/open-data.md. Only approved plans.",
+/// Open data: an approved plan
+#[utoipa::path(get, path = "/open-data/plans/{id}", tag = "planning", description = "Public, no token needed. One record per project, year and funding source; schema in docs/open-data.md. Only approved plans.",
     params(("id" = Uuid, Path, description = "Plan version id"), ExportQuery),
     responses((status = 200, description = "Records (JSON array, or CSV with the same columns)", body = [OpenDataRecord]),
               (status = 404, description = "No approved plan with this id", body = crate::problem::Problem, content_type = "application/problem+json")))]

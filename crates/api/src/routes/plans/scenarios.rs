@@ -100,9 +100,8 @@ pub struct ScenarioResult {
     pub optimal: Plan,
 }
 
-/// Runs what-if variants without saving anything.
-#[utoipa::path(post, path = "/api/v1/plans/scenarios", tag = "planning", summary = "Compare what-if scenarios",
-    description = "Runs the base request and each variant (other ceilings, forced in/out, links, objective, or another approved \
+/// Compare what-if scenarios
+#[utoipa::path(post, path = "/api/v1/plans/scenarios", tag = "planning", description = "Runs the base request and each variant (other ceilings, forced in/out, links, objective, or another approved \
         methodology's weights, which re-score and re-rank the projects) with both builders, side by side. Nothing is saved.",
     request_body = ScenarioRequest,
     responses((status = 200, description = "Results per variant", body = [ScenarioResult])))]

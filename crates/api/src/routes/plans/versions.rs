@@ -15,9 +15,8 @@ use crate::routes::Versioned;
 use crate::routes::council::{DECIDERS, PREPARERS, ReturnRequest, may_read};
 use crate::state::AppState;
 
-/// Lists plan versions.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", summary = "List plan versions",
-    responses((status = 200, description = "Versions, oldest first", body = [PlanVersion])))]
+/// List plan versions
+#[utoipa::path(get, path = "/api/v1/plans", tag = "planning", responses((status = 200, description = "Versions, oldest first", body = [PlanVersion])))]
 pub async fn list_plans(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<PlanVersion>>> {
     let docs: Vec<Document<PlanContent>> = council::list(state.store.db(), Kind::Plan).await?;
     Ok(Json(
@@ -28,9 +27,8 @@ pub async fn list_plans(auth: Auth, State(state): State<AppState>) -> ApiResult<
     ))
 }
 
-/// Builds a draft plan.
-#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", summary = "Build a draft medium-term plan",
-    description = "From an approved portfolio, within yearly ceilings (total, per funding source as `YEAR/source`, sector shares of the \
+/// Build a draft medium-term plan
+#[utoipa::path(post, path = "/api/v1/plans", tag = "planning", description = "From an approved portfolio, within yearly ceilings (total, per funding source as `YEAR/source`, sector shares of the \
         period's total ceiling), with links and start-year windows, by rank-order fill or optimal selection.",
     request_body(content = PlanRequest, example = json!({"portfolio_id": "01a2...", "first_year": 2027, "last_year": 2029, "builder": "optimal", "start_window": 1,
         "ceilings": {"total": {"2027": "150000000.00", "2028": "140000000.00", "2029": "130000000.00"}, "by_source": {"2027/localBudget": "60000000.00"}}})),
@@ -49,9 +47,8 @@ pub async fn create_plan(
     Ok(Versioned::created(version, location, body))
 }
 
-/// Reads a plan version.
-#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", summary = "Get a plan version",
-    params(("id" = Uuid, Path, description = "Plan version id")),
+/// Get a plan version
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = Uuid, Path, description = "Plan version id")),
     responses((status = 200, description = "The version", body = PlanVersion, headers(("ETag" = String)))))]
 pub async fn get_plan(
     auth: Auth,
@@ -63,9 +60,8 @@ pub async fn get_plan(
     Ok(plan_version(doc))
 }
 
-/// Rebuilds a draft (or returned) plan.
-#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "planning", summary = "Rebuild a draft plan",
-    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Rebuild a draft plan
+#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "planning", params(("id" = Uuid, Path, description = "Plan version id"), IfMatch),
     request_body = PlanRequest,
     responses((status = 200, description = "Rebuilt", body = PlanVersion, headers(("ETag" = String))),
               (status = 409, description = "Submitted or approved versions cannot change", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -84,9 +80,8 @@ pub async fn update_plan(
     ))
 }
 
-/// Submits a plan to the council.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/submit", tag = "planning", summary = "Submit a plan to the council",
-    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Submit a plan to the council
+#[utoipa::path(post, path = "/api/v1/plans/{id}/submit", tag = "planning", params(("id" = Uuid, Path, description = "Plan version id"), IfMatch),
     responses((status = 200, description = "Submitted", body = PlanVersion, headers(("ETag" = String)))))]
 pub async fn submit_plan(
     auth: Auth,
@@ -98,10 +93,9 @@ pub async fn submit_plan(
     Ok(plan_version(council::submit(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }).await?))
 }
 
-/// The council approves a plan.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", summary = "Approve a plan (council)",
-    description = "Records the decision and freezes the version; its new projects move to `in_plan`.",
-    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Approve a plan (council)
+#[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "planning", description = "Records the decision and freezes the version; its new projects move to `in_plan`.",
+    params(("id" = Uuid, Path, description = "Plan version id"), IfMatch),
     request_body = Decision,
     responses((status = 200, description = "Approved", body = PlanVersion, headers(("ETag" = String)))))]
 pub async fn approve_plan(
@@ -122,9 +116,8 @@ pub async fn approve_plan(
     ))
 }
 
-/// The council returns a plan with comments.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/return", tag = "planning", summary = "Return a plan with comments (council)",
-    params(("id" = Uuid, Path, description = "Plan version id"), ("If-Match" = String, Header, description = "ETag of the version")),
+/// Return a plan with comments (council)
+#[utoipa::path(post, path = "/api/v1/plans/{id}/return", tag = "planning", params(("id" = Uuid, Path, description = "Plan version id"), IfMatch),
     request_body = ReturnRequest,
     responses((status = 200, description = "Returned", body = PlanVersion, headers(("ETag" = String)))))]
 pub async fn return_plan(
@@ -142,9 +135,8 @@ pub async fn return_plan(
     ))
 }
 
-/// Starts an amending version.
-#[utoipa::path(post, path = "/api/v1/plans/{id}/amendments", tag = "planning", summary = "Amend a plan (new version)",
-    params(("id" = Uuid, Path, description = "Version to amend")),
+/// Amend a plan (new version)
+#[utoipa::path(post, path = "/api/v1/plans/{id}/amendments", tag = "planning", params(("id" = Uuid, Path, description = "Version to amend")),
     request_body = PlanRequest,
     responses((status = 201, description = "New draft version", body = PlanVersion, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn amend_plan(
@@ -162,9 +154,8 @@ pub async fn amend_plan(
     Ok(Versioned::created(version, location, body))
 }
 
-/// Differences between two plan versions.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/diff/{other}", tag = "planning", summary = "Compare two plan versions",
-    params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
+/// Compare two plan versions
+#[utoipa::path(get, path = "/api/v1/plans/{id}/diff/{other}", tag = "planning", params(("id" = Uuid, Path, description = "First version"), ("other" = Uuid, Path, description = "Second version")),
     responses((status = 200, description = "Projects added, removed, moved, amounts changed", body = PlanDiff)))]
 pub async fn diff_plan(
     auth: Auth,

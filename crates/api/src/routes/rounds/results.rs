@@ -69,11 +69,10 @@ pub enum CardFormat {
     Markdown,
 }
 
-/// Closes the round and computes results.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/close", tag = "evaluation", summary = "Close a round",
-    description = "Needs every eligible project fully scored and no unresolved disagreement. Computes gate results, aggregated \
+/// Close a round
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/close", tag = "evaluation", description = "Needs every eligible project fully scored and no unresolved disagreement. Computes gate results, aggregated \
         scores, group indices, final scores, ranks and a sensitivity analysis, freezes them, and moves evaluated projects to `evaluated`.",
-    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+    params(("id" = Uuid, Path, description = "Round id"), IfMatch),
     request_body = SensitivityRequest,
     responses((status = 200, description = "Results", body = RoundResults, headers(("ETag" = String)))))]
 pub async fn close_round(
@@ -90,9 +89,8 @@ pub async fn close_round(
     Ok(Versioned::ok(round.meta.version, results))
 }
 
-/// Results of a closed round.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "evaluation", summary = "Get a round's results",
-    params(("id" = Uuid, Path, description = "Round id")),
+/// Get a round's results
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "Ranking, evaluations and sensitivity", body = RoundResults),
               (status = 409, description = "The round is still open", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn round_results(
@@ -104,9 +102,8 @@ pub async fn round_results(
     Ok(Json(portfel_store::rounds::results(state.store.db(), id).await?))
 }
 
-/// A project's score card.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/scorecard", tag = "evaluation", summary = "Get a score card",
-    description = "Every contribution: gates, criterion, weight, raw scores, aggregate, points, indices, rank and sensitivity. \
+/// Get a score card
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/scorecard", tag = "evaluation", description = "Every contribution: gates, criterion, weight, raw scores, aggregate, points, indices, rank and sensitivity. \
         `format=markdown` returns a readable rendering. Visible to whoever may see the passport.",
     params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id"), CardQuery),
     responses((status = 200, description = "The score card", body = ScoreCard),
@@ -136,9 +133,8 @@ pub async fn scorecard(
     })
 }
 
-/// Runs a sensitivity analysis on a closed round's results with other parameters.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/sensitivity", tag = "evaluation", summary = "Run a sensitivity analysis",
-    description = "Perturbs all weights (uniformly within ±spread, renormalised; seeded) and reports each project's probability of \
+/// Run a sensitivity analysis
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/sensitivity", tag = "evaluation", description = "Perturbs all weights (uniformly within ±spread, renormalised; seeded) and reports each project's probability of \
         staying in the top k and its rank interval, plus a one-at-a-time sweep per criterion. Nothing is stored.",
     params(("id" = Uuid, Path, description = "Round id")),
     request_body = SensitivityRequest,

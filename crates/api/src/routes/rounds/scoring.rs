@@ -54,9 +54,8 @@ pub struct ConsensusRequest {
     pub note: String,
 }
 
-/// An expert declares a conflict of interest, or its absence.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/declaration", tag = "evaluation", summary = "Declare conflict of interest",
-    description = "Before seeing a project, an assigned expert declares whether it has a conflict of interest. A conflict blocks the assignment.",
+/// Declare conflict of interest
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/declaration", tag = "evaluation", description = "Before seeing a project, an assigned expert declares whether it has a conflict of interest. A conflict blocks the assignment.",
     params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
     request_body = Declaration,
     responses((status = 200, description = "The assignment", body = Assignment),
@@ -75,9 +74,8 @@ pub async fn declare(
     ))
 }
 
-/// Saves or submits the caller's scores on a project.
-#[utoipa::path(put, path = "/api/v1/rounds/{id}/projects/{passport_id}/scores", tag = "evaluation", summary = "Save or submit scores",
-    description = "Expert criteria only, on their scales; extreme scores need a justification; submission needs every expert criterion. \
+/// Save or submit scores
+#[utoipa::path(put, path = "/api/v1/rounds/{id}/projects/{passport_id}/scores", tag = "evaluation", description = "Expert criteria only, on their scales; extreme scores need a justification; submission needs every expert criterion. \
         Submitted scores are final unless the PIM unit reopens them.",
     params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
     request_body(content = ScoresRequest, example = json!({"scores": [{"criterion": "SE1", "score": 4}, {"criterion": "SE2", "score": 5, "justification": "Єдиний ліцей у старостинському окрузі"}], "submit": false})),
@@ -97,9 +95,8 @@ pub async fn save_scores(
     ))
 }
 
-/// Reads the scores on a project, blind for experts who have not submitted.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/scores", tag = "evaluation", summary = "Read scores on a project",
-    description = "Blind: an expert sees only its own scores until it submits them; then it sees the others'. The PIM unit sees all.",
+/// Read scores on a project
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/scores", tag = "evaluation", description = "Blind: an expert sees only its own scores until it submits them; then it sees the others'. The PIM unit sees all.",
     params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
     responses((status = 200, description = "Visible assignments with scores", body = [Assignment])))]
 pub async fn read_scores(
@@ -123,9 +120,8 @@ pub async fn read_scores(
     }
 }
 
-/// Reopens an expert's submitted scores.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/experts/{expert}/reopen", tag = "evaluation", summary = "Reopen an expert's scores",
-    params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id"), ("expert" = String, Path, description = "Expert's sub")),
+/// Reopen an expert's scores
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/experts/{expert}/reopen", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id"), ("expert" = String, Path, description = "Expert's sub")),
     request_body = ReopenRequest,
     responses((status = 200, description = "The reopened assignment", body = Assignment)))]
 pub async fn reopen_scores(
@@ -148,9 +144,8 @@ pub async fn reopen_scores(
     ))
 }
 
-/// Lists disagreements among submitted scores.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/disagreements", tag = "evaluation", summary = "List disagreements",
-    description = "Criteria where experts' scores spread at or beyond the methodology's threshold. The round cannot close while any is unresolved.",
+/// List disagreements
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/disagreements", tag = "evaluation", description = "Criteria where experts' scores spread at or beyond the methodology's threshold. The round cannot close while any is unresolved.",
     params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "Disagreements", body = [Disagreement])))]
 pub async fn list_disagreements(
@@ -162,9 +157,8 @@ pub async fn list_disagreements(
     Ok(Json(portfel_store::rounds::disagreements_of(state.store.db(), id).await?))
 }
 
-/// Records a consensus note resolving a disagreement.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/consensus", tag = "evaluation", summary = "Resolve a disagreement",
-    params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
+/// Resolve a disagreement
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/consensus", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
     request_body = ConsensusRequest,
     responses((status = 200, description = "The project with its consensus notes", body = RoundProject)))]
 pub async fn resolve_disagreement(

@@ -34,17 +34,15 @@ pub struct AssignRequest {
     pub per_project: Option<u8>,
 }
 
-/// Lists rounds.
-#[utoipa::path(get, path = "/api/v1/rounds", tag = "evaluation", summary = "List evaluation rounds",
-    responses((status = 200, description = "All rounds", body = [Round])))]
+/// List evaluation rounds
+#[utoipa::path(get, path = "/api/v1/rounds", tag = "evaluation", responses((status = 200, description = "All rounds", body = [Round])))]
 pub async fn list_rounds(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Round>>> {
     auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
     Ok(Json(portfel_store::rounds::list(state.store.db()).await?))
 }
 
-/// Opens a round.
-#[utoipa::path(post, path = "/api/v1/rounds", tag = "evaluation", summary = "Open an evaluation round",
-    request_body = RoundInput,
+/// Open an evaluation round
+#[utoipa::path(post, path = "/api/v1/rounds", tag = "evaluation", request_body = RoundInput,
     responses((status = 201, description = "Opened", body = Round, headers(("ETag" = String), ("Location" = String)))))]
 pub async fn create_round(
     auth: Auth,
@@ -64,9 +62,8 @@ pub async fn create_round(
     Ok(Versioned::created(round.meta.version, format!("/api/v1/rounds/{}", round.meta.id), round))
 }
 
-/// Reads a round.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "evaluation", summary = "Get an evaluation round",
-    params(("id" = Uuid, Path, description = "Round id")),
+/// Get an evaluation round
+#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "The round", body = Round, headers(("ETag" = String)))))]
 pub async fn get_round(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Round>> {
     auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
@@ -74,9 +71,8 @@ pub async fn get_round(auth: Auth, State(state): State<AppState>, Path(id): Path
     Ok(Versioned::ok(round.meta.version, round))
 }
 
-/// Lists the round's projects with screening results.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", summary = "List a round's projects",
-    params(("id" = Uuid, Path, description = "Round id")),
+/// List a round's projects
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "Projects with gate results and consensus notes", body = [RoundProject])))]
 pub async fn list_round_projects(
     auth: Auth,
@@ -88,9 +84,8 @@ pub async fn list_round_projects(
     Ok(Json(portfel_store::rounds::projects(state.store.db(), id).await?))
 }
 
-/// Adds submitted passports to the round.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", summary = "Add projects to a round",
-    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+/// Add projects to a round
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id"), IfMatch),
     request_body = AddProjects,
     responses((status = 200, description = "The round's projects", body = [RoundProject], headers(("ETag" = String)))))]
 pub async fn add_round_projects(
@@ -107,10 +102,9 @@ pub async fn add_round_projects(
     Ok(Versioned::ok(version + 1, projects))
 }
 
-/// Screens every project against the methodology's gates.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/screen", tag = "evaluation", summary = "Screen a round's projects",
-    description = "Runs completeness and every gate of the methodology; each project gets a report with reasons.",
-    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+/// Screen a round's projects
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/screen", tag = "evaluation", description = "Runs completeness and every gate of the methodology; each project gets a report with reasons.",
+    params(("id" = Uuid, Path, description = "Round id"), IfMatch),
     responses((status = 200, description = "Screening reports", body = [RoundProject], headers(("ETag" = String)))))]
 pub async fn screen_round(
     auth: Auth,
@@ -123,11 +117,10 @@ pub async fn screen_round(
     Ok(Versioned::ok(version + 1, projects))
 }
 
-/// Assigns experts to eligible projects, balancing load.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/assign", tag = "evaluation", summary = "Assign experts",
-    description = "Fills every eligible project up to the number of experts needed, least-loaded first, never with an expert \
+/// Assign experts
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/assign", tag = "evaluation", description = "Fills every eligible project up to the number of experts needed, least-loaded first, never with an expert \
         of the initiating organisation or one who declared a conflict. Call again after a conflict to assign a replacement.",
-    params(("id" = Uuid, Path, description = "Round id"), ("If-Match" = String, Header, description = "ETag of the round")),
+    params(("id" = Uuid, Path, description = "Round id"), IfMatch),
     request_body = AssignRequest,
     responses((status = 200, description = "New assignments", body = [Assignment], headers(("ETag" = String)))))]
 pub async fn assign_experts(
@@ -145,9 +138,8 @@ pub async fn assign_experts(
     Ok(Versioned::ok(version + 1, created))
 }
 
-/// Lists assignments: all for the PIM unit, one's own for an expert.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/assignments", tag = "evaluation", summary = "List assignments",
-    description = "The PIM unit sees every assignment (including conflicts to replace); an expert sees only its own, without others' scores.",
+/// List assignments
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/assignments", tag = "evaluation", description = "The PIM unit sees every assignment (including conflicts to replace); an expert sees only its own, without others' scores.",
     params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "Assignments", body = [Assignment])))]
 pub async fn list_assignments(
