@@ -11,33 +11,33 @@ async fn import_is_idempotent_atomic_and_given_back_on_export() {
         let sync = app.token("dream-sync", None, &[Role::Integration]);
         let doc = dream_document(1, "2025-06-01T10:00:00Z");
         let body = json!({"id": "dream-1", "code": "DREAM-UA-010125-00000001", "document": doc});
-        let (s, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body.clone())).await;
+        let (s, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body.clone())).await;
         assert_eq!((s, r["outcome"].as_str()), (200, Some("new")), "[{}] {r}", app.backend);
         let pid = r["passport_id"].as_str().unwrap().to_owned();
-        let (_, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body.clone())).await;
+        let (_, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body.clone())).await;
         assert_eq!((r["outcome"].as_str(), r["passport_id"].as_str()), (Some("unchanged"), Some(pid.as_str())));
         // A changed document updates the same passport, as a new revision.
         let mut changed = body.clone();
         changed["document"]["title"][0]["translation"] = json!("Проєкт DREAM №1 (уточнено)");
         changed["document"]["status"] = json!("active");
         changed["document"]["statusDetails"] = json!("implementation");
-        let (_, r) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(changed)).await;
+        let (_, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&changed)).await;
         assert_eq!(r["outcome"], "updated");
-        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{pid}"), &sync, None, None).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{pid}"), &sync)).await;
         assert_eq!((p["status"].as_str(), p["revision"].as_i64()), (Some("implementation"), Some(2)));
         assert_eq!(p["content"]["costs"][0]["amount"], "1000001.00");
         // The initiating organisation was registered from its EDRPOU code.
-        let (_, orgs) = call(&app, Method::GET, "/api/v1/organisations", &sync, None, None).await;
+        let (_, orgs) = send(app.req(Method::GET, "/api/v1/organisations", &sync)).await;
         assert!(orgs.as_array().unwrap().iter().any(|o| o["edrpou"] == "41000001"));
         // Export gives back what Portfel does not model.
-        let (s, exported) = call(&app, Method::GET, &format!("/api/v1/dream/export/{pid}"), &sync, None, None).await;
+        let (s, exported) = send(app.req(Method::GET, &format!("/api/v1/dream/export/{pid}"), &sync)).await;
         assert_eq!(s, 200);
         assert_eq!(exported["targets"], doc["targets"]);
         assert_eq!(exported["title"][0]["translation"], "Проєкт DREAM №1 (уточнено)");
         assert_eq!(exported["status"], "active");
         // An invalid document is refused naming fields, and nothing changes.
         let bad = json!({"id": "dream-2", "document": {"title": [], "status": "maybe"}});
-        let (s, p) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(bad)).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&bad)).await;
         assert_eq!(s, 422);
         assert_eq!(problem_fields(&p), vec!["document.title", "document.status", "document.updated"]);
         // A batch: each project on its own.
@@ -46,7 +46,7 @@ async fn import_is_idempotent_atomic_and_given_back_on_export() {
             {"id": "dream-4", "document": {"title": [{"lang": "uk", "translation": "x"}]}},
             {"id": "dream-1", "code": "DREAM-UA-010125-00000001", "document": doc},
         ]});
-        let (s, r) = call(&app, Method::POST, "/api/v1/dream/import/batch", &sync, None, Some(batch)).await;
+        let (s, r) = send(app.req(Method::POST, "/api/v1/dream/import/batch", &sync).json(&batch)).await;
         assert_eq!(s, 200, "{r}");
         assert_eq!(
             (r["new"].as_u64(), r["updated"].as_u64(), r["failed"].as_u64()),
@@ -57,7 +57,7 @@ async fn import_is_idempotent_atomic_and_given_back_on_export() {
         assert!(r["results"][1]["errors"].as_array().unwrap().iter().any(|e| e["field"] == "document.status"));
         // Only sync roles import.
         let (s, _) =
-            call(&app, Method::POST, "/api/v1/dream/import", &app.token("c", None, &[Role::Council]), None, Some(body))
+            send(app.req(Method::POST, "/api/v1/dream/import", &app.token("c", None, &[Role::Council])).json(&body))
                 .await;
         assert_eq!(s, 403);
     }
@@ -69,13 +69,13 @@ async fn the_change_feed_pages_without_gaps_and_has_tombstones() {
         let sync = app.token("dream-sync", None, &[Role::Integration]);
         for n in 0..7 {
             let body = json!({"id": format!("d{n}"), "document": dream_document(n, "2025-06-01T10:00:00Z")});
-            let (s, _) = call(&app, Method::POST, "/api/v1/dream/import", &sync, None, Some(body)).await;
+            let (s, _) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body)).await;
             assert_eq!(s, 200);
         }
         // Cancel one: it shows up as a tombstone.
-        let (_, page) = call(&app, Method::GET, "/api/v1/dream/ideas?limit=100", &sync, None, None).await;
+        let (_, page) = send(app.req(Method::GET, "/api/v1/dream/ideas?limit=100", &sync)).await;
         let first = page["data"][0]["internal"]["id"].as_str().unwrap().to_owned();
-        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{first}"), &sync, None, None).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{first}"), &sync)).await;
         let pim = app.token("pim", None, &[Role::PimUnit]);
         let (s, _, _) = transition(
             &app,
@@ -94,7 +94,7 @@ async fn the_change_feed_pages_without_gaps_and_has_tombstones() {
                 Some(c) => format!("/api/v1/dream/ideas?limit=3&cursor={c}"),
                 None => "/api/v1/dream/ideas?limit=3&order=asc".into(),
             };
-            let (s, page) = call(&app, Method::GET, &path, &sync, None, None).await;
+            let (s, page) = send(app.req(Method::GET, &path, &sync)).await;
             assert_eq!(s, 200, "{page}");
             seen.extend(page["data"].as_array().unwrap().iter().cloned());
             match page["next_cursor"].as_str() {
@@ -116,9 +116,9 @@ async fn the_change_feed_pages_without_gaps_and_has_tombstones() {
         assert!(parsed.windows(2).all(|w| w[0] <= w[1]));
         // `from` skips what came before.
         let from = urlencode(times[5]);
-        let (_, page) = call(&app, Method::GET, &format!("/api/v1/dream/ideas?from={from}"), &sync, None, None).await;
+        let (_, page) = send(app.req(Method::GET, &format!("/api/v1/dream/ideas?from={from}"), &sync)).await;
         assert_eq!(page["data"].as_array().unwrap().len(), 1);
-        let (s, p) = call(&app, Method::GET, "/api/v1/dream/ideas?order=desc", &sync, None, None).await;
+        let (s, p) = send(app.req(Method::GET, "/api/v1/dream/ideas?order=desc", &sync)).await;
         assert_eq!((s, problem_fields(&p)), (400, vec!["order".to_owned()]));
     }
 }

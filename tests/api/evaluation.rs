@@ -33,13 +33,9 @@ async fn a_round_from_opening_to_results() {
             ("exp-4", w.pim_org),
         ];
         for (sub, org) in experts {
-            let (s, p) = call(
-                &app,
-                Method::POST,
-                "/api/v1/users",
-                &admin,
-                None,
-                Some(json!({"sub": sub, "full_name": sub, "organisation_id": org, "roles": ["expert"]})),
+            let (s, p) = send(
+                app.req(Method::POST, "/api/v1/users", &admin)
+                    .json(&json!({"sub": sub, "full_name": sub, "organisation_id": org, "roles": ["expert"]})),
             )
             .await;
             assert_eq!(s, 201, "{p}");
@@ -65,40 +61,34 @@ async fn a_round_from_opening_to_results() {
         }
 
         // The seeded default methodology is approved and frozen.
-        let (_, list) = call(&app, Method::GET, "/api/v1/methodologies", &pim, None, None).await;
+        let (_, list) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
         let default = &list[0];
         assert_eq!(default["status"], "approved");
         assert!(default["definition"]["name"].as_str().unwrap().contains("не офіційне"));
         let mid = default["id"].as_str().unwrap();
-        let (s, _) = call(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/methodologies/{mid}"),
-            &pim,
-            Some(1),
-            Some(default["definition"].clone()),
+        let (s, _) = send(
+            app.req(Method::PUT, &format!("/api/v1/methodologies/{mid}"), &pim)
+                .if_match(1)
+                .json(&default["definition"].clone()),
         )
         .await;
         assert_eq!(s, 409, "approved methodologies are frozen");
 
         // Open, add, screen.
-        let (s, round) = call(
-            &app,
-            Method::POST,
-            "/api/v1/rounds",
-            &pim,
-            None,
-            Some(json!({"name": "Оцінювання 2027", "methodology_id": mid, "deadline": "2026-12-15"})),
+        let (s, round) = send(
+            app.req(Method::POST, "/api/v1/rounds", &pim)
+                .json(&json!({"name": "Оцінювання 2027", "methodology_id": mid, "deadline": "2026-12-15"})),
         )
         .await;
         assert_eq!(s, 201, "{round}");
         let rid = round["id"].as_str().unwrap().to_owned();
         let r = |suffix: &str| format!("/api/v1/rounds/{rid}{suffix}");
-        let (s, p) = call(&app, Method::POST, &r("/projects"), &pim, Some(1), Some(json!({"passport_ids": ids}))).await;
+        let (s, p) =
+            send(app.req(Method::POST, &r("/projects"), &pim).if_match(1).json(&json!({"passport_ids": ids}))).await;
         assert_eq!((s, p.as_array().map(Vec::len)), (200, Some(11)), "{p}");
-        let (s, _) = call(&app, Method::POST, &r("/screen"), &pim, Some(1), None).await;
+        let (s, _) = send(app.req(Method::POST, &r("/screen"), &pim).if_match(1)).await;
         assert_eq!(s, 412, "stale round version");
-        let (s, screened) = call(&app, Method::POST, &r("/screen"), &pim, Some(2), None).await;
+        let (s, screened) = send(app.req(Method::POST, &r("/screen"), &pim).if_match(2)).await;
         assert_eq!(s, 200, "{screened}");
         let ineligible: Vec<&Value> = screened.as_array().unwrap().iter().filter(|p| p["eligible"] == false).collect();
         assert_eq!(ineligible.len(), 1);
@@ -113,7 +103,8 @@ async fn a_round_from_opening_to_results() {
 
         // Assign three experts per eligible project, never exp-a on organisation A's projects.
         let all_experts = json!({"experts": ["exp-a", "exp-1", "exp-2", "exp-3"]});
-        let (s, assigned) = call(&app, Method::POST, &r("/assign"), &pim, Some(3), Some(all_experts.clone())).await;
+        let (s, assigned) =
+            send(app.req(Method::POST, &r("/assign"), &pim).if_match(3).json(&all_experts.clone())).await;
         assert_eq!(s, 200, "{assigned}");
         let assigned = assigned.as_array().unwrap();
         assert_eq!(assigned.len(), 30);
@@ -133,31 +124,24 @@ async fn a_round_from_opening_to_results() {
             .unwrap()
             .to_owned();
         let e1 = token("exp-1", w.pim_org);
-        let (s, _) = call(&app, Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1, None, None).await;
+        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1)).await;
         assert_eq!(s, 403);
-        let (s, a) = call(
-            &app,
-            Method::POST,
-            &r(&format!("/projects/{conflicted}/declaration")),
-            &e1,
-            None,
-            Some(json!({"conflict": true, "note": "Мій брат — директор підрядника"})),
+        let (s, a) = send(
+            app.req(Method::POST, &r(&format!("/projects/{conflicted}/declaration")), &e1)
+                .json(&json!({"conflict": true, "note": "Мій брат — директор підрядника"})),
         )
         .await;
         assert_eq!((s, a["status"].as_str()), (200, Some("conflict")));
-        let (s, _) = call(&app, Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1, None, None).await;
+        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1)).await;
         assert_eq!(s, 403);
         // The PIM unit must find a replacement: none of the same experts qualifies (the round version
         // did not move on the refusal), a new expert does.
-        let (s, p) = call(&app, Method::POST, &r("/assign"), &pim, Some(4), Some(all_experts)).await;
+        let (s, p) = send(app.req(Method::POST, &r("/assign"), &pim).if_match(4).json(&all_experts)).await;
         assert_eq!((s, p["errors"][0]["code"].as_str()), (422, Some("not_enough_experts")), "{p}");
-        let (s, replacement) = call(
-            &app,
-            Method::POST,
-            &r("/assign"),
-            &pim,
-            Some(4),
-            Some(json!({"experts": ["exp-1", "exp-2", "exp-3", "exp-4"]})),
+        let (s, replacement) = send(
+            app.req(Method::POST, &r("/assign"), &pim)
+                .if_match(4)
+                .json(&json!({"experts": ["exp-1", "exp-2", "exp-3", "exp-4"]})),
         )
         .await;
         assert_eq!(s, 200, "{replacement}");
@@ -168,7 +152,7 @@ async fn a_round_from_opening_to_results() {
         );
 
         // Everyone else declares no conflict and scores. Project 0 gets a disagreement on SE1.
-        let (_, all) = call(&app, Method::GET, &r("/assignments"), &pim, None, None).await;
+        let (_, all) = send(app.req(Method::GET, &r("/assignments"), &pim)).await;
         let active: Vec<(String, String)> = all
             .as_array()
             .unwrap()
@@ -181,17 +165,13 @@ async fn a_round_from_opening_to_results() {
         assert!(active.iter().all(|(sub, pid)| !(sub == "exp-1" && pid == &conflicted)));
         for (n, (sub, pid)) in active.iter().enumerate() {
             let t = token(sub, org_of(sub));
-            let (s, a) = call(
-                &app,
-                Method::POST,
-                &r(&format!("/projects/{pid}/declaration")),
-                &t,
-                None,
-                Some(json!({"conflict": false})),
+            let (s, a) = send(
+                app.req(Method::POST, &r(&format!("/projects/{pid}/declaration")), &t)
+                    .json(&json!({"conflict": false})),
             )
             .await;
             assert_eq!(s, 200, "{a}");
-            let (s, _) = call(&app, Method::GET, &format!("/api/v1/passports/{pid}"), &t, None, None).await;
+            let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{pid}"), &t)).await;
             assert_eq!(s, 200, "an active expert sees the passport");
             let index = ids.iter().position(|id| id == pid).unwrap() as i64;
             let base = 1 + index % 4;
@@ -202,35 +182,26 @@ async fn a_round_from_opening_to_results() {
                 let mut bad = scores(values);
                 bad[0]["score"] = json!(5);
                 bad[0]["justification"] = Value::Null;
-                let (s, p) = call(
-                    &app,
-                    Method::PUT,
-                    &r(&format!("/projects/{pid}/scores")),
-                    &t,
-                    None,
-                    Some(json!({"scores": bad, "submit": true})),
+                let (s, p) = send(
+                    app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &t)
+                        .json(&json!({"scores": bad, "submit": true})),
                 )
                 .await;
                 assert_eq!((s, problem_fields(&p)), (422, vec!["scores[0].justification".to_owned()]), "{p}");
                 // A draft first: blind, only one's own scores are visible.
-                let (s, _) = call(
-                    &app,
-                    Method::PUT,
-                    &r(&format!("/projects/{pid}/scores")),
-                    &t,
-                    None,
-                    Some(json!({"scores": scores(values)})),
+                let (s, _) = send(
+                    app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &t)
+                        .json(&json!({"scores": scores(values)})),
                 )
                 .await;
                 assert_eq!(s, 200);
-                let (_, visible) =
-                    call(&app, Method::GET, &r(&format!("/projects/{pid}/scores")), &t, None, None).await;
+                let (_, visible) = send(app.req(Method::GET, &r(&format!("/projects/{pid}/scores")), &t)).await;
                 assert_eq!(visible.as_array().unwrap().len(), 1);
                 assert_eq!(visible[0]["expert"], sub.as_str());
             }
             let path = r(&format!("/projects/{pid}/scores"));
             let submit =
-                || call(&app, Method::PUT, &path, &t, None, Some(json!({"scores": scores(values), "submit": true})));
+                || send(app.req(Method::PUT, &path, &t).json(&json!({"scores": scores(values), "submit": true})));
             let (s, a) = submit().await;
             assert_eq!(s, 200, "[{}] {a}", app.backend);
             let (s, _) = submit().await;
@@ -239,64 +210,49 @@ async fn a_round_from_opening_to_results() {
         // After submitting, an expert sees the others' submitted scores.
         let (sub, pid) = &active[0];
         let (_, visible) =
-            call(&app, Method::GET, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)), None, None).await;
+            send(app.req(Method::GET, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))).await;
         assert_eq!(visible.as_array().unwrap().len(), 3);
 
         // Closing is refused while experts disagree on project 0.
-        let (_, round) = call(&app, Method::GET, &r(""), &pim, None, None).await;
+        let (_, round) = send(app.req(Method::GET, &r(""), &pim)).await;
         let version = round["version"].as_i64().unwrap();
-        let (s, p) = call(&app, Method::POST, &r("/close"), &pim, Some(version), Some(json!({}))).await;
+        let (s, p) = send(app.req(Method::POST, &r("/close"), &pim).if_match(version).json(&json!({}))).await;
         assert_eq!(s, 422, "{p}");
         assert!(p["errors"].as_array().unwrap().iter().any(|e| e["code"] == "unresolved_disagreement"), "{p}");
-        let (_, d) = call(&app, Method::GET, &r("/disagreements"), &pim, None, None).await;
+        let (_, d) = send(app.req(Method::GET, &r("/disagreements"), &pim)).await;
         assert_eq!(d.as_array().unwrap().len(), 1);
         assert_eq!((d[0]["criterion"].as_str(), d[0]["passport_id"].as_str()), (Some("SE1"), Some(ids[0].as_str())));
-        let (s, _) = call(
-            &app,
-            Method::POST,
-            &r(&format!("/projects/{}/consensus", ids[0])),
-            &pim,
-            None,
-            Some(json!({"criterion": "SE1", "note": "Експерти погодили, що проєкт частково відповідає цілі 1.1"})),
-        )
-        .await;
+        let (s, _) =
+            send(app.req(Method::POST, &r(&format!("/projects/{}/consensus", ids[0])), &pim).json(
+                &json!({"criterion": "SE1", "note": "Експерти погодили, що проєкт частково відповідає цілі 1.1"}),
+            ))
+            .await;
         assert_eq!(s, 200);
 
         // The PIM unit reopens one expert's scores; the expert submits again.
         let (sub, pid) = &active[5];
-        let (s, a) = call(
-            &app,
-            Method::POST,
-            &r(&format!("/projects/{pid}/experts/{sub}/reopen")),
-            &pim,
-            None,
-            Some(json!({"reason": "Описка в оцінці FE1"})),
+        let (s, a) = send(
+            app.req(Method::POST, &r(&format!("/projects/{pid}/experts/{sub}/reopen")), &pim)
+                .json(&json!({"reason": "Описка в оцінці FE1"})),
         )
         .await;
         assert_eq!((s, a["submitted_at"].is_null()), (200, true), "{a}");
-        let (s, p) = call(&app, Method::POST, &r("/close"), &pim, Some(version), Some(json!({}))).await;
+        let (s, p) = send(app.req(Method::POST, &r("/close"), &pim).if_match(version).json(&json!({}))).await;
         assert_eq!(s, 422, "a reopened score is missing: {p}");
         let index = ids.iter().position(|id| id == pid).unwrap() as i64;
         let base = 1 + index % 4;
-        let (s, _) = call(
-            &app,
-            Method::PUT,
-            &r(&format!("/projects/{pid}/scores")),
-            &token(sub, org_of(sub)),
-            None,
-            Some(json!({"scores": scores([base, base, (base + 1).min(5), 5 - base % 3, 3]), "submit": true})),
+        let (s, _) = send(
+            app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))
+                .json(&json!({"scores": scores([base, base, (base + 1).min(5), 5 - base % 3, 3]), "submit": true})),
         )
         .await;
         assert_eq!(s, 200);
 
         // Close.
-        let (s, results) = call(
-            &app,
-            Method::POST,
-            &r("/close"),
-            &pim,
-            Some(version),
-            Some(json!({"trials": 300, "top_k": 3, "seed": 11})),
+        let (s, results) = send(
+            app.req(Method::POST, &r("/close"), &pim)
+                .if_match(version)
+                .json(&json!({"trials": 300, "top_k": 3, "seed": 11})),
         )
         .await;
         assert_eq!(s, 200, "[{}] {results}", app.backend);
@@ -310,15 +266,14 @@ async fn a_round_from_opening_to_results() {
             ranking[..10].iter().map(|r| r["final_score"].as_str().unwrap().parse().unwrap()).collect();
         assert!(scores_in_order.windows(2).all(|p| p[0] >= p[1]), "{scores_in_order:?}");
         assert_eq!(results["sensitivity"]["projects"].as_array().unwrap().len(), 10);
-        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{}", ids[0]), &pim, None, None).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{}", ids[0]), &pim)).await;
         assert_eq!(p["status"], "evaluated");
-        let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{}", ids[10]), &pim, None, None).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{}", ids[10]), &pim)).await;
         assert_eq!(p["status"], "screening", "ineligible projects wait for the PIM unit's decision");
 
         // Score cards: JSON for the initiator, Markdown for the council.
         let (s, card) =
-            call(&app, Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_a(&app), None, None)
-                .await;
+            send(app.req(Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_a(&app))).await;
         assert_eq!(s, 200, "{card}");
         assert_eq!(card["criteria"].as_array().unwrap().len(), 11);
         let se1 = card["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "SE1").unwrap();
@@ -342,27 +297,22 @@ async fn a_round_from_opening_to_results() {
         let text = response.text().await.unwrap();
         assert!(text.contains("# Картка оцінювання: Проєкт №0") && text.contains("| SE1 "), "{text}");
         let (s, _) =
-            call(&app, Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_b(&app), None, None)
-                .await;
+            send(app.req(Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_b(&app))).await;
         assert_eq!(s, 403, "another organisation's initiator cannot read the card");
 
         // Sensitivity on demand is reproducible.
         let body = json!({"trials": 200, "top_k": 3, "seed": 5});
-        let (s, a) = call(&app, Method::POST, &r("/sensitivity"), &council, None, Some(body.clone())).await;
-        let (_, b) = call(&app, Method::POST, &r("/sensitivity"), &council, None, Some(body)).await;
+        let (s, a) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&body.clone())).await;
+        let (_, b) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&body)).await;
         assert_eq!((s, &a), (200, &b));
-        let (s, p) = call(&app, Method::POST, &r("/sensitivity"), &council, None, Some(json!({"trials": 0}))).await;
+        let (s, p) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&json!({"trials": 0}))).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["trials".to_owned()]));
 
         // A closed round is frozen.
         let (sub, pid) = &active[0];
-        let (s, _) = call(
-            &app,
-            Method::PUT,
-            &r(&format!("/projects/{pid}/scores")),
-            &token(sub, org_of(sub)),
-            None,
-            Some(json!({"scores": scores([3; 5])})),
+        let (s, _) = send(
+            app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))
+                .json(&json!({"scores": scores([3; 5])})),
         )
         .await;
         assert_eq!(s, 409);
@@ -373,50 +323,47 @@ async fn a_round_from_opening_to_results() {
 async fn methodology_drafts_are_checked_on_approval() {
     for app in TestApp::all().await {
         let pim = app.token("pim", None, &[Role::PimUnit]);
-        let (_, list) = call(&app, Method::GET, "/api/v1/methodologies", &pim, None, None).await;
+        let (_, list) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
         let default_id = list[0]["id"].as_str().unwrap().to_owned();
         // A new version starts as a draft copy.
         let (s, draft) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{default_id}/versions"), &pim, None, None).await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{default_id}/versions"), &pim)).await;
         assert_eq!((s, draft["status"].as_str(), draft["number"].as_i64()), (201, Some("draft"), Some(2)));
         let id = draft["id"].as_str().unwrap().to_owned();
         // Break the weights: approval is refused, naming the group.
         let mut definition = draft["definition"].clone();
         definition["groups"][0]["weight"] = json!("0.6");
-        let (s, _) =
-            call(&app, Method::PUT, &format!("/api/v1/methodologies/{id}"), &pim, Some(1), Some(definition.clone()))
-                .await;
+        let (s, _) = send(
+            app.req(Method::PUT, &format!("/api/v1/methodologies/{id}"), &pim).if_match(1).json(&definition.clone()),
+        )
+        .await;
         assert_eq!(s, 200);
         let (s, p) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim, Some(2), None).await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim).if_match(2)).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["definition.groups".to_owned()]), "{p}");
         // A round cannot use a draft.
-        let (s, p) = call(
-            &app,
-            Method::POST,
-            "/api/v1/rounds",
-            &pim,
-            None,
-            Some(json!({"name": "x", "methodology_id": id, "deadline": "2026-12-01"})),
+        let (s, p) = send(
+            app.req(Method::POST, "/api/v1/rounds", &pim)
+                .json(&json!({"name": "x", "methodology_id": id, "deadline": "2026-12-01"})),
         )
         .await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["methodology_id".to_owned()]));
         // Fixed, it approves and freezes.
         definition["groups"][1]["weight"] = json!("0.4");
         let (s, _) =
-            call(&app, Method::PUT, &format!("/api/v1/methodologies/{id}"), &pim, Some(2), Some(definition)).await;
+            send(app.req(Method::PUT, &format!("/api/v1/methodologies/{id}"), &pim).if_match(2).json(&definition))
+                .await;
         assert_eq!(s, 200);
         let (s, m) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim, Some(3), None).await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim).if_match(3)).await;
         assert_eq!((s, m["status"].as_str(), m["approved_by"].as_str()), (200, Some("approved"), Some("pim")));
         let (s, _) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim, Some(4), None).await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{id}/approve"), &pim).if_match(4)).await;
         assert_eq!(s, 409);
         // Experts and initiators cannot write methodologies.
         let expert = app.token("e", None, &[Role::Expert]);
         let (s, _) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{default_id}/versions"), &expert, None, None)
-                .await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{default_id}/versions"), &expert)).await;
         assert_eq!(s, 403);
     }
 }

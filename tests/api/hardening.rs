@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 /// Posts a raw body to the passport list as `token`.
 async fn post_raw(app: &TestApp, token: &str, content_type: &str, body: &str) -> (u16, Value) {
     let req = app.req(Method::POST, "/api/v1/passports", token).header("content-type", content_type);
-    read(req.body(body.to_owned()).send().await.unwrap()).await
+    send(req.body(body.to_owned())).await
 }
 
 async fn stored_titles(app: &TestApp) -> Vec<String> {
-    let (_, list) = read(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin()).send().await.unwrap()).await;
+    let (_, list) = send(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin())).await;
     list["items"].as_array().unwrap().iter().map(|p| p["content"]["title"]["uk"].as_str().unwrap().to_owned()).collect()
 }
 
@@ -36,7 +36,7 @@ async fn control_characters_and_invisible_titles_are_refused_naming_the_field() 
             assert_eq!(p["errors"][0]["code"], code, "{body}: {p}");
         }
         // A search for NUL is refused, not answered with everything.
-        let (s, p) = read(app.req(Method::GET, "/api/v1/passports?q=%00", &ini).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::GET, "/api/v1/passports?q=%00", &ini)).await;
         assert_eq!((s, problem_fields(&p)), (400, vec!["q".to_owned()]), "{p}");
         // Multi-line text keeps its line breaks; decomposed letters are stored composed (NFC).
         let body = r#"{"title": {"uk": "Ліцей \u0438\u0306 сквер"}, "problem": "рядок\nдругий"}"#;
@@ -74,7 +74,7 @@ async fn money_is_only_a_canonical_decimal_string() {
         {
             let mut body = complete_passport(w.goal);
             body["costs"][0]["amount"] = amount.clone();
-            let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+            let (s, p) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&body)).await;
             assert_eq!((s, problem_fields(&p)), (422, vec!["costs[0].amount".to_owned()]), "{amount}: {p}");
         }
         assert!(stored_titles(&app).await.is_empty());
@@ -89,7 +89,7 @@ async fn token_rules() {
         let orgless = app.token("ini-x", None, &[Role::Initiator]);
         let body = json!({"title": {"uk": "Чужий проєкт"}});
         let path = format!("/api/v1/passports?organisation_id={}", w.org_b);
-        let (s, p) = read(app.req(Method::POST, &path, &orgless).json(&body).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::POST, &path, &orgless).json(&body)).await;
         assert_eq!((s, p["type"].as_str()), (401, Some("urn:portfel:problem:unauthorized")), "{p}");
         assert!(stored_titles(&app).await.is_empty());
         // The scheme name is case-insensitive.
@@ -122,7 +122,7 @@ async fn roles_are_checked_before_bodies() {
         ] {
             for body in ["{\"nonsense\": true}", "not json", "{\"title\": {\"uk\": \"\\u0000\"}}"] {
                 let req = app.req(Method::POST, &path, token).header("content-type", "application/json");
-                let (s, p) = read(req.body(body).send().await.unwrap()).await;
+                let (s, p) = send(req.body(body)).await;
                 assert_eq!(s, 403, "[{}] {path} {body}: {p}", app.backend);
             }
         }
@@ -134,15 +134,14 @@ async fn idempotent_retries_compare_json_by_value() {
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         let ini = w.initiator_a(&app);
-        let send = |body: &'static str| {
+        let keyed = |body: &'static str| {
             app.req(Method::POST, "/api/v1/passports", &ini)
                 .header("Idempotency-Key", "spacing-1")
                 .header("content-type", "application/json")
                 .body(body)
-                .send()
         };
-        let (s1, p1) = read(send(r#"{"title":{"uk":"Сквер","en":"Square"}}"#).await.unwrap()).await;
-        let replay = send("{ \"title\" : { \"en\": \"Square\",\n  \"uk\": \"Сквер\" } }").await.unwrap();
+        let (s1, p1) = send(keyed(r#"{"title":{"uk":"Сквер","en":"Square"}}"#)).await;
+        let replay = keyed("{ \"title\" : { \"en\": \"Square\",\n  \"uk\": \"Сквер\" } }").send().await.unwrap();
         assert_eq!(replay.headers()["idempotent-replayed"], "true");
         let (s2, p2) = read(replay).await;
         assert_eq!((s1, s2, &p1), (201, 201, &p2));

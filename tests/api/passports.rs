@@ -18,13 +18,10 @@ async fn full_lifecycle_with_revisions_and_audit() {
         // Edit the draft: a second revision.
         let mut body = complete_passport(w.goal);
         body["title"]["uk"] = json!("Капітальний ремонт ліцею №3 (уточнено)");
-        let (s, v2, p) = read_tagged(
+        let (s, v2, p) = send_tagged(
             app.req(Method::PUT, &format!("/api/v1/passports/{id}"), &ini)
                 .header("If-Match", format!("\"{v1}\""))
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
+                .json(&body),
         )
         .await;
         assert_eq!(s, 200, "{p}");
@@ -33,12 +30,9 @@ async fn full_lifecycle_with_revisions_and_audit() {
         assert_eq!(v, v1 + 1);
 
         // Submit, then walk the main line.
-        let (s, sv, p) = read_tagged(
+        let (s, sv, p) = send_tagged(
             app.req(Method::POST, &format!("/api/v1/passports/{id}/submit"), &ini)
-                .header("If-Match", format!("\"{v}\""))
-                .send()
-                .await
-                .unwrap(),
+                .header("If-Match", format!("\"{v}\"")),
         )
         .await;
         assert_eq!(s, 200, "[{}] {p}", app.backend);
@@ -65,29 +59,19 @@ async fn full_lifecycle_with_revisions_and_audit() {
         // Terminal: nothing more is possible.
         let (s, _, p) = transition(&app, &pim, &id, v, "cancelled", Some("пізно")).await;
         assert_eq!(s, 409, "{p}");
-        let (s, next) =
-            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/transitions"), &pim).send().await.unwrap())
-                .await;
+        let (s, next) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}/transitions"), &pim)).await;
         assert_eq!((s, next), (200, json!([])));
 
         // Earlier revisions stay readable.
-        let (s, revs) =
-            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions"), &pim).send().await.unwrap()).await;
+        let (s, revs) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions"), &pim)).await;
         assert_eq!(s, 200);
         assert_eq!(revs.as_array().unwrap().len(), 2);
-        let (s, r1) =
-            read(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions/1"), &pim).send().await.unwrap())
-                .await;
+        let (s, r1) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions/1"), &pim)).await;
         assert_eq!((s, r1["content"]["title"]["uk"].as_str()), (200, Some("Капітальний ремонт ліцею №3")));
 
         // The audit log tells the whole story, with reasons and before/after.
-        let (s, audit) = read(
-            app.req(Method::GET, &format!("/api/v1/audit?entity_type=passport&entity_id={id}"), &pim)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (s, audit) =
+            send(app.req(Method::GET, &format!("/api/v1/audit?entity_type=passport&entity_id={id}"), &pim)).await;
         assert_eq!(s, 200, "{audit}");
         let actions: Vec<&str> =
             audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
@@ -123,9 +107,9 @@ async fn refusals_returns_and_cancellations_need_reasons() {
         let (s, v, p) = transition(&app, &pim, &id, v, "draft", Some("Додайте кошторис")).await;
         assert_eq!(s, 200, "{p}");
         let audit_path = format!("/api/v1/audit?entity_id={id}");
-        let (_, audit) = read(app.req(Method::GET, &audit_path, &app.admin()).send().await.unwrap()).await;
+        let (_, audit) = send(app.req(Method::GET, &audit_path, &app.admin())).await;
         assert_eq!(audit["items"].as_array().unwrap().last().unwrap()["reason"], "Додайте кошторис");
-        let (_, hidden) = read(app.req(Method::GET, &audit_path, &pim).send().await.unwrap()).await;
+        let (_, hidden) = send(app.req(Method::GET, &audit_path, &pim)).await;
         assert_eq!(hidden["items"], json!([]));
         // Illegal edge: draft straight to evaluated.
         let (s, _, p) = transition(&app, &ini, &id, v.unwrap(), "evaluated", None).await;
@@ -134,8 +118,7 @@ async fn refusals_returns_and_cancellations_need_reasons() {
         // Unknown target state: 422 naming the field, nothing changes.
         let (s, _, p) = transition(&app, &ini, &id, v.unwrap(), "approved_by_magic", None).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["to".to_owned()]));
-        let (_, now, _) =
-            read_tagged(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini).send().await.unwrap()).await;
+        let (_, now, _) = send_tagged(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini)).await;
         assert_eq!(now, v);
     }
 }
@@ -147,12 +130,9 @@ async fn incomplete_passports_are_refused_with_every_failing_field() {
         let ini = w.initiator_a(&app);
         let (id, v) = create_passport(&app, &ini, &json!({"title": {"uk": "Ідея"}, "sector": "ES", "start_year": 2027, "duration_years": 1,
             "costs": [{"year": 2027, "item": "design", "amount": "100.00"}], "financing": [{"year": 2027, "source": "localBudget", "amount": "90.00"}]})).await;
-        let (s, _, p) = read_tagged(
+        let (s, _, p) = send_tagged(
             app.req(Method::POST, &format!("/api/v1/passports/{id}/submit"), &ini)
-                .header("If-Match", format!("\"{v}\""))
-                .send()
-                .await
-                .unwrap(),
+                .header("If-Match", format!("\"{v}\"")),
         )
         .await;
         assert_eq!(s, 422);
@@ -175,7 +155,7 @@ async fn incomplete_passports_are_refused_with_every_failing_field() {
             assert!(fields.contains(&f.to_owned()), "{f} missing in {fields:?}");
         }
         assert!(p["detail"].as_str().unwrap().contains("financing for 2027 (90.00) does not cover the cost (100.00)"));
-        let (_, p) = read(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini).send().await.unwrap()).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini)).await;
         assert_eq!((p["status"].as_str(), p["version"].as_i64()), (Some("draft"), Some(i64::from(v))));
     }
 }
@@ -191,7 +171,7 @@ async fn stored_rules_name_fields_and_store_nothing() {
         body["costs"][1]["year"] = json!(2031);
         body["locations"][0]["katottg"] = json!("UA12");
         body["strategy_goal_ids"] = json!([uuid::Uuid::now_v7()]);
-        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&body)).await;
         assert_eq!(s, 422, "{p}");
         let fields = problem_fields(&p);
         for f in ["sector", "costs[0].amount", "costs[1].year", "locations[0].katottg"] {
@@ -200,14 +180,14 @@ async fn stored_rules_name_fields_and_store_nothing() {
         // Formats pass but the goal does not exist.
         let mut body = complete_passport(w.goal);
         body["strategy_goal_ids"] = json!([uuid::Uuid::now_v7()]);
-        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&body)).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["strategy_goal_ids[0]".to_owned()]));
         // Floats for money are refused, naming the field.
         let mut body = complete_passport(w.goal);
         body["om_cost_per_year"] = json!(1500.5);
-        let (s, p) = read(app.req(Method::POST, "/api/v1/passports", &ini).json(&body).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&body)).await;
         assert_eq!((s, problem_fields(&p)), (422, vec!["om_cost_per_year".to_owned()]));
-        let (_, list) = read(app.req(Method::GET, "/api/v1/passports", &app.admin()).send().await.unwrap()).await;
+        let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
         assert_eq!(list["items"], json!([]));
     }
 }
@@ -236,7 +216,7 @@ async fn listing_filters_and_pages_with_cursors() {
                 Some(c) => format!("/api/v1/passports?limit=2&cursor={c}"),
                 None => "/api/v1/passports?limit=2".into(),
             };
-            let (s, page) = read(app.req(Method::GET, &path, &app.admin()).send().await.unwrap()).await;
+            let (s, page) = send(app.req(Method::GET, &path, &app.admin())).await;
             assert_eq!(s, 200, "{page}");
             seen.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()));
             match page["next_cursor"].as_str() {
@@ -248,8 +228,7 @@ async fn listing_filters_and_pages_with_cursors() {
         let count = |q: String, token: String| {
             let app = &app;
             async move {
-                let (s, page) =
-                    read(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &token).send().await.unwrap()).await;
+                let (s, page) = send(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &token)).await;
                 assert_eq!(s, 200, "{q}: {page}");
                 page["items"].as_array().unwrap().len()
             }
@@ -275,8 +254,7 @@ async fn listing_filters_and_pages_with_cursors() {
             ("year=soon", "year"),
             ("colour=red", ""),
         ] {
-            let (s, p) =
-                read(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &pim).send().await.unwrap()).await;
+            let (s, p) = send(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &pim)).await;
             assert_eq!(s, 400, "{q}: {p}");
             if !field.is_empty() {
                 assert_eq!(problem_fields(&p), vec![field.to_owned()], "{q}");

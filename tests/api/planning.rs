@@ -37,15 +37,9 @@ async fn portfolio_and_plan_through_the_council() {
         }
 
         // Build the portfolio: continuing apart, then by rank.
-        let (s, pf) = call(
-            &app,
-            Method::POST,
-            "/api/v1/portfolios",
-            &pim,
-            None,
-            Some(json!({"round_id": rid, "min_score": "0"})),
-        )
-        .await;
+        let (s, pf) =
+            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
         assert_eq!(s, 201, "[{}] {pf}", app.backend);
         let pid = pf["id"].as_str().unwrap().to_owned();
         let items = pf["items"].as_array().unwrap();
@@ -60,13 +54,10 @@ async fn portfolio_and_plan_through_the_council() {
         let third = items[3]["score"].as_str().unwrap().to_owned();
 
         // Rebuild with a threshold, submit, the council returns it, fix, resubmit, approve.
-        let (s, pf) = call(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/portfolios/{pid}"),
-            &pim,
-            Some(1),
-            Some(json!({"round_id": rid, "min_score": third})),
+        let (s, pf) = send(
+            app.req(Method::PUT, &format!("/api/v1/portfolios/{pid}"), &pim)
+                .if_match(1)
+                .json(&json!({"round_id": rid, "min_score": third})),
         )
         .await;
         assert_eq!(s, 200, "{pf}");
@@ -79,66 +70,57 @@ async fn portfolio_and_plan_through_the_council() {
                 >= third.parse::<f64>().unwrap())
         );
         let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
-        let (s, _) = call(&app, Method::POST, &path("/submit"), &pim, Some(2), None).await;
+        let (s, _) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(2)).await;
         assert_eq!(s, 200);
         let (s, _) =
-            call(&app, Method::PUT, &path(""), &pim, Some(3), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+            send(app.req(Method::PUT, &path(""), &pim).if_match(3).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
         assert_eq!(s, 409, "submitted versions cannot change");
-        let (s, pf) = call(
-            &app,
-            Method::POST,
-            &path("/return"),
-            &council,
-            Some(3),
-            Some(json!({"comment": "Включіть усі проєкти, що пройшли оцінювання"})),
+        let (s, pf) = send(
+            app.req(Method::POST, &path("/return"), &council)
+                .if_match(3)
+                .json(&json!({"comment": "Включіть усі проєкти, що пройшли оцінювання"})),
         )
         .await;
         assert_eq!((s, pf["status"].as_str(), pf["comment"].is_string()), (200, Some("returned"), true));
         let (s, _) =
-            call(&app, Method::PUT, &path(""), &pim, Some(4), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+            send(app.req(Method::PUT, &path(""), &pim).if_match(4).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
         assert_eq!(s, 200);
-        let (s, _) = call(&app, Method::POST, &path("/submit"), &pim, Some(5), None).await;
+        let (s, _) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(5)).await;
         assert_eq!(s, 200);
         let decision = json!({"number": "7/2026", "date": "2026-12-20"});
-        let (s, _) = call(&app, Method::POST, &path("/approve"), &pim, Some(6), Some(decision.clone())).await;
+        let (s, _) = send(app.req(Method::POST, &path("/approve"), &pim).if_match(6).json(&decision.clone())).await;
         assert_eq!(s, 403, "only the council approves");
-        let (s, pf) = call(&app, Method::POST, &path("/approve"), &council, Some(6), Some(decision)).await;
+        let (s, pf) = send(app.req(Method::POST, &path("/approve"), &council).if_match(6).json(&decision)).await;
         assert_eq!(
             (s, pf["status"].as_str(), pf["decision"]["number"].as_str()),
             (200, Some("approved"), Some("7/2026")),
             "{pf}"
         );
         for id in &ids {
-            let (_, p) = call(&app, Method::GET, &format!("/api/v1/passports/{id}"), &pim, None, None).await;
+            let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
             assert_eq!(p["status"], "in_portfolio");
         }
         let (s, _) =
-            call(&app, Method::PUT, &path(""), &pim, Some(7), Some(json!({"round_id": rid, "min_score": "0"}))).await;
+            send(app.req(Method::PUT, &path(""), &pim).if_match(7).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
         assert_eq!(s, 409, "approved versions are frozen");
 
         // An amendment is a new version; the diff shows what changed.
-        let (s, amended) = call(
-            &app,
-            Method::POST,
-            &path("/amendments"),
-            &pim,
-            None,
-            Some(json!({"round_id": rid, "min_score": third})),
-        )
-        .await;
+        let (s, amended) =
+            send(app.req(Method::POST, &path("/amendments"), &pim).json(&json!({"round_id": rid, "min_score": third})))
+                .await;
         assert_eq!(
             (s, amended["number"].as_i64(), amended["previous_id"].as_str()),
             (201, Some(2), Some(pid.as_str())),
             "{amended}"
         );
-        let (s, diff) = call(
-            &app,
+        let (s, diff) = send(app.req(
             Method::GET,
             &format!("/api/v1/portfolios/{pid}/diff/{}", amended["id"].as_str().unwrap()),
             &council,
-            None,
-            None,
-        )
+        ))
         .await;
         assert_eq!(s, 200);
         assert_eq!(diff["added"], json!([]));
@@ -150,7 +132,7 @@ async fn portfolio_and_plan_through_the_council() {
             "ceilings": {"total": {"2027": "1600000.00", "2028": "60000000.00", "2029": "60000000.00"},
                           "by_source": {"2029/stateSubsidies": "12000000.00"}}
         });
-        let (s, plan) = call(&app, Method::POST, "/api/v1/plans", &pim, None, Some(request.clone())).await;
+        let (s, plan) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&request.clone())).await;
         assert_eq!(s, 201, "[{}] {plan}", app.backend);
         let plan_id = plan["id"].as_str().unwrap().to_owned();
         let result = &plan["result"];
@@ -165,7 +147,7 @@ async fn portfolio_and_plan_through_the_council() {
         assert!(included.iter().any(|i| i["id"] == cont.as_str() && i["continuing"] == true));
         assert!(included.iter().any(|i| i["start_year"] == 2028), "some projects start a year later: {result}");
         assert_eq!(result["optimal"], true);
-        let (s, p) = call(&app, Method::POST, "/api/v1/plans", &pim, None, Some(json!({"portfolio_id": amended["id"], "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&json!({"portfolio_id": amended["id"], "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
         assert_eq!(
             (s, problem_fields(&p)),
             (422, vec!["portfolio_id".to_owned()]),
@@ -175,25 +157,26 @@ async fn portfolio_and_plan_through_the_council() {
         // Scenarios: both builders side by side, and a variant forcing the top project out.
         let top = items[1]["passport_id"].as_str().unwrap();
         // Another approved methodology: only the social-environmental index counts.
-        let (_, methodologies) = call(&app, Method::GET, "/api/v1/methodologies", &pim, None, None).await;
+        let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
         let copy = format!("/api/v1/methodologies/{}/versions", methodologies[0]["id"].as_str().unwrap());
-        let (_, m2) = call(&app, Method::POST, &copy, &pim, None, None).await;
+        let (_, m2) = send(app.req(Method::POST, &copy, &pim)).await;
         let mut definition = m2["definition"].clone();
         definition["groups"][0]["weight"] = json!("1");
         definition["groups"][1]["weight"] = json!("0");
         let m2_id = m2["id"].as_str().unwrap();
         let (s, _) =
-            call(&app, Method::PUT, &format!("/api/v1/methodologies/{m2_id}"), &pim, Some(1), Some(definition)).await;
+            send(app.req(Method::PUT, &format!("/api/v1/methodologies/{m2_id}"), &pim).if_match(1).json(&definition))
+                .await;
         assert_eq!(s, 200);
         let (s, _) =
-            call(&app, Method::POST, &format!("/api/v1/methodologies/{m2_id}/approve"), &pim, Some(2), None).await;
+            send(app.req(Method::POST, &format!("/api/v1/methodologies/{m2_id}/approve"), &pim).if_match(2)).await;
         assert_eq!(s, 200);
         let variants = json!([
             {"name": "без першого", "constraints": {"forced_out": [top]}},
             {"name": "лише соціальний індекс", "methodology_id": m2_id}
         ]);
         let scenario = json!({"base": request, "variants": variants});
-        let (s, sc) = call(&app, Method::POST, "/api/v1/plans/scenarios", &council, None, Some(scenario)).await;
+        let (s, sc) = send(app.req(Method::POST, "/api/v1/plans/scenarios", &council).json(&scenario)).await;
         assert_eq!(s, 200, "{sc}");
         assert_eq!(sc.as_array().unwrap().len(), 3);
         assert_eq!(sc[2]["name"], "лише соціальний індекс");
@@ -217,22 +200,18 @@ async fn portfolio_and_plan_through_the_council() {
         );
 
         // Council approval moves the new projects to in_plan.
-        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{plan_id}/submit"), &pim, Some(1), None).await;
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/plans/{plan_id}/submit"), &pim).if_match(1)).await;
         assert_eq!(s, 200);
-        let (s, plan) = call(
-            &app,
-            Method::POST,
-            &format!("/api/v1/plans/{plan_id}/approve"),
-            &council,
-            Some(2),
-            Some(json!({"number": "9/2026", "date": "2026-12-27"})),
+        let (s, plan) = send(
+            app.req(Method::POST, &format!("/api/v1/plans/{plan_id}/approve"), &council)
+                .if_match(2)
+                .json(&json!({"number": "9/2026", "date": "2026-12-27"})),
         )
         .await;
         assert_eq!(s, 200, "{plan}");
         for i in plan["result"]["included"].as_array().unwrap().iter().filter(|i| i["continuing"] == false) {
             let (_, p) =
-                call(&app, Method::GET, &format!("/api/v1/passports/{}", i["id"].as_str().unwrap()), &pim, None, None)
-                    .await;
+                send(app.req(Method::GET, &format!("/api/v1/passports/{}", i["id"].as_str().unwrap()), &pim)).await;
             assert_eq!(p["status"], "in_plan");
         }
 
@@ -289,36 +268,33 @@ async fn portfolio_and_plan_through_the_council() {
             .await
             .unwrap();
         assert!(open_csv.starts_with("plan_number,decision_number,decision_date,project_id"));
-        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{plan_id}/amendments"), &pim, None, Some(json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "rank_order", "ceilings": {"total": {"2027": "1600000.00"}}}))).await;
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/plans/{plan_id}/amendments"), &pim).json(&json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "rank_order", "ceilings": {"total": {"2027": "1600000.00"}}}))).await;
         assert_eq!(s, 201);
-        let (_, plans) = call(&app, Method::GET, "/api/v1/plans", &pim, None, None).await;
+        let (_, plans) = send(app.req(Method::GET, "/api/v1/plans", &pim)).await;
         let draft = plans.as_array().unwrap().iter().find(|p| p["status"] == "draft").unwrap()["id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let (s, _) = read(app.client.get(format!("{}/open-data/plans/{draft}", app.base)).send().await.unwrap()).await;
+        let (s, _) = send(app.client.get(format!("{}/open-data/plans/{draft}", app.base))).await;
         assert_eq!(s, 404);
         // Approving the amendment supersedes the first version: one version is in force.
-        let (s, _) = call(&app, Method::POST, &format!("/api/v1/plans/{draft}/submit"), &pim, Some(1), None).await;
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/plans/{draft}/submit"), &pim).if_match(1)).await;
         assert_eq!(s, 200);
         let decision = json!({"number": "11/2027", "date": "2027-03-01"});
         let approve = format!("/api/v1/plans/{draft}/approve");
-        let (s, p) = call(&app, Method::POST, &approve, &council, Some(2), Some(decision)).await;
+        let (s, p) = send(app.req(Method::POST, &approve, &council).if_match(2).json(&decision)).await;
         assert_eq!((s, p["status"].as_str()), (200, Some("approved")), "{p}");
-        let (_, first) = call(&app, Method::GET, &format!("/api/v1/plans/{plan_id}"), &council, None, None).await;
+        let (_, first) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan_id}"), &council)).await;
         assert_eq!(first["status"], "superseded", "{first}");
         assert_eq!(first["decision"]["number"], "9/2026", "the record of the first decision stays");
-        let (_, plans) = call(&app, Method::GET, "/api/v1/plans", &pim, None, None).await;
+        let (_, plans) = send(app.req(Method::GET, "/api/v1/plans", &pim)).await;
         let in_force: Vec<_> = plans.as_array().unwrap().iter().filter(|p| p["status"] == "approved").collect();
         assert_eq!(in_force.len(), 1);
         assert_eq!(in_force[0]["id"], draft.as_str());
-        let (s, _) = call(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/plans/{plan_id}"),
-            &pim,
-            Some(first["version"].as_i64().unwrap()),
-            Some(request),
+        let (s, _) = send(
+            app.req(Method::PUT, &format!("/api/v1/plans/{plan_id}"), &pim)
+                .if_match(first["version"].as_i64().unwrap())
+                .json(&request),
         )
         .await;
         assert_eq!(s, 409, "a superseded version stays frozen");

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 /// Races per kind of write.
 const RACES: usize = 12;
 
-async fn send(client: &reqwest::Client, request: reqwest::RequestBuilder) -> (u16, bool, Value) {
+async fn exchange(client: &reqwest::Client, request: reqwest::RequestBuilder) -> (u16, bool, Value) {
     let response = client.execute(request.build().unwrap()).await.unwrap();
     let replayed = response.headers().contains_key("idempotent-replayed");
     let (status, body) = read(response).await;
@@ -43,12 +43,12 @@ async fn two_replicas_keep_every_guarantee() {
             body["title"]["uk"] = json!(format!("Редакція {race} з репліки {replica}"));
             on(replica, Method::PUT, &path, &ini).header("If-Match", format!("\"{version}\"")).json(&body)
         };
-        let ((a, _, pa), (b, _, pb)) = tokio::join!(send(&client, put(0)), send(&client, put(1)));
+        let ((a, _, pa), (b, _, pb)) = tokio::join!(exchange(&client, put(0)), exchange(&client, put(1)));
         let mut statuses = [a, b];
         statuses.sort();
         assert_eq!(statuses, [200, 412], "race {race}: {pa} / {pb}");
         version += 1;
-        let (_, stored) = read(app.req(Method::GET, &path, &ini).send().await.unwrap()).await;
+        let (_, stored) = send(app.req(Method::GET, &path, &ini)).await;
         assert_eq!(stored["version"], version, "one write per race");
     }
 
@@ -61,12 +61,12 @@ async fn two_replicas_keep_every_guarantee() {
                 .header("Idempotency-Key", format!("both-{race}"))
                 .json(&body)
         };
-        let ((a, ra, pa), (b, rb, pb)) = tokio::join!(send(&client, post(0)), send(&client, post(1)));
+        let ((a, ra, pa), (b, rb, pb)) = tokio::join!(exchange(&client, post(0)), exchange(&client, post(1)));
         assert_eq!((a, b), (201, 201), "race {race}: {pa} / {pb}");
         assert_eq!(pa["id"], pb["id"], "race {race}: both replicas answer with the one passport");
         assert!(ra || rb, "race {race}: one of the answers is a replay");
     }
-    let (_, list) = read(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin()).send().await.unwrap()).await;
+    let (_, list) = send(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin())).await;
     let keyed = list["items"]
         .as_array()
         .unwrap()
@@ -80,25 +80,25 @@ async fn two_replicas_keep_every_guarantee() {
     let pim = w.pim(&app);
     let council = app.token("council", Some(w.pim_org), &[Role::Council]);
     let body = json!({"round_id": round, "min_score": "0"});
-    let (s, portfolio) = call(&app, Method::POST, "/api/v1/portfolios", &pim, None, Some(body)).await;
+    let (s, portfolio) = send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&body)).await;
     assert_eq!(s, 201, "{portfolio}");
     let pid = portfolio["id"].as_str().unwrap();
-    let (s, _) = call(&app, Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim, Some(1), None).await;
+    let (s, _) = send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await;
     assert_eq!(s, 200);
     let approve = |replica: usize| {
         on(replica, Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council)
             .header("If-Match", "\"2\"")
             .json(&json!({"number": format!("{}/2026", 20 + replica), "date": "2026-12-20"}))
     };
-    let ((a, _, pa), (b, _, pb)) = tokio::join!(send(&client, approve(0)), send(&client, approve(1)));
+    let ((a, _, pa), (b, _, pb)) = tokio::join!(exchange(&client, approve(0)), exchange(&client, approve(1)));
     let mut statuses = [a, b];
     statuses.sort();
     assert!(statuses == [200, 409] || statuses == [200, 412], "{statuses:?}: {pa} / {pb}");
     let winner = if a == 200 { &pa } else { &pb };
-    let (_, stored) = call(&app, Method::GET, &format!("/api/v1/portfolios/{pid}"), &council, None, None).await;
+    let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/portfolios/{pid}"), &council)).await;
     assert_eq!((stored["status"].as_str(), &stored["decision"]), (Some("approved"), &winner["decision"]));
     let audit = format!("/api/v1/audit?entity_type=portfolio&entity_id={pid}&limit=200");
-    let (_, events) = read(app.req(Method::GET, &audit, &app.admin()).send().await.unwrap()).await;
+    let (_, events) = send(app.req(Method::GET, &audit, &app.admin())).await;
     let approvals = events["items"].as_array().unwrap().iter().filter(|e| e["action"] == "portfolio.approved").count();
     assert_eq!(approvals, 1, "{events}");
     for passport in portfolio["items"].as_array().unwrap() {
@@ -106,7 +106,7 @@ async fn two_replicas_keep_every_guarantee() {
             "/api/v1/audit?entity_type=passport&entity_id={}&limit=200",
             passport["passport_id"].as_str().unwrap()
         );
-        let (_, events) = read(app.req(Method::GET, &path, &app.admin()).send().await.unwrap()).await;
+        let (_, events) = send(app.req(Method::GET, &path, &app.admin())).await;
         let moves =
             events["items"].as_array().unwrap().iter().filter(|e| e["after"]["status"] == "in_portfolio").count();
         assert_eq!(moves, 1, "each passport moves to the portfolio once");

@@ -33,7 +33,7 @@ async fn bad_tokens_get_401_problems() {
         let wrong_key =
             portfel_api::JwtSettings { secret: b"a-completely-different-secret-key!".to_vec(), ..(*app.jwt).clone() }
                 .issue("u", None, &[Role::Admin], chrono::Duration::hours(1));
-        let (s, _) = read(app.client.get(&url).send().await.unwrap()).await;
+        let (s, _) = send(app.client.get(&url)).await;
         assert_eq!(s, 401, "missing token");
         for (what, token) in [
             ("alg none", alg_none),
@@ -49,7 +49,7 @@ async fn bad_tokens_get_401_problems() {
             let (s, p) = read(response).await;
             assert_eq!((s, p["type"].as_str()), (401, Some("urn:portfel:problem:unauthorized")), "{what}: {p}");
         }
-        let (s, _) = read(app.client.get(&url).bearer_auth(&good).send().await.unwrap()).await;
+        let (s, _) = send(app.client.get(&url).bearer_auth(&good)).await;
         assert_eq!(s, 200);
     }
 }
@@ -72,8 +72,7 @@ async fn role_by_endpoint_matrix() {
         let ini = w.initiator_a(&app);
         let (submitted, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
         transition(&app, &ini, &submitted, v, "submitted", None).await;
-        let (_, doc) =
-            read(app.req(Method::GET, "/api/v1/strategy-documents", &app.admin()).send().await.unwrap()).await;
+        let (_, doc) = send(app.req(Method::GET, "/api/v1/strategy-documents", &app.admin())).await;
         let doc = doc[0]["id"].as_str().unwrap().to_owned();
         let mut n = 0;
         let mut unique = || {
@@ -156,7 +155,7 @@ async fn role_by_endpoint_matrix() {
                         .replace("2000", &format!("{}", 2000 + k));
                     req = req.header("content-type", "application/json").body(text);
                 }
-                let (s, p) = read(req.send().await.unwrap()).await;
+                let (s, p) = send(req).await;
                 if case.allowed.contains(role) {
                     assert!(
                         (200..300).contains(&s),
@@ -182,47 +181,40 @@ async fn initiators_are_scoped_to_their_organisation() {
         let (draft, v) = create_passport(&app, &a, &complete_passport(w.goal)).await;
         // B can neither read nor edit nor submit A's draft; the PIM unit cannot see it either.
         for token in [&b, &pim] {
-            let (s, _) =
-                read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), token).send().await.unwrap()).await;
+            let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), token)).await;
             assert_eq!(s, 403);
         }
-        let (s, _) = read(
+        let (s, _) = send(
             app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &b)
                 .header("If-Match", format!("\"{v}\""))
-                .json(&complete_passport(w.goal))
-                .send()
-                .await
-                .unwrap(),
+                .json(&complete_passport(w.goal)),
         )
         .await;
         assert_eq!(s, 403);
         let (s, _, _) = transition(&app, &b, &draft, v, "submitted", None).await;
         assert_eq!(s, 403);
         // B cannot create in A's name; B's list does not show A's passports.
-        let (s, _) = read(
+        let (s, _) = send(
             app.req(Method::POST, &format!("/api/v1/passports?organisation_id={}", w.org_a), &b)
-                .json(&json!({"title": {"uk": "x"}}))
-                .send()
-                .await
-                .unwrap(),
+                .json(&json!({"title": {"uk": "x"}})),
         )
         .await;
         assert_eq!(s, 403);
-        let (_, list) = read(app.req(Method::GET, "/api/v1/passports", &b).send().await.unwrap()).await;
+        let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &b)).await;
         assert_eq!(list["items"], json!([]));
         // After submission the PIM unit sees it, B still does not, and A can no longer edit it.
         let (_, v, _) = transition(&app, &a, &draft, v, "submitted", None).await;
-        let (s, _) =
-            read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &pim).send().await.unwrap()).await;
+        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &pim)).await;
         assert_eq!(s, 200);
-        let (s, _) = read(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &b).send().await.unwrap()).await;
+        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &b)).await;
         assert_eq!(s, 403);
         let path = format!("/api/v1/passports/{draft}");
         let version = v.map(i64::from);
-        let (s, _) = call(&app, Method::PUT, &path, &a, version, Some(complete_passport(w.goal))).await;
+        let (s, _) = send(app.req(Method::PUT, &path, &a).if_match_opt(version).json(&complete_passport(w.goal))).await;
         assert_eq!(s, 403, "initiators edit drafts only");
         // The PIM unit may correct it, creating a new revision.
-        let (s, p) = call(&app, Method::PUT, &path, &pim, version, Some(complete_passport(w.goal))).await;
+        let (s, p) =
+            send(app.req(Method::PUT, &path, &pim).if_match_opt(version).json(&complete_passport(w.goal))).await;
         assert_eq!((s, p["revision"].as_i64()), (200, Some(2)), "{p}");
     }
 }
@@ -241,10 +233,10 @@ async fn no_read_endpoint_reveals_another_organisations_draft() {
         let (draft, v) = create_passport(&app, &owner, &body).await;
         body["problem"] = json!(format!("{marker}: друга редакція"));
         let (s, p) =
-            call(&app, Method::PUT, &format!("/api/v1/passports/{draft}"), &owner, Some(v.into()), Some(body)).await;
+            send(app.req(Method::PUT, &format!("/api/v1/passports/{draft}"), &owner).if_match(v).json(&body)).await;
         assert_eq!(s, 200, "{p}");
 
-        let (_, spec) = read(app.client.get(format!("{}/openapi.json", app.base)).send().await.unwrap()).await;
+        let (_, spec) = send(app.client.get(format!("{}/openapi.json", app.base))).await;
         let mut paths = Vec::new();
         for (template, ops) in spec["paths"].as_object().unwrap() {
             if ops.get("get").is_none() {
@@ -286,7 +278,7 @@ async fn no_read_endpoint_reveals_another_organisations_draft() {
             assert!(response.text().await.unwrap().contains(&marker));
         }
         let audit = format!("/api/v1/audit?entity_type=passport&entity_id={draft}");
-        let (s, events) = read(app.req(Method::GET, &audit, &app.admin()).send().await.unwrap()).await;
+        let (s, events) = send(app.req(Method::GET, &audit, &app.admin())).await;
         assert_eq!((s, events["items"].as_array().map(Vec::len)), (200, Some(2)), "{events}");
         assert!(events.to_string().contains(&marker));
     }

@@ -106,23 +106,41 @@ impl TestApp {
     }
 }
 
-/// Sends a request with an optional `If-Match` version and JSON body; returns status and body.
-pub async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    if_match: Option<i64>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.req(method, path, token);
-    if let Some(v) = if_match {
-        req = req.header("If-Match", format!("\"{v}\""));
+/// Sends a request and returns its status and body (JSON, or the text as a
+/// JSON string): the one way the tests issue requests. [`read`] serves the
+/// few that inspect the response's headers first.
+pub async fn send(request: RequestBuilder) -> (u16, Value) {
+    read(request.send().await.unwrap()).await
+}
+
+/// [`send`], with the version of the response's `ETag`.
+pub async fn send_tagged(request: RequestBuilder) -> (u16, Option<i32>, Value) {
+    let response = request.send().await.unwrap();
+    let etag =
+        response.headers().get("etag").and_then(|v| v.to_str().ok()).and_then(|v| v.trim_matches('"').parse().ok());
+    let (status, body) = read(response).await;
+    (status, etag, body)
+}
+
+/// `If-Match` on a request, as this API's ETags are written (`"3"`).
+pub trait IfMatchExt {
+    /// Names the version the write expects.
+    fn if_match(self, version: impl std::fmt::Display) -> Self;
+    /// Names the version when there is one.
+    fn if_match_opt(self, version: Option<i64>) -> Self;
+}
+
+impl IfMatchExt for RequestBuilder {
+    fn if_match(self, version: impl std::fmt::Display) -> Self {
+        self.header("If-Match", format!("\"{version}\""))
     }
-    if let Some(b) = body {
-        req = req.json(&b);
+
+    fn if_match_opt(self, version: Option<i64>) -> Self {
+        match version {
+            Some(v) => self.if_match(v),
+            None => self,
+        }
     }
-    read(req.send().await.unwrap()).await
 }
 
 /// Status and JSON body of a response.
@@ -130,14 +148,6 @@ pub async fn read(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
-/// Status, ETag version and JSON body.
-pub async fn read_tagged(response: Response) -> (u16, Option<i32>, Value) {
-    let etag =
-        response.headers().get("etag").and_then(|v| v.to_str().ok()).and_then(|v| v.trim_matches('"').parse().ok());
-    let (status, body) = read(response).await;
-    (status, etag, body)
 }
 
 /// Fields named in a problem's `errors`.
@@ -238,8 +248,7 @@ pub fn complete_passport(goal: Uuid) -> Value {
 
 /// Creates a passport as `token`; returns (id, version).
 pub async fn create_passport(app: &TestApp, token: &str, body: &Value) -> (String, i32) {
-    let (s, v, body) =
-        read_tagged(app.req(Method::POST, "/api/v1/passports", token).json(body).send().await.unwrap()).await;
+    let (s, v, body) = send_tagged(app.req(Method::POST, "/api/v1/passports", token).json(body)).await;
     assert_eq!(s, 201, "[{}] {body}", app.backend);
     (body["id"].as_str().unwrap().to_owned(), v.unwrap())
 }
@@ -253,13 +262,10 @@ pub async fn transition(
     to: &str,
     reason: Option<&str>,
 ) -> (u16, Option<i32>, Value) {
-    read_tagged(
+    send_tagged(
         app.req(Method::POST, &format!("/api/v1/passports/{id}/transitions"), token)
             .header("If-Match", format!("\"{version}\""))
-            .json(&json!({"to": to, "reason": reason}))
-            .send()
-            .await
-            .unwrap(),
+            .json(&json!({"to": to, "reason": reason})),
     )
     .await
 }
@@ -270,7 +276,7 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
     let (admin, pim, ini) = (app.admin(), w.pim(app), w.initiator_a(app));
     for sub in ["exp-1", "exp-2", "exp-3"] {
         let body = json!({"sub": sub, "full_name": sub, "organisation_id": w.pim_org, "roles": ["expert"]});
-        let (s, p) = read(app.req(Method::POST, "/api/v1/users", &admin).json(&body).send().await.unwrap()).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/users", &admin).json(&body)).await;
         assert_eq!(s, 201, "{p}");
     }
     let mut ids = Vec::new();
@@ -280,51 +286,39 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
         assert_eq!(s, 200, "{p}");
         ids.push(id);
     }
-    let (_, methodologies) = read(app.req(Method::GET, "/api/v1/methodologies", &pim).send().await.unwrap()).await;
+    let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
     let body = json!({"name": "Раунд", "methodology_id": methodologies[0]["id"], "deadline": "2026-12-15"});
-    let (_, round) = read(app.req(Method::POST, "/api/v1/rounds", &pim).json(&body).send().await.unwrap()).await;
+    let (_, round) = send(app.req(Method::POST, "/api/v1/rounds", &pim).json(&body)).await;
     let rid = round["id"].as_str().unwrap().to_owned();
-    let step = |path: String, version: i32, body: Value| {
-        app.req(Method::POST, &path, &pim).header("If-Match", format!("\"{version}\"")).json(&body).send()
-    };
+    let step =
+        |path: String, version: i32, body: Value| app.req(Method::POST, &path, &pim).if_match(version).json(&body);
+    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/projects"), 1, json!({"passport_ids": ids}))).await;
+    assert_eq!(s, 200, "{p}");
+    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/screen"), 2, json!({}))).await;
+    assert_eq!(s, 200, "{p}");
     let (s, p) =
-        read(step(format!("/api/v1/rounds/{rid}/projects"), 1, json!({"passport_ids": ids})).await.unwrap()).await;
-    assert_eq!(s, 200, "{p}");
-    let (s, p) = read(step(format!("/api/v1/rounds/{rid}/screen"), 2, json!({})).await.unwrap()).await;
-    assert_eq!(s, 200, "{p}");
-    let (s, p) = read(
-        step(format!("/api/v1/rounds/{rid}/assign"), 3, json!({"experts": ["exp-1", "exp-2", "exp-3"]})).await.unwrap(),
-    )
-    .await;
+        send(step(format!("/api/v1/rounds/{rid}/assign"), 3, json!({"experts": ["exp-1", "exp-2", "exp-3"]}))).await;
     assert_eq!(s, 200, "{p}");
     for (i, id) in ids.iter().enumerate() {
         let score = 1 + (i as i64 % 4);
         for sub in ["exp-1", "exp-2", "exp-3"] {
             let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
             let path = format!("/api/v1/rounds/{rid}/projects/{id}");
-            let (s, _) = read(
-                app.req(Method::POST, &format!("{path}/declaration"), &token)
-                    .json(&json!({"conflict": false}))
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await;
+            let (s, _) =
+                send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false})))
+                    .await;
             assert_eq!(s, 200);
             let scores: Vec<Value> =
                 ["SE1", "SE2", "SE4", "FE1", "FE6"].iter().map(|c| json!({"criterion": c, "score": score})).collect();
-            let (s, p) = read(
+            let (s, p) = send(
                 app.req(Method::PUT, &format!("{path}/scores"), &token)
-                    .json(&json!({"scores": scores, "submit": true}))
-                    .send()
-                    .await
-                    .unwrap(),
+                    .json(&json!({"scores": scores, "submit": true})),
             )
             .await;
             assert_eq!(s, 200, "{p}");
         }
     }
-    let (s, p) = read(step(format!("/api/v1/rounds/{rid}/close"), 4, json!({"trials": 50})).await.unwrap()).await;
+    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/close"), 4, json!({"trials": 50}))).await;
     assert_eq!(s, 200, "{p}");
     (rid, ids)
 }
