@@ -192,19 +192,9 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
 
 /// The main-line path from draft to `target` through legal transitions.
 fn path_to(target: Status) -> Vec<(Status, Status)> {
-    const MAIN_LINE: [Status; 8] = [
-        Status::Draft,
-        Status::Submitted,
-        Status::Screening,
-        Status::UnderEvaluation,
-        Status::Evaluated,
-        Status::InPortfolio,
-        Status::InPlan,
-        Status::Implementation,
-    ];
     let mut path = Vec::new();
     let end = if target == Status::Rejected { Status::Evaluated } else { target };
-    for pair in MAIN_LINE.windows(2) {
+    for pair in Status::MAIN_LINE.windows(2) {
         if pair[0] == end {
             break;
         }

@@ -107,14 +107,10 @@ async fn every_guarded_kind_refuses_a_stale_version() {
         let org = portfel_store::organisations::update(db, &actor, org.meta.id, 1, &input).await.unwrap();
         assert_eq!(org.meta.version, 2, "{backend}");
 
-        let doc_input = StrategyDocumentInput {
-            kind: "communityDevelopmentStrategy".into(),
-            title: "Стратегія".into(),
-            approved_by: None,
-            approved_on: None,
-            period_start: 2021,
-            period_end: 2030,
-        };
+        let doc_input: StrategyDocumentInput = serde_json::from_value(json!({
+            "kind": "communityDevelopmentStrategy", "title": "Стратегія", "period_start": 2021, "period_end": 2030
+        }))
+        .unwrap();
         let doc = portfel_store::strategy::create_document(db, &actor, &doc_input).await.unwrap();
         stale(portfel_store::strategy::update_document(db, &actor, doc.meta.id, 7, &doc_input).await, "strategy");
         let doc = portfel_store::strategy::update_document(db, &actor, doc.meta.id, 1, &doc_input).await.unwrap();

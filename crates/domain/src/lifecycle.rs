@@ -39,6 +39,12 @@ pub enum Status {
 }
 
 impl Status {
+    /// The main line a successful project follows, from draft to implementation.
+    pub const MAIN_LINE: [Status; 8] = {
+        use Status::{Draft, Evaluated, Implementation, InPlan, InPortfolio, Screening, Submitted, UnderEvaluation};
+        [Draft, Submitted, Screening, UnderEvaluation, Evaluated, InPortfolio, InPlan, Implementation]
+    };
+
     /// Every state.
     pub const ALL: [Status; 12] = [
         Status::Draft,

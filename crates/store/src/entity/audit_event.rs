@@ -20,8 +20,4 @@ pub struct Model {
     pub request_id: Option<String>,
 }
 
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+super::without_relations!();

@@ -14,10 +14,6 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+super::without_relations!();
 
 crate::guarded::versioned!(Year);

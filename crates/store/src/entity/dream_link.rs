@@ -15,8 +15,4 @@ pub struct Model {
     pub imported_at: DateTimeUtc,
 }
 
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+super::without_relations!();

@@ -20,10 +20,6 @@ pub struct Model {
     pub approved_by: Option<String>,
 }
 
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+super::without_relations!();
 
 crate::guarded::versioned!(Id);

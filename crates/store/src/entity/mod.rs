@@ -17,3 +17,16 @@ pub mod strategy_document;
 pub mod strategy_goal;
 pub mod sync_checkpoint;
 pub mod user;
+
+/// What every entity here shares: no relations between tables (foreign keys
+/// live in the migrations) and the default active-model behaviour.
+macro_rules! without_relations {
+    () => {
+        #[allow(missing_docs)]
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+pub(crate) use without_relations;

@@ -24,10 +24,6 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
 }
 
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
+super::without_relations!();
 
 crate::guarded::versioned!(Id);

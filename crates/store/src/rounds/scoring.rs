@@ -63,17 +63,7 @@ pub async fn declare(
     let mut after = before.clone();
     after.status = if conflict { AssignmentStatus::Conflict } else { AssignmentStatus::Active };
     after.conflict_note = note;
-    write_assignment(&txn, &after).await?;
-    audit::updated(
-        &txn,
-        actor,
-        "assignment.declare",
-        "assignment",
-        format!("{round_id}/{passport_id}/{}", actor.sub),
-        &before,
-        &after,
-    )
-    .await?;
+    changed(&txn, actor, "assignment.declare", &before, &after, None).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -110,20 +100,32 @@ pub async fn save_scores(
     let mut after = before.clone();
     after.scores = scores;
     after.submitted_at = submit.then(crate::now);
-    write_assignment(&txn, &after).await?;
     let action = if submit { "assignment.submit" } else { "assignment.save" };
-    audit::updated(
-        &txn,
-        actor,
-        action,
-        "assignment",
-        format!("{round_id}/{passport_id}/{}", actor.sub),
-        &before,
-        &after,
-    )
-    .await?;
+    changed(&txn, actor, action, &before, &after, None).await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// Writes an assignment's new state and audits the change (`round/passport/expert`).
+async fn changed<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    action: &str,
+    before: &Assignment,
+    after: &Assignment,
+    reason: Option<&str>,
+) -> StoreResult<()> {
+    write_assignment(conn, after).await?;
+    let entity_id = format!("{}/{}/{}", after.round_id, after.passport_id, after.expert);
+    let change = audit::Change {
+        action,
+        entity_type: "assignment",
+        entity_id,
+        before: Some(before),
+        after: Some(after),
+        reason,
+    };
+    audit::record(conn, actor, change).await
 }
 
 /// The PIM unit reopens an expert's submitted scores, giving a reason.
@@ -143,20 +145,7 @@ pub async fn reopen(
     }
     let mut after = before.clone();
     after.submitted_at = None;
-    write_assignment(&txn, &after).await?;
-    audit::record(
-        &txn,
-        actor,
-        audit::Change {
-            action: "assignment.reopen",
-            entity_type: "assignment",
-            entity_id: format!("{round_id}/{passport_id}/{expert}"),
-            before: Some(&before),
-            after: Some(&after),
-            reason: Some(reason),
-        },
-    )
-    .await?;
+    changed(&txn, actor, "assignment.reopen", &before, &after, Some(reason)).await?;
     txn.commit().await?;
     Ok(after)
 }
