@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit;
 use crate::entity::council_document::{self, Column, Entity, Model};
 use crate::guarded::update_row;
-use crate::passports::{self, transition_in};
+use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
 /// What kind of document.
@@ -293,7 +293,7 @@ pub async fn approve<T: Serialize + DeserializeOwned>(
     for passport_id in moves.passports {
         let p = passports::get(&txn, *passport_id).await?;
         if p.status == moves.from {
-            transition_in(&txn, actor, *passport_id, p.meta.version, moves.to, None).await?;
+            transition_in(&txn, actor, Move::of(&p, moves.to)).await?;
         }
     }
     txn.commit().await?;

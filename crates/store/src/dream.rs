@@ -65,15 +65,8 @@ pub async fn import(
             let updated =
                 passports::update_content_in(&txn, actor, current.meta.id, current.meta.version, &content).await?;
             if updated.status != imported.status {
-                passports::transition_in(
-                    &txn,
-                    actor,
-                    updated.meta.id,
-                    updated.meta.version,
-                    imported.status,
-                    Some("DREAM"),
-                )
-                .await?;
+                let dream = passports::Move { reason: Some("DREAM"), ..passports::Move::of(&updated, imported.status) };
+                passports::transition_in(&txn, actor, dream).await?;
             }
             dream_link::Entity::update_many()
                 .set(dream_link::ActiveModel {

@@ -172,20 +172,34 @@ pub async fn transition(
     reason: Option<&str>,
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
-    let after = transition_in(&txn, actor, id, expected_version, to, reason).await?;
+    let after = transition_in(&txn, actor, Move { id, expected_version, to, reason }).await?;
     txn.commit().await?;
     Ok(after)
 }
 
+/// A lifecycle move of one passport, from the version its mover read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Move<'a> {
+    /// The passport.
+    pub id: Uuid,
+    /// The version the mover read.
+    pub expected_version: i32,
+    /// The state it moves to.
+    pub to: Status,
+    /// Why, for the audit log.
+    pub reason: Option<&'a str>,
+}
+
+impl Move<'_> {
+    /// Moves `passport`, as just read, to `to` with no reason given.
+    pub(crate) fn of(passport: &Passport, to: Status) -> Move<'static> {
+        Move { id: passport.meta.id, expected_version: passport.meta.version, to, reason: None }
+    }
+}
+
 /// [`transition`] inside the caller's transaction.
-pub(crate) async fn transition_in<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-    expected_version: i32,
-    to: Status,
-    reason: Option<&str>,
-) -> StoreResult<Passport> {
+pub(crate) async fn transition_in<C: ConnectionTrait>(conn: &C, actor: &Actor, m: Move<'_>) -> StoreResult<Passport> {
+    let Move { id, expected_version, to, reason } = m;
     let before = get(conn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();

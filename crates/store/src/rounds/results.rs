@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{assignments, bump, get, projects};
 use crate::audit;
 use crate::entity::evaluation_round as round;
-use crate::passports::{self, transition_in};
+use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
 /// Closes the round: every eligible project must have enough submitted scores
@@ -52,7 +52,7 @@ pub async fn close(
     for e in results.evaluations.iter().filter(|e| e.eligible) {
         let passport = &passports_by_id[&e.id];
         if passport.status == Status::UnderEvaluation {
-            transition_in(&txn, actor, e.id, passport.meta.version, Status::Evaluated, None).await?;
+            transition_in(&txn, actor, Move::of(passport, Status::Evaluated)).await?;
         }
     }
     let closed = get(&txn, round_id).await?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{assignments, bump, projects, to_assignment};
 use crate::audit;
 use crate::entity::{assignment, round_project};
-use crate::passports::{self, transition_in};
+use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
 /// Adds submitted passports to an open round; submitted ones move to screening.
@@ -59,7 +59,7 @@ pub async fn add_projects(
         .exec(&txn)
         .await?;
         if passport.status == Status::Submitted {
-            transition_in(&txn, actor, *id, passport.meta.version, Status::Screening, None).await?;
+            transition_in(&txn, actor, Move::of(&passport, Status::Screening)).await?;
         }
     }
     if !errors.is_empty() {
@@ -153,7 +153,7 @@ pub async fn assign(
         created.push(to_assignment(model)?);
     }
     for passport in passports_by_id.values().filter(|p| p.status == Status::Screening) {
-        transition_in(&txn, actor, passport.meta.id, passport.meta.version, Status::UnderEvaluation, None).await?;
+        transition_in(&txn, actor, Move::of(passport, Status::UnderEvaluation)).await?;
     }
     audit::created(&txn, actor, "round.assign", "evaluation_round", round_id.to_string(), &created).await?;
     txn.commit().await?;
