@@ -207,3 +207,17 @@ async fn slow_or_oversize_requests_are_cut_off_with_problems() {
     let (_, p) = read(response).await;
     assert_eq!(p["type"], "urn:portfel:problem:headers-too-large");
 }
+
+#[tokio::test]
+async fn a_malformed_body_is_refused_before_its_version_is_checked() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let mut body = complete_passport(w.goal);
+        body["locations"][0]["katottg"] = json!("UA46060250010015970*");
+        let path = format!("/api/v1/passports/{id}");
+        let (s, p) = send(app.req(Method::PUT, &path, &ini).if_match(v + 7).json(&body)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["locations[0].katottg".to_owned()]), "{p}");
+    }
+}

@@ -178,10 +178,10 @@ pub async fn update_passport(
     let current = visible(&state, &auth, id).await?;
     may_edit(&auth.claims.roles, auth.claims.org, current.organisation_id, current.status)?;
     let content = content.value()?;
+    storable(&content)?;
     if current.meta.version != version {
         return Err(ApiError::PreconditionFailed { current: current.meta.version });
     }
-    storable(&content)?;
     let passport =
         portfel_store::passports::update_content(state.store.db(), &auth.actor(), id, version, &content).await?;
     Ok(Versioned::ok(passport.meta.version, passport))
