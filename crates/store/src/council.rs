@@ -166,14 +166,8 @@ pub async fn get<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind, 
 
 /// Every version, oldest first.
 pub async fn list<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind) -> StoreResult<Vec<Document<T>>> {
-    Entity::find()
-        .filter(Column::Kind.eq(kind.as_str()))
-        .order_by_asc(Column::Id)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(to_document)
-        .collect()
+    crate::records(conn, Entity::find().filter(Column::Kind.eq(kind.as_str())).order_by_asc(Column::Id), to_document)
+        .await
 }
 
 /// Applies a change to a version at `expected_version`, if its state allows.

@@ -89,6 +89,19 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().duration_trunc(TimeDelta::microseconds(1)).expect("microsecond truncation")
 }
 
+/// Every row `query` selects, each made into a record by `record`.
+pub(crate) async fn records<E, C, T>(
+    conn: &C,
+    query: sea_orm::Select<E>,
+    record: impl Fn(E::Model) -> StoreResult<T>,
+) -> StoreResult<Vec<T>>
+where
+    E: sea_orm::EntityTrait,
+    C: ConnectionTrait,
+{
+    query.all(conn).await?.into_iter().map(record).collect()
+}
+
 /// Refuses a write made against a version other than the stored one.
 pub(crate) fn check_version(current: i32, expected: i32) -> StoreResult<()> {
     if current == expected { Ok(()) } else { Err(StoreError::VersionMismatch { current }) }

@@ -311,14 +311,9 @@ fn revision_record(m: revision::Model) -> StoreResult<PassportRevision> {
 
 /// Every revision of a passport, oldest first.
 pub async fn revisions<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<PassportRevision>> {
-    revision::Entity::find()
-        .filter(revision::Column::PassportId.eq(id))
-        .order_by_asc(revision::Column::Revision)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(revision_record)
-        .collect()
+    let query =
+        revision::Entity::find().filter(revision::Column::PassportId.eq(id)).order_by_asc(revision::Column::Revision);
+    crate::records(conn, query, revision_record).await
 }
 
 /// One revision of a passport.

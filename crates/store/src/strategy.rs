@@ -78,14 +78,8 @@ pub async fn get_document<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult
 
 /// All strategy documents, newest period first.
 pub async fn list_documents<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<StrategyDocument>> {
-    Ok(document::Entity::find()
-        .order_by_desc(document::Column::PeriodEnd)
-        .order_by_asc(document::Column::Id)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(document_record)
-        .collect())
+    let query = document::Entity::find().order_by_desc(document::Column::PeriodEnd).order_by_asc(document::Column::Id);
+    crate::records(conn, query, |m| Ok(document_record(m))).await
 }
 
 /// Replaces a document's data if it is still at `expected_version`.
@@ -162,14 +156,8 @@ pub async fn create_goal(
 /// Goals of a document, by code.
 pub async fn list_goals<C: ConnectionTrait>(conn: &C, document_id: Uuid) -> StoreResult<Vec<StrategyGoal>> {
     get_document(conn, document_id).await?;
-    goal::Entity::find()
-        .filter(goal::Column::DocumentId.eq(document_id))
-        .order_by_asc(goal::Column::Code)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(goal_record)
-        .collect()
+    let query = goal::Entity::find().filter(goal::Column::DocumentId.eq(document_id)).order_by_asc(goal::Column::Code);
+    crate::records(conn, query, goal_record).await
 }
 
 /// Field errors for goal ids that do not exist, named `field[i]`.

@@ -109,15 +109,11 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<Round>> {
 
 /// Projects of a round, in the order they were added.
 pub async fn projects<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<Vec<RoundProject>> {
-    round_project::Entity::find()
+    let query = round_project::Entity::find()
         .filter(round_project::Column::RoundId.eq(round_id))
         .order_by_asc(round_project::Column::AddedAt)
-        .order_by_asc(round_project::Column::PassportId)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(to_project)
-        .collect()
+        .order_by_asc(round_project::Column::PassportId);
+    crate::records(conn, query, to_project).await
 }
 
 async fn project<C: ConnectionTrait>(conn: &C, round_id: Uuid, passport_id: Uuid) -> StoreResult<RoundProject> {
@@ -138,27 +134,17 @@ pub async fn assignments<C: ConnectionTrait>(
     if let Some(p) = passport_id {
         query = query.filter(assignment::Column::PassportId.eq(p));
     }
-    query
-        .order_by_asc(assignment::Column::PassportId)
-        .order_by_asc(assignment::Column::Expert)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(to_assignment)
-        .collect()
+    let query = query.order_by_asc(assignment::Column::PassportId).order_by_asc(assignment::Column::Expert);
+    crate::records(conn, query, to_assignment).await
 }
 
 /// Assignments of one expert across all rounds.
 pub async fn assignments_of<C: ConnectionTrait>(conn: &C, expert: &str) -> StoreResult<Vec<Assignment>> {
-    assignment::Entity::find()
+    let query = assignment::Entity::find()
         .filter(assignment::Column::Expert.eq(expert))
         .order_by_asc(assignment::Column::RoundId)
-        .order_by_asc(assignment::Column::PassportId)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(to_assignment)
-        .collect()
+        .order_by_asc(assignment::Column::PassportId);
+    crate::records(conn, query, to_assignment).await
 }
 
 /// True when `expert` declared no conflict on this passport in some round and may see it.
