@@ -98,6 +98,13 @@ fn the_document_describes_what_the_server_does() {
                 if ["If-Match", "Idempotency-Key"].contains(&name) {
                     assert!(param["schema"]["pattern"].is_string(), "{where_}: {name} has no pattern");
                 }
+                if name == "cursor" {
+                    let expected = match path.as_str() {
+                        "/api/v1/dream/ideas" => portfel_api::cursor::TIME_ID_PATTERN,
+                        _ => portfel_api::cursor::ID_PATTERN,
+                    };
+                    assert_eq!(param["schema"]["pattern"], expected, "{where_}: the cursor's documented pattern");
+                }
                 if name == "limit" {
                     assert!(
                         param["schema"]["minimum"] == 1 && param["schema"]["maximum"].is_u64(),

@@ -187,12 +187,8 @@ impl Auth {
     }
 }
 
-/// Extracts the bearer token, if any (the scheme name is case-insensitive).
-pub fn bearer(parts: &Parts) -> Option<&str> {
-    bearer_token(&parts.headers)
-}
-
-/// The token of an `Authorization: Bearer ...` header.
+/// The token of an `Authorization: Bearer ...` header, if any (the scheme
+/// name is case-insensitive).
 pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
     let (scheme, token) = value.split_once(' ')?;
@@ -203,7 +199,8 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
+        let token =
+            bearer_token(&parts.headers).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
         let claims = state.jwt.verify(token)?;
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Auth { claims, request_id })

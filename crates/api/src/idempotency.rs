@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use portfel_store::idempotency::{self, Completion, Lookup};
+use portfel_store::idempotency::{self, Completion, Lookup, Stored};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -85,10 +85,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let json = serde_json::to_string(&stored).expect("stored response serialises");
     let done = Completion { actor: &sub, key: &key, hash: &hash, status: parts.status.as_u16(), response: &json };
     match idempotency::complete(db, txn, done).await {
-        Ok(Lookup::Replay { response, .. }) if response == json => Response::from_parts(parts, Body::from(body)),
-        Ok(Lookup::Replay { status, response }) => replay(status, &response),
-        Ok(Lookup::Mismatch) => key_reused(),
-        Ok(Lookup::Absent) => {
+        Ok(Stored::Committed) => Response::from_parts(parts, Body::from(body)),
+        Ok(Stored::Taken(Lookup::Replay { status, response })) => replay(status, &response),
+        Ok(Stored::Taken(Lookup::Mismatch)) => key_reused(),
+        Ok(Stored::Taken(Lookup::Absent)) => {
             ApiError::Internal("the key was neither stored nor found after the write".into()).into_response()
         }
         Err(e) => ApiError::from(e).into_response(),

@@ -53,8 +53,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// problem responses, and lets stored records extend their input schemas.
 pub(crate) fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut spec = open_extended_inputs(spec);
+    let text = text_pattern();
     if let Some(components) = spec.components.as_mut() {
-        components.schemas.values_mut().for_each(forbid_control_characters);
+        components.schemas.values_mut().for_each(|s| forbid_control_characters(s, &text));
     }
     let components = spec.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -70,7 +71,7 @@ pub(crate) fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi
             (HttpMethod::Put, item.put.as_mut()),
         ] {
             let Some(op) = op else { continue };
-            complete(op, method, secured, has_params);
+            complete(op, method, secured, has_params, &text);
         }
     }
     spec
@@ -109,47 +110,57 @@ fn open_extended_inputs(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::
     spec
 }
 
-/// Pattern of text the server accepts: no control characters but tab, line
-/// feed and carriage return (see `portfel_domain::text`).
-pub const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+/// Pattern of text the server accepts: none of
+/// [`portfel_domain::text::FORBIDDEN_CONTROLS`].
+fn text_pattern() -> String {
+    let escape = |c: char| format!("\\u{:04x}", u32::from(c));
+    let class: String = portfel_domain::text::FORBIDDEN_CONTROLS
+        .iter()
+        .map(|&(first, last)| match u32::from(last) - u32::from(first) {
+            0 => escape(first),
+            1 => format!("{}{}", escape(first), escape(last)),
+            _ => format!("{}-{}", escape(first), escape(last)),
+        })
+        .collect();
+    format!("^[^{class}]*$")
+}
 
-/// Adds [`TEXT_PATTERN`] to every free-text string of `schema` (one with no
-/// format, enumeration or pattern of its own), however deeply nested.
-fn forbid_control_characters(schema: &mut RefOr<Schema>) {
+/// Adds the [`text_pattern`] to every free-text string of `schema` (one with
+/// no format, enumeration or pattern of its own), however deeply nested.
+fn forbid_control_characters(schema: &mut RefOr<Schema>, pattern: &str) {
     let RefOr::T(schema) = schema else { return };
     match schema {
         Schema::Object(object) => {
             let is_string = matches!(&object.schema_type, SchemaType::Type(Type::String))
                 || matches!(&object.schema_type, SchemaType::Array(types) if types.contains(&Type::String));
             if is_string && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
-                object.pattern = Some(TEXT_PATTERN.to_owned());
+                object.pattern = Some(pattern.to_owned());
             }
-            object.properties.values_mut().for_each(forbid_control_characters);
+            object.properties.values_mut().for_each(|p| forbid_control_characters(p, pattern));
             if let Some(additional) = object.additional_properties.as_deref_mut()
                 && let AdditionalProperties::RefOr(inner) = additional
             {
-                forbid_control_characters(inner);
+                forbid_control_characters(inner, pattern);
             }
         }
         Schema::Array(array) => {
             if let ArrayItems::RefOrSchema(items) = &mut array.items {
-                forbid_control_characters(items);
+                forbid_control_characters(items, pattern);
             }
         }
-        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(forbid_control_characters),
-        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(forbid_control_characters),
-        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(forbid_control_characters),
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(|s| forbid_control_characters(s, pattern)),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(|s| forbid_control_characters(s, pattern)),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(|s| forbid_control_characters(s, pattern)),
         _ => {}
     }
 }
 
-fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool) {
+fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool, text: &str) {
     for param in op.parameters.iter_mut().flatten() {
-        let RefOr::T(param) = param else { continue };
-        if param.name != "If-Match"
+        if let RefOr::T(param) = param
             && let Some(schema) = param.schema.as_mut()
         {
-            forbid_control_characters(schema);
+            forbid_control_characters(schema, text);
         }
     }
     let mut add = |code: &str, description: &str| {

@@ -172,20 +172,15 @@ impl Problem {
 }
 
 fn printable(text: &str) -> String {
-    if !text.chars().any(portfel_domain::text::is_forbidden_control) {
-        return text.to_owned();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if portfel_domain::text::is_forbidden_control(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
     }
-    text.chars()
-        .map(
-            |c| {
-                if portfel_domain::text::is_forbidden_control(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            },
-        )
-        .collect()
+    out
 }
 
 impl IntoResponse for ApiError {

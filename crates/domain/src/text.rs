@@ -13,10 +13,15 @@ pub enum TextError {
     ControlCharacter(u32),
 }
 
-/// True for control characters a text may not hold: every C0 and C1 control
-/// and DEL, except tab, line feed and carriage return (multi-line text keeps them).
+/// The control characters a text may not hold, as inclusive ranges: every C0
+/// and C1 control and DEL, except tab, line feed and carriage return
+/// (multi-line text keeps them).
+pub const FORBIDDEN_CONTROLS: [(char, char); 4] =
+    [('\u{0}', '\u{8}'), ('\u{b}', '\u{c}'), ('\u{e}', '\u{1f}'), ('\u{7f}', '\u{9f}')];
+
+/// True for a character of [`FORBIDDEN_CONTROLS`].
 pub fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+    FORBIDDEN_CONTROLS.iter().any(|&(first, last)| (first..=last).contains(&c))
 }
 
 /// The text in Unicode normal form C, or why it is refused.
@@ -61,6 +66,14 @@ mod tests {
         assert_eq!(normalise("a\u{7}"), Err(TextError::ControlCharacter(7)));
         assert_eq!(normalise("\u{9B}"), Err(TextError::ControlCharacter(0x9B)));
         assert_eq!(normalise("рядок\nдругий\tз табом\r\n").unwrap(), "рядок\nдругий\tз табом\r\n");
+    }
+
+    #[test]
+    fn the_forbidden_controls_are_the_controls_but_tab_and_line_breaks() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+            assert_eq!(is_forbidden_control(c), expected, "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]

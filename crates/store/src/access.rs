@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use portfel_domain::Status;
 use portfel_domain::access::Visibility;
 use portfel_domain::records::Passport;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -26,10 +27,21 @@ pub struct Viewer {
 
 /// True when `viewer` may see `passport`.
 pub async fn can_see<C: ConnectionTrait>(conn: &C, viewer: &Viewer, passport: &Passport) -> StoreResult<bool> {
-    if viewer.visibility.can_see(passport.organisation_id, passport.status) {
+    sees(conn, viewer, passport.meta.id, passport.organisation_id, passport.status).await
+}
+
+/// The rule: roles and organisation, or an expert's assignment without a conflict.
+async fn sees<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &Viewer,
+    id: Uuid,
+    organisation: Uuid,
+    status: Status,
+) -> StoreResult<bool> {
+    if viewer.visibility.can_see(organisation, status) {
         return Ok(true);
     }
-    Ok(viewer.expert && crate::rounds::expert_can_see(conn, &viewer.sub, passport.meta.id).await?)
+    Ok(viewer.expert && crate::rounds::expert_can_see(conn, &viewer.sub, id).await?)
 }
 
 /// The passports among `ids` that `viewer` may see.
@@ -48,10 +60,7 @@ pub async fn visible_ids<C: ConnectionTrait>(conn: &C, viewer: &Viewer, ids: &[U
         .await?;
     let mut visible = HashSet::new();
     for (id, organisation, status) in rows {
-        let status = crate::passports::parse_status(&status)?;
-        if viewer.visibility.can_see(organisation, status)
-            || (viewer.expert && crate::rounds::expert_can_see(conn, &viewer.sub, id).await?)
-        {
+        if sees(conn, viewer, id, organisation, crate::passports::parse_status(&status)?).await? {
             visible.insert(id);
         }
     }

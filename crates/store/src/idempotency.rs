@@ -107,6 +107,16 @@ pub struct Completion<'a> {
     pub response: &'a str,
 }
 
+/// How storing a response under a key ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// The response and the request's writes are committed.
+    Committed,
+    /// Another request committed the same key first; this one's writes were
+    /// rolled back, and this is what is stored under the key.
+    Taken(Lookup),
+}
+
 /// Stores the response under the key inside `txn` (the request's writes, or a
 /// new transaction when it wrote nothing) and commits both. When another
 /// request committed the same key first, `txn` is rolled back and what that
@@ -115,7 +125,7 @@ pub async fn complete(
     db: &DatabaseConnection,
     txn: Option<DatabaseTransaction>,
     done: Completion<'_>,
-) -> StoreResult<Lookup> {
+) -> StoreResult<Stored> {
     let txn = match txn {
         Some(txn) => txn,
         None => crate::begin_immediate(db).await?,
@@ -131,12 +141,12 @@ pub async fn complete(
     match Entity::insert(row).exec(&txn).await {
         Ok(_) => {
             txn.commit().await?;
-            Ok(Lookup::Replay { status: done.status, response: done.response.to_owned() })
+            Ok(Stored::Committed)
         }
         Err(e) => match StoreError::unique(e, "idempotency key") {
             StoreError::Conflict(_) => {
                 txn.rollback().await?;
-                lookup(db, done.actor, done.key, done.hash).await
+                Ok(Stored::Taken(lookup(db, done.actor, done.key, done.hash).await?))
             }
             other => Err(other),
         },
