@@ -57,7 +57,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    let hash = fingerprint(&parts.method, &parts.uri, &bytes);
+    let hash = fingerprint(&parts, &bytes);
     let db = state.store.db();
     match idempotency::lookup(db, &sub, &key, &hash).await {
         Err(e) => return ApiError::from(e).into_response(),
@@ -95,13 +95,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
-/// Fingerprint of a request: method, target and body. A JSON body counts by
-/// its value, so the same document with other spacing or key order is the
-/// same request.
-fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &Bytes) -> String {
+/// Fingerprint of a request: method, target, `If-Match` and body. A JSON body
+/// counts by its value, so the same document with other spacing or key order
+/// is the same request; another `If-Match` is another request.
+fn fingerprint(parts: &axum::http::request::Parts, body: &Bytes) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(method.as_str());
-    hasher.update(uri.to_string());
+    hasher.update(parts.method.as_str());
+    hasher.update(parts.uri.to_string());
+    hasher.update([0]);
+    hasher.update(parts.headers.get(axum::http::header::IF_MATCH).map_or(&b""[..], |v| v.as_bytes()));
     hasher.update([0]);
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(value) => hasher.update(serde_json::to_vec(&value).expect("a JSON value serialises")),
@@ -141,11 +143,19 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_json_spacing_and_key_order() {
-        let uri: axum::http::Uri = "/api/v1/passports".parse().unwrap();
-        let a = fingerprint(&Method::POST, &uri, &Bytes::from_static(br#"{"a":1,"b":[1,2]}"#));
-        let b = fingerprint(&Method::POST, &uri, &Bytes::from_static(b"{ \"b\" : [1, 2],\n \"a\": 1 }"));
-        let c = fingerprint(&Method::POST, &uri, &Bytes::from_static(br#"{"a":2,"b":[1,2]}"#));
+        let parts = |if_match: Option<&str>| {
+            let mut request = axum::http::Request::post("/api/v1/passports");
+            if let Some(v) = if_match {
+                request = request.header("if-match", v);
+            }
+            request.body(()).unwrap().into_parts().0
+        };
+        let a = fingerprint(&parts(None), &Bytes::from_static(br#"{"a":1,"b":[1,2]}"#));
+        let b = fingerprint(&parts(None), &Bytes::from_static(b"{ \"b\" : [1, 2],\n \"a\": 1 }"));
+        let c = fingerprint(&parts(None), &Bytes::from_static(br#"{"a":2,"b":[1,2]}"#));
         assert_eq!(a, b);
         assert_ne!(a, c);
+        let stale = fingerprint(&parts(Some("\"1\"")), &Bytes::from_static(br#"{"a":1,"b":[1,2]}"#));
+        assert_ne!(a, stale, "another If-Match is another request");
     }
 }
