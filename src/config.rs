@@ -43,6 +43,10 @@ pub struct Config {
     pub body_timeout_seconds: u64,
     /// Longest time a request may take, seconds.
     pub request_timeout_seconds: u64,
+    /// Marks the web session cookie `Secure` (set when served over https).
+    pub cookie_secure: bool,
+    /// How long a web session lasts, hours.
+    pub session_hours: u32,
 }
 
 impl Default for Config {
@@ -60,6 +64,8 @@ impl Default for Config {
             header_timeout_seconds: 10,
             body_timeout_seconds: 30,
             request_timeout_seconds: 120,
+            cookie_secure: false,
+            session_hours: 8,
         }
     }
 }
@@ -160,6 +166,8 @@ impl Config {
         env.read_seconds("PORTFEL_HEADER_TIMEOUT", &mut self.header_timeout_seconds)?;
         env.read_seconds("PORTFEL_BODY_TIMEOUT", &mut self.body_timeout_seconds)?;
         env.read_seconds("PORTFEL_REQUEST_TIMEOUT", &mut self.request_timeout_seconds)?;
+        env.read("PORTFEL_COOKIE_SECURE", &mut self.cookie_secure)?;
+        env.read("PORTFEL_SESSION_HOURS", &mut self.session_hours)?;
         Ok(())
     }
 
@@ -188,6 +196,14 @@ impl Config {
         write_private(path, &secret).with_context(|| format!("writing {}", path.display()))?;
         tracing::warn!(path = %path.display(), "no PORTFEL_JWT_SECRET set: generated one and stored it in this file");
         Ok(secret.into_bytes())
+    }
+
+    /// Settings of the web workspace.
+    pub fn web(&self) -> portfel_web::WebSettings {
+        portfel_web::WebSettings {
+            cookie_secure: self.cookie_secure,
+            session_ttl: chrono::Duration::hours(i64::from(self.session_hours.max(1))),
+        }
     }
 
     /// The previous token secret, if one is configured; the same rule applies.

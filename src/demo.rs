@@ -26,6 +26,8 @@ pub struct DemoSummary {
     pub passports: usize,
     /// Number of organisations.
     pub organisations: usize,
+    /// (sub, password) of every user, for the web workspace.
+    pub passwords: Vec<(String, String)>,
 }
 
 impl fmt::Display for DemoSummary {
@@ -126,6 +128,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
         org_ids.push(portfel_store::organisations::create(db, &system, &input).await?.meta.id);
     }
     let mut users = Vec::new();
+    let mut passwords = Vec::new();
     for (sub, full_name, org, roles) in USERS {
         let input = UserInput {
             sub: sub.into(),
@@ -135,6 +138,13 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
             email: Some(format!("{}@sosnivka-rada.example", sub.replace('.', "_"))),
         };
         portfel_store::users::create(db, &system, &input).await?;
+        let password = portfel_web::password::generate();
+        let secret = password.clone();
+        let hash = tokio::task::spawn_blocking(move || portfel_web::password::hash(&secret))
+            .await?
+            .map_err(|e| anyhow::anyhow!(e))?;
+        portfel_store::sessions::set_password(db, &system, sub, &hash).await?;
+        passwords.push((sub.to_owned(), password));
         users.push(input);
     }
     let strategy = portfel_store::strategy::create_document(
@@ -187,7 +197,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
                 portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
         }
     }
-    Ok(Some(DemoSummary { users, passports: PROJECTS.len(), organisations: ORGANISATIONS.len() }))
+    Ok(Some(DemoSummary { users, passports: PROJECTS.len(), organisations: ORGANISATIONS.len(), passwords }))
 }
 
 /// The main-line path from draft to `target` through legal transitions.

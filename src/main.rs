@@ -48,9 +48,23 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage users' sign-in to the web workspace.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Synchronise with DREAM.
     #[command(subcommand)]
     Dream(DreamCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Set a user's password (read from the first line of standard input);
+    /// the user's open sessions end.
+    Password {
+        /// User login (`sub`).
+        #[arg(long)]
+        sub: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -143,7 +157,27 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", portfel_api::openapi().to_pretty_json().context("serialising the OpenAPI document")?);
             Ok(())
         }
+        Command::User(UserCommand::Password { sub }) => {
+            let store = server::open_store(&config).await?;
+            set_password(&store, &sub).await?;
+            store.close().await?;
+            Ok(())
+        }
     }
+}
+
+async fn set_password(store: &portfel_store::Store, sub: &str) -> anyhow::Result<()> {
+    eprintln!("New password for {sub} (at least {} characters), then Enter:", portfel_web::password::MIN_LENGTH);
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    let hash = tokio::task::spawn_blocking(move || portfel_web::password::hash(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let actor = portfel_store::Actor { sub: "cli".into(), organisation: None, request_id: None };
+    portfel_store::sessions::set_password(store.db(), &actor, sub, &hash).await.context("storing the password")?;
+    eprintln!("Password set for {sub}.");
+    Ok(())
 }
 
 async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Result<()> {
@@ -157,6 +191,10 @@ async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Res
                     settings.issue(&user.sub, Some(user.organisation_id), &user.roles, chrono::Duration::hours(8));
                 let roles = user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
                 eprintln!("  {} ({roles}): {token}", user.sub);
+            }
+            eprintln!("Demo passwords for the web workspace at http://{}/ :", config.bind);
+            for (sub, password) in &summary.passwords {
+                eprintln!("  {sub}: {password}");
             }
         }
         None => tracing::info!("the database already holds data; demo not loaded"),

@@ -12,6 +12,7 @@ use hyper_util::service::TowerToHyperService;
 use portfel_api::state::Timeouts;
 use portfel_api::{AppState, JwtSettings};
 use portfel_store::Store;
+use tower::ServiceExt;
 
 use crate::config::Config;
 
@@ -53,10 +54,15 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
     let header_timeout = Duration::from_secs(config.header_timeout_seconds);
-    run(listener, portfel_api::app(state), header_timeout, shutdown_signal()).await;
+    run(listener, app(state, config.web()), header_timeout, shutdown_signal()).await;
     store.close().await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The API at `/api/v1` (with its documentation) and the web workspace at `/`.
+pub fn app(state: AppState, web: portfel_web::WebSettings) -> axum::Router {
+    portfel_api::app(state.clone()).merge(portfel_web::router(state, web))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then waits for the
@@ -74,7 +80,7 @@ pub async fn run(
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
@@ -85,7 +91,13 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        // The client's address, for the sign-in throttle.
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        ));
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -7,6 +7,7 @@ mod m20261122_000001_initial;
 mod m20261122_000002_evaluation;
 mod m20261122_000003_council;
 mod m20261122_000004_dream;
+mod m20261123_000005_sessions;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_evaluation::Migration),
             Box::new(m20261122_000003_council::Migration),
             Box::new(m20261122_000004_dream::Migration),
+            Box::new(m20261123_000005_sessions::Migration),
         ]
     }
 }

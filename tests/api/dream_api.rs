@@ -126,3 +126,16 @@ async fn the_change_feed_pages_without_gaps_and_has_tombstones() {
 fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test]
+async fn a_batch_with_a_document_that_is_not_an_object_is_refused_whole() {
+    for app in TestApp::all().await {
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        let body = json!({"items": [{"id": "a", "document": dream_document(1, "2026-01-01T00:00:00Z")}, {"id": "b", "document": [[]]}]});
+        let (s, p) = send(app.req(Method::POST, "/api/v1/dream/import/batch", &sync).json(&body)).await;
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(problem_fields(&p), vec!["items[1].document"]);
+        let (_, feed) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
+        assert_eq!(feed["items"], json!([]), "nothing of the batch was imported ({})", app.backend);
+    }
+}

@@ -18,3 +18,4 @@ mod replicas;
 mod robustness;
 mod security;
 mod store;
+mod web;

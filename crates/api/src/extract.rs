@@ -27,6 +27,14 @@ impl<T> JsonBody<T> {
     }
 }
 
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// A body given as a JSON value (by the web workspace's forms), checked
+    /// exactly as a request body is: control characters, NFC, field paths.
+    pub fn from_value(value: serde_json::Value) -> Self {
+        JsonBody(checked_value(value))
+    }
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
@@ -68,8 +76,14 @@ pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError
 /// as 400, strings with control characters and data errors as 422 naming the
 /// field. Every string comes out in Unicode NFC.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+    let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_field("body", "malformed_json", format!("malformed JSON: {e}")))?;
+    checked_value(value)
+}
+
+/// Checks the strings of one JSON value and deserialises it, naming the
+/// failing field.
+fn checked_value<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, ApiError> {
     let mut errors = Vec::new();
     clean_strings(&mut value, &mut String::new(), &mut errors);
     if !errors.is_empty() {

@@ -54,6 +54,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(passports::submit_passport))
         .routes(routes!(passports::list_transitions, passports::transition_passport))
         .routes(routes!(passports::list_revisions))
+        .routes(routes!(passports::passport_history))
         .routes(routes!(passports::get_revision))
         .routes(routes!(audit::list_audit))
         .routes(routes!(methodologies::list_methodologies, methodologies::create_methodology))
@@ -106,6 +107,7 @@ pub fn app(state: AppState) -> Router {
     let spec = openapi::finish(spec);
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .fallback(|| async { problem::ApiError::NotFound("no such resource".into()) })
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(state.body_limit))
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.body))

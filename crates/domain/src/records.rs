@@ -157,3 +157,18 @@ pub struct AuditEvent {
     /// Request id of the HTTP request that made the change.
     pub request_id: Option<String>,
 }
+
+/// One step of a passport's lifecycle, with the reason given for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StateChange {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (`sub`).
+    pub actor: String,
+    /// State before.
+    pub from: crate::Status,
+    /// State after.
+    pub to: crate::Status,
+    /// Reason given (refusals, returns for revision, cancellations).
+    pub reason: Option<String>,
+}

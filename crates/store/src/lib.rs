@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod passports;
 pub mod plan_inputs;
 pub mod rounds;
+pub mod sessions;
 pub mod strategy;
 pub mod users;
 pub mod years;

@@ -324,3 +324,30 @@ pub async fn revision<C: ConnectionTrait>(conn: &C, id: Uuid, number: i32) -> St
         .map(revision_record)
         .ok_or(StoreError::NotFound("revision"))?
 }
+
+/// The lifecycle steps of passport `id`, oldest first, from the audit log.
+pub async fn history<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<portfel_domain::records::StateChange>> {
+    use crate::entity::audit_event::{Column, Entity};
+    let rows = Entity::find()
+        .filter(Column::EntityType.eq("passport"))
+        .filter(Column::EntityId.eq(id.to_string()))
+        .filter(Column::Action.eq("passport.transition"))
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await?;
+    let state = |text: &Option<String>| -> StoreResult<Status> {
+        let value: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("{}"))?;
+        parse_status(value["status"].as_str().unwrap_or_default())
+    };
+    rows.into_iter()
+        .map(|e| {
+            Ok(portfel_domain::records::StateChange {
+                at: e.at,
+                actor: e.actor,
+                from: state(&e.before)?,
+                to: state(&e.after)?,
+                reason: e.reason,
+            })
+        })
+        .collect()
+}

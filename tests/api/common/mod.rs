@@ -84,7 +84,7 @@ impl TestApp {
         let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = portfel_api::app(state);
+        let app = portfel::server::app(state, portfel_web::WebSettings::default());
         tokio::spawn(portfel::server::run(listener, app, HEADER_TIMEOUT, std::future::pending()));
         portfel::dream_sync::install_tls();
         TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
@@ -103,6 +103,23 @@ impl TestApp {
     /// An admin token.
     pub fn admin(&self) -> String {
         self.token("admin", None, &[Role::Admin])
+    }
+
+    /// Registers user `sub` of `org` with `roles` and a password; returns the password.
+    pub async fn user_with_password(&self, sub: &str, org: Uuid, roles: &[Role]) -> String {
+        let actor = portfel_store::Actor { sub: "admin".into(), organisation: None, request_id: None };
+        let input = portfel_domain::reference::UserInput {
+            sub: sub.into(),
+            full_name: format!("Користувач {sub}"),
+            organisation_id: org,
+            roles: roles.to_vec(),
+            email: None,
+        };
+        portfel_store::users::create(self.store.db(), &actor, &input).await.unwrap();
+        let password = format!("{sub}-пароль-2026");
+        let hash = portfel_web::password::hash(&password).unwrap();
+        portfel_store::sessions::set_password(self.store.db(), &actor, sub, &hash).await.unwrap();
+        password
     }
 }
 

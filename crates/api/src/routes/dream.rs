@@ -123,6 +123,25 @@ pub async fn import_batch(
     if batch.items.len() > 500 {
         return Err(ApiError::Validation(vec![FieldError::new("items", "too_many", "at most 500 projects per batch")]));
     }
+    // A document that is not an object breaks the request's schema: the whole
+    // request is refused, as it is for a single import; rule failures inside
+    // well-formed documents are reported per item below.
+    let malformed: Vec<FieldError> = batch
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| !item.document.is_object())
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("items[{i}].document"),
+                "not_an_object",
+                "a DREAM project document is a JSON object",
+            )
+        })
+        .collect();
+    if !malformed.is_empty() {
+        return Err(ApiError::Validation(malformed));
+    }
     let mut summary = BatchSummary::default();
     for item in &batch.items {
         match import_one(&state, &auth, item).await {

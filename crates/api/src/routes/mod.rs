@@ -40,6 +40,16 @@ impl<T> Versioned<T> {
     pub fn created(version: i32, location: String, body: T) -> Self {
         Versioned { status: StatusCode::CREATED, version, location: Some(location), body }
     }
+
+    /// The version sent as `ETag`.
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    /// The body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
 }
 
 impl<T: Serialize> IntoResponse for Versioned<T> {

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use portfel_domain::access::{CREATORS, creating_organisation, may_edit};
 use portfel_domain::lifecycle::{check_transition, next_states};
-use portfel_domain::records::{Passport, PassportRevision};
+use portfel_domain::records::{Passport, PassportRevision, StateChange};
 use portfel_domain::rules::{check_content, check_submission};
 use portfel_domain::{Codelists, PassportContent, Role, Status};
 use portfel_store::passports::PassportFilter;
@@ -285,4 +285,18 @@ pub async fn get_revision(
 ) -> ApiResult<Json<PassportRevision>> {
     visible(&state, &auth, id).await?;
     Ok(Json(portfel_store::passports::revision(state.store.db(), id, revision).await?))
+}
+
+/// Lifecycle history
+#[utoipa::path(get, path = "/api/v1/passports/{id}/history", tag = "passports", params(("id" = Uuid, Path, description = "Passport id")),
+    description = "Every state change of the passport with who made it and the reason given (for example why the PIM unit returned it), \
+        for everyone who may read the passport.",
+    responses((status = 200, description = "State changes, oldest first", body = [StateChange])))]
+pub async fn passport_history(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<StateChange>>> {
+    visible(&state, &auth, id).await?;
+    Ok(Json(portfel_store::passports::history(state.store.db(), id).await?))
 }

@@ -1,0 +1,70 @@
+//! Numbers as Ukrainian readers write them: thousands separated by a narrow
+//! no-break space, a decimal comma; amounts in UAH or thousand UAH.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+/// Groups the digits of an integer part by three.
+fn grouped(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `amount` rounded to `places` decimals, grouped, with a decimal comma.
+pub fn number(amount: Decimal, places: u32) -> String {
+    let rounded = amount.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.*}", places as usize, rounded.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "−" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{},{f}", grouped(int)),
+        None => format!("{sign}{}", grouped(int)),
+    }
+}
+
+/// An amount in UAH with kopecks.
+pub fn uah(amount: Decimal) -> String {
+    number(amount, 2)
+}
+
+/// An amount in thousand UAH with one decimal, as councils' plan tables use.
+pub fn thousands(amount: Decimal) -> String {
+    number(amount / Decimal::from(1000), 1)
+}
+
+/// A score.
+pub fn score(value: Decimal) -> String {
+    number(value, 2)
+}
+
+/// A share as a percentage.
+pub fn percent(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}
+
+/// An amount as a float, for drawing.
+pub fn to_f64(amount: Decimal) -> f64 {
+    amount.to_f64().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_with_a_decimal_comma() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(uah(d("2500000")), "2\u{202f}500\u{202f}000,00");
+        assert_eq!(uah(d("999.5")), "999,50");
+        assert_eq!(thousands(d("2380000")), "2\u{202f}380,0");
+        assert_eq!(thousands(d("-1250")), "−1,3");
+        assert_eq!(number(d("0"), 0), "0");
+        assert_eq!(number(d("100000"), 0), "100\u{202f}000");
+    }
+}

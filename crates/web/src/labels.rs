@@ -1,0 +1,185 @@
+//! Ukrainian words for the engine's codes: states, roles, funding sources,
+//! sectors (from DREAM's codelists), field names and common problems.
+
+use axum::http::StatusCode;
+use portfel_domain::codelist::{Codelist, Codelists};
+use portfel_domain::{FieldError, Role, Status};
+use portfel_planning::council::DocumentStatus;
+
+/// A passport state.
+pub fn status(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "Чернетка",
+        Status::Submitted => "Подано",
+        Status::Screening => "Перевірка",
+        Status::UnderEvaluation => "Експертна оцінка",
+        Status::Evaluated => "Оцінено",
+        Status::InPortfolio => "У портфелі",
+        Status::Rejected => "Відхилено",
+        Status::InPlan => "У плані",
+        Status::Implementation => "Реалізація",
+        Status::Completed => "Завершено",
+        Status::Cancelled => "Скасовано",
+        Status::Unsuccessful => "Невдалий",
+    }
+}
+
+/// A state of a portfolio or plan version.
+pub fn document_status(s: DocumentStatus) -> &'static str {
+    match s {
+        DocumentStatus::Draft => "Чернетка",
+        DocumentStatus::Submitted => "На розгляді ради",
+        DocumentStatus::Approved => "Схвалено",
+        DocumentStatus::Returned => "Повернуто на доопрацювання",
+        DocumentStatus::Superseded => "Замінено новою версією",
+    }
+}
+
+/// A role.
+pub fn role(r: Role) -> &'static str {
+    match r {
+        Role::Initiator => "ініціатор",
+        Role::PimUnit => "підрозділ з управління інвестиціями",
+        Role::Expert => "експерт",
+        Role::Council => "інвестиційна рада",
+        Role::Admin => "адміністратор",
+        Role::Integration => "інтеграція",
+    }
+}
+
+/// The Ukrainian label of `code` in `list`, or the code itself.
+pub fn code(list: Codelist, code: &str) -> String {
+    Codelists::embedded()
+        .entries(list)
+        .iter()
+        .find(|e| e.code == code)
+        .map_or_else(|| code.to_owned(), |e| e.label_uk.clone())
+}
+
+/// A funding source.
+pub fn source(code: &str) -> String {
+    self::code(Codelist::FundingSourceCategories, code)
+}
+
+/// A sector.
+pub fn sector(code: &str) -> String {
+    self::code(Codelist::WbEco, code)
+}
+
+/// The headline of an error page.
+pub fn status_headline(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Хибний запит",
+        401 => "Потрібно увійти",
+        403 => "Доступ заборонено",
+        404 => "Не знайдено",
+        409 => "Дію не можна виконати зараз",
+        412 => "Дані змінилися",
+        422 => "Дані не пройшли перевірку",
+        428 => "Потрібна версія документа",
+        429 => "Забагато спроб",
+        503 => "Сервіс тимчасово недоступний",
+        _ => "Помилка",
+    }
+}
+
+/// What to tell the user about a problem of `status`, with the API's detail.
+pub fn problem_detail(status: StatusCode, detail: &str) -> String {
+    match status.as_u16() {
+        403 => format!("Ваша роль не дозволяє цю дію або сторінку. ({detail})"),
+        404 => "Такого запису немає або він вам не доступний.".to_owned(),
+        409 => format!("Поточний стан документа не дозволяє цю дію: {detail}"),
+        412 => "Поки ви працювали, документ змінив хтось інший. Оновіть сторінку й повторіть дію.".to_owned(),
+        503 => "База даних тимчасово недоступна; спробуйте трохи згодом.".to_owned(),
+        500 => "Сталася внутрішня помилка; її записано в журнал сервера.".to_owned(),
+        _ => detail.to_owned(),
+    }
+}
+
+/// A field path in words, e.g. `costs[1].amount` → «Витрати №2 · сума».
+pub fn field(path: &str) -> String {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let word = match name {
+            "title" => "Назва",
+            "uk" => "українською",
+            "en" => "англійською",
+            "description" => "Опис",
+            "problem" => "Проблема",
+            "goals" => "Цілі",
+            "project_type" => "Тип проєкту",
+            "purpose" => "Призначення",
+            "sector" => "Сектор",
+            "locations" => "Місце реалізації",
+            "katottg" => "код КАТОТТГ",
+            "address" => "адреса",
+            "strategy_goal_ids" => "Цілі стратегії",
+            "start_year" => "Рік початку",
+            "duration_years" => "Тривалість",
+            "costs" => "Витрати",
+            "financing" => "Фінансування",
+            "year" => "рік",
+            "item" => "стаття",
+            "cost_type" => "вид",
+            "amount" => "сума",
+            "source" => "джерело",
+            "readiness" => "Готовність",
+            "design_documentation" => "проєктна документація",
+            "land" => "земля",
+            "state_expertise" => "експертиза",
+            "beneficiaries" => "Бенефіціари",
+            "total" => "усього",
+            "idps" => "ВПО",
+            "om_cost_per_year" => "Витрати на утримання",
+            "risks" => "Ризики",
+            "likelihood" => "імовірність",
+            "impact" => "вплив",
+            "contacts" => "Контакти",
+            "name" => "ім'я",
+            "email" => "ел. пошта",
+            "number" => "Номер рішення",
+            "date" => "Дата рішення",
+            "comment" => "Коментар",
+            "reason" => "Причина",
+            "scores" => "Оцінки",
+            "score" => "бал",
+            "justification" => "обґрунтування",
+            "min_score" => "Мінімальний бал",
+            "ceilings" => "Стелі",
+            "body" => "Форма",
+            other => other,
+        };
+        out.push(match index {
+            Some(i) => format!("{word} №{}", i + 1),
+            None => word.to_owned(),
+        });
+    }
+    out.join(" · ")
+}
+
+/// A field error's message in words where its code is a common one.
+pub fn message(e: &FieldError) -> String {
+    match e.code.as_str() {
+        "required" => "обов'язкове поле".to_owned(),
+        "too_long" | "length" => format!("задовге або закоротке значення ({})", e.message),
+        "invalid_value" => format!("хибне значення ({})", e.message),
+        "control_character" => "містить недопустимі керівні символи".to_owned(),
+        "financing_mismatch" => format!("фінансування не збігається з вартістю ({})", e.message),
+        _ => e.message.clone(),
+    }
+}
+
+/// A screening gate.
+pub fn gate(g: &portfel_scoring::gates::Gate) -> &'static str {
+    use portfel_scoring::gates::Gate;
+    match g {
+        Gate::StrategyAlignment => "Відповідність стратегії",
+        Gate::CompletePassport => "Повнота паспорта",
+        Gate::MinLocalCoFinancing { .. } => "Мінімальне співфінансування з місцевого бюджету",
+        Gate::DesignDocumentationCurrent => "Чинна проєктна документація",
+    }
+}

@@ -1,0 +1,110 @@
+//! The page shell: `lang="uk"`, a skip link, navigation by role, the CSRF
+//! field of forms, and field errors beside their inputs.
+
+use maud::{DOCTYPE, Markup, html};
+use portfel_domain::Role;
+
+use crate::forms::Errors;
+use crate::labels;
+use crate::session::{CSRF_FIELD, Signed};
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " — Портфель" }
+            link rel="stylesheet" href="/assets/portfel.css";
+            link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
+        }
+    }
+}
+
+/// A page for a signed-in user.
+pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
+    let links: [(&str, &str, &[Role]); 6] = [
+        ("/passports", "Паспорти проєктів", &[Role::Initiator, Role::PimUnit, Role::Admin]),
+        ("/rounds", "Оцінювання", &[Role::PimUnit, Role::Admin]),
+        ("/assignments", "Мої призначення", &[Role::Expert]),
+        ("/portfolios", "Портфель", &[Role::PimUnit, Role::Council, Role::Admin]),
+        ("/plans", "Середньостроковий план", &[Role::PimUnit, Role::Council, Role::Admin]),
+        ("/docs", "API", &[Role::Admin, Role::Integration]),
+    ];
+    let roles = user.auth.claims.roles.iter().map(|r| labels::role(*r)).collect::<Vec<_>>().join(", ");
+    html! {
+        (DOCTYPE)
+        html lang="uk" {
+            (head(title))
+            body {
+                a.skip href="#main" { "Перейти до змісту" }
+                header.top {
+                    a.brand href="/" { "Портфель" }
+                    nav aria-label="Розділи" {
+                        ul { @for (href, label, roles) in links { @if user.is(roles) { li { a href=(href) { (label) } } } } }
+                    }
+                    div.who {
+                        span { (user.name) " · " (roles) }
+                        form method="post" action="/logout" {
+                            (csrf(user))
+                            button.link type="submit" { "Вийти" }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    }
+}
+
+/// A page without navigation (sign-in, errors).
+pub fn bare(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="uk" {
+            (head(title))
+            body {
+                header.top { a.brand href="/" { "Портфель" } }
+                main #main { (body) }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every state-changing form carries.
+pub fn csrf(user: &Signed) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(user.csrf); }
+}
+
+/// Errors about `name`, shown under its input and tied to it for screen readers.
+pub fn field_errors(errors: &Errors, name: &str) -> Markup {
+    let found = errors.at(name);
+    html! {
+        @if !found.is_empty() {
+            span.field-error id=(error_id(name)) role="alert" {
+                @for e in found { (labels::message(e)) " " }
+            }
+        }
+    }
+}
+
+/// The id of the error text of field `name`.
+pub fn error_id(name: &str) -> String {
+    format!("err-{}", name.replace(['[', ']', '.'], "-"))
+}
+
+/// A summary of a refused form's errors at its top.
+pub fn error_summary(errors: &Errors) -> Markup {
+    html! {
+        @if !errors.0.is_empty() {
+            div.error-summary role="alert" tabindex="-1" {
+                h2 { "Виправте, будь ласка, помилки (" (errors.0.len()) ")" }
+                ul { @for e in &errors.0 { li { strong { (labels::field(&e.field)) } ": " (labels::message(e)) } } }
+            }
+        }
+    }
+}
+
+/// A message at the top of a page (after a successful action, or a refusal).
+pub fn notice(text: Option<&str>, kind: &str) -> Markup {
+    html! { @if let Some(t) = text { p class=(format!("notice {kind}")) role="status" { (t) } } }
+}

@@ -1,0 +1,119 @@
+//! What the council works with on every version: its state, the decision,
+//! the workflow actions its roles allow; and a project's score card.
+
+use axum::body::to_bytes;
+use axum::extract::{Path, State};
+use maud::{Markup, html};
+use portfel_api::extract::QueryParams;
+use portfel_api::problem::ApiError;
+use portfel_api::routes::rounds::results::{self, CardQuery};
+use portfel_domain::Role;
+use portfel_planning::council::{DocumentStatus, Workflow};
+use portfel_scoring::scorecard::ScoreCard;
+use uuid::Uuid;
+
+use crate::error::PageResult;
+use crate::session::Signed;
+use crate::{WebState, charts, format, labels, layout};
+
+/// The state badge of a version.
+pub fn status_badge(status: DocumentStatus) -> Markup {
+    html! { span class=(format!("badge {}", status.as_str())) { (labels::document_status(status)) } }
+}
+
+/// State, decision, comments and the actions the user's roles allow now on a
+/// version at `base` (`/portfolios/{id}` or `/plans/{id}`).
+pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
+    let preparer = user.is(&[Role::PimUnit, Role::Admin]);
+    let council = user.is(&[Role::Council, Role::Admin]);
+    let form = |action: &str, inner: Markup| {
+        html! {
+            form method="post" action=(format!("{base}/{action}")) {
+                (layout::csrf(user)) input type="hidden" name="_version" value=(w.version);
+                (inner)
+            }
+        }
+    };
+    html! {
+        p { (status_badge(w.status)) " · версія " (w.number) " · змін: " (w.version)
+            @if let Some(d) = &w.decision { " · рішення ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+        @if let Some(c) = &w.comment { p.notice.bad { strong { "Коментар ради: " } (c) } }
+        div.actions.no-print {
+            @if preparer && w.status.editable() {
+                (form("submit", html! { button type="submit" { "Подати на розгляд ради" } }))
+            }
+            @if council && w.status == DocumentStatus::Submitted {
+                (form("approve", html! {
+                    div { label for="number" { "Номер рішення" } input #number type="text" name="number" required; }
+                    div { label for="date" { "Дата рішення" } input #date type="date" name="date" required; }
+                    button type="submit" { "Схвалити" }
+                }))
+                (form("return", html! {
+                    div { label for="comment" { "Коментар для доопрацювання" } input #comment type="text" name="comment" required; }
+                    button.danger type="submit" { "Повернути на доопрацювання" }
+                }))
+            }
+            a.button.secondary href=(format!("{base}/print")) { "Версія для друку" }
+        }
+    }
+}
+
+/// GET /rounds/{id}/projects/{pid}/card: every criterion, weight, expert
+/// scores, aggregate and points, and how stable the rank is.
+pub async fn score_card(
+    State(state): State<WebState>,
+    user: Signed,
+    Path((id, pid)): Path<(Uuid, Uuid)>,
+) -> PageResult<Markup> {
+    let response = results::scorecard(
+        user.auth.clone(),
+        State(state.app.clone()),
+        Path((id, pid)),
+        QueryParams(CardQuery { format: None }),
+    )
+    .await?;
+    let bytes =
+        to_bytes(response.into_body(), 16 * 1024 * 1024).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let card: ScoreCard = serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let axum::Json(all) = results::round_results(user.auth.clone(), State(state.app.clone()), Path(id)).await?;
+    let ranked = all.ranking.iter().filter(|r| r.rank.is_some()).count() as u32;
+    Ok(layout::page(
+        &user,
+        "Картка оцінювання",
+        html! {
+            p { a href="javascript:history.back()" { "← Назад" } }
+            h1 { "Картка оцінювання: " (card.title) }
+            p { "Методика: " (card.methodology) " · місце: " (card.rank.map_or("—".to_owned(), |r| r.to_string()))
+                " · підсумковий бал: " strong { (format::score(card.final_score)) } " з 100"
+                @if !card.eligible { " · " span.badge.rejected { "не пройшов бар'єрні критерії" } } }
+            h2 { "Індекси груп критеріїв" }
+            table { thead { tr { th { "Група" } th.num { "Індекс (0–100)" } } }
+                tbody { @for (g, v) in &card.group_indices { tr { td { (g) } td.num { (format::score(*v)) } } } } }
+            @if !card.gates.is_empty() {
+                h2 { "Бар'єрні критерії" }
+                table { thead { tr { th { "Код" } th { "Результат" } th { "Пояснення" } } }
+                    tbody { @for g in &card.gates { tr { td { (labels::gate(&g.gate)) } td { @if g.passed { "так" } @else { "ні" } } td { (g.reason.as_deref().unwrap_or("")) } } } } }
+            }
+            h2 { "Критерії" }
+            table {
+                thead { tr { th { "Критерій" } th { "Група" } th.num { "Вага" } th { "Оцінки експертів" } th.num { "Агреговано" } th.num { "Нормовано" } th.num { "Бали" } } }
+                tbody { @for c in &card.criteria { tr class=[c.disagreement.then_some("diff-changed")] {
+                    td { (c.code) @if let Some(n) = card.consensus.get(&c.code) { div.muted { "консенсус: " (n.note) } } }
+                    td { (c.group) }
+                    td.num { (format::number(c.weight * rust_decimal::Decimal::from(100), 1)) " %" }
+                    td { (c.raw_scores.iter().map(|s| format::score(*s)).collect::<Vec<_>>().join("; ")) @if let Some(v) = c.value { (format::score(v)) } }
+                    td.num { (c.aggregate.map(format::score).unwrap_or_default()) }
+                    td.num { (format::score(c.normalised)) }
+                    td.num { (format::score(c.points)) }
+                } } }
+            }
+            @if let Some(s) = &card.sensitivity {
+                h2 { "Стійкість місця в рейтингу" }
+                p { "За випадкових змін ваг (±20 %, " (all.sensitivity.config.trials) " випробувань) проєкт лишався в першій " (card.sensitivity_top_k) " з імовірністю:" }
+                (charts::probability(s.top_k_probability, &format!("Імовірність залишитися в топ-{}: {}", card.sensitivity_top_k, format::percent(s.top_k_probability))))
+                p { "Місце: базове " (s.base_rank) ", у 90 % випробувань " (s.rank_p05) "–" (s.rank_p95) ", крайні " (s.rank_min) "–" (s.rank_max) "." }
+                (charts::rank_interval(s.base_rank, s.rank_min, s.rank_max, s.rank_p05, s.rank_p95, ranked, card.sensitivity_top_k as u32))
+            }
+        },
+    ))
+}

@@ -1,0 +1,61 @@
+//! The workspace's pages, one module per part of the cycle.
+
+mod council;
+mod expert;
+mod passports;
+mod plans;
+mod portfolios;
+mod rounds;
+mod sign_in;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use portfel_domain::Role;
+
+use crate::WebState;
+use crate::session::Signed;
+
+/// Every page.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(sign_in::form).post(sign_in::sign_in))
+        .route("/logout", post(sign_in::sign_out))
+        .route("/passports", get(passports::list).post(passports::create))
+        .route("/passports/new", get(passports::new_form))
+        .route("/passports/{id}", get(passports::show).post(passports::update))
+        .route("/passports/{id}/edit", get(passports::edit_form))
+        .route("/passports/{id}/transition", post(passports::transition))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/{step}", post(rounds::step))
+        .route("/rounds/{id}/projects/{pid}/consensus", post(rounds::consensus))
+        .route("/rounds/{id}/projects/{pid}/card", get(council::score_card))
+        .route("/assignments", get(expert::assignments))
+        .route("/rounds/{id}/projects/{pid}/score", get(expert::score_form).post(expert::save_scores))
+        .route("/rounds/{id}/projects/{pid}/declaration", post(expert::declare))
+        .route("/portfolios", get(portfolios::list).post(portfolios::create))
+        .route("/portfolios/{id}", get(portfolios::show))
+        .route("/portfolios/{id}/print", get(portfolios::print))
+        .route("/portfolios/{id}/diff/{other}", get(portfolios::diff))
+        .route("/portfolios/{id}/{action}", post(portfolios::workflow_action))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/print", get(plans::print))
+        .route("/plans/{id}/diff/{other}", get(plans::diff))
+        .route("/plans/{id}/scenarios", get(plans::scenario_form).post(plans::scenario))
+        .route("/plans/{id}/{action}", post(plans::workflow_action))
+}
+
+/// The start page of each role.
+async fn home(user: Signed) -> Response {
+    let target = if user.is(&[Role::Council]) {
+        "/portfolios"
+    } else if user.is(&[Role::Expert]) && !user.is(&[Role::PimUnit, Role::Admin]) {
+        "/assignments"
+    } else {
+        "/passports"
+    };
+    Redirect::to(target).into_response()
+}

@@ -1,0 +1,499 @@
+//! Passports: the list by state, a passport with the steps its state allows
+//! now, and the draft form with the API's field errors beside the fields.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
+use portfel_api::problem::ApiError;
+use portfel_api::routes::passports::{self as api, CreateQuery, ListQuery};
+use portfel_domain::access::CREATORS;
+use portfel_domain::codelist::Codelist;
+use portfel_domain::records::Passport;
+use portfel_domain::{Role, Status};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::error::{PageError, PageResult};
+use crate::forms::{Errors, Fields, Kind, Values};
+use crate::session::{Posted, Signed};
+use crate::widgets::{area, cell, checkbox, codelist, input, options, select};
+use crate::{WebState, format, labels, layout};
+
+/// Names of organisations, by id.
+pub async fn organisation_names(state: &WebState, user: &Signed) -> PageResult<HashMap<Uuid, String>> {
+    let axum::Json(list) =
+        portfel_api::routes::organisations::list_organisations(user.auth.clone(), State(state.app.clone())).await?;
+    Ok(list.into_iter().map(|o| (o.meta.id, o.data.name)).collect())
+}
+
+/// A query string parsed as the API parses it, blank values left out (forms send them).
+pub fn query<T: serde::de::DeserializeOwned>(raw: Option<String>) -> PageResult<T> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).map_err(|_| PageError::BadForm)?;
+    let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    let text = serde_urlencoded::to_string(kept).map_err(|_| PageError::BadForm)?;
+    serde_urlencoded::from_str(&text)
+        .map_err(|e| PageError::Api(ApiError::bad_field("query", "invalid_query", e.to_string())))
+}
+
+fn badge(status: Status) -> Markup {
+    html! { span class=(format!("badge {}", status.as_str())) { (labels::status(status)) } }
+}
+
+/// GET /passports: what the user may see, filtered by state and text.
+pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): RawQuery) -> PageResult<Markup> {
+    let q: ListQuery = query(raw)?;
+    let (status, text) = (q.status, q.q.clone().unwrap_or_default());
+    let axum::Json(page) = api::list_passports(
+        user.auth.clone(),
+        State(state.app.clone()),
+        QueryParams(ListQuery { limit: Some(200), ..q }),
+    )
+    .await?;
+    let names = organisation_names(&state, &user).await?;
+    let mut counts: HashMap<Status, usize> = HashMap::new();
+    for p in &page.items {
+        *counts.entry(p.status).or_default() += 1;
+    }
+    Ok(layout::page(
+        &user,
+        "Паспорти проєктів",
+        html! {
+            h1 { "Паспорти проєктів" }
+            @if user.is(CREATORS) { p { a.button href="/passports/new" { "Новий паспорт" } } }
+            form.filters method="get" action="/passports" {
+                div {
+                    label for="status" { "Стан" }
+                    select #status name="status" {
+                        option value="" { "усі" }
+                        @for s in Status::ALL {
+                            option value=(s.as_str()) selected[status == Some(s)] { (labels::status(s)) }
+                        }
+                    }
+                }
+                div { label for="q" { "Пошук у назві" } input #q type="text" name="q" value=(text); }
+                button type="submit" { "Показати" }
+            }
+            @if page.items.is_empty() { p { "Паспортів не знайдено." } } @else {
+                table {
+                    caption.muted { "Паспортів: " (page.items.len()) }
+                    thead { tr { th { "Назва" } th { "Ініціатор" } th { "Стан" } th.num { "Вартість, грн" } th.num { "Початок" } th { "Оновлено" } } }
+                    tbody {
+                        @for p in &page.items {
+                            tr {
+                                td { a href=(format!("/passports/{}", p.meta.id)) { (p.content.title.uk) } }
+                                td { (names.get(&p.organisation_id).map_or("—", String::as_str)) }
+                                td { (badge(p.status)) }
+                                td.num { (format::uah(p.total_cost.value())) }
+                                td.num { (p.content.start_year.map(|y| y.to_string()).unwrap_or_default()) }
+                                td { (p.meta.updated_at.format("%d.%m.%Y")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// GET /passports/{id}.
+pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    passport_page(&state, &user, id, &Errors::default(), None).await
+}
+
+async fn passport_page(
+    state: &WebState,
+    user: &Signed,
+    id: Uuid,
+    errors: &Errors,
+    notice: Option<&str>,
+) -> PageResult<Markup> {
+    let app = || State(state.app.clone());
+    let p = api::get_passport(user.auth.clone(), app(), Path(id)).await?.into_body();
+    let axum::Json(allowed) = api::list_transitions(user.auth.clone(), app(), Path(id)).await?;
+    let axum::Json(history) = api::passport_history(user.auth.clone(), app(), Path(id)).await?;
+    let names = organisation_names(state, user).await?;
+    let roles = &user.auth.claims.roles;
+    let editable = p.status.content_editable()
+        && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
+    let steps: Vec<_> = allowed.iter().filter(|t| t.roles.iter().any(|r| roles.contains(r))).collect();
+    let c = &p.content;
+    Ok(layout::page(
+        user,
+        &c.title.uk,
+        html! {
+            p { a href="/passports" { "← Усі паспорти" } }
+            h1 { (c.title.uk) }
+            p { (badge(p.status)) " · " (names.get(&p.organisation_id).map_or("—", String::as_str))
+                " · версія " (p.meta.version) " · редакція " (p.revision) }
+            (layout::notice(notice, "ok"))
+            (layout::error_summary(errors))
+            @if let Some(last) = history.last().filter(|h| h.reason.is_some()) {
+                div.notice.bad role="status" {
+                    strong { (labels::status(last.from)) " → " (labels::status(last.to)) } " ("
+                    (last.actor) ", " (last.at.format("%d.%m.%Y %H:%M")) "): " (last.reason.as_deref().unwrap_or_default())
+                }
+            }
+            div.actions {
+                @if editable { a.button href=(format!("/passports/{id}/edit")) { "Редагувати" } }
+                @for t in &steps {
+                    form method="post" action=(format!("/passports/{id}/transition")) {
+                        (layout::csrf(user))
+                        input type="hidden" name="_version" value=(p.meta.version);
+                        input type="hidden" name="to" value=(t.to.as_str());
+                        @if t.reason_required {
+                            label for=(format!("reason-{}", t.to.as_str())) { "Причина (" (labels::status(t.to)) ")" }
+                            input id=(format!("reason-{}", t.to.as_str())) type="text" name="reason" required;
+                        }
+                        button type="submit" class=[t.reason_required.then_some("secondary")] {
+                            "→ " (labels::status(t.to))
+                        }
+                    }
+                }
+            }
+            (facts(&p))
+            @if !history.is_empty() {
+                h2 { "Історія стану" }
+                table {
+                    thead { tr { th { "Коли" } th { "Хто" } th { "Зміна" } th { "Причина" } } }
+                    tbody { @for h in &history { tr {
+                        td { (h.at.format("%d.%m.%Y %H:%M")) } td { (h.actor) }
+                        td { (labels::status(h.from)) " → " (labels::status(h.to)) } td { (h.reason.as_deref().unwrap_or("")) }
+                    } } }
+                }
+            }
+        },
+    ))
+}
+
+fn facts(p: &Passport) -> Markup {
+    let c = &p.content;
+    html! {
+        div.card {
+            dl.facts {
+                dt { "Опис" } dd { (c.description.as_ref().map_or("", |d| d.uk.as_str())) }
+                dt { "Проблема" } dd { (c.problem.as_deref().unwrap_or("")) }
+                dt { "Цілі" } dd { (c.goals.join("; ")) }
+                dt { "Сектор" } dd { (c.sector.as_deref().map(labels::sector).unwrap_or_default()) }
+                dt { "Тип" } dd { (c.project_type.as_deref().map(|t| labels::code(Codelist::InitiationTypes, t)).unwrap_or_default()) }
+                dt { "Роки" } dd { @if let Some(y) = c.years() { (y.start()) "–" (y.end()) } }
+                dt { "Вартість" } dd { (format::uah(p.total_cost.value())) " грн" }
+                dt { "Бенефіціари" } dd { (c.beneficiaries.total) " (ВПО: " (c.beneficiaries.idps) ")" }
+                dt { "Утримання на рік" } dd { (c.om_cost_per_year.map(|u| format::uah(u.value())).unwrap_or_default()) }
+            }
+        }
+        @if !c.financing.is_empty() {
+            h2 { "Фінансування" }
+            table {
+                thead { tr { th { "Рік" } th { "Джерело" } th.num { "Сума, грн" } } }
+                tbody { @for f in &c.financing { tr { td { (f.year) } td { (labels::source(&f.source)) } td.num { (format::uah(f.amount.value())) } } } }
+            }
+        }
+    }
+}
+
+const COST_ITEMS: [(&str, &str); 17] = [
+    ("design", "Проєктування"),
+    ("equipment", "Обладнання"),
+    ("construction", "Будівництво"),
+    ("resettlement", "Переселення"),
+    ("sitePreparation", "Підготовка ділянки"),
+    ("measures", "Заходи"),
+    ("contingencies", "Непередбачені витрати"),
+    ("overheads", "Накладні витрати"),
+    ("taxes", "Податки"),
+    ("financing", "Фінансування"),
+    ("operating", "Експлуатація"),
+    ("maintenance", "Утримання"),
+    ("replacement", "Заміна"),
+    ("endOfLife", "Виведення з експлуатації"),
+    ("projectManagement", "Управління проєктом"),
+    ("upfrontFee", "Авансові платежі"),
+    ("landAcquisition", "Придбання землі"),
+];
+const COST_TYPES: [(&str, &str); 2] = [("capex", "капітальні"), ("opex", "поточні")];
+const DESIGN: [(&str, &str); 5] = [
+    ("none", "немає"),
+    ("in_preparation", "розробляється"),
+    ("approved", "затверджена"),
+    ("outdated", "застаріла"),
+    ("not_required", "не потрібна"),
+];
+const LAND: [(&str, &str); 5] = [
+    ("not_secured", "не забезпечено"),
+    ("in_allocation", "у процесі відведення"),
+    ("owned", "у власності"),
+    ("leased", "в оренді"),
+    ("not_required", "не потрібно"),
+];
+const EXPERTISE: [(&str, &str); 5] = [
+    ("not_done", "не проведена"),
+    ("pending", "триває"),
+    ("positive", "позитивна"),
+    ("negative", "негативна"),
+    ("not_required", "не потрібна"),
+];
+const LEVELS: [(&str, &str); 3] = [("low", "низька"), ("medium", "середня"), ("high", "висока")];
+
+/// How each field of the passport form becomes JSON.
+fn kind(path: &str) -> Kind {
+    match path {
+        "start_year"
+        | "duration_years"
+        | "costs.year"
+        | "financing.year"
+        | "beneficiaries.total"
+        | "beneficiaries.idps" => Kind::Integer,
+        "costs.amount" | "financing.amount" | "om_cost_per_year" => Kind::Money,
+        "goals" => Kind::Lines,
+        "strategy_goal_ids" => Kind::List,
+        p if p.starts_with("cross_cutting.") => Kind::Flag,
+        _ => Kind::Text,
+    }
+}
+
+/// Rows shown of a table: the filled ones and `spare` empty ones.
+fn rows(values: &Values, list: &str, spare: usize) -> usize {
+    (0..200).take_while(|i| values.has_prefix(&format!("{list}[{i}]"))).count() + spare
+}
+
+async fn strategy_goals(state: &WebState, user: &Signed) -> PageResult<Vec<(String, String)>> {
+    use portfel_api::routes::strategy;
+    let axum::Json(documents) = strategy::list_documents(user.auth.clone(), State(state.app.clone())).await?;
+    let mut goals = Vec::new();
+    for d in documents {
+        let axum::Json(list) =
+            strategy::list_goals(user.auth.clone(), State(state.app.clone()), Path(d.meta.id)).await?;
+        goals.extend(list.into_iter().map(|g| (g.meta.id.to_string(), format!("{} {}", g.data.code, g.data.title))));
+    }
+    Ok(goals)
+}
+
+#[allow(clippy::too_many_lines)]
+async fn passport_form(
+    state: &WebState,
+    user: &Signed,
+    target: Option<(Uuid, i32)>,
+    values: &Values,
+    errors: &Errors,
+) -> PageResult<Markup> {
+    let goals = strategy_goals(state, user).await?;
+    let organisations = organisation_names(state, user).await?;
+    let mut organisations: Vec<(String, String)> = organisations.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    organisations.sort_by(|a, b| a.1.cmp(&b.1));
+    let sources = codelist(Codelist::FundingSourceCategories);
+    let (action, title) = match target {
+        Some((id, _)) => (format!("/passports/{id}"), "Редагування паспорта"),
+        None => ("/passports".to_owned(), "Новий паспорт проєкту"),
+    };
+    let e = errors;
+    Ok(layout::page(
+        user,
+        title,
+        html! {
+            h1 { (title) }
+            p.muted { "Чернетку можна зберегти неповною; повноту перевіряємо під час подання." }
+            (layout::error_summary(errors))
+            form method="post" action=(action) novalidate {
+                (layout::csrf(user))
+                @if let Some((_, version)) = target { input type="hidden" name="_version" value=(version); }
+                @if target.is_none() && !user.is(&[Role::Initiator]) {
+                    (select(Some("Організація-ініціатор"), "_organisation", &organisations, values, e))
+                }
+                fieldset.card { legend { "Загальне" }
+                    (input("Назва проєкту (українською)", "title.uk", "text", values, e))
+                    (input("Назва англійською", "title.en", "text", values, e))
+                    (area("Опис", "description.uk", values, e))
+                    (area("Проблема, яку розв'язує проєкт", "problem", values, e))
+                    (area("Цілі (кожна з нового рядка)", "goals", values, e))
+                    div.grid {
+                        div { (select(Some("Тип проєкту"), "project_type", &codelist(Codelist::InitiationTypes), values, e)) }
+                        div { (select(Some("Призначення"), "purpose", &codelist(Codelist::InitiationPurpose), values, e)) }
+                        div { (select(Some("Сектор (WB-ECO)"), "sector", &codelist(Codelist::WbEco), values, e)) }
+                    }
+                    div.grid {
+                        (input("Балансоутримувач", "balance_holder.name", "text", values, e))
+                        (input("Код ЄДРПОУ балансоутримувача", "balance_holder.edrpou", "text", values, e))
+                    }
+                }
+                fieldset.card { legend { "Місце реалізації" }
+                    @for i in 0..rows(values, "locations", 1) {
+                        div.grid {
+                            (input(&format!("Код КАТОТТГ №{}", i + 1), &format!("locations[{i}].katottg"), "text", values, e))
+                            (input(&format!("Адреса №{}", i + 1), &format!("locations[{i}].address"), "text", values, e))
+                        }
+                    }
+                }
+                fieldset.card { legend { "Зв'язок зі стратегією" }
+                    @for (id, goal) in &goals {
+                        div {
+                            input id=(format!("goal-{id}")) type="checkbox" name="strategy_goal_ids" value=(id)
+                                checked[values.has("strategy_goal_ids", id)];
+                            label.inline for=(format!("goal-{id}")) { (goal) }
+                        }
+                    }
+                    (layout::field_errors(e, "strategy_goal_ids"))
+                }
+                fieldset.card { legend { "Строки, вартість і фінансування" }
+                    div.grid {
+                        (input("Рік початку", "start_year", "number", values, e))
+                        (input("Тривалість, років", "duration_years", "number", values, e))
+                        (input("Витрати на утримання на рік, грн", "om_cost_per_year", "text", values, e))
+                    }
+                    h3 { "Витрати" }
+                    (layout::field_errors(e, "costs"))
+                    table {
+                        thead { tr { th { "Рік" } th { "Стаття" } th { "Вид" } th { "Сума, грн" } } }
+                        tbody { @for i in 0..rows(values, "costs", 2) { tr {
+                            (cell("Рік витрат", &format!("costs[{i}].year"), "number", values, e))
+                            td { (select(None, &format!("costs[{i}].item"), &options(&COST_ITEMS), values, e)) }
+                            td { (select(None, &format!("costs[{i}].cost_type"), &options(&COST_TYPES), values, e)) }
+                            (cell("Сума витрат, грн", &format!("costs[{i}].amount"), "text", values, e))
+                        } } }
+                    }
+                    h3 { "Фінансування" }
+                    (layout::field_errors(e, "financing"))
+                    table {
+                        thead { tr { th { "Рік" } th { "Джерело" } th { "Сума, грн" } } }
+                        tbody { @for i in 0..rows(values, "financing", 2) { tr {
+                            (cell("Рік фінансування", &format!("financing[{i}].year"), "number", values, e))
+                            td { (select(None, &format!("financing[{i}].source"), &sources, values, e)) }
+                            (cell("Сума фінансування, грн", &format!("financing[{i}].amount"), "text", values, e))
+                        } } }
+                    }
+                }
+                fieldset.card { legend { "Готовність, бенефіціари, ризики" }
+                    div.grid {
+                        div { (select(Some("Проєктна документація"), "readiness.design_documentation", &options(&DESIGN), values, e)) }
+                        div { (select(Some("Земельна ділянка"), "readiness.land", &options(&LAND), values, e)) }
+                        div { (select(Some("Експертиза"), "readiness.state_expertise", &options(&EXPERTISE), values, e)) }
+                    }
+                    div.grid {
+                        (input("Бенефіціарів усього", "beneficiaries.total", "number", values, e))
+                        (input("З них ВПО", "beneficiaries.idps", "number", values, e))
+                    }
+                    table {
+                        thead { tr { th { "Ризик" } th { "Імовірність" } th { "Вплив" } th { "Заходи" } } }
+                        tbody { @for i in 0..rows(values, "risks", 1) { tr {
+                            (cell("Опис ризику", &format!("risks[{i}].description"), "text", values, e))
+                            td { (select(None, &format!("risks[{i}].likelihood"), &options(&LEVELS), values, e)) }
+                            td { (select(None, &format!("risks[{i}].impact"), &options(&LEVELS), values, e)) }
+                            (cell("Заходи щодо ризику", &format!("risks[{i}].mitigation"), "text", values, e))
+                        } } }
+                    }
+                    div.grid {
+                        (checkbox("Енергоефективність", "cross_cutting.energy_efficiency", values))
+                        (checkbox("Адаптація до зміни клімату", "cross_cutting.climate_adaptation", values))
+                        (checkbox("Гендерна рівність", "cross_cutting.gender_equality", values))
+                        (checkbox("Безбар'єрність", "cross_cutting.barrier_free", values))
+                    }
+                }
+                fieldset.card { legend { "Контактна особа" }
+                    div.grid {
+                        (input("Ім'я", "contacts[0].name", "text", values, e))
+                        (input("Посада", "contacts[0].position", "text", values, e))
+                        (input("Ел. пошта", "contacts[0].email", "email", values, e))
+                        (input("Телефон", "contacts[0].phone", "text", values, e))
+                    }
+                }
+                p.actions { button type="submit" { "Зберегти чернетку" } a href="/passports" { "Скасувати" } }
+            }
+        },
+    ))
+}
+
+/// GET /passports/new.
+pub async fn new_form(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+    user.auth.require(CREATORS)?;
+    passport_form(&state, &user, None, &Values::default(), &Errors::default()).await
+}
+
+/// GET /passports/{id}/edit.
+pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    let p = api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    portfel_domain::access::may_edit(&user.auth.claims.roles, user.auth.claims.org, p.organisation_id, p.status)
+        .map_err(|e| ApiError::Forbidden(e.to_string()))?;
+    let values = Values::from_json(&serde_json::to_value(&p.content).map_err(|e| ApiError::Internal(e.to_string()))?);
+    passport_form(&state, &user, Some((id, p.meta.version)), &values, &Errors::default()).await
+}
+
+/// The form again, with the refusal's field errors (422), or the refusal's page.
+async fn refused(
+    state: &WebState,
+    user: &Signed,
+    target: Option<(Uuid, i32)>,
+    fields: &Fields,
+    e: ApiError,
+) -> PageResult<Response> {
+    match e {
+        ApiError::Validation(errors) => {
+            let page = passport_form(state, user, target, &fields.values(), &Errors(errors)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        other => Err(other.into()),
+    }
+}
+
+fn version(fields: &Fields) -> PageResult<i32> {
+    fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)
+}
+
+/// POST /passports: creates a draft.
+pub async fn create(State(state): State<WebState>, Posted { user, fields }: Posted) -> PageResult<Response> {
+    let organisation_id = fields.text("_organisation").and_then(|o| o.parse().ok());
+    let body = JsonBody::from_value(fields.to_json(kind));
+    match api::create_passport(
+        user.auth.clone(),
+        State(state.app.clone()),
+        QueryParams(CreateQuery { organisation_id }),
+        body,
+    )
+    .await
+    {
+        Ok(created) => Ok(Redirect::to(&format!("/passports/{}", created.into_body().meta.id)).into_response()),
+        Err(e) => refused(&state, &user, None, &fields, e).await,
+    }
+}
+
+/// POST /passports/{id}: saves the draft.
+pub async fn update(
+    State(state): State<WebState>,
+    Path(id): Path<Uuid>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let v = version(&fields)?;
+    let body = JsonBody::from_value(fields.to_json(kind));
+    match api::update_passport(user.auth.clone(), State(state.app.clone()), Path(id), IfMatch(v), body).await {
+        Ok(_) => Ok(Redirect::to(&format!("/passports/{id}")).into_response()),
+        Err(e) => refused(&state, &user, Some((id, v)), &fields, e).await,
+    }
+}
+
+/// POST /passports/{id}/transition: submits, screens, returns, ...
+pub async fn transition(
+    State(state): State<WebState>,
+    Path(id): Path<Uuid>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let v = version(&fields)?;
+    let to = fields.text("to").unwrap_or_default();
+    let app = State(state.app.clone());
+    let result = if to == Status::Submitted.as_str() {
+        api::submit_passport(user.auth.clone(), app, Path(id), IfMatch(v)).await
+    } else {
+        let body = JsonBody::from_value(json!({"to": to, "reason": fields.text("reason")}));
+        api::transition_passport(user.auth.clone(), app, Path(id), IfMatch(v), body).await
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/passports/{id}")).into_response()),
+        Err(ApiError::Validation(errors)) => {
+            let page = passport_page(&state, &user, id, &Errors(errors), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

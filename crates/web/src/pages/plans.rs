@@ -1,0 +1,429 @@
+//! The medium-term plan: versions, ceiling usage per year and source, the
+//! optimal and rank-order plans side by side with every exclusion's reason,
+//! what-if scenarios, the diff and the print annex.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use portfel_api::extract::{IfMatch, JsonBody};
+use portfel_api::problem::ApiError;
+use portfel_api::routes::plans::{scenarios, versions as api};
+use portfel_domain::Role;
+use portfel_planning::council::{DocumentStatus, PlanVersion};
+use portfel_planning::{Plan, PlanBuilder};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::council::workflow;
+use super::portfolios::{decision, finish, versions_table};
+use crate::charts::{self, YearBar};
+use crate::error::{PageError, PageResult};
+use crate::forms::Fields;
+use crate::session::{Posted, Signed};
+use crate::{WebState, format, labels, layout};
+
+/// GET /plans.
+pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+    let axum::Json(plans) = api::list_plans(user.auth.clone(), State(state.app.clone())).await?;
+    let axum::Json(portfolios) =
+        portfel_api::routes::portfolios::list_portfolios(user.auth.clone(), State(state.app.clone())).await?;
+    let approved: Vec<_> = portfolios.iter().filter(|p| p.workflow.status == DocumentStatus::Approved).collect();
+    let first = chrono::Utc::now().date_naive().format("%Y").to_string().parse::<i32>().unwrap_or(2027) + 1;
+    Ok(layout::page(
+        &user,
+        "Середньостроковий план",
+        html! {
+            h1 { "Середньостроковий план пріоритетних публічних інвестицій" }
+            (versions_table("/plans", plans.iter().map(|p| (&p.workflow, p.content.result.included.len()))))
+            @if user.is(&[Role::PimUnit, Role::Admin]) {
+                h2 { "Сформувати версію плану" }
+                form.card method="post" action="/plans" {
+                    (layout::csrf(&user))
+                    label for="portfolio" { "Схвалений портфель" }
+                    select #portfolio name="portfolio_id" required {
+                        @for p in &approved { option value=(p.workflow.id) { "Версія " (p.workflow.number)
+                            @if let Some(d) = &p.workflow.decision { " (рішення № " (d.number) ")" } } }
+                    }
+                    div.grid {
+                        div { label for="first_year" { "Перший рік" } input #first_year type="number" name="first_year" value=(first); }
+                        div { label for="last_year" { "Останній рік" } input #last_year type="number" name="last_year" value=(first + 2); }
+                    }
+                    fieldset { legend { "Стелі видатків на рік, грн (порожньо — без стелі)" }
+                        div.grid { @for i in 0..3 { div {
+                            label for=(format!("ceiling-{i}")) { "Рік " (first + i) }
+                            input type="hidden" name=(format!("_ceiling_year{i}")) value=(first + i);
+                            input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal";
+                        } } }
+                    }
+                    label for="builder" { "Спосіб формування" }
+                    select #builder name="builder" {
+                        option value="optimal" { "оптимальний добір (найбільша сумарна цінність у межах стель)" }
+                        option value="rank_order" { "за місцем у рейтингу" }
+                    }
+                    p { button type="submit" { "Сформувати" } }
+                }
+            }
+        },
+    ))
+}
+
+/// Year ceilings of a form: `_ceiling_yearN` and `_ceilingN` pairs.
+fn ceilings(fields: &Fields) -> serde_json::Map<String, Value> {
+    (0..10)
+        .filter_map(|i| {
+            let year = fields.text(&format!("_ceiling_year{i}"))?;
+            let amount =
+                fields.text(&format!("_ceiling{i}"))?.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+            Some((year.to_owned(), Value::String(amount)))
+        })
+        .collect()
+}
+
+fn year(fields: &Fields, name: &str) -> Value {
+    fields.text(name).map_or(Value::Null, |y| y.parse::<i64>().map_or(Value::String(y.to_owned()), Value::from))
+}
+
+/// POST /plans.
+pub async fn create(State(state): State<WebState>, Posted { user, fields }: Posted) -> PageResult<Response> {
+    let body = json!({
+        "portfolio_id": fields.text("portfolio_id"), "first_year": year(&fields, "first_year"),
+        "last_year": year(&fields, "last_year"), "builder": fields.text("builder"),
+        "ceilings": {"total": ceilings(&fields)},
+    });
+    let created = api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await?;
+    Ok(Redirect::to(&format!("/plans/{}", created.into_body().workflow.id)).into_response())
+}
+
+async fn get(state: &WebState, user: &Signed, id: Uuid) -> PageResult<PlanVersion> {
+    Ok(api::get_plan(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body())
+}
+
+/// Titles of the plan's candidates, from the portfolio it was built from.
+async fn candidate_titles(state: &WebState, user: &Signed, plan: &PlanVersion) -> PageResult<HashMap<Uuid, String>> {
+    let portfolio = portfel_api::routes::portfolios::get_portfolio(
+        user.auth.clone(),
+        State(state.app.clone()),
+        Path(plan.content.request.portfolio_id),
+    )
+    .await?
+    .into_body();
+    Ok(portfolio.content.items.into_iter().map(|i| (i.passport_id, i.title)).collect())
+}
+
+fn builder_name(b: PlanBuilder) -> &'static str {
+    match b {
+        PlanBuilder::RankOrder => "за місцем у рейтингу",
+        PlanBuilder::Optimal => "оптимальний добір",
+    }
+}
+
+/// Years of the plan period.
+fn years(plan: &PlanVersion) -> Vec<i32> {
+    (plan.content.request.first_year..=plan.content.request.last_year).collect()
+}
+
+/// Ceiling usage: a chart of the years and a table per year and source.
+fn usage(plan: &Plan, years: &[i32]) -> Markup {
+    let mut bars = Vec::new();
+    for y in years {
+        let mut parts: BTreeMap<String, Decimal> = BTreeMap::new();
+        for i in &plan.included {
+            for a in i.amounts.iter().filter(|a| a.year == *y) {
+                *parts.entry(labels::source(&a.source)).or_default() += a.amount;
+            }
+        }
+        let ceiling =
+            plan.usage.iter().find(|u| u.year == *y && u.source.is_none()).map_or(Decimal::ZERO, |u| u.ceiling);
+        bars.push(YearBar {
+            label: y.to_string(),
+            parts: parts.into_iter().map(|(s, a)| (s, format::to_f64(a))).collect(),
+            ceiling: format::to_f64(ceiling),
+        });
+    }
+    html! {
+        (charts::ceiling_usage(&bars, "Використання стель видатків за роками і джерелами, тис. грн"))
+        table {
+            thead { tr { th { "Рік" } th { "Джерело" } th.num { "Стеля, тис. грн" } th.num { "Використано" } th.num { "Залишок" } } }
+            tbody { @for u in &plan.usage { tr class=[u.source.is_none().then_some("total")] {
+                td { (u.year) } td { (u.source.as_deref().map_or_else(|| "усього".to_owned(), labels::source)) }
+                td.num { (format::thousands(u.ceiling)) } td.num { (format::thousands(u.allocated)) } td.num { (format::thousands(u.remaining)) }
+            } } }
+        }
+    }
+}
+
+/// The included projects with thousand UAH per year, totals per year.
+fn included(plan: &Plan, years: &[i32], titles: &HashMap<Uuid, String>) -> Markup {
+    let per_year = |amounts: &[portfel_planning::outcome::YearAmount], y: i32| -> Decimal {
+        amounts.iter().filter(|a| a.year == y).map(|a| a.amount).sum()
+    };
+    html! {
+        table {
+            thead { tr { th { "Проєкт" } th.num { "Початок" } @for y in years { th.num { (y) ", тис. грн" } } } }
+            tbody { @for i in &plan.included { tr {
+                td { (titles.get(&i.id).map_or_else(|| i.id.to_string(), Clone::clone)) @if i.continuing { " " span.badge { "триває" } } }
+                td.num { (i.start_year) }
+                @for y in years { td.num { (format::thousands(per_year(&i.amounts, *y))) } }
+            } } }
+            tfoot { tr { td colspan="2" { "Разом" } @for y in years {
+                td.num { (format::thousands(plan.included.iter().map(|i| per_year(&i.amounts, *y)).sum())) } } } }
+        }
+    }
+}
+
+fn exclusions(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
+    html! {
+        @if !plan.excluded.is_empty() {
+            table {
+                thead { tr { th { "Не включено" } th { "Чому" } } }
+                tbody { @for e in &plan.excluded { tr {
+                    td { (titles.get(&e.id).map_or_else(|| e.id.to_string(), Clone::clone)) }
+                    td { (e.reason) }
+                } } }
+            }
+        }
+    }
+}
+
+/// GET /plans/{id}.
+pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    let plan = get(&state, &user, id).await?;
+    let titles = candidate_titles(&state, &user, &plan).await?;
+    let ys = years(&plan);
+    let axum::Json(all) = api::list_plans(user.auth.clone(), State(state.app.clone())).await?;
+    let compared = compare(&state, &user, &plan, &titles, &ys).await?;
+    let r = &plan.content.result;
+    let base = format!("/plans/{id}");
+    Ok(layout::page(
+        &user,
+        "План",
+        html! {
+            p { a href="/plans" { "← Усі версії" } }
+            h1 { "Середньостроковий план " (plan.content.request.first_year) "–" (plan.content.request.last_year) ", версія " (plan.workflow.number) }
+            (workflow(&user, &base, &plan.workflow))
+            p { "Спосіб формування: " (builder_name(r.builder)) " · обрано проєктів: " (r.included.len())
+                " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн" }
+            @for w in &r.warnings { p.notice.bad { (w) } }
+            h2 { "Використання стель" }
+            (usage(r, &ys))
+            h2 { "Проєкти плану" }
+            (included(r, &ys, &titles))
+            (exclusions(r, &titles))
+            (compared)
+            p.no-print { a href=(format!("{base}/scenarios")) { "Що, як? Змінити стелю або примусово включити чи виключити проєкт" } }
+            @let others: Vec<_> = all.iter().filter(|o| o.workflow.id != id).collect();
+            @if !others.is_empty() {
+                h2 { "Порівняти з іншою версією" }
+                ul { @for o in others { li { a href=(format!("{base}/diff/{}", o.workflow.id)) { "Версія " (o.workflow.number) } } } }
+            }
+        },
+    ))
+}
+
+/// Runs both builders on `request` through the scenario endpoint.
+async fn both(
+    state: &WebState,
+    user: &Signed,
+    request: Value,
+    variants: Value,
+) -> PageResult<Vec<scenarios::ScenarioResult>> {
+    let body = JsonBody::from_value(json!({"base": request, "variants": variants}));
+    Ok(scenarios::scenarios(user.auth.clone(), State(state.app.clone()), body).await?.0)
+}
+
+/// The optimal and rank-order plans side by side, what differs and why.
+async fn compare(
+    state: &WebState,
+    user: &Signed,
+    plan: &PlanVersion,
+    titles: &HashMap<Uuid, String>,
+    ys: &[i32],
+) -> PageResult<Markup> {
+    let request = serde_json::to_value(&plan.content.request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let results = both(state, user, request, json!([])).await?;
+    let Some(base) = results.first() else { return Ok(html! {}) };
+    Ok(side_by_side(&base.optimal, &base.rank_order, titles, ys))
+}
+
+fn side_by_side(optimal: &Plan, rank: &Plan, titles: &HashMap<Uuid, String>, ys: &[i32]) -> Markup {
+    let ids = |p: &Plan| p.included.iter().map(|i| i.id).collect::<BTreeSet<_>>();
+    let (o, r) = (ids(optimal), ids(rank));
+    let name = |id: &Uuid| titles.get(id).map_or_else(|| id.to_string(), Clone::clone);
+    let reason =
+        |p: &Plan, id: &Uuid| p.excluded.iter().find(|e| e.id == *id).map(|e| e.reason.clone()).unwrap_or_default();
+    html! {
+        h2 { "Оптимальний план і план за рейтингом" }
+        div.side {
+            div { h3 { "Оптимальний добір" } p { "Цінність: " (format::score(optimal.objective_value)) ", " (format::thousands(optimal.total_allocated)) " тис. грн" }
+                (included(optimal, ys, titles)) }
+            div { h3 { "За місцем у рейтингу" } p { "Цінність: " (format::score(rank.objective_value)) ", " (format::thousands(rank.total_allocated)) " тис. грн" }
+                (included(rank, ys, titles)) }
+        }
+        @if o == r { p { "Обидва способи обирають ті самі проєкти." } } @else {
+            table {
+                thead { tr { th { "Проєкт" } th { "Де включено" } th { "Чому не включено в іншому" } } }
+                tbody {
+                    @for id in o.difference(&r) { tr.diff-added { td { (name(id)) } td { "лише в оптимальному" } td { (reason(rank, id)) } } }
+                    @for id in r.difference(&o) { tr.diff-removed { td { (name(id)) } td { "лише за рейтингом" } td { (reason(optimal, id)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// GET /plans/{id}/scenarios.
+pub async fn scenario_form(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    scenario_page(&state, &user, id, None).await
+}
+
+/// POST /plans/{id}/scenarios: compares the plan's request with a variant.
+pub async fn scenario(
+    State(state): State<WebState>,
+    Path(id): Path<Uuid>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Markup> {
+    scenario_page(&state, &user, id, Some(fields)).await
+}
+
+async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option<Fields>) -> PageResult<Markup> {
+    let plan = get(state, user, id).await?;
+    let titles = candidate_titles(state, user, &plan).await?;
+    let ys = years(&plan);
+    let req = &plan.content.request;
+    let outcome = match &fields {
+        None => None,
+        Some(f) => {
+            let mut total = serde_json::to_value(&req.ceilings).map_err(|e| ApiError::Internal(e.to_string()))?;
+            for (y, amount) in ceilings(f) {
+                total["total"][y] = amount;
+            }
+            let mut constraints =
+                serde_json::to_value(&req.constraints).map_err(|e| ApiError::Internal(e.to_string()))?;
+            constraints["forced_in"] = json!(f.all("forced_in"));
+            constraints["forced_out"] = json!(f.all("forced_out"));
+            let variant = json!([{"name": "варіант", "ceilings": total, "constraints": constraints}]);
+            let request = serde_json::to_value(req).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Some(both(state, user, request, variant).await?)
+        }
+    };
+    let mut candidates: Vec<_> = plan.content.candidates.iter().filter(|c| !c.continuing).collect();
+    candidates.sort_by_key(|c| c.rank);
+    Ok(layout::page(
+        user,
+        "Сценарії",
+        html! {
+            p { a href=(format!("/plans/{id}")) { "← До плану" } }
+            h1 { "Що, як? Сценарії плану, версія " (plan.workflow.number) }
+            form.card method="post" action=(format!("/plans/{id}/scenarios")) {
+                (layout::csrf(user))
+                fieldset { legend { "Стелі на рік, грн (порожньо — як у плані)" }
+                    div.grid { @for (i, y) in ys.iter().enumerate() { div {
+                        label for=(format!("ceiling-{i}")) { (y) " (зараз " (req.ceilings.total.get(y).map_or("без стелі".to_owned(), |c| format::uah(*c))) ")" }
+                        input type="hidden" name=(format!("_ceiling_year{i}")) value=(y);
+                        input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal";
+                    } } }
+                }
+                table {
+                    thead { tr { th { "Проєкт" } th { "Включити примусово" } th { "Виключити" } } }
+                    tbody { @for c in &candidates { tr {
+                        td { (c.rank) ". " (titles.get(&c.id).map_or("", String::as_str)) }
+                        td { input type="checkbox" name="forced_in" value=(c.id) aria-label=(format!("Включити {}", c.rank))
+                            checked[fields.as_ref().is_some_and(|f| f.all("forced_in").contains(&c.id.to_string().as_str()))]; }
+                        td { input type="checkbox" name="forced_out" value=(c.id) aria-label=(format!("Виключити {}", c.rank))
+                            checked[fields.as_ref().is_some_and(|f| f.all("forced_out").contains(&c.id.to_string().as_str()))]; }
+                    } } }
+                }
+                button type="submit" { "Порівняти" }
+            }
+            @if let Some(results) = &outcome {
+                @for r in results {
+                    h2 { @if r.name == "base" { "Як у плані" } @else { "Варіант" } }
+                    (side_by_side(&r.optimal, &r.rank_order, &titles, &ys))
+                    (exclusions(&r.optimal, &titles))
+                }
+            }
+        },
+    ))
+}
+
+/// GET /plans/{id}/print: the council annex.
+pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    let plan = get(&state, &user, id).await?;
+    let titles = candidate_titles(&state, &user, &plan).await?;
+    let ys = years(&plan);
+    let r = &plan.content.result;
+    Ok(layout::page(
+        &user,
+        "План — друк",
+        html! {
+            p.no-print { button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" } }
+            h1 { "Середньостроковий план пріоритетних публічних інвестицій на " (plan.content.request.first_year) "–" (plan.content.request.last_year) " роки" }
+            p { (labels::document_status(plan.workflow.status))
+                @if let Some(d) = &plan.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+            (included(r, &ys, &titles))
+            h2 { "Стелі та їх використання, тис. грн" }
+            table {
+                thead { tr { th { "Рік" } th { "Джерело" } th.num { "Стеля" } th.num { "Використано" } th.num { "Залишок" } } }
+                tbody { @for u in &r.usage { tr class=[u.source.is_none().then_some("total")] {
+                    td { (u.year) } td { (u.source.as_deref().map_or_else(|| "усього".to_owned(), labels::source)) }
+                    td.num { (format::thousands(u.ceiling)) } td.num { (format::thousands(u.allocated)) } td.num { (format::thousands(u.remaining)) }
+                } } }
+            }
+        },
+    ))
+}
+
+/// GET /plans/{id}/diff/{other}.
+pub async fn diff(
+    State(state): State<WebState>,
+    user: Signed,
+    Path((id, other)): Path<(Uuid, Uuid)>,
+) -> PageResult<Markup> {
+    let axum::Json(d) = api::diff_plan(user.auth.clone(), State(state.app.clone()), Path((id, other))).await?;
+    let a = get(&state, &user, id).await?;
+    let b = get(&state, &user, other).await?;
+    let mut titles = candidate_titles(&state, &user, &a).await?;
+    titles.extend(candidate_titles(&state, &user, &b).await?);
+    let name = |pid: &Uuid| titles.get(pid).map_or_else(|| pid.to_string(), Clone::clone);
+    Ok(layout::page(
+        &user,
+        "Порівняння версій плану",
+        html! {
+            p { a href=(format!("/plans/{id}")) { "← До версії " (a.workflow.number) } }
+            h1 { "План: версія " (a.workflow.number) " → версія " (b.workflow.number) }
+            table {
+                thead { tr { th { "Зміна" } th { "Проєкт" } th { "Було" } th { "Стало" } } }
+                tbody {
+                    @for pid in &d.added { tr.diff-added { td { "включено" } td { (name(pid)) } td {} td {} } }
+                    @for pid in &d.removed { tr.diff-removed { td { "вилучено" } td { (name(pid)) } td {} td {} } }
+                    @for c in &d.start_changed { tr.diff-changed { td { "рік початку" } td { (name(&c.passport_id)) } td { (c.from) } td { (c.to) } } }
+                    @for c in &d.amounts_changed { tr.diff-changed { td { "сума, тис. грн" } td { (name(&c.passport_id)) }
+                        td { (format::thousands(c.from)) } td { (format::thousands(c.to)) } } }
+                }
+            }
+        },
+    ))
+}
+
+/// POST /plans/{id}/{action}: submit, approve, return.
+pub async fn workflow_action(
+    State(state): State<WebState>,
+    Path((id, action)): Path<(Uuid, String)>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let v = IfMatch(fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)?);
+    let (auth, app) = (user.auth.clone(), State(state.app.clone()));
+    let done = match action.as_str() {
+        "submit" => api::submit_plan(auth, app, Path(id), v).await,
+        "approve" => api::approve_plan(auth, app, Path(id), v, decision(&fields)).await,
+        "return" => {
+            api::return_plan(auth, app, Path(id), v, JsonBody::from_value(json!({"comment": fields.text("comment")})))
+                .await
+        }
+        _ => Err(ApiError::NotFound("no such action".into())),
+    };
+    finish(done.map(drop), &format!("/plans/{id}"))
+}

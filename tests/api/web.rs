@@ -1,0 +1,242 @@
+//! The web workspace over HTTP: sign-in and sign-out, slowed-down guessing,
+//! CSRF, and the API's roles and organisation scoping on pages.
+
+use crate::common::*;
+use portfel_domain::Role;
+use reqwest::{Method, StatusCode, redirect};
+use serde_json::json;
+
+/// A browser-like client: keeps the session cookie, does not follow redirects.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        let client = reqwest::Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+        Browser { client, base: app.base.clone(), cookies: Vec::new() }
+    }
+
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// GET `path`: status, `Location`, body.
+    pub async fn get(&mut self, path: &str) -> (StatusCode, String, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    /// POST a form to `path`.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded_form(form))
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    async fn finish(&mut self, r: reqwest::Response) -> (StatusCode, String, String) {
+        self.remember(&r);
+        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (r.status(), location, r.text().await.unwrap())
+    }
+
+    /// Signs in; returns the status of the form's post.
+    pub async fn sign_in(&mut self, sub: &str, password: &str) -> StatusCode {
+        let (_, _, page) = self.get("/login").await;
+        let token = hidden(&page, "_login");
+        self.post("/login", &[("_login", &token), ("sub", sub), ("password", password), ("next", "/")]).await.0
+    }
+}
+
+/// A form body.
+fn serde_urlencoded_form(form: &[(&str, &str)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the hidden input `name` in `page`.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in {page}")) + marker.len();
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_sessions_and_sign_out() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+        let mut b = Browser::new(&app);
+        let (s, location, _) = b.get("/passports").await;
+        assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/login?next=%2Fpassports"), "{}", app.backend);
+        let (_, _, login) = b.get("/login").await;
+        assert!(login.contains("lang=\"uk\"") && login.contains("<label for=\"password\">"), "{login}");
+        let set_cookie = b.client.get(format!("{}/login", app.base)).send().await.unwrap();
+        let cookie = set_cookie.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        assert_eq!(b.sign_in("ini-a", "wrong password!").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(b.sign_in("nobody", &password).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(b.sign_in("ini-a", &password).await, StatusCode::SEE_OTHER);
+        let session = b.cookies.iter().find(|(n, _)| n == "portfel_session").unwrap().1.clone();
+        let (s, _, page) = b.get("/passports").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("Паспорти проєктів") && page.contains("Користувач ini-a"), "{page}");
+        let csrf = hidden(&page, "_csrf");
+        assert_eq!(b.post("/logout", &[("_csrf", &csrf)]).await.0, StatusCode::SEE_OTHER);
+        let (s, _, _) = b.get("/passports").await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "signed out");
+        b.cookies.push(("portfel_session".into(), session));
+        let (s, location, _) = b.get("/passports").await;
+        assert_eq!((s, location.starts_with("/login")), (StatusCode::SEE_OTHER, true), "the old cookie is revoked");
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_slowed_down_per_account() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+    let mut b = Browser::new(&app);
+    for _ in 0..portfel_web::throttle::ACCOUNT_ALLOWANCE {
+        assert_eq!(b.sign_in("ini-a", "not the password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(b.sign_in("ini-a", &password).await, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(b.sign_in("ini-a", &password).await, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+        let (id, _) = create_passport(&app, &w.initiator_a(&app), &complete_passport(w.goal)).await;
+        let mut b = Browser::new(&app);
+        b.sign_in("ini-a", &password).await;
+        for csrf in [None, Some("0".repeat(64))] {
+            let mut form = vec![("_version", "1"), ("to", "submitted")];
+            if let Some(c) = &csrf {
+                form.push(("_csrf", c));
+            }
+            let (s, _, page) = b.post(&format!("/passports/{id}/transition"), &form).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
+            assert!(page.contains("CSRF"));
+        }
+        let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &w.initiator_a(&app))).await;
+        assert_eq!((body["status"].as_str(), body["version"].as_i64()), (Some("draft"), Some(1)), "{}", app.backend);
+        let (_, _, page) = b.get(&format!("/passports/{id}")).await;
+        let csrf = hidden(&page, "_csrf");
+        let (s, _, _) = b
+            .post(&format!("/passports/{id}/transition"), &[("_csrf", &csrf), ("_version", "1"), ("to", "submitted")])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "with the token it goes through");
+    }
+}
+
+#[tokio::test]
+async fn pages_apply_the_apis_roles_and_organisation_scoping() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let a = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+        let other = app.user_with_password("ini-b", w.org_b, &[Role::Initiator]).await;
+        let (draft, _) = create_passport(&app, &w.initiator_a(&app), &complete_passport(w.goal)).await;
+        let mut owner = Browser::new(&app);
+        owner.sign_in("ini-a", &a).await;
+        assert_eq!(owner.get(&format!("/passports/{draft}")).await.0, StatusCode::OK);
+        let mut stranger = Browser::new(&app);
+        stranger.sign_in("ini-b", &other).await;
+        let (s, _, page) = stranger.get(&format!("/passports/{draft}")).await;
+        let (api, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &w.initiator_b(&app))).await;
+        assert_eq!(s.as_u16(), api, "the page refuses as the API does: {}", app.backend);
+        assert!(s.is_client_error());
+        assert!(!page.contains("Облаштування"), "nothing of it leaks");
+        let (_, _, list) = stranger.get("/passports").await;
+        assert!(!list.contains(&draft));
+        for path in ["/rounds", "/assignments"] {
+            let (s, _, page) = stranger.get(path).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}: {page}");
+            assert!(page.contains("Доступ заборонено"));
+        }
+        let (_, _, edit) = stranger.get(&format!("/passports/{draft}/edit")).await;
+        assert!(!edit.contains("_version"));
+        let csrf = hidden(&stranger.get("/passports").await.2, "_csrf");
+        let (s, _, _) = stranger
+            .post(&format!("/passports/{draft}"), &[("_csrf", &csrf), ("_version", "1"), ("title.uk", "Чуже")])
+            .await;
+        assert!(s.is_client_error());
+        let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &w.initiator_a(&app))).await;
+        assert_ne!(body["content"]["title"]["uk"], json!("Чуже"));
+    }
+}
+
+#[tokio::test]
+async fn a_refused_draft_shows_the_apis_field_errors_beside_the_fields() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ini-a", &password).await;
+    let (_, _, form) = b.get("/passports/new").await;
+    let csrf = hidden(&form, "_csrf");
+    let (s, _, page) = b
+        .post(
+            "/passports",
+            &[("_csrf", &csrf), ("title.uk", "Новий міст"), ("costs[0].year", "2027"), ("costs[0].amount", "12x")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("id=\"err-costs-0--amount\""), "the error sits by the amount: {page}");
+    assert!(page.contains("value=\"12x\""), "the input is kept");
+    let (s, location, _) = b
+        .post(
+            "/passports",
+            &[
+                ("_csrf", &csrf),
+                ("title.uk", "Новий міст"),
+                ("costs[0].year", "2027"),
+                ("costs[0].item", "design"),
+                ("costs[0].cost_type", "capex"),
+                ("costs[0].amount", "12 000,50"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let id = location.trim_start_matches("/passports/");
+    let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &w.initiator_a(&app))).await;
+    assert_eq!(body["content"]["costs"][0]["amount"], json!("12000.50"));
+}
