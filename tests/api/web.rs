@@ -54,7 +54,7 @@ impl Browser {
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded_form(form))
+            .body(serde_urlencoded::to_string(form).unwrap())
             .send()
             .await
             .unwrap();
@@ -73,20 +73,6 @@ impl Browser {
         let token = hidden(&page, "_login");
         self.post("/login", &[("_login", &token), ("sub", sub), ("password", password), ("next", "/")]).await.0
     }
-}
-
-/// A form body.
-fn serde_urlencoded_form(form: &[(&str, &str)]) -> String {
-    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The value of the hidden input `name` in `page`.

@@ -8,6 +8,7 @@ use portfel_api::problem::ApiError;
 
 use crate::labels;
 use crate::layout;
+use crate::session::safe_next;
 
 /// Why a page cannot be shown.
 #[derive(Debug)]
@@ -28,6 +29,12 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<serde_json::Error> for PageError {
+    fn from(e: serde_json::Error) -> Self {
+        PageError::Api(ApiError::Internal(e.to_string()))
+    }
+}
+
 impl From<portfel_store::StoreError> for PageError {
     fn from(e: portfel_store::StoreError) -> Self {
         PageError::Api(e.into())
@@ -41,7 +48,8 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, headline, detail, errors) = match self {
             PageError::SignIn(next) => {
-                let target = format!("/login?next={}", form_urlencoded_path(&next));
+                let next: String = form_urlencoded::byte_serialize(safe_next(Some(&next)).as_bytes()).collect();
+                let target = format!("/login?next={next}");
                 return (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
             }
             PageError::Csrf => (
@@ -82,10 +90,4 @@ impl IntoResponse for PageError {
         );
         (status, body).into_response()
     }
-}
-
-/// `path` made safe to carry in a query string.
-fn form_urlencoded_path(path: &str) -> String {
-    let safe = if path.starts_with('/') && !path.starts_with("//") { path } else { "/" };
-    serde_urlencoded::to_string([("", safe)]).map(|s| s[1..].to_owned()).unwrap_or_else(|_| "%2F".into())
 }

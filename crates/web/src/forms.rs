@@ -9,6 +9,16 @@ use serde_json::{Map, Value};
 
 use crate::error::PageError;
 
+/// Name of the hidden field holding the version a form was filled against
+/// (sent to the API as `If-Match`).
+pub const VERSION_FIELD: &str = "_version";
+
+/// An amount as typed (`1 200,50`) in the API's form (`1200.50`): spaces
+/// dropped, a decimal comma made a point.
+pub fn amount(raw: &str) -> String {
+    raw.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".")
+}
+
 /// The fields of a posted form, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Fields(Vec<(String, String)>);
@@ -39,6 +49,14 @@ impl Fields {
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The version the form was filled against (see [`VERSION_FIELD`]).
+    pub fn version(&self) -> Result<portfel_api::extract::IfMatch, PageError> {
+        self.get(VERSION_FIELD)
+            .and_then(|v| v.parse().ok())
+            .map(portfel_api::extract::IfMatch)
+            .ok_or(PageError::BadForm)
     }
 
     /// The trimmed value of `name`, unless blank.
@@ -82,9 +100,7 @@ impl Fields {
                     continue;
                 }
                 Kind::Text => Some(raw.trim()).filter(|v| !v.is_empty()).map(|v| Value::String(v.to_owned())),
-                Kind::Money => Some(raw.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', "."))
-                    .filter(|v| !v.is_empty())
-                    .map(Value::String),
+                Kind::Money => Some(amount(raw)).filter(|v| !v.is_empty()).map(Value::String),
                 Kind::Integer => {
                     let t = raw.replace([' ', '\u{a0}', '\u{202f}'], "");
                     (!t.is_empty()).then(|| t.parse::<i64>().map_or(Value::String(t.clone()), Value::from))

@@ -4,7 +4,7 @@
 use maud::{DOCTYPE, Markup, html};
 use portfel_domain::Role;
 
-use crate::forms::Errors;
+use crate::forms::{Errors, VERSION_FIELD};
 use crate::labels;
 use crate::session::{CSRF_FIELD, Signed};
 
@@ -73,6 +73,11 @@ pub fn bare(title: &str, body: Markup) -> Markup {
 /// The hidden CSRF field every state-changing form carries.
 pub fn csrf(user: &Signed) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(user.csrf); }
+}
+
+/// The CSRF field and the version a state-changing form is filled against.
+pub fn guarded(user: &Signed, version: i32) -> Markup {
+    html! { (csrf(user)) input type="hidden" name=(VERSION_FIELD) value=(version); }
 }
 
 /// Errors about `name`, shown under its input and tied to it for screen readers.

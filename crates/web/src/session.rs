@@ -80,6 +80,14 @@ pub fn set_cookie(state: &WebState, name: &str, value: &str, max_age: Option<chr
     c.build().to_string()
 }
 
+/// Where to go after signing in: only paths of this site are followed.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -90,12 +98,10 @@ pub async fn current(state: &WebState, headers: &HeaderMap) -> Result<Option<Sig
     let Some(token) = cookie_value(headers, COOKIE) else { return Ok(None) };
     let hash = token_hash(&token);
     let db = state.app.store.db();
-    let Some(session) = sessions::find(db, &hash).await.map_err(portfel_api::problem::ApiError::from)? else {
+    let Some(session) = sessions::find(db, &hash).await? else {
         return Ok(None);
     };
-    let Some(user) =
-        portfel_store::users::by_sub(db, &session.sub).await.map_err(portfel_api::problem::ApiError::from)?
-    else {
+    let Some(user) = portfel_store::users::by_sub(db, &session.sub).await? else {
         return Ok(None);
     };
     let claims = Claims {

@@ -3,8 +3,9 @@
 
 use axum::body::to_bytes;
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::QueryParams;
+use portfel_api::extract::{JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::rounds::results::{self, CardQuery};
 use portfel_domain::Role;
@@ -13,8 +14,10 @@ use portfel_scoring::scorecard::ScoreCard;
 use uuid::Uuid;
 
 use crate::error::PageResult;
+use crate::forms::Fields;
 use crate::session::Signed;
 use crate::{WebState, charts, format, labels, layout};
+use serde_json::json;
 
 /// The state badge of a version.
 pub fn status_badge(status: DocumentStatus) -> Markup {
@@ -29,7 +32,7 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
     let form = |action: &str, inner: Markup| {
         html! {
             form method="post" action=(format!("{base}/{action}")) {
-                (layout::csrf(user)) input type="hidden" name="_version" value=(w.version);
+                (layout::guarded(user, w.version))
                 (inner)
             }
         }
@@ -58,6 +61,58 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
     }
 }
 
+/// A table of versions with links.
+pub fn versions_table<'a>(
+    base: &str,
+    rows: impl Iterator<Item = (&'a portfel_planning::council::Workflow, usize)>,
+) -> Markup {
+    html! {
+        table {
+            thead { tr { th { "Версія" } th { "Стан" } th { "Рішення ради" } th.num { "Проєктів" } th { "Оновлено" } } }
+            tbody { @for (w, n) in rows { tr {
+                td { a href=(format!("{base}/{}", w.id)) { "Версія " (w.number) } }
+                td { (status_badge(w.status)) }
+                td { @if let Some(d) = &w.decision { "№ " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+                td.num { (n) }
+                td { (w.updated_at.format("%d.%m.%Y %H:%M")) }
+            } } }
+        }
+    }
+}
+
+/// The council's decision from the approval form.
+pub fn decision<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
+    JsonBody::from_value(json!({"number": fields.text("number"), "date": fields.text("date")}))
+}
+
+/// The council's comments from the return form.
+pub fn comment<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
+    JsonBody::from_value(json!({"comment": fields.text("comment")}))
+}
+
+/// After a workflow action: back to the version, or the refusal's page.
+pub fn finish(done: Result<(), ApiError>, back: &str) -> PageResult<Response> {
+    done.map(|()| Redirect::to(back).into_response()).map_err(Into::into)
+}
+
+/// The table of a diff between two versions, around its `rows`.
+pub fn diff_table(rows: Markup) -> Markup {
+    html! {
+        table {
+            thead { tr { th { "Зміна" } th { "Проєкт" } th { "Було" } th { "Стало" } } }
+            tbody { (rows) }
+        }
+    }
+}
+
+/// Rows of the projects one version added (`added_word`) and removed.
+pub fn membership_rows(added: &[Uuid], removed: &[Uuid], added_word: &str, name: &impl Fn(&Uuid) -> String) -> Markup {
+    html! {
+        @for pid in added { tr.diff-added { td { (added_word) } td { (name(pid)) } td {} td {} } }
+        @for pid in removed { tr.diff-removed { td { "вилучено" } td { (name(pid)) } td {} td {} } }
+    }
+}
+
 /// GET /rounds/{id}/projects/{pid}/card: every criterion, weight, expert
 /// scores, aggregate and points, and how stable the rank is.
 pub async fn score_card(
@@ -74,7 +129,7 @@ pub async fn score_card(
     .await?;
     let bytes =
         to_bytes(response.into_body(), 16 * 1024 * 1024).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    let card: ScoreCard = serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let card: ScoreCard = serde_json::from_slice(&bytes)?;
     let axum::Json(all) = results::round_results(user.auth.clone(), State(state.app.clone()), Path(id)).await?;
     let ranked = all.ranking.iter().filter(|r| r.rank.is_some()).count() as u32;
     Ok(layout::page(

@@ -142,8 +142,7 @@ async fn passport_page(
                 @if editable { a.button href=(format!("/passports/{id}/edit")) { "Редагувати" } }
                 @for t in &steps {
                     form method="post" action=(format!("/passports/{id}/transition")) {
-                        (layout::csrf(user))
-                        input type="hidden" name="_version" value=(p.meta.version);
+                        (layout::guarded(user, p.meta.version))
                         input type="hidden" name="to" value=(t.to.as_str());
                         @if t.reason_required {
                             label for=(format!("reason-{}", t.to.as_str())) { "Причина (" (labels::status(t.to)) ")" }
@@ -299,8 +298,10 @@ async fn passport_form(
             p.muted { "Чернетку можна зберегти неповною; повноту перевіряємо під час подання." }
             (layout::error_summary(errors))
             form method="post" action=(action) novalidate {
-                (layout::csrf(user))
-                @if let Some((_, version)) = target { input type="hidden" name="_version" value=(version); }
+                @match target {
+                    Some((_, version)) => (layout::guarded(user, version)),
+                    None => (layout::csrf(user)),
+                }
                 @if target.is_none() && !user.is(&[Role::Initiator]) {
                     (select(Some("Організація-ініціатор"), "_organisation", &organisations, values, e))
                 }
@@ -417,7 +418,7 @@ pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Pa
     let p = api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
     portfel_domain::access::may_edit(&user.auth.claims.roles, user.auth.claims.org, p.organisation_id, p.status)
         .map_err(|e| ApiError::Forbidden(e.to_string()))?;
-    let values = Values::from_json(&serde_json::to_value(&p.content).map_err(|e| ApiError::Internal(e.to_string()))?);
+    let values = Values::from_json(&serde_json::to_value(&p.content)?);
     passport_form(&state, &user, Some((id, p.meta.version)), &values, &Errors::default()).await
 }
 
@@ -436,10 +437,6 @@ async fn refused(
         }
         other => Err(other.into()),
     }
-}
-
-fn version(fields: &Fields) -> PageResult<i32> {
-    fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)
 }
 
 /// POST /passports: creates a draft.
@@ -465,7 +462,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let v = version(&fields)?;
+    let IfMatch(v) = fields.version()?;
     let body = JsonBody::from_value(fields.to_json(kind));
     match api::update_passport(user.auth.clone(), State(state.app.clone()), Path(id), IfMatch(v), body).await {
         Ok(_) => Ok(Redirect::to(&format!("/passports/{id}")).into_response()),
@@ -479,7 +476,7 @@ pub async fn transition(
     Path(id): Path<Uuid>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let v = version(&fields)?;
+    let IfMatch(v) = fields.version()?;
     let to = fields.text("to").unwrap_or_default();
     let app = State(state.app.clone());
     let result = if to == Status::Submitted.as_str() {

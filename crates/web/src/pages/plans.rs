@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::{IfMatch, JsonBody};
+use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::plans::{scenarios, versions as api};
 use portfel_domain::Role;
@@ -18,10 +18,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::council::workflow;
-use super::portfolios::{decision, finish, versions_table};
+use super::council::{comment, decision, diff_table, finish, membership_rows, versions_table};
 use crate::charts::{self, YearBar};
-use crate::error::{PageError, PageResult};
-use crate::forms::Fields;
+use crate::error::PageResult;
+use crate::forms::{Fields, Kind};
 use crate::session::{Posted, Signed};
 use crate::{WebState, format, labels, layout};
 
@@ -52,11 +52,7 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
                         div { label for="last_year" { "Останній рік" } input #last_year type="number" name="last_year" value=(first + 2); }
                     }
                     fieldset { legend { "Стелі видатків на рік, грн (порожньо — без стелі)" }
-                        div.grid { @for i in 0..3 { div {
-                            label for=(format!("ceiling-{i}")) { "Рік " (first + i) }
-                            input type="hidden" name=(format!("_ceiling_year{i}")) value=(first + i);
-                            input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal";
-                        } } }
+                        div.grid { @for (i, year) in (first..first + 3).enumerate() { (ceiling_input(i, year, html! { "Рік " (year) })) } }
                     }
                     label for="builder" { "Спосіб формування" }
                     select #builder name="builder" {
@@ -70,29 +66,35 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
     ))
 }
 
+/// The input of the `i`-th year's ceiling, read back by [`ceilings`].
+fn ceiling_input(i: usize, year: i32, label: Markup) -> Markup {
+    html! {
+        div {
+            label for=(format!("ceiling-{i}")) { (label) }
+            input type="hidden" name=(format!("_ceiling_year{i}")) value=(year);
+            input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal";
+        }
+    }
+}
+
 /// Year ceilings of a form: `_ceiling_yearN` and `_ceilingN` pairs.
 fn ceilings(fields: &Fields) -> serde_json::Map<String, Value> {
     (0..10)
         .filter_map(|i| {
             let year = fields.text(&format!("_ceiling_year{i}"))?;
-            let amount =
-                fields.text(&format!("_ceiling{i}"))?.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+            let amount = crate::forms::amount(fields.text(&format!("_ceiling{i}"))?);
             Some((year.to_owned(), Value::String(amount)))
         })
         .collect()
 }
 
-fn year(fields: &Fields, name: &str) -> Value {
-    fields.text(name).map_or(Value::Null, |y| y.parse::<i64>().map_or(Value::String(y.to_owned()), Value::from))
-}
-
 /// POST /plans.
 pub async fn create(State(state): State<WebState>, Posted { user, fields }: Posted) -> PageResult<Response> {
-    let body = json!({
-        "portfolio_id": fields.text("portfolio_id"), "first_year": year(&fields, "first_year"),
-        "last_year": year(&fields, "last_year"), "builder": fields.text("builder"),
-        "ceilings": {"total": ceilings(&fields)},
+    let mut body = fields.to_json(|path| match path {
+        "first_year" | "last_year" => Kind::Integer,
+        _ => Kind::Text,
     });
+    body["ceilings"] = json!({"total": ceilings(&fields)});
     let created = api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await?;
     Ok(Redirect::to(&format!("/plans/{}", created.into_body().workflow.id)).into_response())
 }
@@ -145,6 +147,13 @@ fn usage(plan: &Plan, years: &[i32]) -> Markup {
     }
     html! {
         (charts::ceiling_usage(&bars, "Використання стель видатків за роками і джерелами, тис. грн"))
+        (usage_table(plan))
+    }
+}
+
+/// Ceiling, allocation and room per year and source, thousand UAH.
+fn usage_table(plan: &Plan) -> Markup {
+    html! {
         table {
             thead { tr { th { "Рік" } th { "Джерело" } th.num { "Стеля, тис. грн" } th.num { "Використано" } th.num { "Залишок" } } }
             tbody { @for u in &plan.usage { tr class=[u.source.is_none().then_some("total")] {
@@ -242,7 +251,7 @@ async fn compare(
     titles: &HashMap<Uuid, String>,
     ys: &[i32],
 ) -> PageResult<Markup> {
-    let request = serde_json::to_value(&plan.content.request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let request = serde_json::to_value(&plan.content.request)?;
     let results = both(state, user, request, json!([])).await?;
     let Some(base) = results.first() else { return Ok(html! {}) };
     Ok(side_by_side(&base.optimal, &base.rank_order, titles, ys))
@@ -296,16 +305,15 @@ async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option
     let outcome = match &fields {
         None => None,
         Some(f) => {
-            let mut total = serde_json::to_value(&req.ceilings).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut total = serde_json::to_value(&req.ceilings)?;
             for (y, amount) in ceilings(f) {
                 total["total"][y] = amount;
             }
-            let mut constraints =
-                serde_json::to_value(&req.constraints).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut constraints = serde_json::to_value(&req.constraints)?;
             constraints["forced_in"] = json!(f.all("forced_in"));
             constraints["forced_out"] = json!(f.all("forced_out"));
             let variant = json!([{"name": "варіант", "ceilings": total, "constraints": constraints}]);
-            let request = serde_json::to_value(req).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let request = serde_json::to_value(req)?;
             Some(both(state, user, request, variant).await?)
         }
     };
@@ -320,11 +328,9 @@ async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option
             form.card method="post" action=(format!("/plans/{id}/scenarios")) {
                 (layout::csrf(user))
                 fieldset { legend { "Стелі на рік, грн (порожньо — як у плані)" }
-                    div.grid { @for (i, y) in ys.iter().enumerate() { div {
-                        label for=(format!("ceiling-{i}")) { (y) " (зараз " (req.ceilings.total.get(y).map_or("без стелі".to_owned(), |c| format::uah(*c))) ")" }
-                        input type="hidden" name=(format!("_ceiling_year{i}")) value=(y);
-                        input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal";
-                    } } }
+                    div.grid { @for (i, y) in ys.iter().enumerate() {
+                        (ceiling_input(i, *y, html! { (y) " (зараз " (req.ceilings.total.get(y).map_or("без стелі".to_owned(), |c| format::uah(*c))) ")" }))
+                    } }
                 }
                 table {
                     thead { tr { th { "Проєкт" } th { "Включити примусово" } th { "Виключити" } } }
@@ -365,13 +371,7 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
                 @if let Some(d) = &plan.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
             (included(r, &ys, &titles))
             h2 { "Стелі та їх використання, тис. грн" }
-            table {
-                thead { tr { th { "Рік" } th { "Джерело" } th.num { "Стеля" } th.num { "Використано" } th.num { "Залишок" } } }
-                tbody { @for u in &r.usage { tr class=[u.source.is_none().then_some("total")] {
-                    td { (u.year) } td { (u.source.as_deref().map_or_else(|| "усього".to_owned(), labels::source)) }
-                    td.num { (format::thousands(u.ceiling)) } td.num { (format::thousands(u.allocated)) } td.num { (format::thousands(u.remaining)) }
-                } } }
-            }
+            (usage_table(r))
         },
     ))
 }
@@ -394,16 +394,12 @@ pub async fn diff(
         html! {
             p { a href=(format!("/plans/{id}")) { "← До версії " (a.workflow.number) } }
             h1 { "План: версія " (a.workflow.number) " → версія " (b.workflow.number) }
-            table {
-                thead { tr { th { "Зміна" } th { "Проєкт" } th { "Було" } th { "Стало" } } }
-                tbody {
-                    @for pid in &d.added { tr.diff-added { td { "включено" } td { (name(pid)) } td {} td {} } }
-                    @for pid in &d.removed { tr.diff-removed { td { "вилучено" } td { (name(pid)) } td {} td {} } }
+            (diff_table(html! {
+                    (membership_rows(&d.added, &d.removed, "включено", &name))
                     @for c in &d.start_changed { tr.diff-changed { td { "рік початку" } td { (name(&c.passport_id)) } td { (c.from) } td { (c.to) } } }
                     @for c in &d.amounts_changed { tr.diff-changed { td { "сума, тис. грн" } td { (name(&c.passport_id)) }
                         td { (format::thousands(c.from)) } td { (format::thousands(c.to)) } } }
-                }
-            }
+            }))
         },
     ))
 }
@@ -414,15 +410,12 @@ pub async fn workflow_action(
     Path((id, action)): Path<(Uuid, String)>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let v = IfMatch(fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)?);
+    let v = fields.version()?;
     let (auth, app) = (user.auth.clone(), State(state.app.clone()));
     let done = match action.as_str() {
         "submit" => api::submit_plan(auth, app, Path(id), v).await,
         "approve" => api::approve_plan(auth, app, Path(id), v, decision(&fields)).await,
-        "return" => {
-            api::return_plan(auth, app, Path(id), v, JsonBody::from_value(json!({"comment": fields.text("comment")})))
-                .await
-        }
+        "return" => api::return_plan(auth, app, Path(id), v, comment(&fields)).await,
         _ => Err(ApiError::NotFound("no such action".into())),
     };
     finish(done.map(drop), &format!("/plans/{id}"))

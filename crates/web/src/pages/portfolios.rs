@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::{IfMatch, JsonBody};
+use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::portfolios as api;
 use portfel_domain::Role;
@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::council::{status_badge, workflow};
+use super::council::{comment, decision, diff_table, finish, membership_rows, versions_table, workflow};
 use super::passports::organisation_names;
-use crate::error::{PageError, PageResult};
+use crate::error::PageResult;
 use crate::session::{Posted, Signed};
 use crate::{WebState, format, labels, layout};
 
@@ -52,25 +52,6 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
             }
         },
     ))
-}
-
-/// A table of versions with links.
-pub fn versions_table<'a>(
-    base: &str,
-    rows: impl Iterator<Item = (&'a portfel_planning::council::Workflow, usize)>,
-) -> Markup {
-    html! {
-        table {
-            thead { tr { th { "Версія" } th { "Стан" } th { "Рішення ради" } th.num { "Проєктів" } th { "Оновлено" } } }
-            tbody { @for (w, n) in rows { tr {
-                td { a href=(format!("{base}/{}", w.id)) { "Версія " (w.number) } }
-                td { (status_badge(w.status)) }
-                td { @if let Some(d) = &w.decision { "№ " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
-                td.num { (n) }
-                td { (w.updated_at.format("%d.%m.%Y %H:%M")) }
-            } } }
-        }
-    }
 }
 
 /// POST /portfolios.
@@ -215,17 +196,13 @@ pub async fn diff(
             p { a href=(format!("/portfolios/{id}")) { "← До версії " (a.workflow.number) } }
             h1 { "Версія " (a.workflow.number) " → версія " (b.workflow.number) }
             @if d.added.is_empty() && d.removed.is_empty() && d.reranked.is_empty() && d.amounts_changed.is_empty() { p { "Версії не відрізняються." } }
-            table {
-                thead { tr { th { "Зміна" } th { "Проєкт" } th { "Було" } th { "Стало" } } }
-                tbody {
-                    @for pid in &d.added { tr.diff-added { td { "додано" } td { (title(pid)) } td {} td {} } }
-                    @for pid in &d.removed { tr.diff-removed { td { "вилучено" } td { (title(pid)) } td {} td {} } }
+            (diff_table(html! {
+                    (membership_rows(&d.added, &d.removed, "додано", &title))
                     @for c in &d.reranked { tr.diff-changed { td { "місце" } td { (title(&c.passport_id)) }
                         td { (c.from.map(|r| r.to_string()).unwrap_or_default()) } td { (c.to.map(|r| r.to_string()).unwrap_or_default()) } } }
                     @for c in &d.amounts_changed { tr.diff-changed { td { "вартість, тис. грн" } td { (title(&c.passport_id)) }
                         td { (format::thousands(c.from)) } td { (format::thousands(c.to)) } } }
-                }
-            }
+            }))
         },
     ))
 }
@@ -236,32 +213,13 @@ pub async fn workflow_action(
     Path((id, action)): Path<(Uuid, String)>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let v = IfMatch(fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)?);
+    let v = fields.version()?;
     let (auth, app) = (user.auth.clone(), State(state.app.clone()));
     let done = match action.as_str() {
         "submit" => api::submit_portfolio(auth, app, Path(id), v).await,
         "approve" => api::approve_portfolio(auth, app, Path(id), v, decision(&fields)).await,
-        "return" => {
-            api::return_portfolio(
-                auth,
-                app,
-                Path(id),
-                v,
-                JsonBody::from_value(json!({"comment": fields.text("comment")})),
-            )
-            .await
-        }
+        "return" => api::return_portfolio(auth, app, Path(id), v, comment(&fields)).await,
         _ => Err(ApiError::NotFound("no such action".into())),
     };
     finish(done.map(drop), &format!("/portfolios/{id}"))
-}
-
-/// The council's decision from the approval form.
-pub fn decision<T: serde::de::DeserializeOwned>(fields: &crate::forms::Fields) -> JsonBody<T> {
-    JsonBody::from_value(json!({"number": fields.text("number"), "date": fields.text("date")}))
-}
-
-/// After a workflow action: back to the version, or the refusal's page.
-pub fn finish(done: Result<(), ApiError>, back: &str) -> PageResult<Response> {
-    done.map(|()| Redirect::to(back).into_response()).map_err(Into::into)
 }

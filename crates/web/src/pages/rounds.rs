@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
+use portfel_api::extract::{JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports::{self as passports_api, ListQuery};
 use portfel_api::routes::rounds::{results, scoring, setup};
@@ -16,7 +16,7 @@ use portfel_scoring::round::{AssignmentStatus, RoundStatus};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::error::{PageError, PageResult};
+use crate::error::PageResult;
 use crate::forms::Errors;
 use crate::session::{Posted, Signed};
 use crate::{WebState, format, labels, layout};
@@ -137,7 +137,7 @@ async fn round_page(
     let step = |name: &str, label: &str, inner: Markup| {
         html! {
             form method="post" action=(format!("/rounds/{id}/{name}")) {
-                (layout::csrf(user)) input type="hidden" name="_version" value=(version);
+                (layout::guarded(user, version))
                 (inner) button type="submit" { (label) }
             }
         }
@@ -238,8 +238,7 @@ pub async fn step(
     Path((id, step)): Path<(Uuid, String)>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let version = fields.get("_version").and_then(|v| v.parse().ok()).ok_or(PageError::BadForm)?;
-    let (auth, app, v) = (user.auth.clone(), State(state.app.clone()), IfMatch(version));
+    let (auth, app, v) = (user.auth.clone(), State(state.app.clone()), fields.version()?);
     let result = match step.as_str() {
         "projects" => setup::add_round_projects(
             auth,

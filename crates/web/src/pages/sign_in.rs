@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use crate::error::{PageError, PageResult};
 use crate::forms::Fields;
-use crate::session::{self, COOKIE, Peer, Posted, cookie_value, random_token, same_secret, set_cookie, token_hash};
+use crate::session::{
+    self, COOKIE, Peer, Posted, cookie_value, random_token, safe_next, same_secret, set_cookie, token_hash,
+};
 use crate::{WebState, layout, password};
 
 /// The cookie that ties the sign-in form to the browser that loaded it.
@@ -21,14 +23,6 @@ const LOGIN_COOKIE: &str = "portfel_login";
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
-}
-
-/// Only paths of this site are followed after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
 }
 
 fn login_page(token: &str, next: &str, sub: &str, message: Option<&str>) -> Markup {
@@ -97,9 +91,8 @@ pub async fn sign_in(
     }
     let db = state.app.store.db();
     let stored = portfel_store::sessions::password_hash(db, &sub).await?;
-    let hash = stored.clone().unwrap_or_else(|| DUMMY_HASH.clone());
-    let given_owned = given.to_owned();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&given_owned, &hash))
+    let (hash, given) = (stored.clone(), given.to_owned());
+    let matches = tokio::task::spawn_blocking(move || password::verify(&given, hash.as_deref().unwrap_or(&DUMMY_HASH)))
         .await
         .map_err(|e| portfel_api::problem::ApiError::Internal(e.to_string()))?;
     if !(matches && stored.is_some()) {
