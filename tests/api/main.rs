@@ -3,6 +3,7 @@
 //! OpenAPI document, on SQLite and, when `DATABASE_URL` names a PostgreSQL
 //! server, on a scratch database of that server too.
 
+mod browser;
 mod common;
 
 mod crash;

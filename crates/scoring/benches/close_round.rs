@@ -38,6 +38,7 @@ fn methodology() -> Methodology {
                     code: format!("G{g}C{c}"),
                     name: format!("Критерій {g}.{c}"),
                     weight: Decimal::new(2, 1),
+                    guidance: None,
                     kind: if c == 4 {
                         CriterionKind::Computed {
                             formula: formulas[g],

@@ -13,11 +13,12 @@ fn d(text: &str) -> Decimal {
     text.parse().expect("literal decimal")
 }
 
-fn expert(code: &str, name: &str, weight: &str) -> Criterion {
+fn expert(code: &str, name: &str, weight: &str, guidance: &str) -> Criterion {
     Criterion {
         code: code.into(),
         name: name.into(),
         weight: d(weight),
+        guidance: Some(guidance.into()),
         kind: CriterionKind::Expert { scale_min: Decimal::ZERO, scale_max: Decimal::from(5) },
     }
 }
@@ -28,6 +29,7 @@ fn computed(code: &str, name: &str, weight: &str, formula: Formula, bands: &[(Op
         code: code.into(),
         name: name.into(),
         weight: d(weight),
+        guidance: None,
         kind: CriterionKind::Computed { formula, bands },
     }
 }
@@ -48,8 +50,18 @@ pub fn default_methodology() -> Methodology {
                 name: "Соціально-екологічний індекс".into(),
                 weight: d("0.5"),
                 criteria: vec![
-                    expert("SE1", "Відповідність стратегічним цілям громади", "0.25"),
-                    expert("SE2", "Соціальний ефект", "0.25"),
+                    expert(
+                        "SE1",
+                        "Відповідність стратегічним цілям громади",
+                        "0.25",
+                        "0 — не пов'язаний із цілями стратегії; 3 — сприяє операційній цілі опосередковано; 5 — безпосередньо реалізує стратегічну ціль і змінює її показники",
+                    ),
+                    expert(
+                        "SE2",
+                        "Соціальний ефект",
+                        "0.25",
+                        "0 — ефекту для мешканців немає; 3 — помітний ефект для частини громади; 5 — суттєво покращує доступ до базових послуг для багатьох мешканців або вразливих груп",
+                    ),
                     computed(
                         "SE3",
                         "Частка ВПО серед бенефіціарів",
@@ -57,7 +69,12 @@ pub fn default_methodology() -> Methodology {
                         Formula::IdpShare,
                         &[(Some("0.05"), "0.2"), (Some("0.15"), "0.6"), (None, "1")],
                     ),
-                    expert("SE4", "Вплив на довкілля та адаптація до змін клімату", "0.2"),
+                    expert(
+                        "SE4",
+                        "Вплив на довкілля та адаптація до змін клімату",
+                        "0.2",
+                        "0 — шкодить довкіллю без заходів пом'якшення; 3 — нейтральний; 5 — помітно зменшує викиди, споживання енергії чи кліматичні ризики",
+                    ),
                     computed(
                         "SE5",
                         "Наскрізні цілі державних пріоритетів",
@@ -72,7 +89,12 @@ pub fn default_methodology() -> Methodology {
                 name: "Фінансово-економічний індекс".into(),
                 weight: d("0.5"),
                 criteria: vec![
-                    expert("FE1", "Економічна ефективність (ЧПВ, ЕВНД, B/C)", "0.25"),
+                    expert(
+                        "FE1",
+                        "Економічна ефективність (ЧПВ, ЕВНД, B/C)",
+                        "0.25",
+                        "0 — вигоди не обґрунтовано або B/C < 1; 3 — B/C близько 1,2, розрахунок спрощений; 5 — B/C ≥ 1,5 або ЕВНД вище соціальної ставки дисконту, розрахунок повний",
+                    ),
                     computed(
                         "FE2",
                         "Вартість на одного бенефіціара",
@@ -101,7 +123,12 @@ pub fn default_methodology() -> Methodology {
                         Formula::OmBurden,
                         &[(Some("0.02"), "1"), (Some("0.05"), "0.6"), (None, "0.2")],
                     ),
-                    expert("FE6", "Ризики та їх управління", "0.1"),
+                    expert(
+                        "FE6",
+                        "Ризики та їх управління",
+                        "0.1",
+                        "0 — ризики не визначено; 3 — ризики названо, заходи загальні; 5 — ризики оцінено, на кожен істотний є конкретний захід і відповідальний",
+                    ),
                 ],
             },
         ],

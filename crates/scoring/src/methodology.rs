@@ -51,6 +51,9 @@ pub struct Criterion {
     pub name: String,
     /// Weight within its group; a group's weights sum to 1.
     pub weight: Decimal,
+    /// What the points of the scale mean, shown to experts beside the criterion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
     /// How it is scored.
     #[serde(flatten)]
     pub kind: CriterionKind,

@@ -39,6 +39,7 @@ fn expert(code: &str, weight: &str, max: i64) -> Criterion {
         code: code.into(),
         name: code.into(),
         weight: d(weight),
+        guidance: None,
         kind: CriterionKind::Expert { scale_min: Decimal::ZERO, scale_max: Decimal::from(max) },
     }
 }
@@ -58,6 +59,7 @@ fn small() -> Methodology {
                         code: "A2".into(),
                         name: "A2".into(),
                         weight: d("0.5"),
+                        guidance: None,
                         kind: CriterionKind::Computed {
                             formula: Formula::CrossCuttingGoals,
                             bands: vec![

@@ -12,14 +12,15 @@ pub struct YearBar {
     pub label: String,
     /// (source label, allocated) in drawing order.
     pub parts: Vec<(String, f64)>,
-    /// The year's total ceiling.
-    pub ceiling: f64,
+    /// The year's total ceiling, if the year has one.
+    pub ceiling: Option<f64>,
 }
 
 /// Horizontal stacked bars of allocations per year with each year's ceiling
 /// drawn as a line; amounts in thousand UAH in the labels.
 pub fn ceiling_usage(bars: &[YearBar], description: &str) -> Markup {
-    let max = bars.iter().map(|b| b.ceiling.max(b.parts.iter().map(|p| p.1).sum())).fold(1.0_f64, f64::max);
+    let max =
+        bars.iter().map(|b| b.ceiling.unwrap_or(0.0).max(b.parts.iter().map(|p| p.1).sum())).fold(1.0_f64, f64::max);
     let (left, width, row) = (70.0, 640.0, 46.0);
     let mut sources: Vec<&str> = Vec::new();
     for b in bars {
@@ -45,10 +46,14 @@ pub fn ceiling_usage(bars: &[YearBar], description: &str) -> Markup {
                         title { (source) ": " (thousand(amount)) " тис. грн" }
                     }
                 }
-                line x1=(left + scale(b.ceiling)) x2=(left + scale(b.ceiling)) y1=(y - 4.0) y2=(y + 30.0)
-                    stroke="#a4161a" stroke-width="3" {}
                 @let used: f64 = b.parts.iter().map(|p| p.1).sum();
-                text x=(left + width + 8.0) y=(y + 12.0) { (thousand(used)) " з " (thousand(b.ceiling)) }
+                @if let Some(ceiling) = b.ceiling {
+                    line x1=(left + scale(ceiling)) x2=(left + scale(ceiling)) y1=(y - 4.0) y2=(y + 30.0)
+                        stroke="#a4161a" stroke-width="3" {}
+                    text x=(left + width + 8.0) y=(y + 12.0) { (thousand(used)) " з " (thousand(ceiling)) }
+                } @else {
+                    text x=(left + width + 8.0) y=(y + 12.0) { (thousand(used)) ", без стелі" }
+                }
                 text x=(left + width + 8.0) y=(y + 27.0) { "тис. грн" }
             }
             @let legend_y = 20.0 + row * bars.len() as f64;

@@ -7,6 +7,7 @@
 //! (argon2id) into a server-side session held in an HttpOnly, SameSite=Strict
 //! cookie; every state-changing form carries the session's CSRF token.
 
+mod alternatives;
 mod assets;
 mod charts;
 mod error;
@@ -57,6 +58,8 @@ pub struct WebState {
     pub settings: Arc<WebSettings>,
     /// Failed sign-in attempts per account and per address.
     pub throttle: Arc<Throttle>,
+    /// Plans of the other builder, for the side-by-side view.
+    pub alternatives: Arc<alternatives::Alternatives>,
 }
 
 impl FromRef<WebState> for AppState {
@@ -73,7 +76,12 @@ const FORM_LIMIT: usize = 1024 * 1024;
 /// limit and the API's time limits.
 pub fn router(app: AppState, settings: WebSettings) -> Router {
     let timeouts = app.timeouts;
-    let state = WebState { app, settings: Arc::new(settings), throttle: Arc::new(Throttle::default()) };
+    let state = WebState {
+        app,
+        settings: Arc::new(settings),
+        throttle: Arc::new(Throttle::default()),
+        alternatives: Arc::default(),
+    };
     pages::routes()
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -1,6 +1,7 @@
 //! Test harness: a real server on a loopback port, over SQLite and, when
 //! `DATABASE_URL` names a PostgreSQL server, over a scratch PostgreSQL database too.
 
+pub mod chrome;
 pub mod process;
 
 use std::sync::Arc;

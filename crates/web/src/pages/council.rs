@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use portfel_api::extract::{JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
+use portfel_api::routes::methodologies::get_methodology;
 use portfel_api::routes::rounds::results::{self, CardQuery};
+use portfel_api::routes::rounds::setup::get_round;
 use portfel_domain::Role;
 use portfel_planning::council::{DocumentStatus, Workflow};
 use portfel_scoring::scorecard::ScoreCard;
@@ -132,6 +134,12 @@ pub async fn score_card(
     let card: ScoreCard = serde_json::from_slice(&bytes)?;
     let axum::Json(all) = results::round_results(user.auth.clone(), State(state.app.clone()), Path(id)).await?;
     let ranked = all.ranking.iter().filter(|r| r.rank.is_some()).count() as u32;
+    let round = get_round(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    let methodology =
+        get_methodology(user.auth.clone(), State(state.app.clone()), Path(round.data.methodology_id)).await?.into_body();
+    let m = &methodology.definition;
+    let group = |code: &str| m.groups.iter().find(|g| g.code == code).map_or(code.to_owned(), |g| g.name.clone());
+    let criterion = |code: &str| m.criterion(code).map(|c| c.name.clone()).unwrap_or_default();
     Ok(layout::page(
         &user,
         "Картка оцінювання",
@@ -143,7 +151,7 @@ pub async fn score_card(
                 @if !card.eligible { " · " span.badge.rejected { "не пройшов бар'єрні критерії" } } }
             h2 { "Індекси груп критеріїв" }
             table { thead { tr { th { "Група" } th.num { "Індекс (0–100)" } } }
-                tbody { @for (g, v) in &card.group_indices { tr { td { (g) } td.num { (format::score(*v)) } } } } }
+                tbody { @for (g, v) in &card.group_indices { tr { td { (group(g)) " (" (g) ")" } td.num { (format::score(*v)) } } } } }
             @if !card.gates.is_empty() {
                 h2 { "Бар'єрні критерії" }
                 table { thead { tr { th { "Код" } th { "Результат" } th { "Пояснення" } } }
@@ -153,7 +161,7 @@ pub async fn score_card(
             table {
                 thead { tr { th { "Критерій" } th { "Група" } th.num { "Вага" } th { "Оцінки експертів" } th.num { "Агреговано" } th.num { "Нормовано" } th.num { "Бали" } } }
                 tbody { @for c in &card.criteria { tr class=[c.disagreement.then_some("diff-changed")] {
-                    td { (c.code) @if let Some(n) = card.consensus.get(&c.code) { div.muted { "консенсус: " (n.note) } } }
+                    td { strong { (c.code) } " " (criterion(&c.code)) @if let Some(n) = card.consensus.get(&c.code) { div.muted { "консенсус: " (n.note) } } }
                     td { (c.group) }
                     td.num { (format::number(c.weight * rust_decimal::Decimal::from(100), 1)) " %" }
                     td { (c.raw_scores.iter().map(|s| format::score(*s)).collect::<Vec<_>>().join("; ")) @if let Some(v) = c.value { (format::score(v)) } }

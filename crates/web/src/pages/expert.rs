@@ -156,6 +156,7 @@ async fn scoring_page(
                                 tr {
                                     td { strong { (criterion.code) } " " (criterion.name) div.muted { (group.name) } }
                                     td { (format::score(*scale_min)) "–" (format::score(*scale_max))
+                                        @if let Some(g) = &criterion.guidance { div.guidance { (g) } }
                                         div.muted { "крайні значення потребують обґрунтування" } }
                                     (crate::widgets::cell(&format!("Бал за критерієм {}", criterion.code), &name, "number", values, errors))
                                     (crate::widgets::cell(&format!("Обґрунтування за критерієм {}", criterion.code), &just, "text", values, errors))

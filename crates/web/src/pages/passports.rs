@@ -236,6 +236,13 @@ const EXPERTISE: [(&str, &str); 5] = [
     ("negative", "негативна"),
     ("not_required", "не потрібна"),
 ];
+const DOCUMENT_KINDS: [(&str, &str); 5] = [
+    ("designDocument", "проєктна документація"),
+    ("feasibilityStudy", "техніко-економічне обґрунтування"),
+    ("permissionDocument", "дозвільний документ"),
+    ("technicalDocument", "технічний документ"),
+    ("legalDocument", "правовстановлювальний документ"),
+];
 const LEVELS: [(&str, &str); 3] = [("low", "низька"), ("medium", "середня"), ("high", "висока")];
 
 /// How each field of the passport form becomes JSON.
@@ -249,7 +256,7 @@ fn kind(path: &str) -> Kind {
         | "beneficiaries.idps" => Kind::Integer,
         "costs.amount" | "financing.amount" | "om_cost_per_year" => Kind::Money,
         "goals" => Kind::Lines,
-        "strategy_goal_ids" => Kind::List,
+        "strategy_goal_ids" | "nature" => Kind::List,
         p if p.starts_with("cross_cutting.") => Kind::Flag,
         _ => Kind::Text,
     }
@@ -309,6 +316,7 @@ async fn passport_form(
                     (input("Назва проєкту (українською)", "title.uk", "text", values, e))
                     (input("Назва англійською", "title.en", "text", values, e))
                     (area("Опис", "description.uk", values, e))
+                    (area("Опис англійською", "description.en", values, e))
                     (area("Проблема, яку розв'язує проєкт", "problem", values, e))
                     (area("Цілі (кожна з нового рядка)", "goals", values, e))
                     div.grid {
@@ -316,9 +324,19 @@ async fn passport_form(
                         div { (select(Some("Призначення"), "purpose", &codelist(Codelist::InitiationPurpose), values, e)) }
                         div { (select(Some("Сектор (WB-ECO)"), "sector", &codelist(Codelist::WbEco), values, e)) }
                     }
+                    fieldset { legend { "Характер робіт" }
+                        @for (code, label) in codelist(Codelist::InitiationNature) {
+                            input id=(format!("nature-{code}")) type="checkbox" name="nature" value=(code)
+                                checked[values.has("nature", &code)];
+                            label.inline for=(format!("nature-{code}")) { (label) }
+                        }
+                        (layout::field_errors(e, "nature"))
+                    }
                     div.grid {
                         (input("Балансоутримувач", "balance_holder.name", "text", values, e))
                         (input("Код ЄДРПОУ балансоутримувача", "balance_holder.edrpou", "text", values, e))
+                        (input("Виконавець", "implementer.name", "text", values, e))
+                        (input("Код ЄДРПОУ виконавця", "implementer.edrpou", "text", values, e))
                     }
                 }
                 fieldset.card { legend { "Місце реалізації" }
@@ -373,6 +391,19 @@ async fn passport_form(
                         div { (select(Some("Земельна ділянка"), "readiness.land", &options(&LAND), values, e)) }
                         div { (select(Some("Експертиза"), "readiness.state_expertise", &options(&EXPERTISE), values, e)) }
                     }
+                    h3 { "Документи, що підтверджують готовність" }
+                    (layout::field_errors(e, "readiness.documents"))
+                    table {
+                        thead { tr { th { "Вид" } th { "Назва" } th { "Номер" } th { "Дата" } th { "Посилання" } } }
+                        tbody { @for i in 0..rows(values, "readiness.documents", 1) { tr {
+                            @let at = |f: &str| format!("readiness.documents[{i}].{f}");
+                            td { (select(None, &at("kind"), &options(&DOCUMENT_KINDS), values, e)) }
+                            (cell("Назва документа", &at("title"), "text", values, e))
+                            (cell("Номер документа", &at("number"), "text", values, e))
+                            (cell("Дата документа", &at("date"), "date", values, e))
+                            (cell("Посилання на документ", &at("url"), "url", values, e))
+                        } } }
+                    }
                     div.grid {
                         (input("Бенефіціарів усього", "beneficiaries.total", "number", values, e))
                         (input("З них ВПО", "beneficiaries.idps", "number", values, e))
@@ -393,12 +424,15 @@ async fn passport_form(
                         (checkbox("Безбар'єрність", "cross_cutting.barrier_free", values))
                     }
                 }
-                fieldset.card { legend { "Контактна особа" }
-                    div.grid {
-                        (input("Ім'я", "contacts[0].name", "text", values, e))
-                        (input("Посада", "contacts[0].position", "text", values, e))
-                        (input("Ел. пошта", "contacts[0].email", "email", values, e))
-                        (input("Телефон", "contacts[0].phone", "text", values, e))
+                fieldset.card { legend { "Контактні особи" }
+                    @for i in 0..rows(values, "contacts", 1) {
+                        @let at = |f: &str| format!("contacts[{i}].{f}");
+                        div.grid {
+                            (input(&format!("Ім'я №{}", i + 1), &at("name"), "text", values, e))
+                            (input(&format!("Посада №{}", i + 1), &at("position"), "text", values, e))
+                            (input(&format!("Ел. пошта №{}", i + 1), &at("email"), "email", values, e))
+                            (input(&format!("Телефон №{}", i + 1), &at("phone"), "text", values, e))
+                        }
                     }
                 }
                 p.actions { button type="submit" { "Зберегти чернетку" } a href="/passports" { "Скасувати" } }

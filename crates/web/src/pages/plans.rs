@@ -52,7 +52,15 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
                         div { label for="last_year" { "Останній рік" } input #last_year type="number" name="last_year" value=(first + 2); }
                     }
                     fieldset { legend { "Стелі видатків на рік, грн (порожньо — без стелі)" }
-                        div.grid { @for (i, year) in (first..first + 3).enumerate() { (ceiling_input(i, year, html! { "Рік " (year) })) } }
+                        table {
+                            thead { tr { th { "Рік" } th { "Стеля, грн" } } }
+                            tbody { @for (i, year) in (first..first + 3).enumerate() { tr {
+                                td { input type="number" name=(format!("_ceiling_year{i}")) value=(year)
+                                    aria-label=(format!("Рік стелі №{}", i + 1)) id=(format!("ceiling-year-{i}")); }
+                                td { input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal"
+                                    aria-label=(format!("Стеля видатків №{}, грн", i + 1)); }
+                            } } }
+                        }
                     }
                     label for="builder" { "Спосіб формування" }
                     select #builder name="builder" {
@@ -66,7 +74,7 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
     ))
 }
 
-/// The input of the `i`-th year's ceiling, read back by [`ceilings`].
+/// The input of the ceiling of `year`, a year of the plan, read back by [`ceilings`].
 fn ceiling_input(i: usize, year: i32, label: Markup) -> Markup {
     html! {
         div {
@@ -96,7 +104,11 @@ pub async fn create(State(state): State<WebState>, Posted { user, fields }: Post
     });
     body["ceilings"] = json!({"total": ceilings(&fields)});
     let created = api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await?;
-    Ok(Redirect::to(&format!("/plans/{}", created.into_body().workflow.id)).into_response())
+    let plan = created.into_body();
+    // The side-by-side view needs the other builder's plan: start on it now, not at the first view.
+    let (alternatives, content) = (state.alternatives.clone(), plan.content);
+    tokio::spawn(async move { alternatives.of(&content).await.map(drop) });
+    Ok(Redirect::to(&format!("/plans/{}", plan.workflow.id)).into_response())
 }
 
 async fn get(state: &WebState, user: &Signed, id: Uuid) -> PageResult<PlanVersion> {
@@ -137,12 +149,11 @@ fn usage(plan: &Plan, years: &[i32]) -> Markup {
                 *parts.entry(labels::source(&a.source)).or_default() += a.amount;
             }
         }
-        let ceiling =
-            plan.usage.iter().find(|u| u.year == *y && u.source.is_none()).map_or(Decimal::ZERO, |u| u.ceiling);
+        let ceiling = plan.usage.iter().find(|u| u.year == *y && u.source.is_none()).map(|u| format::to_f64(u.ceiling));
         bars.push(YearBar {
             label: y.to_string(),
             parts: parts.into_iter().map(|(s, a)| (s, format::to_f64(a))).collect(),
-            ceiling: format::to_f64(ceiling),
+            ceiling,
         });
     }
     html! {
@@ -183,6 +194,22 @@ fn included(plan: &Plan, years: &[i32], titles: &HashMap<Uuid, String>) -> Marku
     }
 }
 
+/// The included projects with their total over the period, thousand UAH.
+fn included_totals(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
+    let total = |amounts: &[portfel_planning::outcome::YearAmount]| -> Decimal { amounts.iter().map(|a| a.amount).sum() };
+    html! {
+        table {
+            thead { tr { th { "Проєкт" } th.num { "Початок" } th.num { "За період, тис. грн" } } }
+            tbody { @for i in &plan.included { tr {
+                td { (titles.get(&i.id).map_or_else(|| i.id.to_string(), Clone::clone)) @if i.continuing { " " span.badge { "триває" } } }
+                td.num { (i.start_year) }
+                td.num { (format::thousands(total(&i.amounts))) }
+            } } }
+            tfoot { tr { td colspan="2" { "Разом" } td.num { (format::thousands(plan.total_allocated)) } } }
+        }
+    }
+}
+
 fn exclusions(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
     html! {
         @if !plan.excluded.is_empty() {
@@ -203,7 +230,7 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
     let titles = candidate_titles(&state, &user, &plan).await?;
     let ys = years(&plan);
     let axum::Json(all) = api::list_plans(user.auth.clone(), State(state.app.clone())).await?;
-    let compared = compare(&state, &user, &plan, &titles, &ys).await?;
+    let compared = compare(&state, &plan, &titles).await?;
     let r = &plan.content.result;
     let base = format!("/plans/{id}");
     Ok(layout::page(
@@ -216,8 +243,10 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
             p { "Спосіб формування: " (builder_name(r.builder)) " · обрано проєктів: " (r.included.len())
                 " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн" }
             @for w in &r.warnings { p.notice.bad { (w) } }
-            h2 { "Використання стель" }
-            (usage(r, &ys))
+            section #ceilings aria-labelledby="ceilings-title" {
+                h2 #ceilings-title { "Використання стель" }
+                (usage(r, &ys))
+            }
             h2 { "Проєкти плану" }
             (included(r, &ys, &titles))
             (exclusions(r, &titles))
@@ -243,40 +272,38 @@ async fn both(
     Ok(scenarios::scenarios(user.auth.clone(), State(state.app.clone()), body).await?.0)
 }
 
-/// The optimal and rank-order plans side by side, what differs and why.
-async fn compare(
-    state: &WebState,
-    user: &Signed,
-    plan: &PlanVersion,
-    titles: &HashMap<Uuid, String>,
-    ys: &[i32],
-) -> PageResult<Markup> {
-    let request = serde_json::to_value(&plan.content.request)?;
-    let results = both(state, user, request, json!([])).await?;
-    let Some(base) = results.first() else { return Ok(html! {}) };
-    Ok(side_by_side(&base.optimal, &base.rank_order, titles, ys))
+/// The plan beside the one the other builder makes from the same input.
+async fn compare(state: &WebState, plan: &PlanVersion, titles: &HashMap<Uuid, String>) -> PageResult<Markup> {
+    let other = state.alternatives.of(&plan.content).await?;
+    let own = &plan.content.result;
+    Ok(match own.builder {
+        PlanBuilder::Optimal => side_by_side(own, &other, titles),
+        PlanBuilder::RankOrder => side_by_side(&other, own, titles),
+    })
 }
 
-fn side_by_side(optimal: &Plan, rank: &Plan, titles: &HashMap<Uuid, String>, ys: &[i32]) -> Markup {
+fn side_by_side(optimal: &Plan, rank: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
     let ids = |p: &Plan| p.included.iter().map(|i| i.id).collect::<BTreeSet<_>>();
     let (o, r) = (ids(optimal), ids(rank));
     let name = |id: &Uuid| titles.get(id).map_or_else(|| id.to_string(), Clone::clone);
     let reason =
         |p: &Plan, id: &Uuid| p.excluded.iter().find(|e| e.id == *id).map(|e| e.reason.clone()).unwrap_or_default();
     html! {
-        h2 { "Оптимальний план і план за рейтингом" }
-        div.side {
-            div { h3 { "Оптимальний добір" } p { "Цінність: " (format::score(optimal.objective_value)) ", " (format::thousands(optimal.total_allocated)) " тис. грн" }
-                (included(optimal, ys, titles)) }
-            div { h3 { "За місцем у рейтингу" } p { "Цінність: " (format::score(rank.objective_value)) ", " (format::thousands(rank.total_allocated)) " тис. грн" }
-                (included(rank, ys, titles)) }
-        }
-        @if o == r { p { "Обидва способи обирають ті самі проєкти." } } @else {
-            table {
-                thead { tr { th { "Проєкт" } th { "Де включено" } th { "Чому не включено в іншому" } } }
-                tbody {
-                    @for id in o.difference(&r) { tr.diff-added { td { (name(id)) } td { "лише в оптимальному" } td { (reason(rank, id)) } } }
-                    @for id in r.difference(&o) { tr.diff-removed { td { (name(id)) } td { "лише за рейтингом" } td { (reason(optimal, id)) } } }
+        section #side-by-side aria-labelledby="side-by-side-title" {
+            h2 #side-by-side-title { "Оптимальний план і план за рейтингом" }
+            div.side {
+                div { h3 { "Оптимальний добір" } p { "Цінність: " (format::score(optimal.objective_value)) ", " (format::thousands(optimal.total_allocated)) " тис. грн" }
+                    (included_totals(optimal, titles)) }
+                div { h3 { "За місцем у рейтингу" } p { "Цінність: " (format::score(rank.objective_value)) ", " (format::thousands(rank.total_allocated)) " тис. грн" }
+                    (included_totals(rank, titles)) }
+            }
+            @if o == r { p { "Обидва способи обирають ті самі проєкти." } } @else {
+                table {
+                    thead { tr { th { "Проєкт" } th { "Де включено" } th { "Чому не включено в іншому" } } }
+                    tbody {
+                        @for id in o.difference(&r) { tr.diff-added { td { (name(id)) } td { "лише в оптимальному" } td { (reason(rank, id)) } } }
+                        @for id in r.difference(&o) { tr.diff-removed { td { (name(id)) } td { "лише за рейтингом" } td { (reason(optimal, id)) } } }
+                    }
                 }
             }
         }
@@ -347,7 +374,7 @@ async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option
             @if let Some(results) = &outcome {
                 @for r in results {
                     h2 { @if r.name == "base" { "Як у плані" } @else { "Варіант" } }
-                    (side_by_side(&r.optimal, &r.rank_order, &titles, &ys))
+                    (side_by_side(&r.optimal, &r.rank_order, &titles))
                     (exclusions(&r.optimal, &titles))
                 }
             }

@@ -1,0 +1,361 @@
+//! The workspace in a real headless Chromium, over WebDriver: one hromada's
+//! cycle walked by its people — an initiator, the PIM unit, an expert and a
+//! council member — with the screenshots the README shows.
+
+use crate::common::chrome::{Chrome, Tab};
+use crate::common::*;
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Projects of the hromada besides the one typed in the browser: title,
+/// WB-ECO sector, cost in hundredths of the lyceum's, beneficiaries, IDPs and
+/// the experts' score.
+const PROJECTS: [(&str, &str, i64, u64, u64, i64); 6] = [
+    ("Реконструкція водогону по вул. Центральній", "WC", 160, 5200, 300, 4),
+    ("Будівництво укриття в ЗДО «Сонечко»", "EC", 60, 180, 40, 4),
+    ("Термомодернізація амбулаторії в с. Вільшанка", "HQ", 50, 2300, 210, 3),
+    ("Капітальний ремонт мосту через р. Рось", "TI", 120, 7000, 500, 3),
+    ("Облаштування Центру надання адміністративних послуг", "BH", 30, 12000, 900, 2),
+    ("Вуличне освітлення на енергоощадних світильниках", "TC", 40, 4000, 300, 2),
+];
+const CRITERIA: [&str; 5] = ["SE1", "SE2", "SE4", "FE1", "FE6"];
+const EXPERTS: [&str; 3] = ["exp-1", "exp-2", "exp-3"];
+
+/// `amount` (whole hryvnias) scaled by `hundredths`, as the API writes money.
+fn scaled(amount: i64, hundredths: i64) -> String {
+    format!("{}.00", amount * hundredths / 100)
+}
+
+/// A complete passport of `PROJECTS[n]`.
+fn project(goal: uuid::Uuid, n: usize) -> Value {
+    let (title, sector, k, total, idps, _) = PROJECTS[n];
+    let mut p = complete_passport(goal);
+    p["title"] = json!({"uk": title});
+    p["sector"] = json!(sector);
+    p["beneficiaries"] = json!({"total": total, "idps": idps});
+    for (list, line, amount) in
+        [("costs", 0, 500_000), ("costs", 1, 9_500_000), ("financing", 0, 500_000), ("financing", 1, 1_500_000)]
+    {
+        p[list][line]["amount"] = json!(scaled(amount, k));
+    }
+    p["financing"][2]["amount"] = json!(scaled(8_000_000, k));
+    p
+}
+
+/// Registers the people of the walk-through; returns their passwords by sub.
+async fn people(app: &TestApp, w: &World) -> std::collections::HashMap<&'static str, String> {
+    let mut out = std::collections::HashMap::new();
+    out.insert("ini-a", app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await);
+    out.insert("pim", app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await);
+    out.insert("council", app.user_with_password("council", w.pim_org, &[Role::Council]).await);
+    for sub in EXPERTS {
+        out.insert(sub, app.user_with_password(sub, w.pim_org, &[Role::Expert]).await);
+    }
+    out
+}
+
+/// The initiator types a draft with a wrong amount, sees the error beside
+/// it, fixes it, saves and submits; returns the passport's id.
+async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
+    tab.open("/passports/new").await;
+    assert_eq!(tab.title().await, "Новий паспорт проєкту — Портфель");
+    for (css, text) in [
+        ("#f-title-uk", "Капітальний ремонт ліцею №3"),
+        ("#f-description-uk", "Утеплення фасаду, заміна вікон і системи опалення"),
+        ("#f-problem", "Високі тепловтрати будівлі ліцею"),
+        ("#f-goals", "Зменшити споживання тепла на 40%"),
+        ("#f-balance_holder-name", "Управління освіти"),
+        ("#f-balance_holder-edrpou", "40000001"),
+        ("#f-locations-0--katottg", "UA46060250010015970"),
+        ("#f-locations-0--address", "вул. Шевченка, 12"),
+        ("#f-start_year", "2027"),
+        ("#f-duration_years", "2"),
+        ("#f-om_cost_per_year", "150 000"),
+        ("#f-costs-0--year", "2027"),
+        ("#f-costs-0--amount", "500 000"),
+        ("#f-costs-1--year", "2028"),
+        ("#f-costs-1--amount", "9,5 млн"),
+        ("#f-financing-0--year", "2027"),
+        ("#f-financing-0--amount", "500 000,00"),
+        ("#f-financing-1--year", "2028"),
+        ("#f-financing-1--amount", "8 000 000"),
+        ("#f-readiness-documents-0--title", "Робочий проєкт"),
+        ("#f-beneficiaries-total", "800"),
+        ("#f-beneficiaries-idps", "120"),
+        ("#f-risks-0--description", "Зростання цін на матеріали"),
+        ("#f-contacts-0--name", "Олена Коваленко"),
+        ("#f-contacts-0--email", "o.kovalenko@example.gov.ua"),
+    ] {
+        tab.fill(css, text).await;
+    }
+    for (css, value) in [
+        ("#f-project_type", "rehabilitation"),
+        ("#f-purpose", "development"),
+        ("#f-sector", "ES"),
+        ("#f-costs-0--item", "design"),
+        ("#f-costs-1--item", "construction"),
+        ("#f-financing-0--source", "localBudget"),
+        ("#f-financing-1--source", "stateSubsidies"),
+        ("#f-readiness-design_documentation", "approved"),
+        ("#f-readiness-land", "owned"),
+        ("#f-readiness-state_expertise", "positive"),
+        ("#f-readiness-documents-0--kind", "designDocument"),
+        ("#f-risks-0--likelihood", "medium"),
+        ("#f-risks-0--impact", "high"),
+    ] {
+        tab.choose(css, value).await;
+    }
+    tab.set("#f-readiness-documents-0--date", "2026-03-15").await;
+    tab.find("input[name=strategy_goal_ids]").await.click().await.unwrap();
+    tab.find("#nature-construction").await.click().await.unwrap();
+    tab.find("#f-cross_cutting-energy_efficiency").await.click().await.unwrap();
+    tab.click("main form button[type=submit]").await;
+
+    let error = tab.find("#err-costs-1--amount").await.text().await.unwrap();
+    assert!(!error.is_empty(), "the error stands beside the amount");
+    let amount = tab.find("#f-costs-1--amount").await;
+    assert_eq!(amount.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(amount.attr("aria-describedby").await.unwrap().as_deref(), Some("err-costs-1--amount"));
+    assert!(tab.text().await.contains(&error), "the summary names it too");
+    let title = tab.find("#f-title-uk").await.prop("value").await.unwrap();
+    assert_eq!(title.as_deref(), Some("Капітальний ремонт ліцею №3"), "what was typed stays");
+
+    tab.fill("#f-costs-1--amount", "9 500 000").await;
+    tab.fill("#f-financing-2--year", "2028").await;
+    tab.choose("#f-financing-2--source", "localBudget").await;
+    tab.fill("#f-financing-2--amount", "1 500 000").await;
+    tab.click("main form button[type=submit]").await;
+    let path = tab.path().await;
+    let Some(id) = path.strip_prefix("/passports/").map(str::to_owned) else {
+        panic!("saved to {path}: {}", tab.text().await)
+    };
+    assert!(tab.find("span.badge").await.text().await.unwrap().contains("Чернетка"));
+
+    tab.click("form:has(input[name=to][value=submitted]) button").await;
+    assert!(tab.find("span.badge").await.text().await.unwrap().contains("Подано"), "{}", tab.text().await);
+    let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &app.admin())).await;
+    assert_eq!(stored["status"], "submitted");
+    assert_eq!(stored["content"]["costs"][1]["amount"], "9500000.00");
+    assert_eq!(stored["content"]["readiness"]["documents"][0]["date"], "2026-03-15");
+    id
+}
+
+/// Saving the edit form of a complete draft as it stands changes nothing:
+/// every field of the passport has its input.
+async fn editing_keeps_every_field(tab: &Tab, app: &TestApp, w: &World) {
+    let (id, _) = create_passport(app, &w.initiator_a(app), &complete_passport(w.goal)).await;
+    let read = || async { send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &app.admin())).await.1 };
+    let before = read().await;
+    tab.open(&format!("/passports/{id}/edit")).await;
+    tab.click("main form button[type=submit]").await;
+    assert_eq!(tab.path().await, format!("/passports/{id}"), "{}", tab.text().await);
+    let after = read().await;
+    assert_eq!(after["content"], before["content"]);
+    assert_eq!(after["version"].as_i64(), before["version"].as_i64().map(|v| v + 1), "it was saved");
+}
+
+/// The PIM unit opens a round of every submitted project, screens it and
+/// assigns the experts; returns the round's id.
+async fn pim_opens_a_round(tab: &Tab) -> String {
+    tab.open("/rounds").await;
+    tab.fill("#name", "Оцінювання проєктів на 2027–2029 роки").await;
+    tab.set("#deadline", "2026-12-15").await;
+    tab.click("main form button[type=submit]").await;
+    let round = tab.path().await.strip_prefix("/rounds/").expect("the round's page").to_owned();
+    tab.find("details:has(form[action$='/projects']) summary").await.click().await.unwrap();
+    for checkbox in tab.all("input[name=passport_ids]").await {
+        checkbox.click().await.unwrap();
+    }
+    tab.click("form[action$='/projects'] button").await;
+    tab.click("form[action$='/screen'] button").await;
+    let text = tab.text().await;
+    assert_eq!(text.matches("пройшов").count(), PROJECTS.len() + 1, "every project passes screening: {text}");
+    assert!(!text.contains("не пройшов"));
+    tab.find("details:has(form[action$='/assign']) summary").await.click().await.unwrap();
+    for e in EXPERTS {
+        tab.find(&format!("#exp-{e}")).await.click().await.unwrap();
+    }
+    tab.click("form[action$='/assign'] button").await;
+    let progress = tab.find("table:has(th.num) tbody").await.text().await.unwrap();
+    for e in EXPERTS {
+        assert!(progress.contains(&format!("{e} {}", PROJECTS.len() + 1)), "{e} has every project: {progress}");
+    }
+    round
+}
+
+/// Experts score every project through the API, but `exp-1` leaves `own` to the browser.
+async fn experts_score_by_api(app: &TestApp, w: &World, round: &str, ids: &[String], own: &str) {
+    let (_, assignments) =
+        send(app.req(Method::GET, &format!("/api/v1/rounds/{round}/assignments"), &w.pim(app))).await;
+    assert_eq!(assignments.as_array().unwrap().len(), EXPERTS.len() * (ids.len() + 1));
+    for (n, id) in ids.iter().enumerate() {
+        let score = PROJECTS[n].5;
+        for (k, sub) in EXPERTS.iter().enumerate() {
+            let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
+            let path = format!("/api/v1/rounds/{round}/projects/{id}");
+            let (s, _) =
+                send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false})))
+                    .await;
+            assert_eq!(s, 200);
+            let score = if k == 2 { score - 1 + n as i64 % 2 } else { score };
+            let scores: Vec<Value> = CRITERIA.iter().map(|c| json!({"criterion": c, "score": score})).collect();
+            let body = json!({"scores": scores, "submit": true});
+            let (s, p) = send(app.req(Method::PUT, &format!("{path}/scores"), &token).json(&body)).await;
+            assert_eq!(s, 200, "{p}");
+        }
+    }
+    for sub in ["exp-2", "exp-3"] {
+        let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
+        let path = format!("/api/v1/rounds/{round}/projects/{own}");
+        send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false}))).await;
+        let scores: Vec<Value> = CRITERIA.iter().map(|c| json!({"criterion": c, "score": 4})).collect();
+        let body = json!({"scores": scores, "submit": true});
+        let (s, p) = send(app.req(Method::PUT, &format!("{path}/scores"), &token).json(&body)).await;
+        assert_eq!(s, 200, "{p}");
+    }
+}
+
+/// `exp-1` declares no conflict on the lyceum, saves a draft and submits.
+async fn expert_declares_and_scores(tab: &Tab, round: &str, own: &str) {
+    tab.open("/").await;
+    assert_eq!(tab.path().await, "/assignments");
+    tab.click(&format!("a[href='/rounds/{round}/projects/{own}/score']")).await;
+    assert!(tab.text().await.contains("Проєкт відкриється для оцінювання після вашої декларації"));
+    assert!(tab.all("input[name^='score.']").await.is_empty(), "no scoring before the declaration");
+    tab.find("#c-no").await.click().await.unwrap();
+    tab.click("main form button[type=submit]").await;
+    let guidance = tab.find("div.guidance").await.text().await.unwrap();
+    assert!(guidance.starts_with("0 — "), "the scale's guidance is beside the criterion: {guidance}");
+    for (c, score) in CRITERIA.iter().zip(["4", "4", "3", "4", "4"]) {
+        tab.fill(&format!("#f-score-{c}"), score).await;
+    }
+    tab.click("button[name=_submit][value=false]").await;
+    assert_eq!(tab.find("#f-score-SE4").await.prop("value").await.unwrap().as_deref(), Some("3"), "the draft is kept");
+    tab.screenshot("main", "expert-scoring").await;
+    tab.click("button[name=_submit][value=true]").await;
+    assert!(tab.find("p.notice").await.text().await.unwrap().starts_with("Оцінки подано"));
+    assert!(tab.all("button[name=_submit]").await.is_empty(), "submitted scores are final");
+}
+
+/// The PIM unit closes the round and builds a portfolio version, submitted to
+/// the council; returns its id.
+async fn pim_closes_and_builds_a_portfolio(tab: &Tab, round: &str) -> String {
+    tab.open(&format!("/rounds/{round}")).await;
+    tab.click("form[action$='/close'] button").await;
+    assert!(tab.text().await.contains("закрито"), "{}", tab.text().await);
+    let cards = tab.all("a[href$='/card']").await.len();
+    assert_eq!(cards, 2 * (PROJECTS.len() + 1), "a score card per project, in the list and in the ranking");
+    tab.open("/portfolios").await;
+    tab.choose("#round", round).await;
+    tab.click("main form button[type=submit]").await;
+    let portfolio = tab.path().await.strip_prefix("/portfolios/").expect("the portfolio's page").to_owned();
+    assert_eq!(tab.all("table.ranked tbody tr").await.len(), PROJECTS.len() + 1, "{}", tab.text().await);
+    tab.click("form[action$='/submit'] button").await;
+    assert!(tab.find("span.badge.submitted").await.is_displayed().await.unwrap());
+    portfolio
+}
+
+/// A council member approves a version at `base` with a decision.
+async fn council_approves(tab: &Tab, base: &str, number: &str) {
+    tab.open(base).await;
+    tab.fill("#number", number).await;
+    tab.set("#date", "2026-12-18").await;
+    tab.click("form[action$='/approve'] button").await;
+    assert!(tab.find("span.badge.approved").await.is_displayed().await.unwrap(), "{}", tab.text().await);
+    assert!(tab.text().await.contains(&format!("рішення ради № {number} від 18.12.2026")));
+}
+
+/// The PIM unit builds an optimal plan within yearly ceilings and submits it; returns its id.
+async fn pim_builds_a_plan(tab: &Tab, portfolio: &str) -> String {
+    tab.open("/plans").await;
+    tab.choose("#portfolio", portfolio).await;
+    tab.fill("#first_year", "2027").await;
+    tab.fill("#last_year", "2029").await;
+    for (i, (year, ceiling)) in [("2027", "3 000 000"), ("2028", "30 000 000"), ("2029", "")].iter().enumerate() {
+        tab.fill(&format!("#ceiling-year-{i}"), year).await;
+        tab.fill(&format!("#ceiling-{i}"), ceiling).await;
+    }
+    tab.choose("#builder", "optimal").await;
+    tab.click("main form button[type=submit]").await;
+    let plan = tab.path().await.strip_prefix("/plans/").expect("the plan's page").to_owned();
+    tab.click("form[action$='/submit'] button").await;
+    plan
+}
+
+#[tokio::test]
+async fn the_cycle_in_a_browser() {
+    let Some(chrome) = Chrome::start() else { return };
+    let (backend, url, dir) = backends().await.remove(0);
+    let app = TestApp::start(backend, &url, dir).await;
+    let w = World::create(&app).await;
+    let passwords = people(&app, &w).await;
+    let tab = chrome.tab(&app.base).await;
+
+    tab.open("/").await;
+    assert_eq!(tab.path().await, "/login?next=%2F", "the start page asks to sign in");
+    assert_eq!(tab.find("html").await.attr("lang").await.unwrap().as_deref(), Some("uk"));
+
+    tab.sign_in("ini-a", &passwords["ini-a"]).await;
+    let own = initiator_submits_a_passport(&tab, &app).await;
+    editing_keeps_every_field(&tab, &app, &w).await;
+    tab.open("/rounds").await;
+    assert_eq!(tab.find("h1").await.text().await.unwrap(), "Доступ заборонено", "rounds are not the initiator's");
+    tab.sign_out().await;
+    tab.open("/passports").await;
+    assert!(tab.path().await.starts_with("/login"), "signed out means signed out");
+
+    let ini = w.initiator_a(&app);
+    let mut ids = Vec::new();
+    for n in 0..PROJECTS.len() {
+        let (id, v) = create_passport(&app, &ini, &project(w.goal, n)).await;
+        let (s, _, p) = transition(&app, &ini, &id, v, "submitted", None).await;
+        assert_eq!(s, 200, "{p}");
+        ids.push(id);
+    }
+
+    tab.sign_in("pim", &passwords["pim"]).await;
+    let round = pim_opens_a_round(&tab).await;
+    tab.sign_out().await;
+    experts_score_by_api(&app, &w, &round, &ids, &own).await;
+    tab.sign_in("exp-1", &passwords["exp-1"]).await;
+    expert_declares_and_scores(&tab, &round, &own).await;
+    tab.open("/passports/new").await;
+    assert_eq!(tab.find("h1").await.text().await.unwrap(), "Доступ заборонено", "experts do not draft passports");
+    tab.sign_out().await;
+
+    tab.sign_in("pim", &passwords["pim"]).await;
+    let portfolio = pim_closes_and_builds_a_portfolio(&tab, &round).await;
+    tab.sign_out().await;
+    tab.sign_in("council", &passwords["council"]).await;
+    assert_eq!(tab.path().await, "/portfolios", "the council starts at the portfolio");
+    tab.open(&format!("/portfolios/{portfolio}")).await;
+    tab.screenshot("main", "council-portfolio").await;
+    tab.open(&format!("/rounds/{round}/projects/{own}/card")).await;
+    assert!(tab.find("svg").await.is_displayed().await.unwrap(), "the rank interval is drawn");
+    tab.screenshot("main", "score-card").await;
+    council_approves(&tab, &format!("/portfolios/{portfolio}"), "15/2026").await;
+    tab.sign_out().await;
+
+    tab.sign_in("pim", &passwords["pim"]).await;
+    let plan = pim_builds_a_plan(&tab, &portfolio).await;
+    tab.sign_out().await;
+    tab.sign_in("council", &passwords["council"]).await;
+    tab.open(&format!("/plans/{plan}")).await;
+    assert!(tab.find("#ceilings svg").await.is_displayed().await.unwrap(), "ceiling usage is drawn");
+    tab.screenshot("#ceilings", "plan-ceilings").await;
+    tab.screenshot("#side-by-side", "plan-side-by-side").await;
+
+    tab.run("document.querySelector(\"form[action$='/approve'] input[name=_csrf]\").remove()").await;
+    tab.fill("#number", "16/2026").await;
+    tab.set("#date", "2026-12-18").await;
+    tab.click("form[action$='/approve'] button").await;
+    assert_eq!(tab.find("h1").await.text().await.unwrap(), "Форму відхилено", "a form without its CSRF token");
+    let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan}"), &app.admin())).await;
+    assert_eq!(stored["status"], "submitted", "and nothing changed");
+    council_approves(&tab, &format!("/plans/{plan}"), "16/2026").await;
+    let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan}"), &app.admin())).await;
+    assert_eq!(stored["status"], "approved");
+    tab.sign_out().await;
+    tab.close().await;
+}
