@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use portfel_api::{AppState, JwtSettings};
 use portfel_domain::Role;
-use portfel_domain::reference::{GoalLevel, OrganisationInput, StrategyDocumentInput, StrategyGoalInput};
-use portfel_store::{Actor, Store};
+use portfel_store::Store;
 use serde_json::{Value, json};
+
+mod support;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -54,45 +55,15 @@ async fn main() {
     let clients = env("BENCH_CLIENTS", 8);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display())).await.unwrap();
-    let actor = Actor { sub: "bench".into(), organisation: None, request_id: None };
-    let org = portfel_store::organisations::create(
-        store.db(),
-        &actor,
-        &OrganisationInput {
-            name: "Управління освіти".into(), edrpou: "40000001".into(), kind: "localBody".into()
-        },
-    )
-    .await
-    .unwrap();
-    let doc = portfel_store::strategy::create_document(
-        store.db(),
-        &actor,
-        &StrategyDocumentInput {
-            kind: "communityDevelopmentStrategy".into(),
-            title: "Стратегія".into(),
-            approved_by: None,
-            approved_on: None,
-            period_start: 2021,
-            period_end: 2030,
-        },
-    )
-    .await
-    .unwrap();
-    let goal = portfel_store::strategy::create_goal(
-        store.db(),
-        &actor,
-        doc.meta.id,
-        &StrategyGoalInput { level: GoalLevel::Strategic, parent_id: None, code: "1".into(), title: "Ціль".into() },
-    )
-    .await
-    .unwrap();
+    let org = support::organisation(&store, "Управління освіти", "40000001").await;
+    let goal = support::strategy_goal(&store).await;
     let jwt = Arc::new(JwtSettings {
         secret: b"benchmark-secret-benchmark-secret".to_vec(),
         previous_secret: None,
         issuer: "portfel".into(),
         audience: "portfel-api".into(),
     });
-    let token = jwt.issue("ini", Some(org.meta.id), &[Role::Initiator], chrono::Duration::hours(1));
+    let token = jwt.issue("ini", Some(org), &[Role::Initiator], chrono::Duration::hours(1));
     let state = AppState { store, jwt, body_limit: 1024 * 1024, timeouts: Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -105,7 +76,7 @@ async fn main() {
     );
 
     // Create.
-    let goal = goal.meta.id.to_string();
+    let goal = goal.to_string();
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for c in 0..clients {

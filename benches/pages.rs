@@ -11,11 +11,13 @@ use std::time::{Duration, Instant};
 
 use portfel_api::{AppState, JwtSettings};
 use portfel_domain::Role;
-use portfel_domain::reference::{GoalLevel, OrganisationInput, StrategyDocumentInput, StrategyGoalInput, UserInput};
-use portfel_store::{Actor, Store};
+use portfel_domain::reference::UserInput;
+use portfel_store::Store;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+mod support;
 
 const EXPERTS: [&str; 3] = ["exp-1", "exp-2", "exp-3"];
 const CRITERIA: [&str; 5] = ["SE1", "SE2", "SE4", "FE1", "FE6"];
@@ -88,26 +90,20 @@ struct Cast {
 
 async fn cast(store: &Store, jwt: &JwtSettings) -> Cast {
     let db = store.db();
-    let actor = Actor { sub: "bench".into(), organisation: None, request_id: None };
-    let mut orgs = Vec::new();
-    for (name, edrpou) in [("Управління освіти", "40000001"), ("Відділ економіки", "40000003")] {
-        let input = OrganisationInput { name: name.into(), edrpou: edrpou.into(), kind: "localBody".into() };
-        orgs.push(portfel_store::organisations::create(db, &actor, &input).await.unwrap().meta.id);
-    }
-    let document = StrategyDocumentInput {
-        kind: "communityDevelopmentStrategy".into(),
-        title: "Стратегія".into(),
-        approved_by: None,
-        approved_on: None,
-        period_start: 2021,
-        period_end: 2030,
-    };
-    let document = portfel_store::strategy::create_document(db, &actor, &document).await.unwrap();
-    let goal = StrategyGoalInput { level: GoalLevel::Strategic, parent_id: None, code: "1".into(), title: "Ціль".into() };
-    let goal = portfel_store::strategy::create_goal(db, &actor, document.meta.id, &goal).await.unwrap();
+    let actor = support::actor();
+    let orgs = [
+        support::organisation(store, "Управління освіти", "40000001").await,
+        support::organisation(store, "Відділ економіки", "40000003").await,
+    ];
+    let goal = support::strategy_goal(store).await;
     for (sub, role) in EXPERTS.iter().map(|e| (*e, Role::Expert)).chain([("council", Role::Council)]) {
-        let input =
-            UserInput { sub: sub.into(), full_name: sub.into(), organisation_id: orgs[1], roles: vec![role], email: None };
+        let input = UserInput {
+            sub: sub.into(),
+            full_name: sub.into(),
+            organisation_id: orgs[1],
+            roles: vec![role],
+            email: None,
+        };
         portfel_store::users::create(db, &actor, &input).await.unwrap();
     }
     let hash = portfel_web::password::hash("council-password-2026").unwrap();
@@ -117,7 +113,7 @@ async fn cast(store: &Store, jwt: &JwtSettings) -> Cast {
         initiator: jwt.issue("ini", Some(orgs[0]), &[Role::Initiator], hour),
         pim: jwt.issue("pim", Some(orgs[1]), &[Role::PimUnit], hour),
         council: jwt.issue("council", Some(orgs[1]), &[Role::Council], hour),
-        goal: goal.meta.id,
+        goal,
         pim_org: orgs[1],
     }
 }
@@ -251,7 +247,8 @@ async fn measure(client: &Client, base: &str, cookie: &str, what: &str, path: &s
 
 #[tokio::main]
 async fn main() {
-    let (portfolio_size, plan_size, views) = (env("BENCH_PORTFOLIO", 1000), env("BENCH_PLAN", 200), env("BENCH_VIEWS", 30));
+    let (portfolio_size, plan_size, views) =
+        (env("BENCH_PORTFOLIO", 1000), env("BENCH_PLAN", 200), env("BENCH_VIEWS", 30));
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("pages.db").display())).await.unwrap();
     let jwt = Arc::new(JwtSettings {
@@ -280,9 +277,8 @@ async fn main() {
     let small_round = closed_round(&api, &cast, &jwt, &small).await;
     let portfolio = approved_portfolio(&api, &cast, &big_round).await;
     let plan_portfolio = approved_portfolio(&api, &cast, &small_round).await;
-    let (design, build): (i64, i64) = (portfolio_size..portfolio_size + plan_size)
-        .map(costs)
-        .fold((0, 0), |(d, b), (cd, cb)| (d + cd, b + cb));
+    let (design, build): (i64, i64) =
+        (portfolio_size..portfolio_size + plan_size).map(costs).fold((0, 0), |(d, b), (cd, cb)| (d + cd, b + cb));
     let ceilings = json!({"2027": format!("{}.00", design / 2), "2028": format!("{}.00", build * 2 / 5)});
     let request = json!({"portfolio_id": plan_portfolio, "first_year": 2027, "last_year": 2029, "builder": "optimal",
         "ceilings": {"total": ceilings}});
@@ -298,8 +294,15 @@ async fn main() {
     let cookie = sign_in(&base).await;
     let client = Client::new();
     let n = portfolio_size;
-    measure(&client, &base, &cookie, &format!("portfolio, {n} ranked projects"), &format!("/portfolios/{portfolio}"), views)
-        .await;
+    measure(
+        &client,
+        &base,
+        &cookie,
+        &format!("portfolio, {n} ranked projects"),
+        &format!("/portfolios/{portfolio}"),
+        views,
+    )
+    .await;
     let print = format!("/portfolios/{portfolio}/print");
     measure(&client, &base, &cookie, &format!("portfolio print view, {n} projects"), &print, views).await;
     let n = plan_size;

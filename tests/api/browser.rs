@@ -60,6 +60,7 @@ async fn people(app: &TestApp, w: &World) -> std::collections::HashMap<&'static 
 async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
     tab.open("/passports/new").await;
     assert_eq!(tab.title().await, "Новий паспорт проєкту — Портфель");
+    tab.audit().await;
     for (css, text) in [
         ("#f-title-uk", "Капітальний ремонт ліцею №3"),
         ("#f-description-uk", "Утеплення фасаду, заміна вікон і системи опалення"),
@@ -118,6 +119,7 @@ async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
     assert_eq!(amount.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
     assert_eq!(amount.attr("aria-describedby").await.unwrap().as_deref(), Some("err-costs-1--amount"));
     assert!(tab.text().await.contains(&error), "the summary names it too");
+    tab.audit().await;
     let title = tab.find("#f-title-uk").await.prop("value").await.unwrap();
     assert_eq!(title.as_deref(), Some("Капітальний ремонт ліцею №3"), "what was typed stays");
 
@@ -177,6 +179,7 @@ async fn pim_opens_a_round(tab: &Tab) -> String {
         tab.find(&format!("#exp-{e}")).await.click().await.unwrap();
     }
     tab.click("form[action$='/assign'] button").await;
+    tab.audit().await;
     let progress = tab.find("table:has(th.num) tbody").await.text().await.unwrap();
     for e in EXPERTS {
         assert!(progress.contains(&format!("{e} {}", PROJECTS.len() + 1)), "{e} has every project: {progress}");
@@ -227,6 +230,7 @@ async fn expert_declares_and_scores(tab: &Tab, round: &str, own: &str) {
     tab.click("main form button[type=submit]").await;
     let guidance = tab.find("div.guidance").await.text().await.unwrap();
     assert!(guidance.starts_with("0 — "), "the scale's guidance is beside the criterion: {guidance}");
+    tab.audit().await;
     for (c, score) in CRITERIA.iter().zip(["4", "4", "3", "4", "4"]) {
         tab.fill(&format!("#f-score-{c}"), score).await;
     }
@@ -294,13 +298,14 @@ async fn the_cycle_in_a_browser() {
 
     tab.open("/").await;
     assert_eq!(tab.path().await, "/login?next=%2F", "the start page asks to sign in");
-    assert_eq!(tab.find("html").await.attr("lang").await.unwrap().as_deref(), Some("uk"));
+    tab.audit().await;
 
     tab.sign_in("ini-a", &passwords["ini-a"]).await;
     let own = initiator_submits_a_passport(&tab, &app).await;
     editing_keeps_every_field(&tab, &app, &w).await;
     tab.open("/rounds").await;
     assert_eq!(tab.find("h1").await.text().await.unwrap(), "Доступ заборонено", "rounds are not the initiator's");
+    tab.audit().await;
     tab.sign_out().await;
     tab.open("/passports").await;
     assert!(tab.path().await.starts_with("/login"), "signed out means signed out");
@@ -330,9 +335,11 @@ async fn the_cycle_in_a_browser() {
     tab.sign_in("council", &passwords["council"]).await;
     assert_eq!(tab.path().await, "/portfolios", "the council starts at the portfolio");
     tab.open(&format!("/portfolios/{portfolio}")).await;
+    tab.audit().await;
     tab.screenshot("main", "council-portfolio").await;
     tab.open(&format!("/rounds/{round}/projects/{own}/card")).await;
     assert!(tab.find("svg").await.is_displayed().await.unwrap(), "the rank interval is drawn");
+    tab.audit().await;
     tab.screenshot("main", "score-card").await;
     council_approves(&tab, &format!("/portfolios/{portfolio}"), "15/2026").await;
     tab.sign_out().await;
@@ -343,6 +350,7 @@ async fn the_cycle_in_a_browser() {
     tab.sign_in("council", &passwords["council"]).await;
     tab.open(&format!("/plans/{plan}")).await;
     assert!(tab.find("#ceilings svg").await.is_displayed().await.unwrap(), "ceiling usage is drawn");
+    tab.audit().await;
     tab.screenshot("#ceilings", "plan-ceilings").await;
     tab.screenshot("#side-by-side", "plan-side-by-side").await;
 

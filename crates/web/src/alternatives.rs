@@ -30,8 +30,7 @@ impl Alternatives {
             PlanBuilder::Optimal => PlanBuilder::RankOrder,
             PlanBuilder::RankOrder => PlanBuilder::Optimal,
         };
-        let key: [u8; 32] =
-            Sha256::digest(serde_json::to_vec(&(&content.request, &content.candidates, other))?).into();
+        let key: [u8; 32] = Sha256::digest(serde_json::to_vec(&(&content.request, &content.candidates, other))?).into();
         if let Some(plan) = self.plans.lock().expect("alternatives lock").get(&key) {
             return Ok(plan.clone());
         }

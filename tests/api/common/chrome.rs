@@ -6,6 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -34,7 +35,9 @@ impl Chrome {
                 std::env::var(REQUIRED).as_deref() != Ok("required"),
                 "{CHROMIUM} and {CHROMEDRIVER} are required here ({REQUIRED}=required)"
             );
-            eprintln!("skipped: the browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium chromium-driver)");
+            eprintln!(
+                "skipped: the browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium chromium-driver)"
+            );
             return None;
         }
         let profile = tempfile::tempdir().unwrap();
@@ -221,13 +224,31 @@ impl Tab {
         path
     }
 
+    /// Checks the page as a keyboard and screen-reader user needs it: `lang="uk"`, a name
+    /// for every form control, the skip link first in the tab order, and text contrast of at
+    /// least 4.5:1 (3:1 for large text) against the background it sits on (WCAG 2.1 AA).
+    pub async fn audit(&self) {
+        let found = self.run(AUDIT).await;
+        let problems: Vec<&Value> = found.as_array().expect("audit list").iter().collect();
+        assert!(problems.is_empty(), "accessibility of {}: {problems:#?}", self.path().await);
+        if self.client.find(Locator::Css("a.skip")).await.is_ok() {
+            self.client.find(Locator::Css("body")).await.unwrap().send_keys(&Key::Tab).await.unwrap();
+            let first = self.run("return document.activeElement.className").await;
+            assert_eq!(first, "skip", "Tab first reaches the skip link on {}", self.path().await);
+        }
+    }
+
     /// Signs in as `sub` through the sign-in form.
     pub async fn sign_in(&self, sub: &str, password: &str) {
         self.open("/login").await;
         self.fill("#sub", sub).await;
         self.fill("#password", password).await;
         self.click("form button[type=submit]").await;
-        assert!(self.text().await.contains(&format!("Користувач {sub}")), "{sub} is not signed in: {}", self.text().await);
+        assert!(
+            self.text().await.contains(&format!("Користувач {sub}")),
+            "{sub} is not signed in: {}",
+            self.text().await
+        );
     }
 
     /// Signs out through the header's button (of the start page: error pages have no header).
@@ -242,3 +263,42 @@ impl Tab {
         let _ = self.client.close().await;
     }
 }
+
+/// The accessibility checks of [`Tab::audit`], run in the page; returns what fails.
+const AUDIT: &str = r#"
+const problems = [];
+if (document.documentElement.lang !== 'uk') problems.push('html lang is not uk');
+for (const c of document.querySelectorAll('input, select, textarea')) {
+  if (c.type === 'hidden') continue;
+  const named = c.labels.length > 0 || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby');
+  if (!named) problems.push('no label: ' + (c.name || c.id));
+}
+const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => {
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+};
+const background = e => {
+  for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const seen = new Set();
+while (walker.nextNode()) {
+  const e = walker.currentNode.parentElement;
+  if (!walker.currentNode.textContent.trim() || seen.has(e) || e.closest('svg')) continue;
+  seen.add(e);
+  const style = getComputedStyle(e);
+  const box = e.getBoundingClientRect();
+  if (style.visibility === 'hidden' || box.width === 0 || box.height === 0) continue;
+  const [a, b] = [lum(rgb(style.color)), lum(background(e))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+  if (ratio < (large ? 3 : 4.5)) problems.push('contrast ' + ratio.toFixed(2) + ': ' + e.textContent.trim().slice(0, 40));
+}
+return problems;
+"#;

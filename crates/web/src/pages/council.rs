@@ -135,8 +135,9 @@ pub async fn score_card(
     let axum::Json(all) = results::round_results(user.auth.clone(), State(state.app.clone()), Path(id)).await?;
     let ranked = all.ranking.iter().filter(|r| r.rank.is_some()).count() as u32;
     let round = get_round(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
-    let methodology =
-        get_methodology(user.auth.clone(), State(state.app.clone()), Path(round.data.methodology_id)).await?.into_body();
+    let methodology = get_methodology(user.auth.clone(), State(state.app.clone()), Path(round.data.methodology_id))
+        .await?
+        .into_body();
     let m = &methodology.definition;
     let group = |code: &str| m.groups.iter().find(|g| g.code == code).map_or(code.to_owned(), |g| g.name.clone());
     let criterion = |code: &str| m.criterion(code).map(|c| c.name.clone()).unwrap_or_default();

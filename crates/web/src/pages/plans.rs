@@ -196,7 +196,8 @@ fn included(plan: &Plan, years: &[i32], titles: &HashMap<Uuid, String>) -> Marku
 
 /// The included projects with their total over the period, thousand UAH.
 fn included_totals(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
-    let total = |amounts: &[portfel_planning::outcome::YearAmount]| -> Decimal { amounts.iter().map(|a| a.amount).sum() };
+    let total =
+        |amounts: &[portfel_planning::outcome::YearAmount]| -> Decimal { amounts.iter().map(|a| a.amount).sum() };
     html! {
         table {
             thead { tr { th { "Проєкт" } th.num { "Початок" } th.num { "За період, тис. грн" } } }
