@@ -1,0 +1,107 @@
+//! Reporting periods: a quarter of a year, or the whole year.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+pub struct Period {
+    /// Budget year.
+    pub year: i32,
+    /// Quarter 1–4; none for the whole year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarter: Option<u8>,
+}
+
+impl Period {
+    /// The quarter `q` (1–4) of `year`.
+    pub fn quarter(year: i32, q: u8) -> Period {
+        Period { year, quarter: Some(q) }
+    }
+
+    /// The whole of `year`.
+    pub fn year(year: i32) -> Period {
+        Period { year, quarter: None }
+    }
+
+    /// Whether the quarter, if any, is 1–4.
+    pub fn is_valid(self) -> bool {
+        self.quarter.is_none_or(|q| (1..=4).contains(&q))
+    }
+
+    /// The period's last day.
+    pub fn end(self) -> NaiveDate {
+        let month = self.quarter.map_or(12, |q| u32::from(q.clamp(1, 4)) * 3);
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, month + 1, 1)
+        };
+        next.and_then(|d| d.pred_opt()).expect("a period of a representable year")
+    }
+
+    /// Whether this period lies within `other` (a quarter within its year, or itself).
+    pub fn within(self, other: Period) -> bool {
+        self.year == other.year && (other.quarter.is_none() || self.quarter == other.quarter)
+    }
+
+    /// Quarters from the first of `first_year` whose last day is before `date`.
+    pub fn quarters_ended_before(first_year: i32, date: NaiveDate) -> Vec<Period> {
+        let mut out = Vec::new();
+        let mut year = first_year;
+        loop {
+            for q in 1..=4 {
+                let p = Period::quarter(year, q);
+                if p.end() >= date {
+                    return out;
+                }
+                out.push(p);
+            }
+            year += 1;
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.quarter {
+            Some(q) => write!(f, "{q} квартал {} року", self.year),
+            None => write!(f, "{} рік", self.year),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn periods_end_on_their_last_day() {
+        assert_eq!(Period::quarter(2027, 1).end(), date(2027, 3, 31));
+        assert_eq!(Period::quarter(2028, 3).end(), date(2028, 9, 30));
+        assert_eq!(Period::quarter(2027, 4).end(), date(2027, 12, 31));
+        assert_eq!(Period::year(2027).end(), date(2027, 12, 31));
+    }
+
+    #[test]
+    fn quarters_ended_before_a_date() {
+        assert!(Period::quarters_ended_before(2027, date(2027, 3, 31)).is_empty());
+        assert_eq!(
+            Period::quarters_ended_before(2027, date(2028, 1, 2)),
+            (1..=4).map(|q| Period::quarter(2027, q)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_quarter_lies_within_its_year() {
+        assert!(Period::quarter(2027, 2).within(Period::year(2027)));
+        assert!(!Period::year(2027).within(Period::quarter(2027, 2)));
+        assert!(!Period::quarter(2028, 2).within(Period::year(2027)));
+        assert!(!Period { year: 2027, quarter: Some(5) }.is_valid());
+    }
+}

@@ -1,0 +1,130 @@
+//! Local target programmes (місцеві цільові програми): sections of measures,
+//! each with its planned financing per year and source, possibly tied to
+//! investment passports, and its yearly fact.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use portfel_domain::Uah;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Planned financing of a measure in one year from one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeasureAmount {
+    /// Budget year.
+    pub year: i32,
+    /// Funding source category code.
+    pub source: String,
+    /// Amount.
+    pub amount: Uah,
+}
+
+/// A measure (захід) of a programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Measure {
+    /// Number as the programme writes it, e.g. `1.12`; unique in the programme.
+    pub number: String,
+    /// What is to be done.
+    pub text: String,
+    /// Who carries it out.
+    #[serde(default)]
+    pub executors: Vec<String>,
+    /// Planned financing per year and source.
+    #[serde(default)]
+    pub planned: Vec<MeasureAmount>,
+    /// Investment passports the measure finances (none for events, training, promotion).
+    #[serde(default)]
+    pub passport_ids: Vec<Uuid>,
+}
+
+/// A section of a programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Section {
+    /// Number, e.g. `1`.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Its measures.
+    pub measures: Vec<Measure>,
+}
+
+/// A local target programme as the council approved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Programme {
+    /// Title.
+    pub title: String,
+    /// Number of the council's decision approving it.
+    pub decision_number: String,
+    /// Date of that decision.
+    pub decision_date: NaiveDate,
+    /// First year.
+    pub period_start: i32,
+    /// Last year.
+    pub period_end: i32,
+    /// The body responsible for it.
+    pub responsible: String,
+    /// Its sections.
+    pub sections: Vec<Section>,
+}
+
+/// The fact of a measure in a year: what was spent and what was done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeasureFact {
+    /// The measure's number.
+    pub measure: String,
+    /// Budget year.
+    pub year: i32,
+    /// Spent.
+    pub amount: Uah,
+    /// What was done.
+    #[serde(default)]
+    pub narrative: String,
+}
+
+impl Programme {
+    /// Every measure, with its section.
+    pub fn measures(&self) -> impl Iterator<Item = (&Section, &Measure)> {
+        self.sections.iter().flat_map(|s| s.measures.iter().map(move |m| (s, m)))
+    }
+
+    /// What makes the programme inconsistent, by field path.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.period_start > self.period_end {
+            out.push(("period_end".to_owned(), "the period ends before it starts".to_owned()));
+        }
+        let mut numbers = BTreeSet::new();
+        for (i, s) in self.sections.iter().enumerate() {
+            for (j, m) in s.measures.iter().enumerate() {
+                let at = format!("sections[{i}].measures[{j}]");
+                if !numbers.insert(m.number.as_str()) {
+                    out.push((format!("{at}.number"), format!("measure {} appears twice", m.number)));
+                }
+                for (k, a) in m.planned.iter().enumerate() {
+                    if !(self.period_start..=self.period_end).contains(&a.year) {
+                        out.push((format!("{at}.planned[{k}].year"), "outside the programme's period".to_owned()));
+                    }
+                    if a.amount.is_negative() {
+                        out.push((format!("{at}.planned[{k}].amount"), "amounts are not negative".to_owned()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What makes a fact impossible for this programme, if anything.
+    pub fn fact_problem(&self, fact: &MeasureFact) -> Option<(&'static str, &'static str)> {
+        if !self.measures().any(|(_, m)| m.number == fact.measure) {
+            Some(("measure", "no such measure in the programme"))
+        } else if !(self.period_start..=self.period_end).contains(&fact.year) {
+            Some(("year", "outside the programme's period"))
+        } else if fact.amount.is_negative() {
+            Some(("amount", "amounts are not negative"))
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! What an initiator reports on a project in implementation for one period.
+
+use chrono::NaiveDate;
+use portfel_domain::Uah;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::period::Period;
+
+/// Where a report stands: written by the initiator, checked by the PIM unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    /// Being written; may change.
+    Draft,
+    /// Sent to the PIM unit.
+    Submitted,
+    /// Accepted: immutable; a correction is a new version.
+    Accepted,
+    /// Returned to the initiator with a reason.
+    Returned,
+}
+
+impl ReportStatus {
+    /// Whether the facts of a report in this state count (submitted or accepted).
+    pub fn counts(self) -> bool {
+        matches!(self, ReportStatus::Submitted | ReportStatus::Accepted)
+    }
+}
+
+/// Money of one funding source in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SourceFact {
+    /// Funding source category code (DREAM `fundingSourceCategories`).
+    pub source: String,
+    /// Received in the period.
+    pub received: Uah,
+    /// Spent in the period.
+    pub spent: Uah,
+}
+
+/// A milestone: when it was due and when it was reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Milestone {
+    /// What is reached.
+    pub name: String,
+    /// When it is due.
+    pub planned: NaiveDate,
+    /// When it was reached, once it is.
+    #[serde(default)]
+    pub actual: Option<NaiveDate>,
+}
+
+/// An output or outcome indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Indicator {
+    /// What is measured.
+    pub name: String,
+    /// Unit of measure.
+    pub unit: String,
+    /// Value before the project.
+    #[schema(value_type = String)]
+    pub baseline: Decimal,
+    /// Value the project aims at.
+    #[schema(value_type = String)]
+    pub target: Decimal,
+    /// Value reached so far, once measured.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub actual: Option<Decimal>,
+}
+
+impl Indicator {
+    /// Share of the way from baseline to target reached (0–1 and beyond), if measured.
+    pub fn achievement(&self) -> Option<Decimal> {
+        let span = self.target - self.baseline;
+        let actual = self.actual?;
+        Some(if span.is_zero() { Decimal::ONE } else { (actual - self.baseline) / span })
+    }
+}
+
+/// A document attached to a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentLink {
+    /// Title.
+    pub title: String,
+    /// Where it is.
+    pub url: String,
+}
+
+/// The content of a project's implementation report for one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReportContent {
+    /// The period reported on.
+    pub period: Period,
+    /// Money received and spent per funding source.
+    #[serde(default)]
+    pub financing: Vec<SourceFact>,
+    /// Physical progress at the period's end, percent (0–100).
+    #[schema(value_type = String, example = "45")]
+    pub progress_percent: Decimal,
+    /// Milestones with planned and actual dates.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+    /// Output and outcome indicators.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// What was done.
+    #[serde(default)]
+    pub narrative: String,
+    /// The whole project's cost as now expected, if it changed.
+    #[serde(default)]
+    pub estimated_cost: Option<Uah>,
+    /// Attached documents.
+    #[serde(default)]
+    pub documents: Vec<DocumentLink>,
+}
+
+impl ReportContent {
+    /// Spent in the period, all sources.
+    pub fn spent(&self) -> Uah {
+        self.financing.iter().map(|f| f.spent).sum()
+    }
+
+    /// Received in the period, all sources.
+    pub fn received(&self) -> Uah {
+        self.financing.iter().map(|f| f.received).sum()
+    }
+
+    /// What makes the content impossible, by field: progress outside 0–100,
+    /// negative amounts, spending more than received is allowed (advances).
+    pub fn problems(&self) -> Vec<(String, &'static str)> {
+        let mut out = Vec::new();
+        if !self.period.is_valid() {
+            out.push(("period.quarter".to_owned(), "a quarter is 1 to 4"));
+        }
+        if self.progress_percent < Decimal::ZERO || self.progress_percent > Decimal::ONE_HUNDRED {
+            out.push(("progress_percent".to_owned(), "progress is a percentage from 0 to 100"));
+        }
+        for (i, f) in self.financing.iter().enumerate() {
+            for (name, amount) in [("received", f.received), ("spent", f.spent)] {
+                if amount.is_negative() {
+                    out.push((format!("financing[{i}].{name}"), "amounts are not negative"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A project's reports as the rules see them: period, state and content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportFacts {
+    /// State of the report.
+    pub status: ReportStatus,
+    /// Its content.
+    pub content: ReportContent,
+}

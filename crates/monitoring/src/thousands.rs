@@ -1,0 +1,53 @@
+//! Amounts as councils read them: thousand UAH with one decimal.
+//!
+//! Rounding rule: an amount is converted from exact hryvnias and rounded once,
+//! half away from zero, to 0.1 thousand UAH (100 UAH). Subtotals and totals are
+//! summed from exact hryvnias and then rounded, never summed from rounded
+//! lines, so a total may differ from the sum of its printed lines by the
+//! rounding of each (at most 0.05 thousand UAH a line).
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// `amount` hryvnias in thousand UAH, rounded to one decimal half away from zero.
+pub fn thousand_uah(amount: Decimal) -> Decimal {
+    one_decimal(amount / Decimal::ONE_THOUSAND)
+}
+
+/// Rounded half away from zero and written with exactly one decimal (`15.0`).
+fn one_decimal(value: Decimal) -> Decimal {
+    let mut v = value.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(1);
+    v
+}
+
+/// `part` as a percentage of `whole`, to one decimal half away from zero;
+/// none when `whole` is zero (no plan, so no rate).
+pub fn rate(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    (!whole.is_zero()).then(|| one_decimal(part * Decimal::ONE_HUNDRED / whole))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_round_once_half_away_from_zero() {
+        assert_eq!(thousand_uah(d("1250000.00")), d("1250.0"));
+        assert_eq!(thousand_uah(d("1234550.00")), d("1234.6"), "a half rounds up");
+        assert_eq!(thousand_uah(d("1234549.99")), d("1234.5"));
+        assert_eq!(thousand_uah(d("-50.00")), d("-0.1"), "and away from zero below it");
+        assert_eq!(thousand_uah(d("49.99")), d("0.0"));
+        assert_eq!(thousand_uah(d("15000.00")).to_string(), "15.0", "always one decimal");
+    }
+
+    #[test]
+    fn rates_are_percentages_with_one_decimal() {
+        assert_eq!(rate(d("2"), d("3")), Some(d("66.7")));
+        assert_eq!(rate(d("1"), d("8")), Some(d("12.5")));
+        assert_eq!(rate(d("5"), d("0")), None);
+    }
+}
