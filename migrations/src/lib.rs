@@ -8,6 +8,7 @@ mod m20261122_000002_evaluation;
 mod m20261122_000003_council;
 mod m20261122_000004_dream;
 mod m20261123_000005_sessions;
+mod m20261124_000006_monitoring;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_council::Migration),
             Box::new(m20261122_000004_dream::Migration),
             Box::new(m20261123_000005_sessions::Migration),
+            Box::new(m20261124_000006_monitoring::Migration),
         ]
     }
 }

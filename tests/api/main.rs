@@ -12,6 +12,7 @@ mod dream_api;
 mod dream_sync;
 mod evaluation;
 mod hardening;
+mod monitoring;
 mod openapi;
 mod passports;
 mod planning;

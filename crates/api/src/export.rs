@@ -26,6 +26,14 @@ pub enum Cell {
     Text(String),
     /// Thousand UAH.
     Amount(Decimal),
+    /// A figure with one decimal: thousand UAH or a percentage in a programme report.
+    Tenths(Decimal),
+}
+
+/// `a` written with exactly `decimals` decimals.
+fn fixed(mut a: Decimal, decimals: u32) -> String {
+    a.rescale(decimals);
+    a.to_string()
 }
 
 fn thousands(amount: Decimal) -> Decimal {
@@ -41,11 +49,8 @@ impl Table {
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
                 Cell::Text(t) => t.clone(),
-                Cell::Amount(a) => {
-                    let mut a = *a;
-                    a.rescale(2);
-                    a.to_string()
-                }
+                Cell::Amount(a) => fixed(*a, 2),
+                Cell::Tenths(a) => fixed(*a, 1),
             }))
             .map_err(fail)?;
         }
@@ -60,6 +65,7 @@ impl Table {
         sheet.set_name(&self.title).map_err(fail)?;
         let bold = Format::new().set_bold().set_text_wrap();
         let money = Format::new().set_num_format("#,##0.00");
+        let tenths = Format::new().set_num_format("#,##0.0");
         for (c, h) in self.header.iter().enumerate() {
             sheet.write_with_format(0, c as u16, h, &bold).map_err(fail)?;
         }
@@ -70,6 +76,9 @@ impl Table {
                     Cell::Text(t) => sheet.write(r, c, t).map(|_| ()).map_err(fail)?,
                     Cell::Amount(a) => {
                         sheet.write_with_format(r, c, a.to_f64().unwrap_or(0.0), &money).map(|_| ()).map_err(fail)?
+                    }
+                    Cell::Tenths(a) => {
+                        sheet.write_with_format(r, c, a.to_f64().unwrap_or(0.0), &tenths).map(|_| ()).map_err(fail)?
                     }
                 }
             }

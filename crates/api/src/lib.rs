@@ -30,8 +30,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    audit, codelists, dream, health, methodologies, organisations, passports, plans, portfolios, rounds, strategy,
-    users, years,
+    audit, codelists, dream, health, methodologies, organisations, passports, plans, portfolios, programmes, reports,
+    rounds, strategy, users, years,
 };
 
 /// Every documented route.
@@ -57,6 +57,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(passports::passport_history))
         .routes(routes!(passports::get_revision))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(reports::list_reports, reports::create_report))
+        .routes(routes!(reports::get_report, reports::update_report))
+        .routes(routes!(reports::submit_report))
+        .routes(routes!(reports::accept_report))
+        .routes(routes!(reports::return_report))
+        .routes(routes!(programmes::list_programmes, programmes::create_programme))
+        .routes(routes!(programmes::get_programme, programmes::update_programme))
+        .routes(routes!(programmes::record_fact))
+        .routes(routes!(programmes::programme_report))
         .routes(routes!(methodologies::list_methodologies, methodologies::create_methodology))
         .routes(routes!(methodologies::get_methodology, methodologies::update_methodology))
         .routes(routes!(methodologies::approve_methodology))

@@ -7,5 +7,6 @@ pub mod annual;
 pub mod deviation;
 pub mod period;
 pub mod programme;
+pub mod records;
 pub mod report;
 pub mod thousands;

@@ -6,11 +6,14 @@ use utoipa::ToSchema;
 
 /// A reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Period {
     /// Budget year.
+    #[schema(minimum = 2000, maximum = 2100, example = 2027)]
     pub year: i32,
     /// Quarter 1–4; none for the whole year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 4)]
     pub quarter: Option<u8>,
 }
 
@@ -25,9 +28,12 @@ impl Period {
         Period { year, quarter: None }
     }
 
-    /// Whether the quarter, if any, is 1–4.
+    /// Years a period may lie in.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+    /// Whether the year is within [`Period::YEARS`] and the quarter, if any, is 1–4.
     pub fn is_valid(self) -> bool {
-        self.quarter.is_none_or(|q| (1..=4).contains(&q))
+        Self::YEARS.contains(&self.year) && self.quarter.is_none_or(|q| (1..=4).contains(&q))
     }
 
     /// The period's last day.
@@ -38,7 +44,7 @@ impl Period {
         } else {
             NaiveDate::from_ymd_opt(self.year, month + 1, 1)
         };
-        next.and_then(|d| d.pred_opt()).expect("a period of a representable year")
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
     }
 
     /// Whether this period lies within `other` (a quarter within its year, or itself).

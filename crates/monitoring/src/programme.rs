@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 /// Planned financing of a measure in one year from one source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeasureAmount {
     /// Budget year.
     pub year: i32,
@@ -23,6 +24,7 @@ pub struct MeasureAmount {
 
 /// A measure (захід) of a programme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Measure {
     /// Number as the programme writes it, e.g. `1.12`; unique in the programme.
     pub number: String,
@@ -41,6 +43,7 @@ pub struct Measure {
 
 /// A section of a programme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     /// Number, e.g. `1`.
     pub number: String,
@@ -52,6 +55,7 @@ pub struct Section {
 
 /// A local target programme as the council approved it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Programme {
     /// Title.
     pub title: String,
@@ -60,8 +64,10 @@ pub struct Programme {
     /// Date of that decision.
     pub decision_date: NaiveDate,
     /// First year.
+    #[schema(minimum = 2000, maximum = 2100, example = 2027)]
     pub period_start: i32,
     /// Last year.
+    #[schema(minimum = 2000, maximum = 2100, example = 2029)]
     pub period_end: i32,
     /// The body responsible for it.
     pub responsible: String,
@@ -71,6 +77,7 @@ pub struct Programme {
 
 /// The fact of a measure in a year: what was spent and what was done.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeasureFact {
     /// The measure's number.
     pub measure: String,
@@ -92,8 +99,11 @@ impl Programme {
     /// What makes the programme inconsistent, by field path.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        if self.period_start > self.period_end {
-            out.push(("period_end".to_owned(), "the period ends before it starts".to_owned()));
+        if !crate::period::Period::YEARS.contains(&self.period_start) {
+            out.push(("period_start".to_owned(), "the year is 2000 to 2100".to_owned()));
+        }
+        if self.period_start > self.period_end || !crate::period::Period::YEARS.contains(&self.period_end) {
+            out.push(("period_end".to_owned(), "the period ends in 2000 to 2100, not before it starts".to_owned()));
         }
         let mut numbers = BTreeSet::new();
         for (i, s) in self.sections.iter().enumerate() {

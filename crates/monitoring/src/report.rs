@@ -22,15 +22,59 @@ pub enum ReportStatus {
     Returned,
 }
 
+/// What moves a report along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportAction {
+    /// The initiator sends it to the PIM unit.
+    Submit,
+    /// The PIM unit accepts it.
+    Accept,
+    /// The PIM unit returns it with a reason.
+    Return,
+}
+
 impl ReportStatus {
     /// Whether the facts of a report in this state count (submitted or accepted).
     pub fn counts(self) -> bool {
         matches!(self, ReportStatus::Submitted | ReportStatus::Accepted)
     }
+
+    /// Whether its content may still change (a draft, or returned).
+    pub fn editable(self) -> bool {
+        matches!(self, ReportStatus::Draft | ReportStatus::Returned)
+    }
+
+    /// The state `action` leads to, if it is allowed now.
+    pub fn after(self, action: ReportAction) -> Option<ReportStatus> {
+        match (self, action) {
+            (ReportStatus::Draft | ReportStatus::Returned, ReportAction::Submit) => Some(ReportStatus::Submitted),
+            (ReportStatus::Submitted, ReportAction::Accept) => Some(ReportStatus::Accepted),
+            (ReportStatus::Submitted, ReportAction::Return) => Some(ReportStatus::Returned),
+            _ => None,
+        }
+    }
+
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Submitted => "submitted",
+            ReportStatus::Accepted => "accepted",
+            ReportStatus::Returned => "returned",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<ReportStatus> {
+        [ReportStatus::Draft, ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
 }
 
 /// Money of one funding source in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SourceFact {
     /// Funding source category code (DREAM `fundingSourceCategories`).
     pub source: String,
@@ -42,6 +86,7 @@ pub struct SourceFact {
 
 /// A milestone: when it was due and when it was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// What is reached.
     pub name: String,
@@ -54,6 +99,7 @@ pub struct Milestone {
 
 /// An output or outcome indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// What is measured.
     pub name: String,
@@ -82,6 +128,7 @@ impl Indicator {
 
 /// A document attached to a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentLink {
     /// Title.
     pub title: String,
@@ -91,6 +138,7 @@ pub struct DocumentLink {
 
 /// The content of a project's implementation report for one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportContent {
     /// The period reported on.
     pub period: Period,
@@ -133,7 +181,7 @@ impl ReportContent {
     pub fn problems(&self) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
         if !self.period.is_valid() {
-            out.push(("period.quarter".to_owned(), "a quarter is 1 to 4"));
+            out.push(("period".to_owned(), "the year is 2000 to 2100 and a quarter 1 to 4"));
         }
         if self.progress_percent < Decimal::ZERO || self.progress_percent > Decimal::ONE_HUNDRED {
             out.push(("progress_percent".to_owned(), "progress is a percentage from 0 to 100"));

@@ -16,6 +16,8 @@ pub mod methodologies;
 pub mod organisations;
 pub mod passports;
 pub mod plan_inputs;
+pub mod programmes;
+pub mod reports;
 pub mod rounds;
 pub mod sessions;
 pub mod strategy;

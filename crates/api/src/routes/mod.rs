@@ -10,6 +10,8 @@ pub mod organisations;
 pub mod passports;
 pub mod plans;
 pub mod portfolios;
+pub mod programmes;
+pub mod reports;
 pub mod rounds;
 pub mod strategy;
 pub mod users;

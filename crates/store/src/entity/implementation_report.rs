@@ -1,0 +1,29 @@
+//! `implementation_reports` table: a project's reports per period, in revisions.
+
+use sea_orm::entity::prelude::*;
+
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "implementation_reports")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub passport_id: Uuid,
+    pub organisation_id: Uuid,
+    pub period_year: i32,
+    /// 1–4, or 0 for a whole year.
+    pub period_quarter: i32,
+    pub revision: i32,
+    pub status: String,
+    pub content: String,
+    pub return_reason: Option<String>,
+    pub created_by: String,
+    pub decided_by: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+super::without_relations!();
+
+crate::guarded::versioned!(Id);

@@ -1,0 +1,137 @@
+//! Local target programmes and the yearly fact of each of their measures.
+
+use portfel_monitoring::programme::{MeasureFact, Programme};
+use portfel_monitoring::records::ProgrammeRecord;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::audit;
+use crate::entity::programme::{self, Column, Entity, Model};
+use crate::entity::programme_fact;
+use crate::guarded::{Guard, record, update_audited};
+use crate::{Actor, StoreError, StoreResult};
+
+fn to_record(m: Model) -> StoreResult<ProgrammeRecord> {
+    Ok(ProgrammeRecord {
+        id: m.id,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        programme: serde_json::from_str(&m.content)?,
+    })
+}
+
+/// Every programme, oldest first.
+pub async fn list<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<ProgrammeRecord>> {
+    crate::records(conn, Entity::find().order_by_asc(Column::Id), to_record).await
+}
+
+/// One programme.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<ProgrammeRecord> {
+    Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("programme")).and_then(to_record)
+}
+
+/// Records a programme.
+pub async fn create(db: &DatabaseConnection, actor: &Actor, programme: &Programme) -> StoreResult<ProgrammeRecord> {
+    let txn = crate::begin_write(db).await?;
+    let now = crate::now();
+    let model = Entity::insert(programme::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        content: Set(serde_json::to_string(programme)?),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let record = to_record(model)?;
+    audit::created(&txn, actor, "programme.create", "programme", record.id.to_string(), &record).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// Replaces a programme (an amendment the council decided) at `expected_version`.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    programme: &Programme,
+) -> StoreResult<ProgrammeRecord> {
+    let txn = crate::begin_write(db).await?;
+    let content = serde_json::to_string(programme)?;
+    let guard = Guard { action: "programme.update", id, expected_version };
+    let after = update_audited(&txn, actor, guard, |_: &ProgrammeRecord| {
+        Ok(programme::ActiveModel { content: Set(content), ..Default::default() })
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Records (or replaces) a measure's fact for a year; the programme must exist.
+pub async fn set_fact(db: &DatabaseConnection, actor: &Actor, id: Uuid, fact: &MeasureFact) -> StoreResult<()> {
+    let txn = crate::begin_write(db).await?;
+    get(&txn, id).await?;
+    let before = facts(&txn, id).await?.into_iter().find(|f| f.measure == fact.measure && f.year == fact.year);
+    programme_fact::Entity::insert(programme_fact::ActiveModel {
+        programme_id: Set(id),
+        measure: Set(fact.measure.clone()),
+        year: Set(fact.year),
+        amount: Set(fact.amount.to_string()),
+        narrative: Set(fact.narrative.clone()),
+        updated_by: Set(actor.sub.clone()),
+        updated_at: Set(crate::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            programme_fact::Column::ProgrammeId,
+            programme_fact::Column::Measure,
+            programme_fact::Column::Year,
+        ])
+        .update_columns([
+            programme_fact::Column::Amount,
+            programme_fact::Column::Narrative,
+            programme_fact::Column::UpdatedBy,
+            programme_fact::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
+    let entity = format!("{id}/{}/{}", fact.measure, fact.year);
+    match before {
+        Some(before) => audit::updated(&txn, actor, "programme.fact", "programme_fact", entity, &before, fact).await?,
+        None => audit::created(&txn, actor, "programme.fact", "programme_fact", entity, fact).await?,
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every fact of a programme, by measure and year.
+pub async fn facts<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<MeasureFact>> {
+    let rows = programme_fact::Entity::find()
+        .filter(programme_fact::Column::ProgrammeId.eq(id))
+        .order_by_asc(programme_fact::Column::Measure)
+        .order_by_asc(programme_fact::Column::Year)
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MeasureFact {
+                amount: r
+                    .amount
+                    .parse()
+                    .map_err(|e: portfel_domain::money::UahParseError| StoreError::Corrupt(e.to_string()))?,
+                measure: r.measure,
+                year: r.year,
+                narrative: r.narrative,
+            })
+        })
+        .collect()
+}
+
+record!(ProgrammeRecord, Entity, Uuid, "programme", get, |r| r.version);

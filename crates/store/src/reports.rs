@@ -1,0 +1,182 @@
+//! Implementation reports of projects in the plan or in implementation:
+//! written by the initiator, submitted, accepted or returned by the PIM unit.
+//! An accepted report never changes; a correction is the period's next revision.
+
+use portfel_domain::Status;
+use portfel_monitoring::period::Period;
+use portfel_monitoring::records::ReportRecord;
+use portfel_monitoring::report::{ReportAction, ReportContent, ReportStatus};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::audit;
+use crate::entity::implementation_report::{self, Column, Entity, Model};
+use crate::guarded::{Guard, record, update_audited};
+use crate::{Actor, StoreError, StoreResult};
+
+/// Project states in which reports are written.
+pub const REPORTING: [Status; 2] = [Status::InPlan, Status::Implementation];
+
+fn to_record(m: Model) -> StoreResult<ReportRecord> {
+    let status =
+        ReportStatus::parse(&m.status).ok_or_else(|| StoreError::Corrupt(format!("report status {:?}", m.status)))?;
+    Ok(ReportRecord {
+        id: m.id,
+        passport_id: m.passport_id,
+        organisation_id: m.organisation_id,
+        revision: m.revision,
+        status,
+        return_reason: m.return_reason,
+        created_by: m.created_by,
+        decided_by: m.decided_by,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        content: serde_json::from_str(&m.content)?,
+    })
+}
+
+fn quarter_column(period: Period) -> i32 {
+    period.quarter.map_or(0, i32::from)
+}
+
+/// One report.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<ReportRecord> {
+    Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("report")).and_then(to_record)
+}
+
+/// A project's reports, by period and revision.
+pub async fn for_passport<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Vec<ReportRecord>> {
+    let query = Entity::find()
+        .filter(Column::PassportId.eq(passport_id))
+        .order_by_asc(Column::PeriodYear)
+        .order_by_asc(Column::PeriodQuarter)
+        .order_by_asc(Column::Revision);
+    crate::records(conn, query, to_record).await
+}
+
+/// Every report of every project.
+pub async fn all<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<ReportRecord>> {
+    crate::records(conn, Entity::find().order_by_asc(Column::PassportId), to_record).await
+}
+
+/// Writes a draft report for a project in the plan or in implementation: the
+/// period's first, or the correction of its accepted report. A period with a
+/// report still open (draft, submitted or returned) takes no other.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    passport_id: Uuid,
+    content: &ReportContent,
+) -> StoreResult<ReportRecord> {
+    let txn = crate::begin_write(db).await?;
+    let passport = crate::passports::get(&txn, passport_id).await?;
+    if !REPORTING.contains(&passport.status) {
+        return Err(StoreError::Conflict(format!(
+            "reports are written for projects in the plan or in implementation, not '{}'",
+            passport.status.as_str()
+        )));
+    }
+    let period = content.period;
+    let earlier = Entity::find()
+        .filter(Column::PassportId.eq(passport_id))
+        .filter(Column::PeriodYear.eq(period.year))
+        .filter(Column::PeriodQuarter.eq(quarter_column(period)))
+        .all(&txn)
+        .await?;
+    if let Some(open) = earlier.iter().find(|r| r.status != ReportStatus::Accepted.as_str()) {
+        return Err(StoreError::Conflict(format!(
+            "the report {} for {period} is still open: change that one",
+            open.id
+        )));
+    }
+    let now = crate::now();
+    let model = Entity::insert(implementation_report::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        passport_id: Set(passport_id),
+        organisation_id: Set(passport.organisation_id),
+        period_year: Set(period.year),
+        period_quarter: Set(quarter_column(period)),
+        revision: Set(earlier.iter().map(|r| r.revision).max().unwrap_or(0) + 1),
+        status: Set(ReportStatus::Draft.as_str().into()),
+        content: Set(serde_json::to_string(content)?),
+        return_reason: Set(None),
+        created_by: Set(actor.sub.clone()),
+        decided_by: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await
+    .map_err(|e| StoreError::unique(e, "another report for this period was written at the same time"))?;
+    let record = to_record(model)?;
+    audit::created(&txn, actor, "report.create", "report", record.id.to_string(), &record).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// Replaces the content of a draft or returned report at `expected_version`.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    content: &ReportContent,
+) -> StoreResult<ReportRecord> {
+    let txn = crate::begin_write(db).await?;
+    let text = serde_json::to_string(content)?;
+    let guard = Guard { action: "report.update", id, expected_version };
+    let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
+        if !before.status.editable() {
+            return Err(StoreError::Conflict(format!(
+                "a {} report does not change; a correction is a new report for its period",
+                before.status.as_str()
+            )));
+        }
+        if before.content.period != content.period {
+            return Err(StoreError::Conflict("a report's period does not change".into()));
+        }
+        Ok(implementation_report::ActiveModel { content: Set(text), ..Default::default() })
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Submits, accepts or returns (with `reason`) a report at `expected_version`.
+pub async fn decide(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    action: ReportAction,
+    reason: Option<&str>,
+) -> StoreResult<ReportRecord> {
+    let txn = crate::begin_write(db).await?;
+    let name = match action {
+        ReportAction::Submit => "report.submit",
+        ReportAction::Accept => "report.accept",
+        ReportAction::Return => "report.return",
+    };
+    let guard = Guard { action: name, id, expected_version };
+    let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
+        let to = before.status.after(action).ok_or_else(|| {
+            StoreError::Conflict(format!("a {} report cannot be {}", before.status.as_str(), &name["report.".len()..]))
+        })?;
+        let decided = matches!(action, ReportAction::Accept | ReportAction::Return);
+        Ok(implementation_report::ActiveModel {
+            status: Set(to.as_str().into()),
+            return_reason: Set(reason.filter(|_| action == ReportAction::Return).map(str::to_owned)),
+            decided_by: Set(decided.then(|| actor.sub.clone())),
+            ..Default::default()
+        })
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+record!(ReportRecord, Entity, Uuid, "report", get, |r| r.version);

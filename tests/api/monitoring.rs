@@ -1,0 +1,192 @@
+//! Monitoring over HTTP: implementation reports (roles, workflow, immutability
+//! of accepted reports) and target programmes with their annual report in
+//! JSON, CSV and XLSX (read back), on SQLite and PostgreSQL.
+
+use crate::common::*;
+use calamine::{Data, Reader, Xlsx};
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// A submitted passport of organisation A walked to `in_plan` through the API.
+async fn in_plan(app: &TestApp, w: &World) -> String {
+    let ini = w.initiator_a(app);
+    let (id, v) = create_passport(app, &ini, &complete_passport(w.goal)).await;
+    let (s, mut v, p) = transition(app, &ini, &id, v, "submitted", None).await;
+    assert_eq!(s, 200, "{p}");
+    let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+    for (to, token) in [
+        ("screening", w.pim(app)),
+        ("under_evaluation", w.pim(app)),
+        ("evaluated", w.pim(app)),
+        ("in_portfolio", w.pim(app)),
+        ("in_plan", council),
+    ] {
+        let (s, nv, p) = transition(app, &token, &id, v.unwrap(), to, None).await;
+        assert_eq!(s, 200, "-> {to}: {p}");
+        v = nv;
+    }
+    id
+}
+
+fn report(quarter: u8, spent: &str) -> Value {
+    json!({
+        "period": {"year": 2027, "quarter": quarter},
+        "financing": [{"source": "localBudget", "received": spent, "spent": spent}],
+        "progress_percent": "35",
+        "milestones": [{"name": "Договір підряду укладено", "planned": "2027-04-30", "actual": "2027-05-12"}],
+        "indicators": [{"name": "Площа утепленого фасаду", "unit": "м²", "baseline": "0", "target": "1800", "actual": "600"}],
+        "narrative": "Утеплено фасад з північного боку"
+    })
+}
+
+#[tokio::test]
+async fn reports_are_written_by_the_initiator_and_accepted_reports_never_change() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, other, pim) = (w.initiator_a(&app), w.initiator_b(&app), w.pim(&app));
+        let (draft, _) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let path = |id: &str| format!("/api/v1/passports/{id}/reports");
+        let (s, p) = send(app.req(Method::POST, &path(&draft), &ini).json(&report(2, "420000.00"))).await;
+        assert_eq!(s, 409, "no reports on a draft: {p}");
+
+        let id = in_plan(&app, &w).await;
+        let (s, _) = send(app.req(Method::POST, &path(&id), &other).json(&report(2, "420000.00"))).await;
+        assert_eq!(s, 403, "[{}] another organisation's project", app.backend);
+        let (s, _) = send(app.req(Method::POST, &path(&id), &pim).json(&report(2, "420000.00"))).await;
+        assert_eq!(s, 403, "the PIM unit checks reports, it does not write them");
+        let mut bad = report(2, "420000.00");
+        bad["progress_percent"] = json!("140");
+        bad["financing"][0]["source"] = json!("lottery");
+        let (s, p) = send(app.req(Method::POST, &path(&id), &ini).json(&bad)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["progress_percent".into(), "financing[0].source".into()]));
+
+        let (s, v, r) = send_tagged(app.req(Method::POST, &path(&id), &ini).json(&report(2, "420000.00"))).await;
+        assert_eq!(s, 201, "{r}");
+        let rid = r["id"].as_str().unwrap().to_owned();
+        assert_eq!((r["status"].as_str(), r["revision"].as_i64(), v), (Some("draft"), Some(1), Some(1)));
+        let (s, _) = send(app.req(Method::POST, &path(&id), &ini).json(&report(2, "1.00"))).await;
+        assert_eq!(s, 409, "one open report per period");
+        let step = |action: &str, token: &str, version: i32| {
+            app.req(Method::POST, &format!("/api/v1/reports/{rid}/{action}"), token).if_match(version)
+        };
+        let (s, _) = send(step("accept", &pim, 1)).await;
+        assert_eq!(s, 409, "a draft is not accepted");
+        let (s, _, r) = send_tagged(step("submit", &ini, 1)).await;
+        assert_eq!((s, r["status"].as_str()), (200, Some("submitted")));
+        let (s, _) = send(step("accept", &ini, 2)).await;
+        assert_eq!(s, 403, "initiators do not accept their own reports");
+        let (s, _, r) =
+            send_tagged(step("return", &pim, 2).json(&json!({"reason": "Додайте акт виконаних робіт"}))).await;
+        assert_eq!(
+            (s, r["status"].as_str(), r["return_reason"].as_str()),
+            (200, Some("returned"), Some("Додайте акт виконаних робіт"))
+        );
+        let mut fixed = report(2, "420000.00");
+        fixed["documents"] = json!([{"title": "Акт КБ-2в №4", "url": "https://example.gov.ua/akt-4.pdf"}]);
+        let put = |body: &Value, version: i32| {
+            app.req(Method::PUT, &format!("/api/v1/reports/{rid}"), &ini).if_match(version).json(body)
+        };
+        let (s, _, r) = send_tagged(put(&fixed, 3)).await;
+        assert_eq!((s, r["version"].as_i64()), (200, Some(4)), "{r}");
+        send(step("submit", &ini, 4)).await;
+        let (s, _, r) = send_tagged(step("accept", &pim, 5)).await;
+        assert_eq!((s, r["status"].as_str(), r["decided_by"].as_str()), (200, Some("accepted"), Some("pim")));
+        let (s, p) = send(put(&report(2, "1.00"), 6)).await;
+        assert_eq!(s, 409, "accepted reports are immutable: {p}");
+
+        let (s, r) = send(app.req(Method::POST, &path(&id), &ini).json(&report(2, "430000.00"))).await;
+        assert_eq!((s, r["revision"].as_i64()), (201, Some(2)), "a correction is the period's next revision");
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let (s, list) = send(app.req(Method::GET, &path(&id), &council)).await;
+        assert_eq!(s, 200, "the council reads reports");
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        let (s, _) = send(app.req(Method::GET, &path(&id), &app.token("exp", Some(w.pim_org), &[Role::Expert]))).await;
+        assert_eq!(s, 403, "experts do not");
+        let (_, original) = send(app.req(Method::GET, &format!("/api/v1/reports/{rid}"), &pim)).await;
+        assert_eq!(original["financing"][0]["spent"], "420000.00", "the accepted report is as it was");
+    }
+}
+
+fn programme() -> Value {
+    let measure = |number: &str, planned: &[(&str, &str)]| {
+        let planned: Vec<Value> =
+            planned.iter().map(|(s, a)| json!({"year": 2027, "source": s, "amount": a})).collect();
+        json!({"number": number, "text": format!("Захід {number}"), "executors": ["Управління освіти"], "planned": planned})
+    };
+    json!({
+        "title": "Програма розвитку освіти на 2027–2029 роки",
+        "decision_number": "12/2026", "decision_date": "2026-12-18",
+        "period_start": 2027, "period_end": 2029, "responsible": "Управління освіти",
+        "sections": [
+            {"number": "1", "title": "Інфраструктура", "measures": [
+                measure("1.1", &[("localBudget", "120000.00"), ("stateSubsidies", "30000.00")]),
+                measure("1.2", &[("localBudget", "1234550.00")])]},
+            {"number": "2", "title": "Заходи", "measures": [measure("2.1", &[("localBudget", "50.00")]), measure("2.2", &[])]}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn a_programme_reports_plan_and_fact_in_thousand_uah() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let (s, _) = send(app.req(Method::POST, "/api/v1/programmes", &w.initiator_a(&app)).json(&programme())).await;
+        assert_eq!(s, 403);
+        let mut bad = programme();
+        bad["sections"][1]["measures"][0]["number"] = json!("1.1");
+        bad["sections"][0]["measures"][0]["planned"][0]["source"] = json!("lottery");
+        let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&bad)).await;
+        assert_eq!(
+            (s, problem_fields(&p)),
+            (422, vec!["sections[1].measures[0].number".into(), "sections[0].measures[0].planned[0].source".into()])
+        );
+        let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&programme())).await;
+        assert_eq!(s, 201, "[{}] {p}", app.backend);
+        let id = p["id"].as_str().unwrap().to_owned();
+        let fact = |measure: &str, amount: &str, narrative: &str| {
+            app.req(Method::POST, &format!("/api/v1/programmes/{id}/facts"), &pim)
+                .json(&json!({"measure": measure, "year": 2027, "amount": amount, "narrative": narrative}))
+        };
+        for (m, a, n) in
+            [("1.1", "1.00", "чернетка"), ("1.1", "99950.00", "Замінено вікна"), ("2.2", "10000.00", "Семінар")]
+        {
+            let (s, p) = send(fact(m, a, n)).await;
+            assert_eq!(s, 200, "{p}");
+        }
+        let (s, p) = send(fact("9.9", "1.00", "")).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["measure".into()]));
+
+        let url = |format: &str| format!("/api/v1/programmes/{id}/report?year=2027{format}");
+        let (s, r) = send(app.req(Method::GET, &url(""), &app.token("c", None, &[Role::Council]))).await;
+        assert_eq!(s, 200, "{r}");
+        let line = |v: &Value| (v["plan"].clone(), v["fact"].clone(), v["rate"].clone());
+        assert_eq!(
+            line(&r["sections"][0]["rows"][0]),
+            (json!("150.0"), json!("100.0"), json!("66.6")),
+            "a fact replaced, not added"
+        );
+        assert_eq!(r["sections"][0]["rows"][0]["narrative"], "Замінено вікна");
+        assert_eq!(line(&r["sections"][0]["subtotal"]), (json!("1384.6"), json!("100.0"), json!("7.2")));
+        assert_eq!(line(&r["sections"][1]["rows"][1]), (json!("0.0"), json!("10.0"), Value::Null));
+        assert_eq!(line(&r["total"]), (json!("1384.6"), json!("110.0"), json!("7.9")));
+
+        let csv = app.req(Method::GET, &url("&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
+        let last = csv.lines().last().unwrap();
+        assert_eq!(last, ",Усього,,1384.6,110.0,7.9");
+        assert!(csv.lines().any(|l| l == "1.1,Захід 1.1,Замінено вікна,150.0,100.0,66.6"), "{csv}");
+        let xlsx = app.req(Method::GET, &url("&format=xlsx"), &pim).send().await.unwrap().bytes().await.unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+        let sheet = book.worksheet_range("Звіт 2027").unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        assert_eq!(rows[0][3], Data::String("План, тис. грн".into()));
+        let total = rows.last().unwrap();
+        assert_eq!(
+            (&total[1], &total[3], &total[4]),
+            (&Data::String("Усього".into()), &Data::Float(1384.6), &Data::Float(110.0))
+        );
+        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}/report?year=3000"), &pim)).await;
+        assert_eq!(s, 400);
+    }
+}
