@@ -190,3 +190,47 @@ async fn a_programme_reports_plan_and_fact_in_thousand_uah() {
         assert_eq!(s, 400);
     }
 }
+
+#[tokio::test]
+async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let id = in_plan(&app, &w).await;
+        let flags = |on: &str| app.req(Method::GET, &format!("/api/v1/passports/{id}/flags?on={on}"), &ini);
+        let (s, f) = send(flags("2027-04-20")).await;
+        assert_eq!((s, f), (200, json!([])), "[{}] the first quarter's report is due on 20 April", app.backend);
+        let (_, f) = send(flags("2027-04-21")).await;
+        assert_eq!(f[0]["rule"], "report_missing", "{f}");
+        assert_eq!(f.as_array().unwrap().len(), 1);
+
+        let mut q1 = report(1, "300000.00");
+        q1["estimated_cost"] = json!("11500000.00");
+        q1["milestones"] = json!([{"name": "Експертиза", "planned": "2027-03-31"}]);
+        let (_, r) = send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&q1)).await;
+        let rid = r["id"].as_str().unwrap();
+        let (_, f) = send(flags("2027-04-21")).await;
+        assert_eq!(f[0]["rule"], "report_missing", "a draft is not a filed report");
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/submit"), &ini).if_match(1)).await;
+        assert_eq!(s, 200);
+        let (_, f) = send(flags("2027-04-21")).await;
+        let rules: Vec<&str> = f.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["cost_overrun", "milestone_late"], "{f}");
+        assert!(f[0]["reason"].as_str().unwrap().contains("11500.0 тис. грн"), "{f}");
+
+        let url = "/api/v1/monitoring/summary?on=2027-04-21";
+        let (s, _) = send(app.req(Method::GET, url, &ini)).await;
+        assert_eq!(s, 403, "the summary is the PIM unit's and the council's");
+        let (s, sum) = send(app.req(Method::GET, url, &pim)).await;
+        assert_eq!(s, 200, "{sum}");
+        assert_eq!(
+            sum["by_year_and_source"],
+            json!([{"year": 2027, "source": "localBudget", "planned": "0", "received": "300000.00", "spent": "300000.00", "rate": null}])
+        );
+        let project = &sum["projects"][0];
+        assert_eq!((project["spent"].as_str(), project["progress_percent"].as_str()), (Some("300000.00"), Some("35")));
+        assert_eq!(project["flags"].as_array().unwrap().len(), 2);
+        let csv = app.req(Method::GET, &format!("{url}&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
+        assert!(csv.lines().nth(1).unwrap().starts_with("2027,localBudget,,0.0,300.0,300.0,,,"), "{csv}");
+    }
+}

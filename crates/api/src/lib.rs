@@ -30,8 +30,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    audit, codelists, dream, health, methodologies, organisations, passports, plans, portfolios, programmes, reports,
-    rounds, strategy, users, years,
+    audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans, portfolios,
+    programmes, reports, rounds, strategy, users, years,
 };
 
 /// Every documented route.
@@ -62,6 +62,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::submit_report))
         .routes(routes!(reports::accept_report))
         .routes(routes!(reports::return_report))
+        .routes(routes!(monitoring::project_flags))
+        .routes(routes!(monitoring::monitoring_summary))
         .routes(routes!(programmes::list_programmes, programmes::create_programme))
         .routes(routes!(programmes::get_programme, programmes::update_programme))
         .routes(routes!(programmes::record_fact))

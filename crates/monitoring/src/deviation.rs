@@ -71,19 +71,19 @@ pub struct Flag {
 }
 
 /// What the rules know of one project.
-#[derive(Debug, Clone)]
-pub struct ProjectFacts<'a> {
-    /// The cost approved with the plan.
-    pub approved_cost: Uah,
-    /// The plan's amounts per year.
-    pub planned: &'a BTreeMap<i32, Uah>,
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFacts {
+    /// The cost approved with the plan, UAH.
+    pub approved_cost: Decimal,
+    /// The plan's amounts per year, UAH.
+    pub planned: BTreeMap<i32, Decimal>,
     /// The first year reports are due for.
     pub first_year: i32,
-    /// The project's reports (the newest version of each).
-    pub reports: &'a [ReportFacts],
+    /// The project's reports (the one that counts of each period, see [`crate::records::current`]).
+    pub reports: Vec<ReportFacts>,
 }
 
-impl ProjectFacts<'_> {
+impl ProjectFacts {
     fn counting(&self) -> impl Iterator<Item = &ReportContent> {
         self.reports.iter().filter(|r| r.status.counts()).map(|r| &r.content)
     }
@@ -105,7 +105,7 @@ impl ProjectFacts<'_> {
 }
 
 /// The flags the facts raise on `today`.
-pub fn flags(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate) -> Vec<Flag> {
+pub fn flags(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate) -> Vec<Flag> {
     let mut out = Vec::new();
     spending_behind(facts, t, today, &mut out);
     cost_overrun(facts, t, &mut out);
@@ -121,7 +121,7 @@ pub fn flags(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate) -> Vec<
                 let reason = format!(
                     "показник «{}» досягнуто на {} %, а фізичний прогрес {} %",
                     i.name,
-                    (a * Decimal::ONE_HUNDRED).round_dp(1),
+                    rate(a, Decimal::ONE).unwrap_or_default(),
                     latest.progress_percent.round_dp(1)
                 );
                 out.push(Flag { rule: Rule::IndicatorOffTarget, reason });
@@ -132,18 +132,18 @@ pub fn flags(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate) -> Vec<
     out
 }
 
-fn spending_behind(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate, out: &mut Vec<Flag>) {
-    for (&year, &plan) in facts.planned.iter().filter(|(_, p)| !p.value().is_zero()) {
+fn spending_behind(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate, out: &mut Vec<Flag>) {
+    for (&year, &plan) in facts.planned.iter().filter(|(_, p)| !p.is_zero()) {
         if Period::quarter(year, t.checkpoint_quarter).end() >= today {
             continue;
         }
         let spent = facts.spent_within(Period::year(year)).value();
-        if spent < plan.value() * t.min_spent_share {
+        if spent < plan * t.min_spent_share {
             let reason = format!(
                 "у {year} році витрачено {} тис. грн з {} тис. грн плану ({} %) після {} кварталу",
                 thousand_uah(spent),
-                thousand_uah(plan.value()),
-                rate(spent, plan.value()).unwrap_or_default(),
+                thousand_uah(plan),
+                rate(spent, plan).unwrap_or_default(),
                 t.checkpoint_quarter
             );
             out.push(Flag { rule: Rule::SpendingBehind, reason });
@@ -151,8 +151,8 @@ fn spending_behind(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate, o
     }
 }
 
-fn cost_overrun(facts: &ProjectFacts<'_>, t: &Thresholds, out: &mut Vec<Flag>) {
-    let approved = facts.approved_cost.value();
+fn cost_overrun(facts: &ProjectFacts, t: &Thresholds, out: &mut Vec<Flag>) {
+    let approved = facts.approved_cost;
     let limit = approved * (Decimal::ONE + t.overrun_share);
     let spent = facts.spent().value();
     let expected = facts.latest().and_then(|r| r.estimated_cost).map_or(spent, |e| e.value().max(spent));
@@ -167,7 +167,7 @@ fn cost_overrun(facts: &ProjectFacts<'_>, t: &Thresholds, out: &mut Vec<Flag>) {
     }
 }
 
-fn report_missing(facts: &ProjectFacts<'_>, t: &Thresholds, today: NaiveDate, out: &mut Vec<Flag>) {
+fn report_missing(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate, out: &mut Vec<Flag>) {
     let Some(cutoff) = today.checked_sub_days(Days::new(u64::from(t.report_days))) else { return };
     for quarter in Period::quarters_ended_before(facts.first_year, cutoff) {
         let filed = facts.counting().any(|r| quarter.within(r.period));

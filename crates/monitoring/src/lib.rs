@@ -9,4 +9,5 @@ pub mod period;
 pub mod programme;
 pub mod records;
 pub mod report;
+pub mod summary;
 pub mod thousands;

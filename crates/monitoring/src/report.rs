@@ -119,10 +119,11 @@ pub struct Indicator {
 
 impl Indicator {
     /// Share of the way from baseline to target reached (0–1 and beyond), if measured.
+    /// Figures too large to compute with give none.
     pub fn achievement(&self) -> Option<Decimal> {
-        let span = self.target - self.baseline;
-        let actual = self.actual?;
-        Some(if span.is_zero() { Decimal::ONE } else { (actual - self.baseline) / span })
+        let span = self.target.checked_sub(self.baseline)?;
+        let done = self.actual?.checked_sub(self.baseline)?;
+        if span.is_zero() { Some(Decimal::ONE) } else { done.checked_div(span) }
     }
 }
 

@@ -21,9 +21,9 @@ fn one_decimal(value: Decimal) -> Decimal {
 }
 
 /// `part` as a percentage of `whole`, to one decimal half away from zero;
-/// none when `whole` is zero (no plan, so no rate).
+/// none when `whole` is zero (no plan, so no rate) or the figures are too large.
 pub fn rate(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| one_decimal(part * Decimal::ONE_HUNDRED / whole))
+    part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole).map(one_decimal)
 }
 
 #[cfg(test)]

@@ -148,8 +148,8 @@ fn rules(reports: &[ReportFacts], today: NaiveDate) -> Vec<Rule> {
 }
 
 fn raised(reports: &[ReportFacts], today: NaiveDate) -> Vec<Flag> {
-    let planned: BTreeMap<i32, Uah> = [(2027, uah("400000.00")), (2028, uah("600000.00"))].into();
-    let facts = ProjectFacts { approved_cost: uah("1000000.00"), planned: &planned, first_year: 2027, reports };
+    let planned: BTreeMap<i32, Decimal> = [(2027, d("400000.00")), (2028, d("600000.00"))].into();
+    let facts = ProjectFacts { approved_cost: d("1000000.00"), planned, first_year: 2027, reports: reports.to_vec() };
     flags(&facts, &Thresholds::default(), today)
 }
 
@@ -210,4 +210,36 @@ fn a_late_milestone_and_a_lagging_indicator_are_flagged_until_reached() {
     r.content.milestones[0].actual = Some(date(2027, 7, 5));
     r.content.indicators[0].actual = Some(d("400"));
     assert!(rules(&[q1, r], date(2027, 7, 10)).is_empty(), "reached, and 40 % is within 25 points of 60 %");
+}
+
+#[test]
+fn the_summary_adds_plan_receipts_and_spending_per_year_and_source() {
+    use portfel_monitoring::summary::{MonitoredProject, summary};
+    let project = |n: u128, planned: &str, reports: Vec<ReportFacts>| MonitoredProject {
+        id: uuid::Uuid::from_u128(n),
+        title: format!("Проєкт {n}"),
+        status: "implementation".into(),
+        planned: vec![(2027, "localBudget".into(), d(planned))],
+        facts: ProjectFacts {
+            approved_cost: d("1000000.00"),
+            planned: [(2027, d(planned))].into(),
+            first_year: 2027,
+            reports,
+        },
+    };
+    let draft = report(1, "999.00", "5", ReportStatus::Draft);
+    let projects = [
+        project(1, "400000.00", vec![report(1, "100000.00", "20", ReportStatus::Accepted)]),
+        project(2, "200000.00", vec![report(1, "50000.00", "10", ReportStatus::Submitted), draft]),
+    ];
+    let s = summary(&projects, &Thresholds::default(), date(2027, 4, 1));
+    assert_eq!(s.by_year_and_source.len(), 1);
+    let line = &s.by_year_and_source[0];
+    assert_eq!(
+        (line.planned, line.spent, line.rate),
+        (d("600000.00"), d("150000.00"), Some(d("25.0"))),
+        "drafts do not count"
+    );
+    assert_eq!(s.projects[1].progress_percent, Some(d("10")));
+    assert!(s.projects.iter().all(|p| p.flags.is_empty()));
 }

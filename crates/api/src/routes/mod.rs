@@ -6,6 +6,7 @@ pub mod council;
 pub mod dream;
 pub mod health;
 pub mod methodologies;
+pub mod monitoring;
 pub mod organisations;
 pub mod passports;
 pub mod plans;

@@ -1,0 +1,191 @@
+//! Deviation flags and the monitoring summary, computed from the plan in
+//! force, the passports and their reports on the day asked for.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use portfel_domain::Role;
+use portfel_monitoring::deviation::{Flag, ProjectFacts, Thresholds, flags};
+use portfel_monitoring::records::{ReportRecord, current};
+use portfel_monitoring::summary::{MonitoredProject, Summary, summary};
+use portfel_monitoring::thousands::thousand_uah;
+use portfel_planning::council::{DocumentStatus, PlanContent};
+use portfel_store::council::{self, Document, Kind};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::council::{ExportFormat, export};
+use super::passports::visible;
+use crate::auth::Auth;
+use crate::export::{Cell, Table};
+use crate::extract::QueryParams;
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Who reads the whole summary.
+const OVERSEERS: &[Role] = &[Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
+
+/// The day the rules apply on (default: today) and the format.
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringQuery {
+    /// The day the rules are applied on, `YYYY-MM-DD`; today when left out.
+    pub on: Option<NaiveDate>,
+    /// `json` (default), `csv` or `xlsx` (the summary only).
+    pub format: Option<ExportFormat>,
+}
+
+impl MonitoringQuery {
+    fn day(&self) -> ApiResult<NaiveDate> {
+        let day = self.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        if portfel_monitoring::period::Period::YEARS.contains(&chrono::Datelike::year(&day)) {
+            Ok(day)
+        } else {
+            Err(ApiError::bad_field("on", "invalid_parameter", "the day lies in the years 2000 to 2100"))
+        }
+    }
+}
+
+/// The plan the council approved last, if any.
+async fn plan_in_force(state: &AppState) -> ApiResult<Option<PlanContent>> {
+    let plans: Vec<Document<PlanContent>> = council::list(state.store.db(), Kind::Plan).await?;
+    Ok(plans
+        .into_iter()
+        .filter(|p| p.workflow.status == DocumentStatus::Approved)
+        .max_by_key(|p| p.workflow.number)
+        .map(|p| p.content))
+}
+
+/// The monitored projects: those of the plan in force, and any other with reports.
+async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
+    let db = state.store.db();
+    let plan = plan_in_force(state).await?;
+    let mut reports: HashMap<Uuid, Vec<ReportRecord>> = HashMap::new();
+    let all = match only {
+        Some(id) => portfel_store::reports::for_passport(db, id).await?,
+        None => portfel_store::reports::all(db).await?,
+    };
+    for r in all {
+        reports.entry(r.passport_id).or_default().push(r);
+    }
+    let mut planned: BTreeMap<Uuid, Vec<(i32, String, rust_decimal::Decimal)>> = BTreeMap::new();
+    for i in plan.iter().flat_map(|p| &p.result.included) {
+        planned.insert(i.id, i.amounts.iter().map(|a| (a.year, a.source.clone(), a.amount)).collect());
+    }
+    for id in reports.keys() {
+        planned.entry(*id).or_default();
+    }
+    if let Some(id) = only {
+        planned.retain(|k, _| *k == id);
+        planned.entry(id).or_default();
+    }
+    let first_year = plan.as_ref().map(|p| p.request.first_year);
+    let mut out = Vec::with_capacity(planned.len());
+    for (id, amounts) in planned {
+        let passport = portfel_store::passports::get(db, id).await?;
+        let mut by_year: BTreeMap<i32, rust_decimal::Decimal> = BTreeMap::new();
+        for (year, _, amount) in &amounts {
+            *by_year.entry(*year).or_default() += amount;
+        }
+        let first = by_year.keys().next().copied().or(first_year).or(passport.content.start_year).unwrap_or(2000);
+        out.push(MonitoredProject {
+            id,
+            title: passport.content.title.uk.clone(),
+            status: passport.status.as_str().to_owned(),
+            planned: amounts,
+            facts: ProjectFacts {
+                approved_cost: passport.total_cost.value(),
+                planned: by_year,
+                first_year: first,
+                reports: current(reports.get(&id).map_or(&[][..], Vec::as_slice)),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// A project's flags
+#[utoipa::path(get, path = "/api/v1/passports/{id}/flags", tag = "monitoring", description = "The deviation rules applied to the project on a day: spending behind \
+        the plan after the third quarter (less than half of the year's plan), cost overrun (over 10 % above the approved cost), a milestone past its date, \
+        an indicator more than 25 points behind physical progress, a quarter's report missing 20 days after the quarter. Each flag clears once its cause is gone.",
+    params(("id" = Uuid, Path, description = "Passport id"), MonitoringQuery),
+    responses((status = 200, description = "Raised flags with their reasons", body = [Flag])))]
+pub async fn project_flags(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    QueryParams(q): QueryParams<MonitoringQuery>,
+) -> ApiResult<Json<Vec<Flag>>> {
+    let day = q.day()?;
+    visible(&state, &auth, id).await?;
+    let projects = monitored(&state, Some(id)).await?;
+    Ok(Json(projects.first().map(|p| flags(&p.facts, &Thresholds::default(), day)).unwrap_or_default()))
+}
+
+fn summary_table(s: &Summary) -> Table {
+    let header = [
+        "Рік",
+        "Джерело / проєкт",
+        "Стан",
+        "План, тис. грн",
+        "Отримано, тис. грн",
+        "Витрачено, тис. грн",
+        "Виконання, %",
+        "Прогрес, %",
+        "Відхилення",
+    ];
+    let text = |t: String| Cell::Text(t);
+    let mut rows: Vec<Vec<Cell>> = s
+        .by_year_and_source
+        .iter()
+        .map(|l| {
+            vec![
+                text(l.year.to_string()),
+                text(l.source.clone()),
+                text(String::new()),
+                Cell::Tenths(thousand_uah(l.planned)),
+                Cell::Tenths(thousand_uah(l.received)),
+                Cell::Tenths(thousand_uah(l.spent)),
+                l.rate.map_or(text(String::new()), Cell::Tenths),
+                text(String::new()),
+                text(String::new()),
+            ]
+        })
+        .collect();
+    rows.extend(s.projects.iter().map(|p| {
+        vec![
+            text(String::new()),
+            text(p.title.clone()),
+            text(p.status.clone()),
+            text(String::new()),
+            text(String::new()),
+            Cell::Tenths(thousand_uah(p.spent)),
+            text(String::new()),
+            p.progress_percent.map_or(text(String::new()), Cell::Tenths),
+            text(p.flags.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; ")),
+        ]
+    }));
+    Table { title: "Моніторинг".into(), header: header.map(String::from).to_vec(), rows }
+}
+
+/// The monitoring summary
+#[utoipa::path(get, path = "/api/v1/monitoring/summary", tag = "monitoring", description = "Per year and funding source: planned in the plan in force, received, spent and \
+        the rate; per project: state, progress, spending and flags, on a day. CSV and XLSX give amounts in thousand UAH with one decimal.",
+    params(MonitoringQuery),
+    responses((status = 200, description = "The summary (JSON, or CSV / XLSX)", body = Summary)))]
+pub async fn monitoring_summary(
+    auth: Auth,
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<MonitoringQuery>,
+) -> ApiResult<Response> {
+    auth.require(OVERSEERS)?;
+    let day = q.day()?;
+    let projects = monitored(&state, None).await?;
+    let s = summary(&projects, &Thresholds::default(), day);
+    export(q.format, &format!("monitoring-{day}"), || Json(&s).into_response(), || summary_table(&s))
+}
