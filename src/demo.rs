@@ -75,14 +75,16 @@ type Template =
     (&'static str, &'static str, usize, &'static str, &'static str, &'static str, i64, i32, u8, u64, u64, Status);
 
 #[rustfmt::skip]
-const PROJECTS: [Template; 22] = [
+const PROJECTS: [Template; 24] = [
     ("Капітальний ремонт ліцею №3 з термомодернізацією", "Major repair and thermal retrofit of Lyceum No. 3", 2, "ES", "rehabilitation", "1.1", 38_500, 2027, 2, 950, 140, Status::InPlan),
     ("Будівництво укриття в гімназії №5", "Shelter construction at Gymnasium No. 5", 2, "ES", "construction", "1.1", 21_200, 2027, 1, 620, 85, Status::InPortfolio),
     ("Реконструкція дитячого садка «Сонечко»", "Reconstruction of the Sonechko kindergarten", 2, "EC", "rehabilitation", "1.2", 17_800, 2027, 2, 180, 30, Status::Evaluated),
     ("Закупівля шкільних автобусів", "Purchase of school buses", 2, "ES", "equipment", "1.2", 9_600, 2027, 1, 410, 60, Status::UnderEvaluation),
     ("Створення інклюзивно-ресурсного центру", "Inclusive resource centre", 2, "EZ", "rehabilitation", "1.2", 6_400, 2028, 1, 260, 40, Status::Submitted),
     ("Облаштування STEM-лабораторій у ліцеях", "STEM laboratories in lyceums", 2, "ES", "equipment", "1.1", 4_300, 2028, 1, 1_800, 200, Status::Draft),
-    ("Реконструкція водогону по вул. Центральній", "Reconstruction of the Tsentralna Street water main", 4, "WC", "rehabilitation", "2.1", 46_000, 2027, 3, 12_400, 1_100, Status::Implementation),
+    ("Реконструкція водогону по вул. Центральній", "Reconstruction of the Tsentralna Street water main", 4, "WC", "rehabilitation", "2.1", 46_000, 2026, 3, 12_400, 1_100, Status::Implementation),
+    ("Капітальний ремонт гімназії №2 з утепленням фасаду", "Major repair and insulation of Gymnasium No. 2", 2, "ES", "rehabilitation", "1.1", 14_800, 2026, 2, 540, 70, Status::Implementation),
+    ("Реконструкція котельні №1 з переходом на біопаливо", "Reconstruction of boiler house No. 1 for biofuel", 3, "LU", "rehabilitation", "2.2", 19_300, 2026, 2, 6_200, 520, Status::Implementation),
     ("Будівництво каналізаційних очисних споруд", "Construction of a wastewater treatment plant", 4, "WA", "construction", "2.1", 128_000, 2027, 3, 24_000, 2_300, Status::UnderEvaluation),
     ("Встановлення станцій знезалізнення води", "Water de-ironing stations", 4, "WC", "equipment", "2.1", 7_900, 2027, 1, 8_300, 700, Status::Screening),
     ("Заміна насосного обладнання водозабору", "Replacement of water intake pumps", 4, "WC", "replacement", "2.1", 5_200, 2028, 1, 24_000, 2_300, Status::Draft),
@@ -197,6 +199,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
                 portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
         }
     }
+    crate::demo_monitoring::load(store, &org_ids).await?;
     Ok(Some(DemoSummary { users, passports: PROJECTS.len(), organisations: ORGANISATIONS.len(), passwords }))
 }
 

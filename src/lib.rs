@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod demo;
+mod demo_monitoring;
 pub mod dream_sync;
 pub mod server;

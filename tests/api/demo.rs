@@ -31,4 +31,35 @@ async fn demo_loads_a_consistent_hromada_once() {
             assert_eq!(check_submission(&p.content, Codelists::embedded()), vec![], "{}", p.content.title.uk);
         }
     }
+    let programmes = portfel_store::programmes::list(store.db()).await.unwrap();
+    assert_eq!(programmes.len(), 1);
+    let sections = &programmes[0].programme.sections;
+    assert_eq!((sections.len(), sections.iter().map(|s| s.measures.len()).sum::<usize>()), (2, 12));
+    let facts = portfel_store::programmes::facts(store.db(), programmes[0].id).await.unwrap();
+    let report = portfel_monitoring::annual::annual_report(&programmes[0].programme, &facts, 2026);
+    let total =
+        (report.total.plan.to_string(), report.total.fact.to_string(), report.total.rate.map(|r| r.to_string()));
+    assert_eq!(
+        total,
+        ("16925.0".into(), "11044.9".into(), Some("65.3".into())),
+        "16,925,000 planned; 11,044,920 spent"
+    );
+    let reports = portfel_store::reports::all(store.db()).await.unwrap();
+    assert_eq!(reports.len(), 8, "a year's quarters on the three projects in implementation");
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut flagged = std::collections::BTreeSet::new();
+    for p in passports.iter().filter(|p| p.status == Status::Implementation) {
+        let mine: Vec<_> = reports.iter().filter(|r| r.passport_id == p.meta.id).cloned().collect();
+        let facts = portfel_monitoring::deviation::ProjectFacts {
+            approved_cost: p.total_cost.value(),
+            planned: Default::default(),
+            first_year: p.content.start_year.unwrap(),
+            reports: portfel_monitoring::records::current(&mine),
+        };
+        flagged
+            .extend(portfel_monitoring::deviation::flags(&facts, &Default::default(), on).into_iter().map(|f| f.rule));
+    }
+    use portfel_monitoring::deviation::Rule;
+    let expected = [Rule::CostOverrun, Rule::MilestoneLate, Rule::IndicatorOffTarget, Rule::ReportMissing];
+    assert_eq!(flagged, expected.into_iter().collect(), "some projects are flagged, each rule once");
 }
