@@ -80,9 +80,11 @@ fn reports(title: &str) -> Vec<(ReportContent, bool)> {
     out
 }
 
-/// The programme's measures: (number, text, planned 2026 from the local budget, fact, what was done).
+/// A demo measure: number, text, planned 2026 from the local budget, and the year's fact with what was done.
+type DemoMeasure = (&'static str, &'static str, i64, Option<(i64, &'static str)>);
+
 #[rustfmt::skip]
-const MEASURES: [(&str, &str, i64, Option<(i64, &str)>); 12] = [
+const MEASURES: [DemoMeasure; 12] = [
     ("1.1", "Капітальний ремонт гімназії №2 з утепленням фасаду", 6_500_000, Some((3_500_000, "Замінено вікна, утеплено 60 % фасаду"))),
     ("1.2", "Облаштування укриттів у закладах загальної середньої освіти", 3_200_000, Some((2_950_000, "Облаштовано укриття у ліцеях №1 і №4"))),
     ("1.3", "Оновлення обладнання харчоблоків ліцеїв", 1_150_000, Some((1_149_500, "Придбано обладнання для трьох харчоблоків"))),
@@ -98,7 +100,7 @@ const MEASURES: [(&str, &str, i64, Option<(i64, &str)>); 12] = [
 ];
 
 fn programme(gymnasium: Option<Uuid>) -> Programme {
-    let measure = |(number, text, planned, _): &(&str, &str, i64, Option<(i64, &str)>)| Measure {
+    let measure = |(number, text, planned, _): &DemoMeasure| Measure {
         number: (*number).into(),
         text: (*text).into(),
         executors: vec!["Управління освіти Соснівської міської ради".into()],
