@@ -234,3 +234,78 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
         assert!(csv.lines().nth(1).unwrap().starts_with("2027,localBudget,,0.0,300.0,300.0,,,"), "{csv}");
     }
 }
+
+#[tokio::test]
+async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        // 10,000,000 UAH: 2027 500,000 from the local budget; 2028 1,500,000 local and 8,000,000 state.
+        let id = in_plan(&app, &w).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+        let (s, _, p) =
+            transition(&app, &pim, &id, p["version"].as_i64().unwrap() as i32, "implementation", None).await;
+        assert_eq!(s, 200, "{p}");
+        let (round, _) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
+        let (_, portfolio) =
+            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": round, "min_score": "0"})))
+                .await;
+        let pid = portfolio["id"].as_str().unwrap();
+        send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await;
+        let decision = json!({"number": "3/2027", "date": "2027-12-20"});
+        let (s, _) = send(
+            app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2).json(&decision),
+        )
+        .await;
+        assert_eq!(s, 200);
+        let request = json!({"portfolio_id": pid, "first_year": 2028, "last_year": 2030, "builder": "rank_order", "ceilings": {"total": {}}});
+        let plan = |request: &Value| app.req(Method::POST, "/api/v1/plans", &pim).json(request);
+        let amounts = |plan: &Value| -> Vec<(i64, String, String)> {
+            let included = plan["result"]["included"].as_array().unwrap();
+            let mine = included.iter().find(|i| i["id"] == json!(id)).expect("the continuing project is in the plan");
+            mine["amounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    (
+                        a["year"].as_i64().unwrap(),
+                        a["source"].as_str().unwrap().to_owned(),
+                        a["amount"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let (s, before) = send(plan(&request)).await;
+        assert_eq!(s, 201, "{before}");
+        let unreported = amounts(&before);
+        assert_eq!(
+            unreported[0],
+            (2028, "localBudget".into(), "2000000.00".into()),
+            "nothing reported: 2027's line is still to spend"
+        );
+
+        let year = json!({"period": {"year": 2027}, "financing": [{"source": "localBudget", "received": "500000.00", "spent": "300000.00"}],
+            "progress_percent": "5", "narrative": "Виготовлено проєктну документацію"});
+        let (_, r) = send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&year)).await;
+        let rid = r["id"].as_str().unwrap();
+        send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/submit"), &ini).if_match(1)).await;
+        send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/accept"), &pim).if_match(2)).await;
+        let (s, after) = send(plan(&request)).await;
+        assert_eq!(s, 201, "{after}");
+        let total: rust_decimal::Decimal =
+            amounts(&after).iter().map(|a| a.2.parse::<rust_decimal::Decimal>().unwrap()).sum();
+        assert_eq!(
+            amounts(&after),
+            [(2028, "localBudget".into(), "1700000.00".into()), (2028, "stateSubsidies".into(), "8000000.00".into())],
+            "[{}] 60 % of 2027 spent: the other 200,000 UAH move into 2028",
+            app.backend
+        );
+        assert_eq!(total, "9700000".parse().unwrap(), "the approved 10,000,000 less the 300,000 spent");
+        let (b, a) = (before["id"].as_str().unwrap(), after["id"].as_str().unwrap());
+        let (s, diff) = send(app.req(Method::GET, &format!("/api/v1/plans/{b}/diff/{a}"), &pim)).await;
+        assert_eq!(s, 200, "{diff}");
+        assert_eq!(diff["amounts_changed"], json!([{"passport_id": id, "from": "10000000.00", "to": "9700000.00"}]));
+    }
+}

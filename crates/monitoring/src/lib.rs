@@ -9,5 +9,6 @@ pub mod period;
 pub mod programme;
 pub mod records;
 pub mod report;
+pub mod rolling;
 pub mod summary;
 pub mod thousands;

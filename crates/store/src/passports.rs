@@ -125,6 +125,16 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Passport
     passport::Entity::find_by_id(id).one(conn).await?.map(to_record).ok_or(StoreError::NotFound("passport"))?
 }
 
+/// The passports with the given ids that exist, in chunks of a thousand per query.
+pub async fn by_ids<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<Passport>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let query = passport::Entity::find().filter(passport::Column::Id.is_in(chunk.iter().copied()));
+        out.extend(crate::records(conn, query, to_record).await?);
+    }
+    Ok(out)
+}
+
 /// Replaces the content with a new revision, if the passport is still at `expected_version`.
 pub async fn update_content(
     db: &DatabaseConnection,

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
+use portfel_monitoring::records::current;
+use portfel_monitoring::rolling::{Line, remaining, spent_by_source};
 use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem};
 use portfel_planning::{Candidate, ScheduleLine};
 use rust_decimal::Decimal;
@@ -63,7 +65,10 @@ pub async fn build_portfolio<C: ConnectionTrait>(
 /// Plan candidates from a portfolio: each passport's financing plan becomes a
 /// schedule relative to its start year. New projects may start from their
 /// planned start (or the period's first year, if later) up to `start_window`
-/// years after; continuing projects keep their start.
+/// years after; continuing projects keep their start and bring only what they
+/// still need from the period's first year: their financing minus what their
+/// reports spent, the unspent part of earlier years carried into the first
+/// (see [`portfel_monitoring::rolling`]).
 pub async fn plan_candidates<C: ConnectionTrait>(
     conn: &C,
     portfolio: &PortfolioContent,
@@ -76,10 +81,16 @@ pub async fn plan_candidates<C: ConnectionTrait>(
             .content
             .start_year
             .ok_or_else(|| StoreError::Conflict(format!("passport {} has no start year", item.passport_id)))?;
+        let mut financing: Vec<Line> =
+            p.content.financing.iter().map(|f| (f.year, f.source.clone(), f.amount.value())).collect();
+        if item.continuing {
+            let reports = crate::reports::for_passport(conn, item.passport_id).await?;
+            financing = remaining(&financing, &spent_by_source(&current(&reports)), req.first_year);
+        }
         let mut lines: BTreeMap<(u8, String), Decimal> = BTreeMap::new();
-        for f in &p.content.financing {
-            let offset = u8::try_from(f.year - start).unwrap_or(0);
-            *lines.entry((offset, f.source.clone())).or_default() += f.amount.value();
+        for (year, source, amount) in financing {
+            let offset = u8::try_from(year - start).unwrap_or(0);
+            *lines.entry((offset, source)).or_default() += amount;
         }
         let earliest = if item.continuing { start } else { start.max(req.first_year) };
         out.push(Candidate {

@@ -85,9 +85,12 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
         planned.entry(id).or_default();
     }
     let first_year = plan.as_ref().map(|p| p.request.first_year);
+    let ids: Vec<Uuid> = planned.keys().copied().collect();
+    let passports: HashMap<Uuid, _> =
+        portfel_store::passports::by_ids(db, &ids).await?.into_iter().map(|p| (p.meta.id, p)).collect();
     let mut out = Vec::with_capacity(planned.len());
     for (id, amounts) in planned {
-        let passport = portfel_store::passports::get(db, id).await?;
+        let Some(passport) = passports.get(&id) else { continue };
         let mut by_year: BTreeMap<i32, rust_decimal::Decimal> = BTreeMap::new();
         for (year, _, amount) in &amounts {
             *by_year.entry(*year).or_default() += amount;
