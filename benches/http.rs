@@ -3,10 +3,8 @@
 //! `cargo bench --bench http` (set `BENCH_PASSPORTS` and `BENCH_CLIENTS` to change the load).
 //! A real server on a loopback port, a real SQLite file, concurrent clients.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portfel_api::{AppState, JwtSettings};
 use portfel_domain::Role;
 use portfel_store::Store;
 use serde_json::{Value, json};
@@ -57,18 +55,9 @@ async fn main() {
     let store = Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display())).await.unwrap();
     let org = support::organisation(&store, "Управління освіти", "40000001").await;
     let goal = support::strategy_goal(&store).await;
-    let jwt = Arc::new(JwtSettings {
-        secret: b"benchmark-secret-benchmark-secret".to_vec(),
-        previous_secret: None,
-        issuer: "portfel".into(),
-        audience: "portfel-api".into(),
-    });
+    let jwt = support::jwt();
     let token = jwt.issue("ini", Some(org), &[Role::Initiator], chrono::Duration::hours(1));
-    let state = AppState { store, jwt, body_limit: 1024 * 1024, timeouts: Default::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
-    portfel::dream_sync::install_tls();
+    let base = support::serve(portfel_api::app(support::state(store, jwt))).await;
     let client = reqwest::Client::new();
     println!(
         "Portfel HTTP benchmark: SQLite, {passports} passports, {clients} concurrent clients, {} cores",

@@ -5,10 +5,8 @@
 //! The projects and reports are seeded through the store; then the summary is
 //! asked for over HTTP (JSON and CSV), and the pure rules are timed alone.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portfel_api::{AppState, JwtSettings};
 use portfel_domain::{PassportContent, Role, Status};
 use portfel_monitoring::period::Period;
 use portfel_monitoring::report::{ReportAction, ReportContent, SourceFact};
@@ -95,18 +93,9 @@ async fn main() {
     }
     println!("seeded through the store in {:.1} s", seeding.elapsed().as_secs_f64());
 
-    let jwt = Arc::new(JwtSettings {
-        secret: b"benchmark-secret-benchmark-secret".to_vec(),
-        previous_secret: None,
-        issuer: "portfel".into(),
-        audience: "portfel-api".into(),
-    });
+    let jwt = support::jwt();
     let token = jwt.issue("pim", None, &[Role::PimUnit], chrono::Duration::hours(1));
-    let state = AppState { store, jwt, body_limit: 1024 * 1024, timeouts: Default::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });
-    portfel::dream_sync::install_tls();
+    let base = support::serve(portfel_api::app(support::state(store, jwt))).await;
     let client = reqwest::Client::new();
     for (what, query, runs) in [("summary, JSON", "", 5), ("summary, CSV", "&format=csv", 3)] {
         let mut times = Vec::new();

@@ -6,10 +6,9 @@
 //! The cycle is seeded through the API of an in-process server; then a signed-in council member
 //! opens each page `BENCH_VIEWS` times, one request at a time, over loopback.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portfel_api::{AppState, JwtSettings};
+use portfel_api::JwtSettings;
 use portfel_domain::Role;
 use portfel_domain::reference::UserInput;
 use portfel_store::Store;
@@ -251,19 +250,10 @@ async fn main() {
         (env("BENCH_PORTFOLIO", 1000), env("BENCH_PLAN", 200), env("BENCH_VIEWS", 30));
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("pages.db").display())).await.unwrap();
-    let jwt = Arc::new(JwtSettings {
-        secret: b"benchmark-secret-benchmark-secret".to_vec(),
-        previous_secret: None,
-        issuer: "portfel".into(),
-        audience: "portfel-api".into(),
-    });
+    let jwt = support::jwt();
     let cast = cast(&store, &jwt).await;
-    let state = AppState { store, jwt: jwt.clone(), body_limit: 1024 * 1024, timeouts: Default::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = portfel::server::app(state, portfel_web::WebSettings::default());
-    tokio::spawn(portfel::server::run(listener, app, Duration::from_secs(10), std::future::pending()));
-    portfel::dream_sync::install_tls();
+    let app = portfel::server::app(support::state(store, jwt.clone()), portfel_web::WebSettings::default());
+    let base = support::serve(app).await;
     let api = Api { client: Client::new(), base: base.clone() };
     println!(
         "Portfel page benchmark: SQLite, portfolio of {portfolio_size}, plan of {plan_size} candidates, {} cores",

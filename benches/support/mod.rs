@@ -1,8 +1,36 @@
-//! Reference data the HTTP benchmarks seed through the store.
+//! What the HTTP benchmarks share: reference data seeded through the store, and the server.
 
+use std::sync::Arc;
+
+use portfel_api::{AppState, JwtSettings};
 use portfel_domain::reference::{GoalLevel, OrganisationInput, StrategyDocumentInput, StrategyGoalInput};
 use portfel_store::{Actor, Store};
 use uuid::Uuid;
+
+/// Token settings of the benchmarks' servers.
+pub fn jwt() -> Arc<JwtSettings> {
+    Arc::new(JwtSettings {
+        secret: b"benchmark-secret-benchmark-secret".to_vec(),
+        previous_secret: None,
+        issuer: "portfel".into(),
+        audience: "portfel-api".into(),
+    })
+}
+
+/// The state of a benchmark's server on `store`.
+pub fn state(store: Store, jwt: Arc<JwtSettings>) -> AppState {
+    AppState { store, jwt, body_limit: 1024 * 1024, timeouts: Default::default() }
+}
+
+/// Serves `app` from a loopback port as `portfel serve` does; returns its base address.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let header_timeout = std::time::Duration::from_secs(10);
+    tokio::spawn(portfel::server::run(listener, app, header_timeout, std::future::pending()));
+    portfel::dream_sync::install_tls();
+    base
+}
 
 /// The actor benchmarks seed as.
 pub fn actor() -> Actor {
