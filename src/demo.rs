@@ -55,7 +55,7 @@ const ORGANISATIONS: [(&str, &str, &str); 7] = [
 
 /// (sub, full name, organisation index, roles)
 #[rustfmt::skip]
-const USERS: [(&str, &str, usize, &[Role]); 11] = [
+const USERS: [(&str, &str, usize, &[Role]); 12] = [
     ("admin", "Системний адміністратор", 0, &[Role::Admin]),
     ("o.melnyk", "Оксана Мельник", 1, &[Role::PimUnit]),
     ("i.bondar", "Ірина Бондар", 2, &[Role::Initiator]),
@@ -64,6 +64,7 @@ const USERS: [(&str, &str, usize, &[Role]); 11] = [
     ("n.shevchuk", "Наталія Шевчук", 5, &[Role::Initiator]),
     ("a.lysenko", "Андрій Лисенко", 1, &[Role::Expert]),
     ("m.savchenko", "Марія Савченко", 0, &[Role::Expert]),
+    ("o.kovalchuk", "Олег Ковальчук", 0, &[Role::Expert]),
     ("p.hrytsenko", "Петро Гриценко", 0, &[Role::Council]),
     ("y.moroz", "Юлія Мороз", 0, &[Role::Council]),
     ("dream-sync", "Сценарій синхронізації з DREAM", 1, &[Role::Integration]),
