@@ -309,3 +309,47 @@ async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
         assert_eq!(diff["amounts_changed"], json!([{"passport_id": id, "from": "10000000.00", "to": "9700000.00"}]));
     }
 }
+
+#[tokio::test]
+async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let id = in_plan(&app, &w).await;
+        let (_, r) =
+            send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&report(2, "420000.00")))
+                .await;
+        let rid = r["id"].as_str().unwrap();
+        send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/submit"), &ini).if_match(1)).await;
+        let (_, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&programme())).await;
+        let programme_id = p["id"].as_str().unwrap();
+        let body = json!({"measure": "1.1", "year": 2027, "amount": "99950.00", "narrative": "Замінено вікна"});
+        send(app.req(Method::POST, &format!("/api/v1/programmes/{programme_id}/facts"), &pim).json(&body)).await;
+
+        let password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("pim", &password).await;
+        let (s, _, page) = b.get("/monitoring?on=2027-10-25").await;
+        assert_eq!(s, 200, "[{}] {page}", app.backend);
+        assert!(page.contains("звіт за 1 квартал 2027 року не подано"), "the missing report's flag is listed");
+        assert!(page.contains("420,0"), "spending in thousand UAH");
+        let (s, _, page) = b.get(&format!("/passports/{id}")).await;
+        assert_eq!(s, 200);
+        assert!(
+            page.contains("Моніторинг реалізації") && page.contains("2 квартал 2027 року") && page.contains("подано")
+        );
+        let (s, _, page) = b.get(&format!("/programmes/{programme_id}?year=2027")).await;
+        assert_eq!(s, 200);
+        for text in ["Разом за розділом 1", "1\u{202f}384,6", "Усього", "66,6 %", "Замінено вікна"]
+        {
+            assert!(page.contains(text), "{text} in the annual report page");
+        }
+        let (s, _, xlsx) = b.get(&format!("/programmes/{programme_id}/report.xlsx?year=2027")).await;
+        assert_eq!((s.as_u16(), xlsx.starts_with("PK")), (200, true), "the XLSX downloads with the session");
+
+        let ini_password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+        let mut initiator = crate::web::Browser::new(&app);
+        initiator.sign_in("ini-a", &ini_password).await;
+        assert_eq!(initiator.get("/monitoring").await.0.as_u16(), 403, "the summary is not the initiator's");
+    }
+}

@@ -61,6 +61,17 @@ pub fn source(code: &str) -> String {
     self::code(Codelist::FundingSourceCategories, code)
 }
 
+/// A report's state.
+pub fn report_status(s: portfel_monitoring::report::ReportStatus) -> &'static str {
+    use portfel_monitoring::report::ReportStatus;
+    match s {
+        ReportStatus::Draft => "чернетка",
+        ReportStatus::Submitted => "подано",
+        ReportStatus::Accepted => "прийнято",
+        ReportStatus::Returned => "повернуто",
+    }
+}
+
 /// A sector.
 pub fn sector(code: &str) -> String {
     self::code(Codelist::WbEco, code)

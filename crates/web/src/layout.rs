@@ -22,12 +22,14 @@ fn head(title: &str) -> Markup {
 
 /// A page for a signed-in user.
 pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
-    let links: [(&str, &str, &[Role]); 6] = [
+    let links: [(&str, &str, &[Role]); 8] = [
         ("/passports", "Паспорти проєктів", &[Role::Initiator, Role::PimUnit, Role::Admin]),
         ("/rounds", "Оцінювання", &[Role::PimUnit, Role::Admin]),
         ("/assignments", "Мої призначення", &[Role::Expert]),
         ("/portfolios", "Портфель", &[Role::PimUnit, Role::Council, Role::Admin]),
         ("/plans", "Середньостроковий план", &[Role::PimUnit, Role::Council, Role::Admin]),
+        ("/monitoring", "Моніторинг", &[Role::PimUnit, Role::Council, Role::Admin]),
+        ("/programmes", "Цільові програми", &[Role::PimUnit, Role::Council, Role::Initiator, Role::Admin]),
         ("/docs", "API", &[Role::Admin, Role::Integration]),
     ];
     let roles = user.auth.claims.roles.iter().map(|r| labels::role(*r)).collect::<Vec<_>>().join(", ");

@@ -186,9 +186,14 @@ pub async fn monitoring_summary(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<MonitoringQuery>,
 ) -> ApiResult<Response> {
+    let s = summary_on(&auth, &state, &q).await?;
+    export(q.format, &format!("monitoring-{}", s.on), || Json(&s).into_response(), || summary_table(&s))
+}
+
+/// The summary on the query's day, for the PIM unit, the council, integration scripts and administrators.
+pub async fn summary_on(auth: &Auth, state: &AppState, q: &MonitoringQuery) -> ApiResult<Summary> {
     auth.require(OVERSEERS)?;
     let day = q.day()?;
-    let projects = monitored(&state, None).await?;
-    let s = summary(&projects, &Thresholds::default(), day);
-    export(q.format, &format!("monitoring-{day}"), || Json(&s).into_response(), || summary_table(&s))
+    let projects = monitored(state, None).await?;
+    Ok(summary(&projects, &Thresholds::default(), day))
 }

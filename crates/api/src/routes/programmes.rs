@@ -165,12 +165,17 @@ pub async fn programme_report(
     Path(id): Path<Uuid>,
     QueryParams(q): QueryParams<ReportQuery>,
 ) -> ApiResult<Response> {
-    if !portfel_monitoring::period::Period::YEARS.contains(&q.year) {
+    let report = report_of(&state, id, q.year).await?;
+    let file = format!("programme-report-{}", q.year);
+    export(q.format, &file, || Json(&report).into_response(), || annual_table(&report))
+}
+
+/// The annual report of programme `id` for `year`.
+pub async fn report_of(state: &AppState, id: Uuid, year: i32) -> ApiResult<AnnualReport> {
+    if !portfel_monitoring::period::Period::YEARS.contains(&year) {
         return Err(ApiError::bad_field("year", "invalid_parameter", "the year is 2000 to 2100"));
     }
     let record = portfel_store::programmes::get(state.store.db(), id).await?;
     let facts = portfel_store::programmes::facts(state.store.db(), id).await?;
-    let report = annual_report(&record.programme, &facts, q.year);
-    let file = format!("programme-report-{}", q.year);
-    export(q.format, &file, || Json(&report).into_response(), || annual_table(&report))
+    Ok(annual_report(&record.programme, &facts, year))
 }

@@ -2,6 +2,7 @@
 
 mod council;
 mod expert;
+mod monitoring;
 mod passports;
 mod plans;
 mod portfolios;
@@ -40,6 +41,11 @@ pub fn routes() -> Router<WebState> {
         .route("/portfolios/{id}/print", get(portfolios::print))
         .route("/portfolios/{id}/diff/{other}", get(portfolios::diff))
         .route("/portfolios/{id}/{action}", post(portfolios::workflow_action))
+        .route("/monitoring", get(monitoring::summary))
+        .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
+        .route("/programmes", get(monitoring::programmes))
+        .route("/programmes/{id}", get(monitoring::programme))
+        .route("/programmes/{id}/report.{ext}", get(monitoring::programme_download))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/print", get(plans::print))

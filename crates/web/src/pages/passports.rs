@@ -121,6 +121,11 @@ async fn passport_page(
     let editable = p.status.content_editable()
         && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
     let steps: Vec<_> = allowed.iter().filter(|t| t.roles.iter().any(|r| roles.contains(r))).collect();
+    let monitoring = if user.is(&[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin]) {
+        super::monitoring::passport_section(state, user, id, p.status).await?
+    } else {
+        maud::html! {}
+    };
     let c = &p.content;
     Ok(layout::page(
         user,
@@ -155,6 +160,7 @@ async fn passport_page(
                 }
             }
             (facts(&p))
+            (monitoring)
             @if !history.is_empty() {
                 h2 { "Історія стану" }
                 table {

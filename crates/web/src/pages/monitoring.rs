@@ -1,0 +1,219 @@
+//! Monitoring: the summary with every flag for the PIM unit and the council,
+//! a project's reports and flags on its passport page, and the target
+//! programmes with their annual report (printable), with downloads of both.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use portfel_api::extract::QueryParams;
+use portfel_api::routes::council::ExportFormat;
+use portfel_api::routes::monitoring::{MonitoringQuery, project_flags, summary_on};
+use portfel_api::routes::programmes::{self, ReportQuery, report_of};
+use portfel_api::routes::reports::list_reports;
+use portfel_domain::Status;
+use portfel_monitoring::annual::PlanFact;
+use portfel_monitoring::deviation::Flag;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::PageResult;
+use crate::session::Signed;
+use crate::{WebState, format, labels, layout};
+
+/// The day asked for.
+#[derive(Debug, Default, Deserialize)]
+pub struct OnQuery {
+    /// `YYYY-MM-DD`; today when left out.
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// The year asked for.
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    /// Budget year.
+    pub year: Option<i32>,
+}
+
+fn flag_list(flags: &[Flag]) -> Markup {
+    html! { @if flags.is_empty() { "—" } @else { ul.flags { @for f in flags { li { (f.reason) } } } } }
+}
+
+fn rate(r: Option<rust_decimal::Decimal>) -> String {
+    r.map(|r| format!("{} %", format::number(r, 1))).unwrap_or_default()
+}
+
+/// GET /monitoring: per year and source, and per project with its flags.
+pub async fn summary(State(state): State<WebState>, user: Signed, Query(q): Query<OnQuery>) -> PageResult<Markup> {
+    let s = summary_on(&user.auth, &state.app, &MonitoringQuery { on: q.on, format: None }).await?;
+    let flagged = s.projects.iter().filter(|p| !p.flags.is_empty()).count();
+    let download = |ext: &str| format!("/monitoring/summary.{ext}?on={}", s.on);
+    let body = html! {
+            h1 { "Моніторинг реалізації" }
+            form.filters method="get" action="/monitoring" {
+                div { label for="on" { "Станом на" } input #on type="date" name="on" value=(s.on); }
+                button type="submit" { "Показати" }
+            }
+            p { "Проєктів: " (s.projects.len()) " · з відхиленнями: " strong { (flagged) }
+                " · " a href=(download("xlsx")) { "XLSX" } " · " a href=(download("csv")) { "CSV" } }
+            h2 { "За роками і джерелами, тис. грн" }
+            table {
+                thead { tr { th { "Рік" } th { "Джерело" } th.num { "За планом" } th.num { "Отримано" } th.num { "Витрачено" } th.num { "Виконання" } } }
+                tbody { @for l in &s.by_year_and_source { tr {
+                    td { (l.year) } td { (labels::source(&l.source)) }
+                    td.num { (format::thousands(l.planned)) } td.num { (format::thousands(l.received)) }
+                    td.num { (format::thousands(l.spent)) } td.num { (rate(l.rate)) }
+                } } }
+            }
+            h2 { "Проєкти" }
+            table {
+                thead { tr { th { "Проєкт" } th { "Стан" } th.num { "Прогрес" } th.num { "Витрачено, тис. грн" } th { "Відхилення" } } }
+                tbody { @for p in &s.projects { tr class=[(!p.flags.is_empty()).then_some("diff-removed")] {
+                    td { a href=(format!("/passports/{}", p.id)) { (p.title) } }
+                    td { (Status::parse(&p.status).map_or_else(|| p.status.clone(), |s| labels::status(s).to_owned())) }
+                    td.num { (p.progress_percent.map(|v| format!("{} %", format::number(v, 0))).unwrap_or_default()) }
+                    td.num { (format::thousands(p.spent)) }
+                    td { (flag_list(&p.flags)) }
+                } } }
+            }
+    };
+    Ok(layout::page(&user, "Моніторинг", body))
+}
+
+/// GET /monitoring/summary.{csv,xlsx}.
+pub async fn summary_download(
+    State(state): State<WebState>,
+    user: Signed,
+    Path(ext): Path<String>,
+    Query(q): Query<OnQuery>,
+) -> PageResult<Response> {
+    let format = export_format(&ext)?;
+    let q = MonitoringQuery { on: q.on, format: Some(format) };
+    Ok(portfel_api::routes::monitoring::monitoring_summary(user.auth, State(state.app), QueryParams(q)).await?)
+}
+
+fn export_format(ext: &str) -> PageResult<ExportFormat> {
+    match ext {
+        "csv" => Ok(ExportFormat::Csv),
+        "xlsx" => Ok(ExportFormat::Xlsx),
+        _ => Err(portfel_api::problem::ApiError::NotFound("no such download".into()).into()),
+    }
+}
+
+/// The monitoring part of a passport page: its reports and flags, for projects in the plan or in implementation.
+pub async fn passport_section(state: &WebState, user: &Signed, id: Uuid, status: Status) -> PageResult<Markup> {
+    if !portfel_store::reports::REPORTING.contains(&status) {
+        return Ok(html! {});
+    }
+    let app = || State(state.app.clone());
+    let axum::Json(reports) = list_reports(user.auth.clone(), app(), Path(id)).await?;
+    let query = MonitoringQuery { on: None, format: None };
+    let axum::Json(flags) = project_flags(user.auth.clone(), app(), Path(id), QueryParams(query)).await?;
+    Ok(html! {
+        h2 { "Моніторинг реалізації" }
+        @if !flags.is_empty() { div.notice.bad role="status" { strong { "Відхилення: " } (flag_list(&flags)) } }
+        @if reports.is_empty() { p { "Звітів ще немає." } } @else {
+            table {
+                thead { tr { th { "Період" } th { "Редакція" } th { "Стан" } th.num { "Отримано, грн" } th.num { "Витрачено, грн" } th.num { "Прогрес" } th { "Що зроблено" } } }
+                tbody { @for r in &reports { tr {
+                    td { (r.content.period) } td { (r.revision) } td { (labels::report_status(r.status))
+                        @if let Some(reason) = &r.return_reason { div.muted { (reason) } } }
+                    td.num { (format::uah(r.content.received().value())) } td.num { (format::uah(r.content.spent().value())) }
+                    td.num { (format::number(r.content.progress_percent, 0)) " %" } td { (r.content.narrative) }
+                } } }
+            }
+        }
+    })
+}
+
+/// GET /programmes.
+pub async fn programmes(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+    let axum::Json(list) = programmes::list_programmes(user.auth.clone(), State(state.app.clone())).await?;
+    Ok(layout::page(
+        &user,
+        "Цільові програми",
+        html! {
+            h1 { "Місцеві цільові програми" }
+            @if list.is_empty() { p { "Програм ще немає." } } @else {
+                table {
+                    thead { tr { th { "Програма" } th { "Рішення" } th { "Період" } th { "Відповідальний" } } }
+                    tbody { @for p in &list { tr {
+                        td { a href=(format!("/programmes/{}", p.id)) { (p.programme.title) } }
+                        td { "№ " (p.programme.decision_number) " від " (p.programme.decision_date.format("%d.%m.%Y")) }
+                        td { (p.programme.period_start) "–" (p.programme.period_end) }
+                        td { (p.programme.responsible) }
+                    } } }
+                }
+            }
+        },
+    ))
+}
+
+fn line(number: &str, text: &str, narrative: &str, a: &PlanFact, class: Option<&str>) -> Markup {
+    html! {
+        tr class=[class] {
+            td { (number) } td { (text) } td { (narrative) }
+            td.num { (format::number(a.plan, 1)) } td.num { (format::number(a.fact, 1)) } td.num { (rate(a.rate)) }
+        }
+    }
+}
+
+/// GET /programmes/{id}?year=: the annual report, printable (A4 landscape).
+pub async fn programme(
+    State(state): State<WebState>,
+    user: Signed,
+    Path(id): Path<Uuid>,
+    Query(q): Query<YearQuery>,
+) -> PageResult<Markup> {
+    let record = programmes::get_programme(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    let p = &record.programme;
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now().date_naive()))
+        .clamp(p.period_start, p.period_end);
+    let report = report_of(&state.app, id, year).await?;
+    let download = |ext: &str| format!("/programmes/{id}/report.{ext}?year={year}");
+    Ok(layout::page(
+        &user,
+        &p.title,
+        html! {
+            p.no-print { a href="/programmes" { "← Усі програми" } }
+            h1 { "Звіт про виконання: " (p.title) " за " (year) " рік" }
+            p { "Рішення № " (p.decision_number) " від " (p.decision_date.format("%d.%m.%Y")) " · відповідальний: " (p.responsible) }
+            div.actions.no-print {
+                form.filters method="get" action=(format!("/programmes/{id}")) {
+                    div { label for="year" { "Рік" } select #year name="year" {
+                        @for y in p.period_start..=p.period_end { option value=(y) selected[y == year] { (y) } } } }
+                    button type="submit" { "Показати" }
+                }
+                button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" }
+                a.button.secondary href=(download("xlsx")) { "XLSX" }
+                a.button.secondary href=(download("csv")) { "CSV" }
+            }
+            table {
+                thead { tr { th { "№" } th { "Захід" } th { "Стан виконання" } th.num { "План, тис. грн" } th.num { "Факт, тис. грн" } th.num { "Виконання" } } }
+                tbody {
+                    @for s in &report.sections {
+                        tr.total { td { (s.number) } td colspan="5" { (s.title) } }
+                        @for r in &s.rows { (line(&r.number, &r.text, &r.narrative, &r.amounts, None)) }
+                        (line("", &format!("Разом за розділом {}", s.number), "", &s.subtotal, Some("total")))
+                    }
+                }
+                tfoot { (line("", "Усього", "", &report.total, None)) }
+            }
+            p.muted { "Суми округлено до 0,1 тис. грн один раз від точних сум у гривнях, тому підсумок може відрізнятися від суми рядків на їх округлення." }
+        },
+    ))
+}
+
+/// GET /programmes/{id}/report.{csv,xlsx}?year=.
+pub async fn programme_download(
+    State(state): State<WebState>,
+    user: Signed,
+    Path((id, ext)): Path<(Uuid, String)>,
+    Query(q): Query<YearQuery>,
+) -> PageResult<Response> {
+    let format = export_format(&ext)?;
+    let year = q.year.unwrap_or_default();
+    let query = ReportQuery { year, format: Some(format) };
+    Ok(programmes::programme_report(user.auth, State(state.app), Path(id), QueryParams(query)).await?)
+}
