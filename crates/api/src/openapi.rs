@@ -190,6 +190,15 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
         add("428", "If-Match is missing");
     }
     add("503", "The database is unavailable, or the request took too long; retry later");
+    let exports = op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.name == "format"));
+    if exports && let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+        use crate::routes::council::{CSV, XLSX};
+        use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        ok.content.insert(CSV.into(), RefOr::T(ContentBuilder::new().schema(Some(text())).build()));
+        let binary = text().format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+        ok.content.insert(XLSX.into(), RefOr::T(ContentBuilder::new().schema(Some(binary)).build()));
+    }
     if secured {
         op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
     }

@@ -25,6 +25,11 @@ pub struct ReturnRequest {
     pub comment: String,
 }
 
+/// Media type of CSV exports.
+pub const CSV: &str = "text/csv; charset=utf-8";
+/// Media type of XLSX exports.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Export format.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -65,10 +70,8 @@ pub fn export(
 ) -> ApiResult<Response> {
     let (bytes, mime, ext) = match format.unwrap_or(ExportFormat::Json) {
         ExportFormat::Json => return Ok(json()),
-        ExportFormat::Csv => (table().to_csv()?, "text/csv; charset=utf-8", "csv"),
-        ExportFormat::Xlsx => {
-            (table().to_xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-        }
+        ExportFormat::Csv => (table().to_csv()?, CSV, "csv"),
+        ExportFormat::Xlsx => (table().to_xlsx()?, XLSX, "xlsx"),
     };
     let disposition = format!("attachment; filename=\"{file}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())

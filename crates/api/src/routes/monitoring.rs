@@ -29,25 +29,35 @@ use crate::state::AppState;
 /// Who reads the whole summary.
 const OVERSEERS: &[Role] = &[Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
 
-/// The day the rules apply on (default: today) and the format.
+/// The day the rules apply on.
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DayQuery {
+    /// The day the rules are applied on, `YYYY-MM-DD` in 2000–2100; today when left out.
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(20\d{2}|2100)-\d{2}-\d{2}$", example = "2027-10-25")]
+    pub on: Option<NaiveDate>,
+}
+
+/// The day the rules apply on and the format of the summary.
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MonitoringQuery {
-    /// The day the rules are applied on, `YYYY-MM-DD`; today when left out.
+    /// The day the rules are applied on, `YYYY-MM-DD` in 2000–2100; today when left out.
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(20\d{2}|2100)-\d{2}-\d{2}$", example = "2027-10-25")]
     pub on: Option<NaiveDate>,
-    /// `json` (default), `csv` or `xlsx` (the summary only).
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<ExportFormat>,
 }
 
-impl MonitoringQuery {
-    fn day(&self) -> ApiResult<NaiveDate> {
-        let day = self.on.unwrap_or_else(|| chrono::Utc::now().date_naive());
-        if portfel_monitoring::period::Period::YEARS.contains(&chrono::Datelike::year(&day)) {
-            Ok(day)
-        } else {
-            Err(ApiError::bad_field("on", "invalid_parameter", "the day lies in the years 2000 to 2100"))
-        }
+/// `on`, or today; within the years reports are kept for.
+fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
+    let day = on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    if portfel_monitoring::period::Period::YEARS.contains(&chrono::Datelike::year(&day)) {
+        Ok(day)
+    } else {
+        Err(ApiError::bad_field("on", "invalid_parameter", "the day lies in the years 2000 to 2100"))
     }
 }
 
@@ -116,15 +126,15 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
 #[utoipa::path(get, path = "/api/v1/passports/{id}/flags", tag = "monitoring", description = "The deviation rules applied to the project on a day: spending behind \
         the plan after the third quarter (less than half of the year's plan), cost overrun (over 10 % above the approved cost), a milestone past its date, \
         an indicator more than 25 points behind physical progress, a quarter's report missing 20 days after the quarter. Each flag clears once its cause is gone.",
-    params(("id" = Uuid, Path, description = "Passport id"), MonitoringQuery),
+    params(("id" = Uuid, Path, description = "Passport id"), DayQuery),
     responses((status = 200, description = "Raised flags with their reasons", body = [Flag])))]
 pub async fn project_flags(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    QueryParams(q): QueryParams<MonitoringQuery>,
+    QueryParams(q): QueryParams<DayQuery>,
 ) -> ApiResult<Json<Vec<Flag>>> {
-    let day = q.day()?;
+    let day = day(q.on)?;
     visible(&state, &auth, id).await?;
     let projects = monitored(&state, Some(id)).await?;
     Ok(Json(projects.first().map(|p| flags(&p.facts, &Thresholds::default(), day)).unwrap_or_default()))
@@ -193,7 +203,7 @@ pub async fn monitoring_summary(
 /// The summary on the query's day, for the PIM unit, the council, integration scripts and administrators.
 pub async fn summary_on(auth: &Auth, state: &AppState, q: &MonitoringQuery) -> ApiResult<Summary> {
     auth.require(OVERSEERS)?;
-    let day = q.day()?;
+    let day = day(q.on)?;
     let projects = monitored(state, None).await?;
     Ok(summary(&projects, &Thresholds::default(), day))
 }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 use portfel_api::extract::QueryParams;
 use portfel_api::routes::council::ExportFormat;
-use portfel_api::routes::monitoring::{MonitoringQuery, project_flags, summary_on};
+use portfel_api::routes::monitoring::{DayQuery, MonitoringQuery, project_flags, summary_on};
 use portfel_api::routes::programmes::{self, ReportQuery, report_of};
 use portfel_api::routes::reports::list_reports;
 use portfel_domain::Status;
@@ -106,8 +106,8 @@ pub async fn passport_section(state: &WebState, user: &Signed, id: Uuid, status:
     }
     let app = || State(state.app.clone());
     let axum::Json(reports) = list_reports(user.auth.clone(), app(), Path(id)).await?;
-    let query = MonitoringQuery { on: None, format: None };
-    let axum::Json(flags) = project_flags(user.auth.clone(), app(), Path(id), QueryParams(query)).await?;
+    let axum::Json(flags) =
+        project_flags(user.auth.clone(), app(), Path(id), QueryParams(DayQuery { on: None })).await?;
     Ok(html! {
         h2 { "Моніторинг реалізації" }
         @if !flags.is_empty() { div.notice.bad role="status" { strong { "Відхилення: " } (flag_list(&flags)) } }
