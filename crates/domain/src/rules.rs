@@ -189,7 +189,7 @@ pub fn financing_balance(content: &PassportContent) -> Vec<FieldError> {
 }
 
 /// Adds an `unknown_code` error unless `value` is in `list`.
-pub(crate) fn check_code(errors: &mut Vec<FieldError>, codes: &Codelists, field: String, list: Codelist, value: &str) {
+pub fn check_code(errors: &mut Vec<FieldError>, codes: &Codelists, field: String, list: Codelist, value: &str) {
     if !codes.contains(list, value) {
         errors.push(FieldError::new(
             field,

@@ -1,6 +1,7 @@
 //! Reporting periods: a quarter of a year, or the whole year.
 
 use chrono::NaiveDate;
+use portfel_domain::rules::{MAX_YEAR, MIN_YEAR};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -28,8 +29,8 @@ impl Period {
         Period { year, quarter: None }
     }
 
-    /// Years a period may lie in.
-    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+    /// Years a period may lie in: those of passports.
+    pub const YEARS: std::ops::RangeInclusive<i32> = MIN_YEAR..=MAX_YEAR;
 
     /// Whether the year is within [`Period::YEARS`] and the quarter, if any, is 1–4.
     pub fn is_valid(self) -> bool {

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use portfel_domain::Uah;
+use portfel_domain::codelist::Codelist;
+use portfel_domain::rules::check_code;
+use portfel_domain::{Codelists, FieldError, Uah};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -123,6 +125,22 @@ impl Programme {
             }
         }
         out
+    }
+
+    /// Every rule the programme breaks, by field: [`Programme::problems`] and
+    /// planned funding sources outside DREAM's codelist.
+    pub fn check(&self, codes: &Codelists) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> =
+            self.problems().into_iter().map(|(field, message)| FieldError::new(field, "invalid", message)).collect();
+        for (i, s) in self.sections.iter().enumerate() {
+            for (j, m) in s.measures.iter().enumerate() {
+                for (k, a) in m.planned.iter().enumerate() {
+                    let field = format!("sections[{i}].measures[{j}].planned[{k}].source");
+                    check_code(&mut errors, codes, field, Codelist::FundingSourceCategories, &a.source);
+                }
+            }
+        }
+        errors
     }
 
     /// What makes a fact impossible for this programme, if anything.

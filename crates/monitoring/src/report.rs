@@ -1,7 +1,9 @@
 //! What an initiator reports on a project in implementation for one period.
 
 use chrono::NaiveDate;
-use portfel_domain::Uah;
+use portfel_domain::codelist::Codelist;
+use portfel_domain::rules::check_code;
+use portfel_domain::{Codelists, FieldError, Uah};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -195,6 +197,25 @@ impl ReportContent {
             }
         }
         out
+    }
+}
+
+impl ReportContent {
+    /// Every rule the content breaks, by field: [`ReportContent::problems`] and
+    /// funding sources outside DREAM's codelist.
+    pub fn check(&self, codes: &Codelists) -> Vec<FieldError> {
+        let mut errors: Vec<FieldError> =
+            self.problems().into_iter().map(|(field, message)| FieldError::new(field, "invalid", message)).collect();
+        for (i, f) in self.financing.iter().enumerate() {
+            check_code(
+                &mut errors,
+                codes,
+                format!("financing[{i}].source"),
+                Codelist::FundingSourceCategories,
+                &f.source,
+            );
+        }
+        errors
     }
 }
 

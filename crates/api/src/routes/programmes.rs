@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use portfel_domain::codelist::Codelist;
 use portfel_domain::{Codelists, FieldError, Role};
 use portfel_monitoring::annual::{AnnualReport, PlanFact, annual_report};
 use portfel_monitoring::programme::{MeasureFact, Programme};
@@ -25,18 +24,7 @@ use crate::state::AppState;
 const KEEPERS: &[Role] = &[Role::PimUnit, Role::Admin];
 
 fn checked(p: &Programme) -> ApiResult<()> {
-    let mut errors: Vec<FieldError> =
-        p.problems().into_iter().map(|(field, message)| FieldError::new(field, "invalid", message)).collect();
-    for (i, s) in p.sections.iter().enumerate() {
-        for (j, m) in s.measures.iter().enumerate() {
-            for (k, a) in m.planned.iter().enumerate() {
-                if !Codelists::embedded().contains(Codelist::FundingSourceCategories, &a.source) {
-                    let field = format!("sections[{i}].measures[{j}].planned[{k}].source");
-                    errors.push(FieldError::new(field, "unknown_code", "not a DREAM funding source category"));
-                }
-            }
-        }
-    }
+    let errors = p.check(Codelists::embedded());
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 

@@ -5,7 +5,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::codelist::Codelist;
 use portfel_domain::{Codelists, FieldError, Role};
 use portfel_monitoring::records::ReportRecord;
 use portfel_monitoring::report::{ReportAction, ReportContent};
@@ -28,17 +27,7 @@ const CHECKERS: &[Role] = &[Role::PimUnit, Role::Admin];
 const READERS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
 
 fn checked(content: &ReportContent) -> ApiResult<()> {
-    let mut errors: Vec<FieldError> =
-        content.problems().into_iter().map(|(field, message)| FieldError::new(field, "invalid", message)).collect();
-    for (i, f) in content.financing.iter().enumerate() {
-        if !Codelists::embedded().contains(Codelist::FundingSourceCategories, &f.source) {
-            errors.push(FieldError::new(
-                format!("financing[{i}].source"),
-                "unknown_code",
-                "not a DREAM funding source category",
-            ));
-        }
-    }
+    let errors = content.check(Codelists::embedded());
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
