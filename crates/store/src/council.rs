@@ -170,6 +170,17 @@ pub async fn list<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind)
         .await
 }
 
+/// The version of `kind` in force: the one approved version (approval supersedes the others).
+pub async fn in_force<C: ConnectionTrait, T: DeserializeOwned>(
+    conn: &C,
+    kind: Kind,
+) -> StoreResult<Option<Document<T>>> {
+    let query = Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .filter(Column::Status.eq(DocumentStatus::Approved.as_str()));
+    query.one(conn).await?.map(to_document).transpose()
+}
+
 /// Applies a change to a version at `expected_version`, if its state allows.
 async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
     conn: &C,

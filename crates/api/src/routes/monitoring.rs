@@ -12,8 +12,8 @@ use portfel_monitoring::deviation::{Flag, ProjectFacts, Thresholds, flags};
 use portfel_monitoring::records::{ReportRecord, current};
 use portfel_monitoring::summary::{MonitoredProject, Summary, summary};
 use portfel_monitoring::thousands::thousand_uah;
-use portfel_planning::council::{DocumentStatus, PlanContent};
-use portfel_store::council::{self, Document, Kind};
+use portfel_planning::council::PlanContent;
+use portfel_store::council::{self, Kind};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -61,20 +61,10 @@ fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
     }
 }
 
-/// The plan the council approved last, if any.
-async fn plan_in_force(state: &AppState) -> ApiResult<Option<PlanContent>> {
-    let plans: Vec<Document<PlanContent>> = council::list(state.store.db(), Kind::Plan).await?;
-    Ok(plans
-        .into_iter()
-        .filter(|p| p.workflow.status == DocumentStatus::Approved)
-        .max_by_key(|p| p.workflow.number)
-        .map(|p| p.content))
-}
-
 /// The monitored projects: those of the plan in force, and any other with reports.
 async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
     let db = state.store.db();
-    let plan = plan_in_force(state).await?;
+    let plan = council::in_force::<_, PlanContent>(db, Kind::Plan).await?.map(|p| p.content);
     let mut reports: HashMap<Uuid, Vec<ReportRecord>> = HashMap::new();
     let all = match only {
         Some(id) => portfel_store::reports::for_passport(db, id).await?,

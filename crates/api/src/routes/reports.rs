@@ -23,8 +23,8 @@ use crate::state::AppState;
 const WRITERS: &[Role] = &[Role::Initiator, Role::Admin];
 /// Who accepts and returns them.
 const CHECKERS: &[Role] = &[Role::PimUnit, Role::Admin];
-/// Who reads them, besides the writers of the project's organisation.
-const READERS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
+/// Who reads them (initiators those of their own organisation's projects).
+pub const READERS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
 
 fn checked(content: &ReportContent) -> ApiResult<()> {
     let errors = content.check(Codelists::embedded());

@@ -121,7 +121,7 @@ async fn passport_page(
     let editable = p.status.content_editable()
         && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
     let steps: Vec<_> = allowed.iter().filter(|t| t.roles.iter().any(|r| roles.contains(r))).collect();
-    let monitoring = if user.is(&[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin]) {
+    let monitoring = if user.is(portfel_api::routes::reports::READERS) {
         super::monitoring::passport_section(state, user, id, p.status).await?
     } else {
         maud::html! {}
