@@ -29,6 +29,19 @@ async fn in_plan(app: &TestApp, w: &World) -> String {
     id
 }
 
+/// Writes, submits and accepts a report; its id.
+async fn accepted_report(app: &TestApp, w: &World, passport: &str, body: &Value) -> String {
+    let (ini, pim) = (w.initiator_a(app), w.pim(app));
+    let (s, r) = send(app.req(Method::POST, &format!("/api/v1/passports/{passport}/reports"), &ini).json(body)).await;
+    assert_eq!(s, 201, "{r}");
+    let rid = r["id"].as_str().unwrap().to_owned();
+    let (s, _) = send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/submit"), &ini).if_match(1)).await;
+    assert_eq!(s, 200);
+    let (s, _) = send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/accept"), &pim).if_match(2)).await;
+    assert_eq!(s, 200);
+    rid
+}
+
 fn report(quarter: u8, spent: &str) -> Value {
     json!({
         "period": {"year": 2027, "quarter": quarter},
@@ -239,7 +252,7 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
 async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
     for app in TestApp::all().await {
         let w = World::create(&app).await;
-        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let pim = w.pim(&app);
         let council = app.token("council", Some(w.pim_org), &[Role::Council]);
         // 10,000,000 UAH: 2027 500,000 from the local budget; 2028 1,500,000 local and 8,000,000 state.
         let id = in_plan(&app, &w).await;
@@ -288,10 +301,7 @@ async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
 
         let year = json!({"period": {"year": 2027}, "financing": [{"source": "localBudget", "received": "500000.00", "spent": "300000.00"}],
             "progress_percent": "5", "narrative": "Виготовлено проєктну документацію"});
-        let (_, r) = send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&year)).await;
-        let rid = r["id"].as_str().unwrap();
-        send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/submit"), &ini).if_match(1)).await;
-        send(app.req(Method::POST, &format!("/api/v1/reports/{rid}/accept"), &pim).if_match(2)).await;
+        accepted_report(&app, &w, &id, &year).await;
         let (s, after) = send(plan(&request)).await;
         assert_eq!(s, 201, "{after}");
         let total: rust_decimal::Decimal =
@@ -303,10 +313,145 @@ async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
             app.backend
         );
         assert_eq!(total, "9700000".parse().unwrap(), "the approved 10,000,000 less the 300,000 spent");
+        let mut lapsing = request.clone();
+        lapsing["carry_unspent"] = json!(false);
+        let (s, lapsed) = send(plan(&lapsing)).await;
+        assert_eq!(s, 201, "{lapsed}");
+        assert_eq!(
+            amounts(&lapsed),
+            [(2028, "localBudget".into(), "1500000.00".into()), (2028, "stateSubsidies".into(), "8000000.00".into())],
+            "not carried: 2027's unspent 200,000 UAH lapse"
+        );
         let (b, a) = (before["id"].as_str().unwrap(), after["id"].as_str().unwrap());
         let (s, diff) = send(app.req(Method::GET, &format!("/api/v1/plans/{b}/diff/{a}"), &pim)).await;
         assert_eq!(s, 200, "{diff}");
         assert_eq!(diff["amounts_changed"], json!([{"passport_id": id, "from": "10000000.00", "to": "9700000.00"}]));
+    }
+}
+
+/// The facts of a DREAM document's Portfel process: (period end, category, source, measure).
+fn dream_facts(doc: &Value) -> Vec<(String, String, String, String)> {
+    let processes = doc["contractingProcesses"].as_array().unwrap();
+    let ours =
+        processes.iter().find(|p| p["summary"]["title"][0]["translation"].as_str().unwrap().starts_with("Реалізація"));
+    let metrics =
+        ours.expect("Portfel's process")["summary"]["contract"]["implementation"]["metrics"].as_array().unwrap();
+    metrics[0]["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+            let end = text(&o["period"]["endDate"]);
+            (
+                end[..10].to_owned(),
+                text(&o["dimensions"]["workCategory"]),
+                text(&o["dimensions"]["workItem"]),
+                text(&o["measure"]),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn implementation_facts_go_to_dream_and_come_back_as_accepted_reports() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        let id = in_plan(&app, &w).await;
+        accepted_report(&app, &w, &id, &report(1, "420000.50")).await;
+        let (s, _) =
+            send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&report(2, "1.00")))
+                .await;
+        assert_eq!(s, 201, "a draft for Q2 stays in Portfel");
+        let (s, doc) = send(app.req(Method::GET, &format!("/api/v1/dream/export/{id}"), &sync)).await;
+        assert_eq!(s, 200, "{doc}");
+        let q1 = |category: &str, source: &str, measure: &str| {
+            ("2027-03-31".to_owned(), category.to_owned(), source.to_owned(), measure.to_owned())
+        };
+        assert_eq!(
+            dream_facts(&doc),
+            [
+                q1("received", "localBudget", "420000.5"),
+                q1("spent", "localBudget", "420000.5"),
+                q1("progress", "", "35")
+            ],
+            "[{}] accepted facts only",
+            app.backend
+        );
+
+        // Another Portfel (here: the same one under a new DREAM id) takes the project with its facts.
+        let import = |doc: &Value| {
+            app.req(Method::POST, "/api/v1/dream/import", &sync).json(&json!({"id": "dream-impl", "document": doc}))
+        };
+        let (s, r) = send(import(&doc)).await;
+        assert_eq!((s, r["outcome"].as_str()), (200, Some("new")), "{r}");
+        let copy = r["passport_id"].as_str().unwrap().to_owned();
+        let reports = |passport: String| {
+            let app = &app;
+            let pim = pim.clone();
+            async move {
+                let (s, list) =
+                    send(app.req(Method::GET, &format!("/api/v1/passports/{passport}/reports"), &pim)).await;
+                assert_eq!(s, 200, "{list}");
+                list.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let quarter = r["period"]["quarter"].as_i64().unwrap();
+                        let spent = r["financing"][0]["spent"].as_str().unwrap_or_default().to_owned();
+                        (quarter, r["revision"].as_i64().unwrap(), r["status"].as_str().unwrap().to_owned(), spent)
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(reports(copy.clone()).await, [(1, 1, "accepted".to_owned(), "420000.50".to_owned())]);
+        // The copy's initiator corrects Q1 with a narrative, and starts Q2 in Portfel.
+        let mut corrected = report(1, "420000.50");
+        corrected["narrative"] = json!("Акт КБ-2в №1");
+        accepted_report(&app, &w, &copy, &corrected).await;
+        let (s, _) =
+            send(app.req(Method::POST, &format!("/api/v1/passports/{copy}/reports"), &ini).json(&report(2, "7.00")))
+                .await;
+        assert_eq!(s, 201);
+
+        // DREAM then holds a corrected Q1 spending and Q2 and Q3 figures.
+        let mut changed = doc.clone();
+        changed["updated"] = json!("2027-10-02T09:00:00Z");
+        let facts =
+            changed["contractingProcesses"][0]["summary"]["contract"]["implementation"]["metrics"][0]["observations"]
+                .as_array_mut()
+                .unwrap();
+        facts[1]["measure"] = json!("400000");
+        for quarter in [("2027-04-01", "2027-06-30"), ("2027-07-01", "2027-09-30")] {
+            let mut spent = facts[1].clone();
+            spent["period"] =
+                json!({"startDate": format!("{}T00:00:00Z", quarter.0), "endDate": format!("{}T23:59:59Z", quarter.1)});
+            spent["measure"] = json!("99");
+            facts.push(spent);
+        }
+        let (s, r) = send(import(&changed)).await;
+        assert_eq!((s, r["outcome"].as_str()), (200, Some("updated")), "{r}");
+        let accepted = |spent: &str, revision: i64| (1, revision, "accepted".to_owned(), spent.to_owned());
+        assert_eq!(
+            reports(copy.clone()).await,
+            [
+                accepted("420000.50", 1),
+                accepted("420000.50", 2),
+                accepted("400000.00", 3),
+                (2, 1, "draft".to_owned(), "7.00".to_owned()),
+                (3, 1, "accepted".to_owned(), "99.00".to_owned()),
+            ],
+            "[{}] Q1 corrected as the next revision, the open Q2 left to Portfel, Q3 recorded",
+            app.backend
+        );
+        let (_, list) = send(app.req(Method::GET, &format!("/api/v1/passports/{copy}/reports"), &pim)).await;
+        assert_eq!(list[2]["narrative"], "Акт КБ-2в №1", "the correction keeps what DREAM does not carry");
+        assert_eq!(list[2]["financing"][0]["received"], "420000.50");
+        let (s, r) = send(import(&changed)).await;
+        assert_eq!((s, r["outcome"].as_str()), (200, Some("unchanged")));
+        assert_eq!(reports(copy).await.len(), 5, "importing the same document again writes nothing");
     }
 }
 

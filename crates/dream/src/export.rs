@@ -3,12 +3,14 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use portfel_domain::passport::{DocumentKind, PartyRef};
 use portfel_domain::{PassportContent, Status, Uah};
+use portfel_monitoring::report::ReportContent;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::GoalRef;
 use crate::codes::{finance_category, project_type};
+use crate::implementation;
 
 /// What an export needs.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct ExportInput<'a> {
     pub goals: &'a [GoalRef],
     /// The document last imported from DREAM, whose other fields are kept.
     pub original: Option<&'a Value>,
+    /// Accepted implementation reports, one per period, oldest first.
+    pub reports: &'a [ReportContent],
 }
 
 /// Roles Portfel manages in `parties`.
@@ -42,7 +46,7 @@ fn time(t: DateTime<Utc>) -> Value {
     Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
 
-fn sub_id(passport: Uuid, name: &str) -> String {
+pub(crate) fn sub_id(passport: Uuid, name: &str) -> String {
     Uuid::new_v5(&passport, name.as_bytes()).to_string()
 }
 
@@ -54,7 +58,7 @@ fn year_period(year: i32) -> Value {
     json!({"startDate": format!("{year}-01-01T00:00:00Z"), "endDate": format!("{year}-12-31T23:59:59Z")})
 }
 
-fn langs(uk: &str, en: Option<&str>) -> Value {
+pub(crate) fn langs(uk: &str, en: Option<&str>) -> Value {
     let uk = uk.trim();
     let mut out = vec![json!({"lang": "uk", "translation": uk})];
     if let Some(en) = en.map(str::trim).filter(|e| !e.is_empty() && *e != uk) {
@@ -117,6 +121,9 @@ pub fn export(input: &ExportInput<'_>) -> Value {
     set_array(&mut doc, "documents", documents(&original, input.id, p));
     set_array(&mut doc, "additionalClassifications", classifications(&original, p, input.goals));
     doc.insert("approaches".into(), approaches(&original, input.id, p));
+    let mut processes = kept(&original, "contractingProcesses", |c| !implementation::is_managed(c));
+    processes.extend(implementation::process(input.id, input.status, &p.title.uk, input.reports));
+    set_array(&mut doc, "contractingProcesses", processes);
     Value::Object(doc)
 }
 

@@ -13,12 +13,14 @@ use portfel_domain::passport::{
 };
 use portfel_domain::rules::check_content;
 use portfel_domain::{Codelist, Codelists, FieldError, PassportContent, Status, Uah};
+use portfel_monitoring::report::ReportContent;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::GoalRef;
 use crate::codes;
 use crate::export::{MANAGED_METRICS, SOCIAL_METRICS};
+use crate::implementation;
 
 /// What an import yields.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +35,9 @@ pub struct Imported {
     pub goals: Vec<GoalRef>,
     /// When DREAM last changed the project.
     pub updated: DateTime<Utc>,
+    /// Implementation facts (financing and progress) by period, from the
+    /// contracting process Portfel writes.
+    pub reports: Vec<ReportContent>,
     /// The whole document, kept for export.
     pub document: Value,
 }
@@ -271,6 +276,7 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
         initiator,
         goals,
         updated: updated.expect("checked above"),
+        reports: implementation::reports(doc, |s| codes.contains(Codelist::FundingSourceCategories, s)),
         document: doc.clone(),
     })
 }

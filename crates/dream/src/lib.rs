@@ -4,9 +4,12 @@
 //! Export overlays the fields Portfel models onto the document last imported
 //! from DREAM (or an empty one), so everything Portfel does not model is given
 //! back verbatim. Import reads the modelled fields and keeps the document.
+//! Accepted implementation reports travel in a contracting process
+//! ([`implementation`]).
 
 pub mod codes;
 pub mod export;
+pub mod implementation;
 pub mod import;
 
 use portfel_domain::passport::PartyRef;

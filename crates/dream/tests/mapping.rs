@@ -8,6 +8,8 @@ use chrono::{TimeZone, Utc};
 use portfel_domain::passport::*;
 use portfel_domain::{PassportContent, Status, Uah};
 use portfel_dream::{ExportInput, GoalRef, export, import};
+use portfel_monitoring::period::Period;
+use portfel_monitoring::report::{ReportContent, SourceFact};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -60,6 +62,7 @@ fn input<'a>(
         initiator,
         goals,
         original,
+        reports: &[],
     }
 }
 
@@ -117,6 +120,116 @@ fn import_reads_what_export_writes_and_fills_the_uncovered_gap() {
         (c.balance_holder.as_ref(), c.implementer.as_ref()),
         (p.balance_holder.as_ref(), p.implementer.as_ref())
     );
+}
+
+/// A report with only financing (source, received, spent) and progress: what DREAM carries.
+fn fact(period: Period, financing: &[(&str, &str, &str)], progress: &str) -> ReportContent {
+    ReportContent {
+        period,
+        financing: financing
+            .iter()
+            .map(|(source, received, spent)| SourceFact {
+                source: (*source).into(),
+                received: received.parse().unwrap(),
+                spent: spent.parse().unwrap(),
+            })
+            .collect(),
+        progress_percent: progress.parse().unwrap(),
+        milestones: vec![],
+        indicators: vec![],
+        narrative: String::new(),
+        estimated_cost: None,
+        documents: vec![],
+    }
+}
+
+#[test]
+fn implementation_facts_travel_in_a_contracting_process_and_come_back() {
+    let p = passport();
+    let initiator = party("Управління освіти", "40000001");
+    let reports = [
+        fact(Period::quarter(2027, 1), &[("localBudget", "200000.00", "150000.50")], "12.5"),
+        fact(Period::quarter(2027, 2), &[("localBudget", "300000.00", "349999.50"), ("donorFunds", "0", "0")], "40"),
+        fact(Period::year(2028), &[("donorFunds", "9000000.55", "8000000.00")], "100"),
+    ];
+    let foreign = json!({"id": "UA-2027-01-01-000001-a", "platform": "national",
+        "summary": {"status": "complete", "contract": {"implementation": {"metrics": [{"id": "contractFact", "observations": [
+            {"id": "1", "measure": "1000", "dimensions": {"workCategory": "works"}, "unit": {"id": "UAH"}}]}]}}}});
+    let original = json!({"contractingProcesses": [foreign.clone()]});
+    let mut i = input(&p, &initiator, &[], Some(&original));
+    i.status = Status::Implementation;
+    i.reports = &reports;
+    let doc = export(&i);
+    assert_valid(&doc);
+    assert_eq!((doc["status"].as_str(), doc["statusDetails"].as_str()), (Some("active"), Some("implementation")));
+    let processes = doc["contractingProcesses"].as_array().unwrap();
+    assert_eq!(processes.len(), 2, "the foreign process is kept beside Portfel's");
+    assert_eq!(processes[0], foreign);
+    let ours = &processes[1];
+    assert_eq!(ours["summary"]["status"], "implementation");
+    let metrics = ours["summary"]["contract"]["implementation"]["metrics"].as_array().unwrap();
+    assert_eq!(metrics.len(), 1, "the plan stays in approaches[].budget");
+    assert_eq!(metrics[0]["id"], "contractFact");
+    let facts = metrics[0]["observations"].as_array().unwrap();
+    let spent_q2 = facts
+        .iter()
+        .find(|o| {
+            o["dimensions"] == json!({"workCategory": "spent", "workItem": "localBudget"})
+                && o["period"]["endDate"] == "2027-06-30T23:59:59Z"
+        })
+        .unwrap();
+    assert_eq!((spent_q2["measure"].as_str(), spent_q2["unit"]["id"].as_str()), (Some("349999.5"), Some("UAH")));
+    assert_eq!(spent_q2["period"]["startDate"], "2027-04-01T00:00:00Z");
+    let progress = facts.iter().find(|o| o["dimensions"]["workCategory"] == "progress").unwrap();
+    assert_eq!((progress["measure"].as_str(), progress["unit"]["id"].as_str()), (Some("12.5"), Some("P1")));
+
+    let imported = import(&doc).unwrap();
+    assert_eq!(imported.reports, reports.to_vec(), "financing and progress come back by period");
+    let mut again = input(&imported.content, &initiator, &[], Some(&imported.document));
+    again.status = Status::Implementation;
+    again.reports = &imported.reports;
+    assert_eq!(export(&again), doc, "re-export replaces Portfel's process instead of adding a second");
+}
+
+#[test]
+fn unusable_implementation_observations_stay_in_the_document_only() {
+    let obs = |category: &str, source: &str, measure: &str, unit: &str, start: &str, end: &str| {
+        json!({"id": "x", "measure": measure, "dimensions": {"workCategory": category, "workItem": source},
+               "unit": {"id": unit}, "period": {"startDate": start, "endDate": end}})
+    };
+    let q1 = ("2027-01-01T00:00:00Z", "2027-03-31T23:59:59Z");
+    let mut doc = rich_document();
+    doc["contractingProcesses"] = json!([{"id": "p", "platform": "national", "summary": {"contract": {"implementation": {"metrics": [
+        {"id": "contractFact", "observations": [
+            obs("spent", "localBudget", "100.50", "UAH", q1.0, q1.1),
+            obs("spent", "madeUpSource", "1", "UAH", q1.0, q1.1),
+            obs("spent", "localBudget", "-5", "UAH", "2027-04-01T00:00:00Z", "2027-06-30T23:59:59Z"),
+            obs("spent", "localBudget", "7", "USD", "2027-07-01T00:00:00Z", "2027-09-30T23:59:59Z"),
+            obs("spent", "localBudget", "9", "UAH", "2027-02-01T00:00:00Z", "2027-03-31T23:59:59Z"),
+            obs("progress", "", "150", "P1", q1.0, q1.1),
+            obs("received", "localBudget", "not a number", "UAH", q1.0, q1.1),
+        ]},
+        {"id": "contractPlan", "observations": [obs("spent", "localBudget", "999", "UAH", q1.0, q1.1)]},
+    ]}}}}]);
+    let imported = import(&doc).unwrap();
+    let kept: Vec<(Period, Vec<(String, String, String)>, String)> = imported
+        .reports
+        .iter()
+        .map(|r| {
+            let financing =
+                r.financing.iter().map(|f| (f.source.clone(), f.received.to_string(), f.spent.to_string())).collect();
+            (r.period, financing, r.progress_percent.to_string())
+        })
+        .collect();
+    let expected = vec![(
+        Period::quarter(2027, 1),
+        vec![("localBudget".to_owned(), "0.00".to_owned(), "100.50".to_owned())],
+        "0".to_owned(),
+    )];
+    assert_eq!(kept.len(), 3, "periods appear once a usable-period observation is seen: {kept:?}");
+    assert_eq!(kept[0], expected[0]);
+    assert!(kept[1..].iter().all(|(_, financing, _)| financing.is_empty()), "{kept:?}");
+    assert_eq!(imported.document, doc, "the document is kept whole");
 }
 
 /// A DREAM document with much Portfel does not model.
@@ -226,7 +339,12 @@ prop_compose! {
         idp_share in 0u64..100,
         status in prop::sample::select(Status::ALL.to_vec()),
         with_doc in any::<bool>(),
-    ) -> (PassportContent, Status) {
+        facts in prop::collection::btree_map(
+            (0i32..3, prop::option::of(1u8..=4)),
+            (0i64..10_000, prop::collection::btree_map(prop::sample::select(vec!["localBudget", "stateSubsidies", "donorFunds"]), (amount(), amount()), 0..3)),
+            0..5,
+        ),
+    ) -> (PassportContent, Status, Vec<ReportContent>) {
         let mut p = PassportContent {
             title: LocalizedText { uk: title.trim().to_owned() + "проєкт", en },
             project_type: Some(kind.into()),
@@ -254,7 +372,19 @@ prop_compose! {
         if with_doc {
             p.readiness.documents.push(ReadinessDocument { kind: DocumentKind::FeasibilityStudy, title: "ТЕО".into(), number: None, date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), url: Some("https://example.org/teo.pdf".into()) });
         }
-        (p, status)
+        let reports = facts
+            .into_iter()
+            .map(|((offset, quarter), (progress, financing))| ReportContent {
+                period: Period { year: start + offset, quarter },
+                financing: financing
+                    .into_iter()
+                    .map(|(source, (received, spent))| SourceFact { source: source.into(), received, spent })
+                    .collect(),
+                progress_percent: Decimal::new(progress, 2),
+                ..fact(Period::year(start), &[], "0")
+            })
+            .collect();
+        (p, status, reports)
     }
 }
 
@@ -263,19 +393,22 @@ proptest! {
 
     #[test]
     fn export_import_export_is_the_identity(generated in generated()) {
-        let (p, status) = generated;
+        let (p, status, reports) = generated;
         let initiator = party("Ініціатор", "40000001");
         let goals = [GoalRef { kind: "communityDevelopmentStrategy".into(), code: "2.1".into(), title: "Вода".into() }];
         let mut first_input = input(&p, &initiator, &goals, None);
         first_input.status = status;
+        first_input.reports = &reports;
         let first = export(&first_input);
         assert_valid(&first);
         let imported = import(&first).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         prop_assert_eq!(imported.status, status);
         prop_assert_eq!(&imported.goals, &goals.to_vec());
+        prop_assert_eq!(&imported.reports, &reports);
         let again_initiator = imported.initiator.clone().unwrap();
         let mut second_input = input(&imported.content, &again_initiator, &imported.goals, Some(&imported.document));
         second_input.status = imported.status;
+        second_input.reports = &imported.reports;
         prop_assert_eq!(export(&second_input), first);
     }
 }

@@ -37,6 +37,25 @@ impl Period {
         Self::YEARS.contains(&self.year) && self.quarter.is_none_or(|q| (1..=4).contains(&q))
     }
 
+    /// The period's first day.
+    pub fn start(self) -> NaiveDate {
+        let month = self.quarter.map_or(1, |q| u32::from(q.clamp(1, 4)) * 3 - 2);
+        NaiveDate::from_ymd_opt(self.year, month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The period whose first and last days these are, if they bound a quarter or a year.
+    pub fn spanning(start: NaiveDate, end: NaiveDate) -> Option<Period> {
+        use chrono::Datelike;
+        let year = start.year();
+        let quarter = match (start.month(), end.month()) {
+            (1, 12) => None,
+            (m, _) if (m - 1) % 3 == 0 => Some(u8::try_from(m.div_ceil(3)).ok()?),
+            _ => return None,
+        };
+        let period = Period { year, quarter };
+        (period.is_valid() && period.start() == start && period.end() == end).then_some(period)
+    }
+
     /// The period's last day.
     pub fn end(self) -> NaiveDate {
         let month = self.quarter.map_or(12, |q| u32::from(q.clamp(1, 4)) * 3);

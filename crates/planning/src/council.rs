@@ -176,6 +176,15 @@ pub struct PlanRequest {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 60)]
     pub time_limit_seconds: Option<u32>,
+    /// Whether what continuing projects' earlier years provided and did not
+    /// spend is carried into the first year (default), or lapses.
+    #[serde(default = "carry_by_default")]
+    #[schema(default = true)]
+    pub carry_unspent: bool,
+}
+
+fn carry_by_default() -> bool {
+    true
 }
 
 /// A plan version's content: the request, the candidates as they were, and the result.

@@ -123,6 +123,7 @@ mod tests {
             builder: PlanBuilder::RankOrder,
             start_window: 0,
             time_limit_seconds: None,
+            carry_unspent: true,
         }
     }
 

@@ -1,5 +1,6 @@
 //! DREAM interoperability in the database: imports linked to DREAM ids
-//! (atomic per project, idempotent), exports that give back what DREAM sent,
+//! (atomic per project, idempotent, implementation facts recorded as
+//! accepted reports), exports that give back what DREAM sent,
 //! the change feed for integration scripts, and sync checkpoints.
 
 use chrono::{DateTime, Utc};
@@ -117,6 +118,10 @@ pub async fn import(
             (created.meta.id, Outcome::New)
         }
     };
+    if !imported.reports.is_empty() {
+        let passport = passports::get(&txn, passport_id).await?;
+        crate::reports::record_from_dream(&txn, actor, &passport, &imported.reports).await?;
+    }
     txn.commit().await?;
     Ok((passport_id, outcome))
 }
@@ -146,6 +151,7 @@ pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreRes
         initiator: &initiator,
         goals: &goals,
         original: original.as_ref(),
+        reports: &crate::reports::accepted(conn, passport_id).await?,
     }))
 }
 

@@ -68,7 +68,7 @@ pub async fn build_portfolio<C: ConnectionTrait>(
 /// years after; continuing projects keep their start and bring only what they
 /// still need from the period's first year: their financing minus what their
 /// reports spent, the unspent part of earlier years carried into the first
-/// (see [`portfel_monitoring::rolling`]).
+/// when the request says so (see [`portfel_monitoring::rolling`]).
 pub async fn plan_candidates<C: ConnectionTrait>(
     conn: &C,
     portfolio: &PortfolioContent,
@@ -85,7 +85,8 @@ pub async fn plan_candidates<C: ConnectionTrait>(
             p.content.financing.iter().map(|f| (f.year, f.source.clone(), f.amount.value())).collect();
         if item.continuing {
             let reports = crate::reports::for_passport(conn, item.passport_id).await?;
-            financing = remaining(&financing, &spent_by_source(&current(&reports)), req.first_year);
+            let spent = spent_by_source(&current(&reports));
+            financing = remaining(&financing, &spent, req.first_year, req.carry_unspent);
         }
         let mut lines: BTreeMap<(u8, String), Decimal> = BTreeMap::new();
         for (year, source, amount) in financing {

@@ -92,30 +92,96 @@ pub async fn create(
             open.id
         )));
     }
+    let revision = earlier.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+    let written = Written { organisation_id: passport.organisation_id, revision, status: ReportStatus::Draft };
+    let record = insert(&txn, actor, passport_id, written, content).await?;
+    audit::created(&txn, actor, "report.create", "report", record.id.to_string(), &record).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// How a new report row starts.
+struct Written {
+    organisation_id: Uuid,
+    revision: i32,
+    status: ReportStatus,
+}
+
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    passport_id: Uuid,
+    written: Written,
+    content: &ReportContent,
+) -> StoreResult<ReportRecord> {
     let now = crate::now();
+    let period = content.period;
     let model = Entity::insert(implementation_report::ActiveModel {
         id: Set(Uuid::now_v7()),
         passport_id: Set(passport_id),
-        organisation_id: Set(passport.organisation_id),
+        organisation_id: Set(written.organisation_id),
         period_year: Set(period.year),
         period_quarter: Set(quarter_column(period)),
-        revision: Set(earlier.iter().map(|r| r.revision).max().unwrap_or(0) + 1),
-        status: Set(ReportStatus::Draft.as_str().into()),
+        revision: Set(written.revision),
+        status: Set(written.status.as_str().into()),
         content: Set(serde_json::to_string(content)?),
         return_reason: Set(None),
         created_by: Set(actor.sub.clone()),
-        decided_by: Set(None),
+        decided_by: Set((written.status == ReportStatus::Accepted).then(|| actor.sub.clone())),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     })
-    .exec_with_returning(&txn)
+    .exec_with_returning(conn)
     .await
     .map_err(|e| StoreError::unique(e, "another report for this period was written at the same time"))?;
-    let record = to_record(model)?;
-    audit::created(&txn, actor, "report.create", "report", record.id.to_string(), &record).await?;
-    txn.commit().await?;
-    Ok(record)
+    to_record(model)
+}
+
+/// A project's accepted reports, the newest revision of each period, oldest period first.
+pub async fn accepted<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Vec<ReportContent>> {
+    let reports: Vec<ReportRecord> =
+        for_passport(conn, passport_id).await?.into_iter().filter(|r| r.status == ReportStatus::Accepted).collect();
+    Ok(portfel_monitoring::records::current(&reports).into_iter().map(|r| r.content).collect())
+}
+
+/// Records the financing and progress DREAM holds for a project's periods as
+/// accepted reports (they were accepted where they were entered): a period's
+/// next revision over its accepted report, whose other content is kept, when
+/// the figures differ. Periods with a report still open in Portfel are left
+/// to it. Returns how many reports were written.
+pub async fn record_from_dream<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    passport: &portfel_domain::records::Passport,
+    facts: &[ReportContent],
+) -> StoreResult<usize> {
+    let held = for_passport(conn, passport.meta.id).await?;
+    let mut written = 0;
+    for fact in facts {
+        let of_period: Vec<&ReportRecord> = held.iter().filter(|r| r.content.period == fact.period).collect();
+        if of_period.iter().any(|r| r.status != ReportStatus::Accepted) {
+            continue;
+        }
+        let latest = of_period.iter().max_by_key(|r| r.revision);
+        let content = match latest {
+            Some(r) if r.content.financing == fact.financing && r.content.progress_percent == fact.progress_percent => {
+                continue;
+            }
+            Some(r) => ReportContent {
+                financing: fact.financing.clone(),
+                progress_percent: fact.progress_percent,
+                ..r.content.clone()
+            },
+            None => fact.clone(),
+        };
+        let revision = latest.map_or(1, |r| r.revision + 1);
+        let new = Written { organisation_id: passport.organisation_id, revision, status: ReportStatus::Accepted };
+        let record = insert(conn, actor, passport.meta.id, new, &content).await?;
+        audit::created(conn, actor, "report.import", "report", record.id.to_string(), &record).await?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Replaces the content of a draft or returned report at `expected_version`.

@@ -67,6 +67,8 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
                         option value="optimal" { "оптимальний добір (найбільша сумарна цінність у межах стель)" }
                         option value="rank_order" { "за місцем у рейтингу" }
                     }
+                    div { input #carry_unspent type="checkbox" name="carry_unspent" checked;
+                        label.inline for="carry_unspent" { "Переносити на перший рік кошти, не використані в попередні роки проєктами, що тривають" } }
                     p { button type="submit" { "Сформувати" } }
                 }
             }
@@ -103,6 +105,7 @@ pub async fn create(State(state): State<WebState>, Posted { user, fields }: Post
         _ => Kind::Text,
     });
     body["ceilings"] = json!({"total": ceilings(&fields)});
+    body["carry_unspent"] = json!(fields.text("carry_unspent").is_some());
     let created = api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await?;
     let plan = created.into_body();
     // The side-by-side view needs the other builder's plan: start on it now, not at the first view.
@@ -242,7 +245,9 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
             h1 { "Середньостроковий план " (plan.content.request.first_year) "–" (plan.content.request.last_year) ", версія " (plan.workflow.number) }
             (workflow(&user, &base, &plan.workflow))
             p { "Спосіб формування: " (builder_name(r.builder)) " · обрано проєктів: " (r.included.len())
-                " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн" }
+                " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн"
+                " · невикористані кошти попередніх років "
+                (if plan.content.request.carry_unspent { "перенесено на перший рік" } else { "не переносяться" }) }
             @for w in &r.warnings { p.notice.bad { (w) } }
             section #ceilings aria-labelledby="ceilings-title" {
                 h2 #ceilings-title { "Використання стель" }
