@@ -498,3 +498,113 @@ async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() 
         assert_eq!(initiator.get("/monitoring").await.0.as_u16(), 403, "the summary is not the initiator's");
     }
 }
+
+#[tokio::test]
+async fn initiators_write_reports_in_the_workspace_and_the_pim_unit_decides_there() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let id = in_plan(&app, &w).await;
+        let ini_password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+        let mut ini = crate::web::Browser::new(&app);
+        ini.sign_in("ini-a", &ini_password).await;
+        let (s, _, page) = ini.get(&format!("/passports/{id}")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains(&format!("/passports/{id}/reports/new")), "[{}] the initiator may report", app.backend);
+        let (s, _, form) = ini.get(&format!("/passports/{id}/reports/new")).await;
+        assert_eq!(s, 200, "{form}");
+        let csrf = crate::web::hidden(&form, "_csrf");
+        let mut fields = vec![
+            ("_csrf", csrf.as_str()),
+            ("period.year", "2027"),
+            ("period.quarter", "2"),
+            ("financing[0].source", "localBudget"),
+            ("financing[0].received", "500 000,00"),
+            ("financing[0].spent", "420 000,50"),
+            ("financing[1].source", ""),
+            ("financing[1].received", ""),
+            ("financing[1].spent", ""),
+            ("progress_percent", "140"),
+            ("milestones[0].name", "Договір підряду укладено"),
+            ("milestones[0].planned", "2027-04-30"),
+            ("milestones[0].actual", ""),
+            ("narrative", "Утеплено фасад"),
+        ];
+        let new = format!("/passports/{id}/reports");
+        let (s, _, page) = ini.post(&new, &fields).await;
+        assert_eq!(s, 422, "progress above 100 % is refused");
+        assert!(page.contains("id=\"f-progress_percent\"") && page.contains("aria-invalid=\"true\""), "{page}");
+        assert!(page.contains("value=\"420 000,50\""), "what was typed stays in the form");
+        fields[9].1 = "35,5";
+        let (s, location, page) = ini.post(&new, &fields).await;
+        assert_eq!(s, 303, "{page}");
+        let report = location.clone();
+        let (_, _, page) = ini.get(&report).await;
+        assert!(page.contains("чернетка") && page.contains("420\u{202f}000,50") && page.contains("35,5 %"), "{page}");
+        let api_path = format!("/api/v1{report}");
+        let (_, api_copy) = send(app.req(Method::GET, &api_path, &w.pim(&app))).await;
+        assert_eq!(
+            (
+                api_copy["financing"][0]["spent"].as_str(),
+                api_copy["progress_percent"].as_str(),
+                api_copy["milestones"][0]["actual"].as_str()
+            ),
+            (Some("420000.50"), Some("35.5"), None),
+            "the amounts are stored exactly, blank rows are left out"
+        );
+
+        let (s, _, edit) = ini.get(&format!("{report}/edit")).await;
+        assert_eq!(s, 200);
+        assert!(
+            edit.contains("value=\"420000.50\"") && edit.contains("Договір підряду укладено"),
+            "the form is filled back"
+        );
+        let version = crate::web::hidden(&edit, "_version");
+        let mut changed = fields.clone();
+        changed[9].1 = "40";
+        changed.push(("_version", &version));
+        let (s, _, _) = ini.post(&report, &changed).await;
+        assert_eq!(s, 303);
+        let (_, _, page) = ini.get(&report).await;
+        let version = crate::web::hidden(&page, "_version");
+        assert_eq!(ini.post(&format!("{report}/submit"), &[("_csrf", &csrf), ("_version", &version)]).await.0, 303);
+
+        let pim_password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
+        let mut pim = crate::web::Browser::new(&app);
+        pim.sign_in("pim", &pim_password).await;
+        let (_, _, page) = pim.get(&report).await;
+        assert!(page.contains("подано") && page.contains("Прийняти звіт") && page.contains("40,0 %"), "{page}");
+        assert!(!page.contains("Змінити"), "the PIM unit does not write reports");
+        let pim_csrf = crate::web::hidden(&page, "_csrf");
+        let version = crate::web::hidden(&page, "_version");
+        let (s, _, page) = pim
+            .post(&format!("{report}/return"), &[("_csrf", &pim_csrf), ("_version", &version), ("reason", " ")])
+            .await;
+        assert_eq!(s, 422, "a return says why");
+        assert!(page.contains("Причина"), "{page}");
+        let reason = [("_csrf", pim_csrf.as_str()), ("_version", version.as_str()), ("reason", "Додайте акт КБ-2в")];
+        assert_eq!(pim.post(&format!("{report}/return"), &reason).await.0, 303);
+
+        let (_, _, page) = ini.get(&report).await;
+        assert!(page.contains("повернуто") && page.contains("Додайте акт КБ-2в") && page.contains("Змінити"), "{page}");
+        let version = crate::web::hidden(&page, "_version");
+        assert_eq!(ini.post(&format!("{report}/submit"), &[("_csrf", &csrf), ("_version", &version)]).await.0, 303);
+        let (_, _, page) = pim.get(&report).await;
+        let version = crate::web::hidden(&page, "_version");
+        assert_eq!(pim.post(&format!("{report}/accept"), &[("_csrf", &pim_csrf), ("_version", &version)]).await.0, 303);
+        let (_, _, page) = ini.get(&report).await;
+        assert!(page.contains("прийнято") && !page.contains("Змінити"), "an accepted report is final: {page}");
+        assert_eq!(ini.get(&format!("{report}/edit")).await.0, 409, "no form for an accepted report");
+        let (_, now) = send(app.req(Method::GET, &api_path, &w.pim(&app))).await;
+        let current = now["version"].to_string();
+        changed.retain(|(k, _)| *k != "_version");
+        changed.push(("_version", &current));
+        let (s, _, _) = ini.post(&report, &changed).await;
+        assert_eq!(s, 409, "nor a save");
+
+        let other_password = app.user_with_password("ini-b", w.org_b, &[Role::Initiator]).await;
+        let mut other = crate::web::Browser::new(&app);
+        other.sign_in("ini-b", &other_password).await;
+        assert_eq!(other.get(&format!("/passports/{id}/reports/new")).await.0, 403, "another organisation");
+        assert_eq!(pim.get(&format!("/passports/{id}/reports/new")).await.0, 403, "the PIM unit");
+    }
+}

@@ -20,9 +20,9 @@ use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// Who writes reports: initiators (for their own organisation) and administrators.
-const WRITERS: &[Role] = &[Role::Initiator, Role::Admin];
+pub const WRITERS: &[Role] = &[Role::Initiator, Role::Admin];
 /// Who accepts and returns them.
-const CHECKERS: &[Role] = &[Role::PimUnit, Role::Admin];
+pub const CHECKERS: &[Role] = &[Role::PimUnit, Role::Admin];
 /// Who reads them (initiators those of their own organisation's projects).
 pub const READERS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
 
@@ -32,7 +32,7 @@ fn checked(content: &ReportContent) -> ApiResult<()> {
 }
 
 /// Refuses a writer who is not of the project's organisation (administrators excepted).
-fn own(auth: &Auth, organisation_id: Uuid) -> ApiResult<()> {
+pub fn own(auth: &Auth, organisation_id: Uuid) -> ApiResult<()> {
     auth.require(WRITERS)?;
     if auth.has_any(&[Role::Admin]) || auth.claims.org == Some(organisation_id) {
         Ok(())

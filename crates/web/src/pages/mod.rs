@@ -6,6 +6,7 @@ mod monitoring;
 mod passports;
 mod plans;
 mod portfolios;
+mod reports;
 mod rounds;
 mod sign_in;
 
@@ -41,6 +42,11 @@ pub fn routes() -> Router<WebState> {
         .route("/portfolios/{id}/print", get(portfolios::print))
         .route("/portfolios/{id}/diff/{other}", get(portfolios::diff))
         .route("/portfolios/{id}/{action}", post(portfolios::workflow_action))
+        .route("/passports/{id}/reports", post(reports::create))
+        .route("/passports/{id}/reports/new", get(reports::new_form))
+        .route("/reports/{id}", get(reports::show).post(reports::update))
+        .route("/reports/{id}/edit", get(reports::edit_form))
+        .route("/reports/{id}/{action}", post(reports::decide))
         .route("/monitoring", get(monitoring::summary))
         .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
         .route("/programmes", get(monitoring::programmes))

@@ -100,7 +100,13 @@ fn export_format(ext: &str) -> PageResult<ExportFormat> {
 }
 
 /// The monitoring part of a passport page: its reports and flags, for projects in the plan or in implementation.
-pub async fn passport_section(state: &WebState, user: &Signed, id: Uuid, status: Status) -> PageResult<Markup> {
+pub async fn passport_section(
+    state: &WebState,
+    user: &Signed,
+    id: Uuid,
+    status: Status,
+    organisation_id: Uuid,
+) -> PageResult<Markup> {
     if !portfel_store::reports::REPORTING.contains(&status) {
         return Ok(html! {});
     }
@@ -108,14 +114,16 @@ pub async fn passport_section(state: &WebState, user: &Signed, id: Uuid, status:
     let axum::Json(reports) = list_reports(user.auth.clone(), app(), Path(id)).await?;
     let axum::Json(flags) =
         project_flags(user.auth.clone(), app(), Path(id), QueryParams(DayQuery { on: None })).await?;
+    let writer = portfel_api::routes::reports::own(&user.auth, organisation_id).is_ok();
     Ok(html! {
         h2 { "Моніторинг реалізації" }
         @if !flags.is_empty() { div.notice.bad role="status" { strong { "Відхилення: " } (flag_list(&flags)) } }
+        @if writer { p { a.button href=(format!("/passports/{id}/reports/new")) { "Новий звіт про реалізацію" } } }
         @if reports.is_empty() { p { "Звітів ще немає." } } @else {
             table {
                 thead { tr { th { "Період" } th { "Редакція" } th { "Стан" } th.num { "Отримано, грн" } th.num { "Витрачено, грн" } th.num { "Прогрес" } th { "Що зроблено" } } }
                 tbody { @for r in &reports { tr {
-                    td { (r.content.period) } td { (r.revision) } td { (labels::report_status(r.status))
+                    td { a href=(format!("/reports/{}", r.id)) { (r.content.period) } } td { (r.revision) } td { (labels::report_status(r.status))
                         @if let Some(reason) = &r.return_reason { div.muted { (reason) } } }
                     td.num { (format::uah(r.content.received().value())) } td.num { (format::uah(r.content.spent().value())) }
                     td.num { (format::number(r.content.progress_percent, 0)) " %" } td { (r.content.narrative) }

@@ -122,7 +122,7 @@ async fn passport_page(
         && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
     let steps: Vec<_> = allowed.iter().filter(|t| t.roles.iter().any(|r| roles.contains(r))).collect();
     let monitoring = if user.is(portfel_api::routes::reports::READERS) {
-        super::monitoring::passport_section(state, user, id, p.status).await?
+        super::monitoring::passport_section(state, user, id, p.status, p.organisation_id).await?
     } else {
         maud::html! {}
     };
