@@ -455,6 +455,11 @@ async fn implementation_facts_go_to_dream_and_come_back_as_accepted_reports() {
     }
 }
 
+/// A measure's fact form for 2027.
+fn fact_form<'a>(csrf: &'a str, measure: &'a str, amount: &'a str) -> [(&'a str, &'a str); 5] {
+    [("_csrf", csrf), ("measure", measure), ("year", "2027"), ("amount", amount), ("narrative", "Придбано обладнання")]
+}
+
 #[tokio::test]
 async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() {
     for app in TestApp::all().await {
@@ -492,10 +497,33 @@ async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() 
         let (s, _, xlsx) = b.get(&format!("/programmes/{programme_id}/report.xlsx?year=2027")).await;
         assert_eq!((s.as_u16(), xlsx.starts_with("PK")), (200, true), "the XLSX downloads with the session");
 
+        // The PIM unit records a measure's fact on its form; a wrong amount is refused beside the field.
+        let facts = format!("/programmes/{programme_id}/facts");
+        let (s, _, page) = b.get(&format!("{facts}?year=2027")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains("value=\"99950.00\""), "the stored fact fills its form: {page}");
+        let csrf = crate::web::hidden(&page, "_csrf");
+        let (s, _, page) = b.post(&facts, &fact_form(&csrf, "1.2", "сто гривень")).await;
+        assert_eq!(s, 422, "an amount that is not one");
+        assert!(page.contains("aria-invalid=\"true\""), "{page}");
+        assert_eq!(b.post(&facts, &fact_form(&csrf, "9.9", "1,00")).await.0, 422, "a measure the programme lacks");
+        let good = fact_form(&csrf, "1.2", "1 000 000,00");
+        let (s, location, _) = b.post(&facts, &good).await;
+        assert_eq!((s.as_u16(), location.as_str()), (303, format!("{facts}?year=2027#m-1-2").as_str()));
+        let (_, report) =
+            send(app.req(Method::GET, &format!("/api/v1/programmes/{programme_id}/report?year=2027"), &pim)).await;
+        let row = &report["sections"][0]["rows"][1];
+        assert_eq!(
+            (row["fact"].as_str(), row["narrative"].as_str()),
+            (Some("1000.0"), Some("Придбано обладнання")),
+            "{row}"
+        );
+
         let ini_password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
         let mut initiator = crate::web::Browser::new(&app);
         initiator.sign_in("ini-a", &ini_password).await;
         assert_eq!(initiator.get("/monitoring").await.0.as_u16(), 403, "the summary is not the initiator's");
+        assert_eq!(initiator.get(&format!("/programmes/{programme_id}/facts")).await.0.as_u16(), 403, "nor the facts");
     }
 }
 

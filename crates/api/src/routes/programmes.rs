@@ -21,7 +21,7 @@ use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// Who records programmes and their facts.
-const KEEPERS: &[Role] = &[Role::PimUnit, Role::Admin];
+pub const KEEPERS: &[Role] = &[Role::PimUnit, Role::Admin];
 
 fn checked(p: &Programme) -> ApiResult<()> {
     let errors = p.check(Codelists::embedded());

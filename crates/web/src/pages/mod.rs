@@ -6,6 +6,7 @@ mod monitoring;
 mod passports;
 mod plans;
 mod portfolios;
+mod programme_facts;
 mod reports;
 mod rounds;
 mod sign_in;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<WebState> {
         .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
         .route("/programmes", get(monitoring::programmes))
         .route("/programmes/{id}", get(monitoring::programme))
+        .route("/programmes/{id}/facts", get(programme_facts::form).post(programme_facts::record))
         .route("/programmes/{id}/report.{ext}", get(monitoring::programme_download))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))

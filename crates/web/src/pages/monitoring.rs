@@ -196,6 +196,9 @@ pub async fn programme(
                 button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" }
                 a.button.secondary href=(download("xlsx")) { "XLSX" }
                 a.button.secondary href=(download("csv")) { "CSV" }
+                @if user.is(programmes::KEEPERS) {
+                    a.button href=(format!("/programmes/{id}/facts?year={year}")) { "Внести фактичне виконання" }
+                }
             }
             table {
                 thead { tr { th { "№" } th { "Захід" } th { "Стан виконання" } th.num { "План, тис. грн" } th.num { "Факт, тис. грн" } th.num { "Виконання" } } }
