@@ -229,7 +229,7 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
         let (_, f) = send(flags("2027-04-21")).await;
         let rules: Vec<&str> = f.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
         assert_eq!(rules, ["cost_overrun", "milestone_late"], "{f}");
-        assert!(f[0]["reason"].as_str().unwrap().contains("11500.0 тис. грн"), "{f}");
+        assert!(f[0]["reason"].as_str().unwrap().contains("11500,0 тис. грн"), "{f}");
 
         let url = "/api/v1/monitoring/summary?on=2027-04-21";
         let (s, _) = send(app.req(Method::GET, url, &ini)).await;

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::period::Period;
 use crate::report::{ReportContent, ReportFacts};
-use crate::thousands::{rate, thousand_uah};
+use crate::thousands::{rate, thousand_uah, written};
 
 /// Thresholds of the rules; the defaults are documented on each field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -121,8 +121,8 @@ pub fn flags(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate) -> Vec<Flag
                 let reason = format!(
                     "показник «{}» досягнуто на {} %, а фізичний прогрес {} %",
                     i.name,
-                    rate(a, Decimal::ONE).unwrap_or_default(),
-                    latest.progress_percent.round_dp(1)
+                    written(rate(a, Decimal::ONE).unwrap_or_default()),
+                    written(latest.progress_percent.round_dp(1))
                 );
                 out.push(Flag { rule: Rule::IndicatorOffTarget, reason });
             }
@@ -141,9 +141,9 @@ fn spending_behind(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate, out: 
         if spent < plan * t.min_spent_share {
             let reason = format!(
                 "у {year} році витрачено {} тис. грн з {} тис. грн плану ({} %) після {} кварталу",
-                thousand_uah(spent),
-                thousand_uah(plan),
-                rate(spent, plan).unwrap_or_default(),
+                written(thousand_uah(spent)),
+                written(thousand_uah(plan)),
+                written(rate(spent, plan).unwrap_or_default()),
                 t.checkpoint_quarter
             );
             out.push(Flag { rule: Rule::SpendingBehind, reason });
@@ -159,9 +159,9 @@ fn cost_overrun(facts: &ProjectFacts, t: &Thresholds, out: &mut Vec<Flag>) {
     if expected > limit {
         let reason = format!(
             "очікувана вартість {} тис. грн перевищує затверджену {} тис. грн на {} %",
-            thousand_uah(expected),
-            thousand_uah(approved),
-            rate(expected - approved, approved).unwrap_or_default()
+            written(thousand_uah(expected)),
+            written(thousand_uah(approved)),
+            written(rate(expected - approved, approved).unwrap_or_default())
         );
         out.push(Flag { rule: Rule::CostOverrun, reason });
     }

@@ -20,6 +20,11 @@ fn one_decimal(value: Decimal) -> Decimal {
     v
 }
 
+/// A figure as Ukrainian text writes it: a decimal comma (`1250,0`).
+pub fn written(value: Decimal) -> String {
+    value.to_string().replace('.', ",")
+}
+
 /// `part` as a percentage of `whole`, to one decimal half away from zero;
 /// none when `whole` is zero (no plan, so no rate) or the figures are too large.
 pub fn rate(part: Decimal, whole: Decimal) -> Option<Decimal> {

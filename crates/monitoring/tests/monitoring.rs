@@ -172,7 +172,7 @@ fn spending_behind_plan_is_flagged_after_the_third_quarter_until_it_catches_up()
     assert_eq!(behind.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::SpendingBehind]);
     assert_eq!(
         behind[0].reason,
-        "у 2027 році витрачено 150.0 тис. грн з 400.0 тис. грн плану (37.5 %) після 3 кварталу"
+        "у 2027 році витрачено 150,0 тис. грн з 400,0 тис. грн плану (37,5 %) після 3 кварталу"
     );
     reports[2].content.financing[0].spent = uah("100000.00");
     assert!(rules(&reports, date(2027, 10, 1)).is_empty(), "200,000 of 400,000 is half: caught up");
@@ -186,7 +186,7 @@ fn a_cost_overrun_is_flagged_above_ten_percent() {
     r.content.estimated_cost = Some(uah("1150000.00"));
     let over = raised(std::slice::from_ref(&r), date(2027, 4, 1));
     assert_eq!(over.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::CostOverrun]);
-    assert!(over[0].reason.contains("на 15.0 %"), "{}", over[0].reason);
+    assert!(over[0].reason.contains("на 15,0 %"), "{}", over[0].reason);
 }
 
 #[test]
