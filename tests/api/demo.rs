@@ -44,17 +44,20 @@ async fn demo_loads_a_consistent_hromada_once() {
         ("16925.0".into(), "11044.9".into(), Some("65.3".into())),
         "16,925,000 planned; 11,044,920 spent"
     );
-    let reports = portfel_store::reports::all(store.db()).await.unwrap();
-    assert_eq!(reports.len(), 8, "a year's quarters on the three projects in implementation");
+    let mut reports = portfel_store::reports::current_by_project(store.db(), None).await.unwrap();
+    assert_eq!(
+        reports.values().map(Vec::len).sum::<usize>(),
+        8,
+        "a year's quarters on the three projects in implementation"
+    );
     let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut flagged = std::collections::BTreeSet::new();
     for p in passports.iter().filter(|p| p.status == Status::Implementation) {
-        let mine: Vec<_> = reports.iter().filter(|r| r.passport_id == p.meta.id).cloned().collect();
         let facts = portfel_monitoring::deviation::ProjectFacts {
             approved_cost: p.total_cost.value(),
             planned: Default::default(),
             first_year: p.content.start_year.unwrap(),
-            reports: portfel_monitoring::records::current(&mine),
+            reports: reports.remove(&p.meta.id).unwrap_or_default(),
         };
         flagged
             .extend(portfel_monitoring::deviation::flags(&facts, &Default::default(), on).into_iter().map(|f| f.rule));

@@ -1,10 +1,13 @@
 //! Monitoring records as stored: with their ids, versions and times.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::period::Period;
 use crate::programme::Programme;
 use crate::report::{ReportContent, ReportFacts, ReportStatus};
 
@@ -54,11 +57,25 @@ pub struct ReportRecord {
     pub content: ReportContent,
 }
 
-/// The report of each period that counts: its newest submitted or accepted
-/// revision, else its newest revision (which then does not count).
-pub fn current(reports: &[ReportRecord]) -> Vec<ReportFacts> {
-    let mut by_period: std::collections::BTreeMap<_, &ReportRecord> = std::collections::BTreeMap::new();
-    for r in reports {
+/// One revision of a period's report, as choosing the one that counts needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    /// The project.
+    pub passport_id: Uuid,
+    /// Revision within the period.
+    pub revision: i32,
+    /// State.
+    pub status: ReportStatus,
+    /// What it reports.
+    pub content: ReportContent,
+}
+
+/// Per project, the report of each period that counts: its newest submitted
+/// or accepted revision, else its newest revision (which then does not
+/// count); periods in order.
+pub fn current_by_project(revisions: impl IntoIterator<Item = Revision>) -> BTreeMap<Uuid, Vec<ReportFacts>> {
+    let mut by_period: BTreeMap<(Uuid, Period), Revision> = BTreeMap::new();
+    for r in revisions {
         let key = (r.passport_id, r.content.period);
         let better = match by_period.get(&key) {
             None => true,
@@ -68,5 +85,20 @@ pub fn current(reports: &[ReportRecord]) -> Vec<ReportFacts> {
             by_period.insert(key, r);
         }
     }
-    by_period.into_values().map(|r| ReportFacts { status: r.status, content: r.content.clone() }).collect()
+    let mut out: BTreeMap<Uuid, Vec<ReportFacts>> = BTreeMap::new();
+    for ((passport_id, _), r) in by_period {
+        out.entry(passport_id).or_default().push(ReportFacts { status: r.status, content: r.content });
+    }
+    out
+}
+
+/// [`current_by_project`] of stored reports, all projects' in one list.
+pub fn current(reports: &[ReportRecord]) -> Vec<ReportFacts> {
+    let revisions = reports.iter().map(|r| Revision {
+        passport_id: r.passport_id,
+        revision: r.revision,
+        status: r.status,
+        content: r.content.clone(),
+    });
+    current_by_project(revisions).into_values().flatten().collect()
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use portfel_domain::access::Visibility;
+use portfel_domain::passport::{CostsOnly, total_cost};
 use portfel_domain::records::{Meta, Passport, PassportRevision};
 use portfel_domain::{PassportContent, Status};
 use sea_orm::DatabaseConnection;
@@ -125,12 +126,44 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Passport
     passport::Entity::find_by_id(id).one(conn).await?.map(to_record).ok_or(StoreError::NotFound("passport"))?
 }
 
-/// The passports with the given ids that exist, in chunks of a thousand per query.
-pub async fn by_ids<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<Passport>> {
+/// What monitoring shows of a passport.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    /// Id.
+    pub id: Uuid,
+    /// Title (Ukrainian).
+    pub title: String,
+    /// Lifecycle state.
+    pub status: Status,
+    /// First year of implementation.
+    pub start_year: Option<i32>,
+    /// Total cost over all years.
+    pub total_cost: portfel_domain::Uah,
+}
+
+/// [`Brief`]s of the passports with these ids (unknown ids are left out),
+/// reading only the columns and the part of the document they need.
+pub async fn briefs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<Brief>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
-        let query = passport::Entity::find().filter(passport::Column::Id.is_in(chunk.iter().copied()));
-        out.extend(crate::records(conn, query, to_record).await?);
+        let rows: Vec<(Uuid, String, String, Option<i32>, String)> = passport::Entity::find()
+            .select_only()
+            .columns([
+                passport::Column::Id,
+                passport::Column::Title,
+                passport::Column::Status,
+                passport::Column::StartYear,
+                passport::Column::Content,
+            ])
+            .filter(passport::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (id, title, status, start_year, content) in rows {
+            let costs: CostsOnly = serde_json::from_str(&content)?;
+            let status = parse_status(&status)?;
+            out.push(Brief { id, title, status, start_year, total_cost: total_cost(&costs.costs) });
+        }
     }
     Ok(out)
 }

@@ -2,12 +2,15 @@
 //! written by the initiator, submitted, accepted or returned by the PIM unit.
 //! An accepted report never changes; a correction is the period's next revision.
 
+use std::collections::BTreeMap;
+
 use portfel_domain::Status;
 use portfel_monitoring::period::Period;
-use portfel_monitoring::records::ReportRecord;
-use portfel_monitoring::report::{ReportAction, ReportContent, ReportStatus};
+use portfel_monitoring::records::{ReportRecord, Revision};
+use portfel_monitoring::report::{ReportAction, ReportContent, ReportFacts, ReportStatus};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -57,9 +60,28 @@ pub async fn for_passport<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> St
     crate::records(conn, query, to_record).await
 }
 
-/// Every report of every project.
-pub async fn all<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<ReportRecord>> {
-    crate::records(conn, Entity::find().order_by_asc(Column::PassportId), to_record).await
+/// Per project (all, or `only` one), the report of each period that counts
+/// (see [`portfel_monitoring::records::current_by_project`]), reading only
+/// the columns that choice needs.
+pub async fn current_by_project<C: ConnectionTrait>(
+    conn: &C,
+    only: Option<Uuid>,
+) -> StoreResult<BTreeMap<Uuid, Vec<ReportFacts>>> {
+    let mut query =
+        Entity::find().select_only().columns([Column::PassportId, Column::Revision, Column::Status, Column::Content]);
+    if let Some(id) = only {
+        query = query.filter(Column::PassportId.eq(id));
+    }
+    let rows: Vec<(Uuid, i32, String, String)> = query.into_tuple().all(conn).await?;
+    let revisions = rows
+        .into_iter()
+        .map(|(passport_id, revision, status, content)| {
+            let status =
+                ReportStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("report status {status:?}")))?;
+            Ok(Revision { passport_id, revision, status, content: serde_json::from_str(&content)? })
+        })
+        .collect::<StoreResult<Vec<Revision>>>()?;
+    Ok(portfel_monitoring::records::current_by_project(revisions))
 }
 
 /// Writes a draft report for a project in the plan or in implementation: the

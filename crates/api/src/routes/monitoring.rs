@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use portfel_domain::Role;
 use portfel_monitoring::deviation::{Flag, ProjectFacts, Thresholds, flags};
-use portfel_monitoring::records::{ReportRecord, current};
 use portfel_monitoring::summary::{MonitoredProject, Summary, summary};
 use portfel_monitoring::thousands::thousand_uah;
 use portfel_planning::council::PlanContent;
@@ -65,14 +64,7 @@ fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
 async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
     let db = state.store.db();
     let plan = council::in_force::<_, PlanContent>(db, Kind::Plan).await?.map(|p| p.content);
-    let mut reports: HashMap<Uuid, Vec<ReportRecord>> = HashMap::new();
-    let all = match only {
-        Some(id) => portfel_store::reports::for_passport(db, id).await?,
-        None => portfel_store::reports::all(db).await?,
-    };
-    for r in all {
-        reports.entry(r.passport_id).or_default().push(r);
-    }
+    let mut reports = portfel_store::reports::current_by_project(db, only).await?;
     let mut planned: BTreeMap<Uuid, Vec<(i32, String, rust_decimal::Decimal)>> = BTreeMap::new();
     for i in plan.iter().flat_map(|p| &p.result.included) {
         planned.insert(i.id, i.amounts.iter().map(|a| (a.year, a.source.clone(), a.amount)).collect());
@@ -87,7 +79,7 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
     let first_year = plan.as_ref().map(|p| p.request.first_year);
     let ids: Vec<Uuid> = planned.keys().copied().collect();
     let passports: HashMap<Uuid, _> =
-        portfel_store::passports::by_ids(db, &ids).await?.into_iter().map(|p| (p.meta.id, p)).collect();
+        portfel_store::passports::briefs(db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
     let mut out = Vec::with_capacity(planned.len());
     for (id, amounts) in planned {
         let Some(passport) = passports.get(&id) else { continue };
@@ -95,17 +87,17 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
         for (year, _, amount) in &amounts {
             *by_year.entry(*year).or_default() += amount;
         }
-        let first = by_year.keys().next().copied().or(first_year).or(passport.content.start_year).unwrap_or(2000);
+        let first = by_year.keys().next().copied().or(first_year).or(passport.start_year).unwrap_or(2000);
         out.push(MonitoredProject {
             id,
-            title: passport.content.title.uk.clone(),
+            title: passport.title.clone(),
             status: passport.status.as_str().to_owned(),
             planned: amounts,
             facts: ProjectFacts {
                 approved_cost: passport.total_cost.value(),
                 planned: by_year,
                 first_year: first,
-                reports: current(reports.get(&id).map_or(&[][..], Vec::as_slice)),
+                reports: reports.remove(&id).unwrap_or_default(),
             },
         });
     }
