@@ -3,6 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use portfel_domain::passport::{DocumentKind, PartyRef};
 use portfel_domain::{PassportContent, Status, Uah};
+use portfel_monitoring::period::Period;
 use portfel_monitoring::report::ReportContent;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value, json};
@@ -54,8 +55,13 @@ fn amount(a: Uah) -> Value {
     json!(a.value().to_f64().unwrap_or(0.0))
 }
 
+/// A DREAM period (`startDate`, `endDate`) covering `period`'s days.
+pub(crate) fn period_value(period: Period) -> Value {
+    json!({"startDate": format!("{}T00:00:00Z", period.start()), "endDate": format!("{}T23:59:59Z", period.end())})
+}
+
 fn year_period(year: i32) -> Value {
-    json!({"startDate": format!("{year}-01-01T00:00:00Z"), "endDate": format!("{year}-12-31T23:59:59Z")})
+    period_value(Period::year(year))
 }
 
 pub(crate) fn langs(uk: &str, en: Option<&str>) -> Value {

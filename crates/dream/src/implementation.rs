@@ -8,7 +8,6 @@
 //! [`CATEGORIES`]) and carry the funding source in `dimensions.workItem`;
 //! amounts are exact decimal strings in `measure`.
 
-use chrono::NaiveDate;
 use portfel_domain::money::MAX_LINE_AMOUNT;
 use portfel_domain::{Status, Uah};
 use portfel_monitoring::period::Period;
@@ -17,7 +16,8 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::export::{langs, sub_id};
+use crate::export::{langs, period_value, sub_id};
+use crate::import::date;
 
 /// Work categories of the observations Portfel manages.
 pub const CATEGORIES: [&str; 3] = ["received", "spent", "progress"];
@@ -28,10 +28,6 @@ fn uah_unit() -> Value {
 
 fn percent_unit() -> Value {
     json!({"id": "P1", "scheme": "UNCEFACT", "name": "відсоток"})
-}
-
-fn period_value(period: Period) -> Value {
-    json!({"startDate": format!("{}T00:00:00Z", period.start()), "endDate": format!("{}T23:59:59Z", period.end())})
 }
 
 fn period_key(period: Period) -> String {
@@ -105,10 +101,6 @@ pub(crate) fn process(id: Uuid, status: Status, title: &str, reports: &[ReportCo
             "contract": {"implementation": {"metrics": metrics}},
         }
     }))
-}
-
-fn date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(|s| s.get(..10)).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 fn measure(o: &Value) -> Option<Decimal> {

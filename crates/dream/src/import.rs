@@ -70,6 +70,11 @@ fn year(period: &Value) -> Option<i32> {
         .filter(|y| (portfel_domain::rules::MIN_YEAR..=portfel_domain::rules::MAX_YEAR).contains(y))
 }
 
+/// The day a DREAM date-time falls on (its first ten characters).
+pub(crate) fn date(v: &Value) -> Option<NaiveDate> {
+    v.as_str().and_then(|s| s.get(..10)).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
 fn uah(money: &Value, amount_key: &str) -> Option<Uah> {
     if money["currency"] != "UAH" {
         return None;
@@ -213,10 +218,7 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     let documents: Vec<ReadinessDocument> = array(&doc["documents"])
         .filter_map(|d| {
             let kind = serde_json::from_value::<DocumentKind>(d["documentType"].clone()).ok()?;
-            let date = d["datePublished"]
-                .as_str()
-                .and_then(|s| s.get(..10))
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())?;
+            let date = date(&d["datePublished"])?;
             let url = text(&d["url"])
                 .filter(|u| !u.starts_with("urn:uuid:") && validator::ValidateUrl::validate_url(u))
                 .map(str::to_owned);

@@ -60,7 +60,7 @@ pub async fn import(
     }
     content.strategy_goal_ids = goal_ids;
     let now = crate::now();
-    let (passport_id, outcome) = match link {
+    let (passport_id, organisation_id, outcome) = match link {
         Some(link) => {
             let current = passports::get(&txn, link.passport_id).await?;
             let updated =
@@ -80,7 +80,7 @@ pub async fn import(
                 .filter(dream_link::Column::PassportId.eq(link.passport_id))
                 .exec(&txn)
                 .await?;
-            (link.passport_id, Outcome::Updated)
+            (link.passport_id, updated.organisation_id, Outcome::Updated)
         }
         None => {
             let organisation = match (&imported.initiator, actor.organisation) {
@@ -115,12 +115,11 @@ pub async fn import(
             })
             .exec(&txn)
             .await?;
-            (created.meta.id, Outcome::New)
+            (created.meta.id, created.organisation_id, Outcome::New)
         }
     };
     if !imported.reports.is_empty() {
-        let passport = passports::get(&txn, passport_id).await?;
-        crate::reports::record_from_dream(&txn, actor, &passport, &imported.reports).await?;
+        crate::reports::record_from_dream(&txn, actor, passport_id, organisation_id, &imported.reports).await?;
     }
     txn.commit().await?;
     Ok((passport_id, outcome))

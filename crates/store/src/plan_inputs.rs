@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
-use portfel_monitoring::records::current;
 use portfel_monitoring::rolling::{Line, remaining, spent_by_source};
 use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem};
 use portfel_planning::{Candidate, ScheduleLine};
@@ -84,8 +83,8 @@ pub async fn plan_candidates<C: ConnectionTrait>(
         let mut financing: Vec<Line> =
             p.content.financing.iter().map(|f| (f.year, f.source.clone(), f.amount.value())).collect();
         if item.continuing {
-            let reports = crate::reports::for_passport(conn, item.passport_id).await?;
-            let spent = spent_by_source(&current(&reports));
+            let mut reports = crate::reports::current_by_project(conn, Some(item.passport_id)).await?;
+            let spent = spent_by_source(&reports.remove(&item.passport_id).unwrap_or_default());
             financing = remaining(&financing, &spent, req.first_year, req.carry_unspent);
         }
         let mut lines: BTreeMap<(u8, String), Decimal> = BTreeMap::new();

@@ -171,15 +171,15 @@ pub async fn accepted<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreR
 /// accepted reports (they were accepted where they were entered): a period's
 /// next revision over its accepted report, whose other content is kept, when
 /// the figures differ. Periods with a report still open in Portfel are left
-/// to it. Returns how many reports were written.
+/// to it.
 pub async fn record_from_dream<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    passport: &portfel_domain::records::Passport,
+    passport_id: Uuid,
+    organisation_id: Uuid,
     facts: &[ReportContent],
-) -> StoreResult<usize> {
-    let held = for_passport(conn, passport.meta.id).await?;
-    let mut written = 0;
+) -> StoreResult<()> {
+    let held = for_passport(conn, passport_id).await?;
     for fact in facts {
         let of_period: Vec<&ReportRecord> = held.iter().filter(|r| r.content.period == fact.period).collect();
         if of_period.iter().any(|r| r.status != ReportStatus::Accepted) {
@@ -198,12 +198,11 @@ pub async fn record_from_dream<C: ConnectionTrait>(
             None => fact.clone(),
         };
         let revision = latest.map_or(1, |r| r.revision + 1);
-        let new = Written { organisation_id: passport.organisation_id, revision, status: ReportStatus::Accepted };
-        let record = insert(conn, actor, passport.meta.id, new, &content).await?;
+        let new = Written { organisation_id, revision, status: ReportStatus::Accepted };
+        let record = insert(conn, actor, passport_id, new, &content).await?;
         audit::created(conn, actor, "report.import", "report", record.id.to_string(), &record).await?;
-        written += 1;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Replaces the content of a draft or returned report at `expected_version`.

@@ -33,9 +33,10 @@ pub fn uah(amount: Decimal) -> String {
     number(amount, 2)
 }
 
-/// An amount in thousand UAH with one decimal, as councils' plan tables use.
+/// An amount in thousand UAH with one decimal, as councils' plan tables use
+/// (rounded by [`portfel_monitoring::thousands::thousand_uah`]).
 pub fn thousands(amount: Decimal) -> String {
-    number(amount / Decimal::from(1000), 1)
+    number(portfel_monitoring::thousands::thousand_uah(amount), 1)
 }
 
 /// A score.
