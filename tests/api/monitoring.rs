@@ -562,6 +562,10 @@ async fn initiators_write_reports_in_the_workspace_and_the_pim_unit_decides_ther
         assert_eq!(s, 422, "progress above 100 % is refused");
         assert!(page.contains("id=\"f-progress_percent\"") && page.contains("aria-invalid=\"true\""), "{page}");
         assert!(page.contains("value=\"420 000,50\""), "what was typed stays in the form");
+        assert!(
+            page.contains("financing[2].spent") && !page.contains("financing[3].spent"),
+            "the filled row and two blank ones, not one more per post"
+        );
         fields[9].1 = "35,5";
         let (s, location, page) = ini.post(&new, &fields).await;
         assert_eq!(s, 303, "{page}");

@@ -214,6 +214,14 @@ impl Values {
         self.0.range(prefix.to_owned()..).next().is_some_and(|(k, _)| k.starts_with(prefix))
     }
 
+    /// True when some field whose name starts with `prefix` holds more than blanks.
+    pub fn filled(&self, prefix: &str) -> bool {
+        self.0
+            .range(prefix.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .any(|(_, v)| v.iter().any(|x| !x.trim().is_empty()))
+    }
+
     /// True when a checkbox `name` is on.
     pub fn on(&self, name: &str) -> bool {
         matches!(self.get(name), "true" | "on" | "1")
@@ -301,6 +309,7 @@ mod tests {
         assert_eq!(back.get("start_year"), "2027");
         assert!(back.has("ids", "2"));
         assert!(back.on("cross_cutting.barrier_free"));
+        assert!(back.filled("costs[0]") && !fields.values().filled("costs[1]"), "a posted blank row is not filled");
         let errors = Errors(vec![FieldError::new("costs[0].amount", "x", "y")]);
         assert_eq!(errors.at("costs[0].amount").len(), 1);
         assert_eq!(errors.at("costs").len(), 1);

@@ -36,9 +36,11 @@ fn kind(path: &str) -> Kind {
     }
 }
 
-/// Rows to show for the list `name`: the filled ones and some blank.
+/// Rows to show for the list `name`: up to the last filled one, and some blank
+/// (so posting a form back with blank rows does not add more).
 fn rows(values: &Values, name: &str) -> usize {
-    (0..).take_while(|i| values.has_prefix(&format!("{name}[{i}]"))).count() + SPARE_ROWS
+    let present = (0..).take_while(|i| values.has_prefix(&format!("{name}[{i}]")));
+    present.filter(|i| values.filled(&format!("{name}[{i}]"))).last().map_or(0, |i| i + 1) + SPARE_ROWS
 }
 
 /// Where the form goes: a new report of a project, or a report's next version.
