@@ -92,38 +92,88 @@ async fn main() {
     report("create passport (POST)", started.elapsed(), latencies);
 
     // List: every client pages through the whole set, 50 per page.
+    let mut first_page = Vec::new();
     for (what, query) in [
         ("list, 50 per page (GET)", ""),
         ("list, text + sector filter (GET)", "&q=%D0%BE%D0%B1%27%D1%94%D0%BA%D1%82%D0%B0&sector=ES"),
+        ("list, whole passports (view=full)", "&view=full"),
     ] {
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..clients {
             let (client, base, token) = (client.clone(), base.clone(), token.clone());
             tasks.spawn(async move {
-                let mut latencies = Vec::new();
+                let (mut latencies, mut sizes) = (Vec::new(), 0);
                 let mut cursor = String::new();
                 loop {
                     let t = Instant::now();
-                    let page: Value = client
-                        .get(format!("{base}/api/v1/passports?limit=50{query}{cursor}"))
-                        .bearer_auth(&token)
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                    let url = format!("{base}/api/v1/passports?limit=50{query}{cursor}");
+                    let body = client.get(url).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap();
+                    let page: Value = serde_json::from_slice(&body).unwrap();
                     latencies.push(t.elapsed());
+                    sizes += body.len();
                     match page["next_cursor"].as_str() {
                         Some(c) => cursor = format!("&cursor={c}"),
-                        None => break,
+                        None => break (latencies, sizes),
                     }
                 }
-                latencies
             });
         }
-        let latencies: Vec<Duration> = tasks.join_all().await.into_iter().flatten().collect();
+        let done = tasks.join_all().await;
+        let bytes: usize = done.iter().map(|(_, size)| size).sum();
+        let pages: usize = done.iter().map(|(l, _)| l.len()).sum();
+        if first_page.is_empty() && query.is_empty() {
+            let url = format!("{base}/api/v1/passports?limit=50");
+            first_page = client.get(url).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap().to_vec();
+        }
+        let latencies: Vec<Duration> = done.into_iter().flat_map(|(l, _)| l).collect();
         report(what, started.elapsed(), latencies);
+        println!("{:<34} {:>6.1} KB per page", "", bytes as f64 / pages as f64 / 1024.0);
     }
+
+    // The same bytes from memory through a bare axum handler, loaded by the same client.
+    let portfel = list_rate(&client, &format!("{base}/api/v1/passports?limit=50"), &token, clients, passports).await;
+    let bare = bare_axum(first_page).await;
+    let bare = list_rate(&client, &bare, &token, clients, passports).await;
+    println!(
+        "first page again and again: Portfel {portfel:.0} pages/s, bare axum (same bytes from memory) {bare:.0} pages/s: {:.0} %",
+        portfel / bare * 100.0
+    );
+}
+
+/// A bare axum server answering every request with `page`; returns its address.
+async fn bare_axum(page: Vec<u8>) -> String {
+    let page = axum::body::Bytes::from(page);
+    let app = axum::Router::new().route(
+        "/page",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], page) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/page", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+/// Pages per second when `clients` clients ask for `url` (as many pages as
+/// paging through `passports` 50 at a time takes, per client), each reading
+/// the whole body and parsing it as JSON.
+async fn list_rate(client: &reqwest::Client, url: &str, token: &str, clients: usize, passports: usize) -> f64 {
+    let per_client = passports.div_ceil(50);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (client, url, token) = (client.clone(), url.to_owned(), token.to_owned());
+        tasks.spawn(async move {
+            for _ in 0..per_client {
+                let body = client.get(&url).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap();
+                let page: Value = serde_json::from_slice(&body).unwrap();
+                assert!(page["items"].is_array());
+            }
+        });
+    }
+    tasks.join_all().await;
+    (per_client * clients) as f64 / started.elapsed().as_secs_f64()
 }

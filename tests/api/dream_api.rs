@@ -26,6 +26,13 @@ async fn import_is_idempotent_atomic_and_given_back_on_export() {
         let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{pid}"), &sync)).await;
         assert_eq!((p["status"].as_str(), p["revision"].as_i64()), (Some("implementation"), Some(2)));
         assert_eq!(p["content"]["costs"][0]["amount"], "1000001.00");
+        // The list shows the project's DREAM code and its total cost.
+        let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &sync)).await;
+        let summary = list["items"].as_array().unwrap().iter().find(|i| i["id"] == pid.as_str()).unwrap().clone();
+        assert_eq!(
+            (&summary["code"], &summary["total_cost"]),
+            (&json!("DREAM-UA-010125-00000001"), &json!("1000001.00"))
+        );
         // The initiating organisation was registered from its EDRPOU code.
         let (_, orgs) = send(app.req(Method::GET, "/api/v1/organisations", &sync)).await;
         assert!(orgs.as_array().unwrap().iter().any(|o| o["edrpou"] == "41000001"));

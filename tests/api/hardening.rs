@@ -15,7 +15,7 @@ async fn post_raw(app: &TestApp, token: &str, content_type: &str, body: &str) ->
 
 async fn stored_titles(app: &TestApp) -> Vec<String> {
     let (_, list) = send(app.req(Method::GET, "/api/v1/passports?limit=200", &app.admin())).await;
-    list["items"].as_array().unwrap().iter().map(|p| p["content"]["title"]["uk"].as_str().unwrap().to_owned()).collect()
+    list["items"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test]

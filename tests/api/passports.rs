@@ -262,3 +262,60 @@ async fn listing_filters_and_pages_with_cursors() {
         }
     }
 }
+
+#[tokio::test]
+async fn lists_return_summaries_with_score_and_rank_and_whole_passports_on_request() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let bodies: Vec<_> = (0..3)
+            .map(|i| {
+                let mut body = complete_passport(w.goal);
+                body["title"]["uk"] = json!(format!("Проєкт {i}"));
+                body
+            })
+            .collect();
+        let (round, ids) = closed_round(&app, &w, &bodies).await;
+        let (_, org) = send(app.req(Method::GET, &format!("/api/v1/organisations/{}", w.org_a), &pim)).await;
+        let (_, results) = send(app.req(Method::GET, &format!("/api/v1/rounds/{round}/results"), &pim)).await;
+
+        let (s, page) = send(app.req(Method::GET, "/api/v1/passports", &pim)).await;
+        assert_eq!(s, 200, "{page}");
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3, "[{}] {page}", app.backend);
+        for (item, id) in items.iter().zip(&ids) {
+            let (_, full) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+            let ranked = results["ranking"].as_array().unwrap().iter().find(|r| r["id"] == *id).unwrap();
+            let expected = json!({
+                "id": id, "code": null, "title": full["content"]["title"]["uk"],
+                "organisation_id": w.org_a, "organisation": org["name"], "status": "evaluated", "sector": "ES",
+                "total_cost": "10000000.00", "start_year": 2027, "end_year": 2028,
+                "score": ranked["final_score"], "rank": ranked["rank"],
+                "version": full["version"], "updated_at": full["updated_at"],
+            });
+            assert_eq!(*item, expected, "[{}]", app.backend);
+            assert!(item["rank"].as_u64().is_some_and(|r| (1..=3).contains(&r)), "{item}");
+        }
+        // Whole passports on request, the same ones in the same order.
+        let (s, full) = send(app.req(Method::GET, "/api/v1/passports?view=full&limit=2", &pim)).await;
+        assert_eq!(s, 200, "{full}");
+        let full_ids: Vec<_> = full["items"].as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
+        assert_eq!(full_ids, vec![json!(ids[0]), json!(ids[1])]);
+        assert_eq!(full["items"][0]["content"]["costs"].as_array().map(Vec::len), Some(2));
+        let cursor = full["next_cursor"].as_str().unwrap();
+        let (_, rest) =
+            send(app.req(Method::GET, &format!("/api/v1/passports?view=summary&cursor={cursor}"), &pim)).await;
+        assert_eq!(
+            rest["items"].as_array().unwrap().iter().map(|p| p["id"].clone()).collect::<Vec<_>>(),
+            vec![json!(ids[2])]
+        );
+        let (s, p) = send(app.req(Method::GET, "/api/v1/passports?view=everything", &pim)).await;
+        assert_eq!((s, problem_fields(&p)), (400, vec!["view".to_owned()]), "{p}");
+        // A database from before the summary columns gets them filled from documents and round results.
+        use portfel_migrations::{Migrator, MigratorTrait};
+        Migrator::down(app.store.db(), Some(1)).await.unwrap();
+        Migrator::up(app.store.db(), None).await.unwrap();
+        let (_, again) = send(app.req(Method::GET, "/api/v1/passports", &pim)).await;
+        assert_eq!(again, page, "[{}]", app.backend);
+    }
+}

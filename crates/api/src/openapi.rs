@@ -25,6 +25,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
         portfel_domain::FieldError,
         crate::routes::council::ExportFormat,
         crate::routes::dream::FeedOrder,
+        crate::routes::passports::ListView,
         crate::routes::rounds::results::CardFormat,
     )),
     tags(

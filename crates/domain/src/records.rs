@@ -83,6 +83,39 @@ pub struct BudgetYear {
     pub data: BudgetYearInput,
 }
 
+/// What a list shows of a passport: enough to find, sort and open it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PassportSummary {
+    /// Passport id.
+    pub id: Uuid,
+    /// DREAM project code, once the project is in DREAM.
+    pub code: Option<String>,
+    /// Title (Ukrainian).
+    pub title: String,
+    /// Initiating organisation.
+    pub organisation_id: Uuid,
+    /// The initiating organisation's name.
+    pub organisation: String,
+    /// Lifecycle state.
+    pub status: Status,
+    /// Sector (WB-ECO code).
+    pub sector: Option<String>,
+    /// Total cost over all years.
+    pub total_cost: Uah,
+    /// First year of implementation.
+    pub start_year: Option<i32>,
+    /// Last year of implementation.
+    pub end_year: Option<i32>,
+    /// Final score in the latest closed evaluation round that scored it.
+    pub score: Option<rust_decimal::Decimal>,
+    /// Rank in that round (absent when it was not eligible or not yet scored).
+    pub rank: Option<u32>,
+    /// Version (for `If-Match`).
+    pub version: i32,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A stored project passport with its lifecycle state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Passport {

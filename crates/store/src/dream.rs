@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{FieldError, Status};
 use sea_orm::DatabaseConnection;
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -191,21 +191,24 @@ pub async fn changes<C: ConnectionTrait>(
         };
         query = query.filter(cond);
     }
-    let rows = query.all(conn).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let links =
-        dream_link::Entity::find().filter(Expr::col(dream_link::Column::PassportId).is_in(ids)).all(conn).await?;
+    let rows: Vec<(Uuid, String, DateTime<Utc>, Option<String>)> = query
+        .select_only()
+        .columns([passport::Column::Id, passport::Column::Status, passport::Column::UpdatedAt])
+        .column(dream_link::Column::Code)
+        .join(
+            JoinType::LeftJoin,
+            passport::Entity::belongs_to(dream_link::Entity)
+                .from(passport::Column::Id)
+                .to(dream_link::Column::PassportId)
+                .into(),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
     rows.into_iter()
-        .map(|r| {
-            let status = Status::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("passport status {:?}", r.status)))?;
-            Ok(Change {
-                id: r.id,
-                code: links.iter().find(|l| l.passport_id == r.id).and_then(|l| l.code.clone()),
-                updated: r.updated_at,
-                status,
-                deleted: status == Status::Cancelled,
-            })
+        .map(|(id, status, updated, code)| {
+            let status = crate::passports::parse_status(&status)?;
+            Ok(Change { id, code, updated, status, deleted: status == Status::Cancelled })
         })
         .collect()
 }

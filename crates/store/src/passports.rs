@@ -3,11 +3,14 @@
 use chrono::{DateTime, Utc};
 use portfel_domain::access::Visibility;
 use portfel_domain::passport::{CostsOnly, total_cost};
-use portfel_domain::records::{Meta, Passport, PassportRevision};
+use portfel_domain::records::{Meta, Passport, PassportRevision, PassportSummary};
 use portfel_domain::{PassportContent, Status};
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Condition, Expr, LikeExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
@@ -44,6 +47,7 @@ fn content_columns(model: &mut passport::ActiveModel, content: &PassportContent)
     model.start_year = Set(content.start_year);
     model.end_year = Set(content.years().map(|y| *y.end()));
     model.search_text = Set(content.search_text());
+    model.total_cost = Set(Some(content.total_cost().to_string()));
     model.content = Set(serde_json::to_string(content)?);
     Ok(())
 }
@@ -306,8 +310,9 @@ fn visibility_condition(v: &Visibility) -> Condition {
     any
 }
 
-/// A page of passports in creation order, and the cursor of the next page.
-pub async fn list<C: ConnectionTrait>(conn: &C, filter: &PassportFilter) -> StoreResult<(Vec<Passport>, Option<Uuid>)> {
+/// The passports `filter` selects, in creation order, one more than a page
+/// (to tell whether another page follows).
+fn filtered(filter: &PassportFilter) -> sea_orm::Select<passport::Entity> {
     let mut query = passport::Entity::find()
         .filter(visibility_condition(&filter.visibility))
         .order_by_asc(passport::Column::Id)
@@ -331,14 +336,100 @@ pub async fn list<C: ConnectionTrait>(conn: &C, filter: &PassportFilter) -> Stor
     if let Some(after) = filter.after {
         query = query.filter(passport::Column::Id.gt(after));
     }
-    let mut rows = query.all(conn).await?;
-    let next = if rows.len() as u64 > filter.limit {
-        rows.truncate(filter.limit as usize);
-        rows.last().map(|r| r.id)
+    query
+}
+
+/// Cuts a page to its size; the cursor of the next page is the last id kept.
+fn page<T>(mut rows: Vec<T>, limit: u64, id: impl Fn(&T) -> Uuid) -> (Vec<T>, Option<Uuid>) {
+    if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(id);
+        (rows, next)
     } else {
-        None
-    };
+        (rows, None)
+    }
+}
+
+/// A page of passports in creation order, and the cursor of the next page.
+pub async fn list<C: ConnectionTrait>(conn: &C, filter: &PassportFilter) -> StoreResult<(Vec<Passport>, Option<Uuid>)> {
+    let (rows, next) = page(filtered(filter).all(conn).await?, filter.limit, |r| r.id);
     Ok((rows.into_iter().map(to_record).collect::<StoreResult<_>>()?, next))
+}
+
+/// A passport's list columns, its organisation's name and its DREAM code.
+#[derive(Debug, FromQueryResult)]
+struct SummaryRow {
+    id: Uuid,
+    code: Option<String>,
+    title: String,
+    organisation_id: Uuid,
+    organisation: Option<String>,
+    status: String,
+    sector: Option<String>,
+    total_cost: Option<String>,
+    start_year: Option<i32>,
+    end_year: Option<i32>,
+    score: Option<String>,
+    rank: Option<i32>,
+    version: i32,
+    updated_at: DateTime<Utc>,
+}
+
+fn decimal<T: std::str::FromStr>(column: &str, text: Option<String>) -> StoreResult<Option<T>> {
+    text.map(|t| t.parse().map_err(|_| StoreError::Corrupt(format!("passport {column} {t:?}")))).transpose()
+}
+
+impl SummaryRow {
+    fn summary(self) -> StoreResult<PassportSummary> {
+        Ok(PassportSummary {
+            id: self.id,
+            code: self.code,
+            title: self.title,
+            organisation_id: self.organisation_id,
+            organisation: self.organisation.unwrap_or_default(),
+            status: parse_status(&self.status)?,
+            sector: self.sector,
+            total_cost: decimal("total_cost", self.total_cost)?.unwrap_or_default(),
+            start_year: self.start_year,
+            end_year: self.end_year,
+            score: decimal("score", self.score)?,
+            rank: self.rank.map(|r| r.unsigned_abs()),
+            version: self.version,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A page of passport summaries in creation order, and the cursor of the next
+/// page: one query, no documents read.
+pub async fn summaries<C: ConnectionTrait>(
+    conn: &C,
+    filter: &PassportFilter,
+) -> StoreResult<(Vec<PassportSummary>, Option<Uuid>)> {
+    use crate::entity::{dream_link, organisation};
+    use passport::Column as P;
+    let rows = filtered(filter)
+        .select_only()
+        .columns([P::Id, P::Title, P::OrganisationId, P::Status, P::Sector, P::TotalCost])
+        .columns([P::StartYear, P::EndYear, P::Score, P::Rank, P::Version, P::UpdatedAt])
+        .column_as(organisation::Column::Name, "organisation")
+        .column_as(dream_link::Column::Code, "code")
+        .join(
+            JoinType::LeftJoin,
+            passport::Entity::belongs_to(organisation::Entity)
+                .from(P::OrganisationId)
+                .to(organisation::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            passport::Entity::belongs_to(dream_link::Entity).from(P::Id).to(dream_link::Column::PassportId).into(),
+        )
+        .into_model::<SummaryRow>()
+        .all(conn)
+        .await?;
+    let (rows, next) = page(rows, filter.limit, |r| r.id);
+    Ok((rows.into_iter().map(SummaryRow::summary).collect::<StoreResult<_>>()?, next))
 }
 
 fn revision_record(m: revision::Model) -> StoreResult<PassportRevision> {

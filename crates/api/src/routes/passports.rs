@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use portfel_domain::access::{CREATORS, creating_organisation, may_edit};
 use portfel_domain::lifecycle::{check_transition, next_states};
-use portfel_domain::records::{Passport, PassportRevision, StateChange};
+use portfel_domain::records::{Passport, PassportRevision, PassportSummary, StateChange};
 use portfel_domain::rules::{check_content, check_submission};
 use portfel_domain::{Codelists, PassportContent, Role, Status};
 use portfel_store::passports::PassportFilter;
@@ -49,15 +49,48 @@ pub struct ListQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// `summary` (default): what a list shows of each passport;
+    /// `full`: whole passports, as `GET /passports/{id}` returns them.
+    pub view: Option<ListView>,
 }
 
-/// A page of passports.
+/// How much of each passport a list returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListView {
+    /// Summaries.
+    #[default]
+    Summary,
+    /// Whole passports.
+    Full,
+}
+
+/// A page of passport summaries (the default view).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PassportSummaryPage {
+    /// Passports in creation order.
+    pub items: Vec<PassportSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of whole passports (`view=full`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PassportPage {
     /// Passports in creation order.
     pub items: Vec<Passport>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Either page of the passport list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PassportListPage {
+    /// Summaries (default).
+    Summaries(PassportSummaryPage),
+    /// Whole passports (`view=full`).
+    Full(PassportPage),
 }
 
 /// A lifecycle transition request.
@@ -127,15 +160,22 @@ pub async fn create_passport(
 
 /// List passports
 #[utoipa::path(get, path = "/api/v1/passports", tag = "passports", description = "Initiators see their organisation's passports; the PIM unit, council and integration scripts \
-        see every passport past the draft stage; admins see all.",
+        see every passport past the draft stage; admins see all. Items are summaries unless `view=full` is asked for.",
     params(ListQuery),
-    responses((status = 200, description = "A page of passports", body = PassportPage)))]
+    responses((status = 200, description = "A page of passport summaries, or of whole passports with `view=full`", body = PassportListPage)))]
 pub async fn list_passports(
     auth: Auth,
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ListQuery>,
-) -> ApiResult<Json<PassportPage>> {
-    let filter = PassportFilter {
+) -> ApiResult<Json<PassportListPage>> {
+    Ok(Json(match q.view.unwrap_or_default() {
+        ListView::Summary => PassportListPage::Summaries(passport_summaries(&auth, &state, q).await?),
+        ListView::Full => PassportListPage::Full(full_passports(&auth, &state, q).await?),
+    }))
+}
+
+fn list_filter(auth: &Auth, q: ListQuery) -> ApiResult<PassportFilter> {
+    Ok(PassportFilter {
         visibility: auth.visibility(),
         status: q.status,
         organisation_id: q.organisation_id,
@@ -144,9 +184,19 @@ pub async fn list_passports(
         text: q.q.filter(|t| !t.trim().is_empty()),
         after: q.cursor.as_deref().map(crate::cursor::decode_id).transpose()?,
         limit: super::page_limit(q.limit)?,
-    };
-    let (items, next) = portfel_store::passports::list(state.store.db(), &filter).await?;
-    Ok(Json(PassportPage { items, next_cursor: next.map(crate::cursor::encode_id) }))
+    })
+}
+
+/// A page of the summaries the caller may see (the list's default view).
+pub async fn passport_summaries(auth: &Auth, state: &AppState, q: ListQuery) -> ApiResult<PassportSummaryPage> {
+    let (items, next) = portfel_store::passports::summaries(state.store.db(), &list_filter(auth, q)?).await?;
+    Ok(PassportSummaryPage { items, next_cursor: next.map(crate::cursor::encode_id) })
+}
+
+/// A page of the whole passports the caller may see (`view=full`).
+pub async fn full_passports(auth: &Auth, state: &AppState, q: ListQuery) -> ApiResult<PassportPage> {
+    let (items, next) = portfel_store::passports::list(state.store.db(), &list_filter(auth, q)?).await?;
+    Ok(PassportPage { items, next_cursor: next.map(crate::cursor::encode_id) })
 }
 
 /// Get a passport

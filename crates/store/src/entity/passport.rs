@@ -22,6 +22,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    pub total_cost: Option<String>,
+    pub score: Option<String>,
+    pub rank: Option<i32>,
 }
 
 super::without_relations!();

@@ -7,18 +7,19 @@ use portfel_scoring::closing::close_round;
 use portfel_scoring::round::{Round, RoundResults};
 use portfel_scoring::sensitivity::SensitivityConfig;
 use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{assignments, bump, get, projects};
 use crate::audit;
-use crate::entity::evaluation_round as round;
+use crate::entity::{evaluation_round as round, passport};
 use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
 /// Closes the round: every eligible project must have enough submitted scores
-/// and no unresolved disagreement. Computes and freezes the results; evaluated
-/// projects move to `evaluated`.
+/// and no unresolved disagreement. Computes and freezes the results; every
+/// project keeps its score and rank for lists; evaluated projects move to `evaluated`.
 pub async fn close(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -49,6 +50,14 @@ pub async fn close(
         .filter(round::Column::Id.eq(round_id))
         .exec(&txn)
         .await?;
+    for r in &results.ranking {
+        passport::Entity::update_many()
+            .col_expr(passport::Column::Score, Expr::value(r.final_score.to_string()))
+            .col_expr(passport::Column::Rank, Expr::value(r.rank.map(|rank| rank as i32)))
+            .filter(passport::Column::Id.eq(r.id))
+            .exec(&txn)
+            .await?;
+    }
     for e in results.evaluations.iter().filter(|e| e.eligible) {
         let passport = &passports_by_id[&e.id];
         if passport.status == Status::UnderEvaluation {

@@ -48,13 +48,7 @@ fn badge(status: Status) -> Markup {
 pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): RawQuery) -> PageResult<Markup> {
     let q: ListQuery = query(raw)?;
     let (status, text) = (q.status, q.q.clone().unwrap_or_default());
-    let axum::Json(page) = api::list_passports(
-        user.auth.clone(),
-        State(state.app.clone()),
-        QueryParams(ListQuery { limit: Some(200), ..q }),
-    )
-    .await?;
-    let names = organisation_names(&state, &user).await?;
+    let page = api::passport_summaries(&user.auth, &state.app, ListQuery { limit: Some(200), ..q }).await?;
     let mut counts: HashMap<Status, usize> = HashMap::new();
     for p in &page.items {
         *counts.entry(p.status).or_default() += 1;
@@ -85,12 +79,12 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
                     tbody {
                         @for p in &page.items {
                             tr {
-                                td { a href=(format!("/passports/{}", p.meta.id)) { (p.content.title.uk) } }
-                                td { (names.get(&p.organisation_id).map_or("—", String::as_str)) }
+                                td { a href=(format!("/passports/{}", p.id)) { (p.title) } }
+                                td { (p.organisation) }
                                 td { (badge(p.status)) }
                                 td.num { (format::uah(p.total_cost.value())) }
-                                td.num { (p.content.start_year.map(|y| y.to_string()).unwrap_or_default()) }
-                                td { (p.meta.updated_at.format("%d.%m.%Y")) }
+                                td.num { (p.start_year.map(|y| y.to_string()).unwrap_or_default()) }
+                                td { (p.updated_at.format("%d.%m.%Y")) }
                             }
                         }
                     }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::{JsonBody, QueryParams};
+use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports::{self as passports_api, ListQuery};
 use portfel_api::routes::rounds::{results, scoring, setup};
@@ -112,9 +112,10 @@ async fn round_page(
                 q: None,
                 cursor: None,
                 limit: Some(200),
+                view: None,
             };
-            let axum::Json(page) = passports_api::list_passports(user.auth.clone(), app(), QueryParams(q)).await?;
-            candidates.extend(page.items.into_iter().filter(|p| !projects.iter().any(|r| r.passport_id == p.meta.id)));
+            let page = passports_api::passport_summaries(&user.auth, &state.app, q).await?;
+            candidates.extend(page.items.into_iter().filter(|p| !projects.iter().any(|r| r.passport_id == p.id)));
         }
     }
     let experts: Vec<String> = match portfel_api::routes::users::list_users(user.auth.clone(), app()).await {
@@ -171,8 +172,8 @@ async fn round_page(
                 details.card { summary { "Додати проєкти до раунду" }
                     (step("projects", "Додати вибрані", html! {
                         @for p in &candidates { div {
-                            input id=(format!("add-{}", p.meta.id)) type="checkbox" name="passport_ids" value=(p.meta.id);
-                            label.inline for=(format!("add-{}", p.meta.id)) { (p.content.title.uk) " (" (labels::status(p.status)) ")" }
+                            input id=(format!("add-{}", p.id)) type="checkbox" name="passport_ids" value=(p.id);
+                            label.inline for=(format!("add-{}", p.id)) { (p.title) " (" (labels::status(p.status)) ")" }
                         } }
                     }))
                 }
