@@ -7,20 +7,25 @@ use crate::methodology::Aggregation;
 
 /// One score from several: mean, median or trimmed mean. `None` for no scores.
 pub fn aggregate(scores: &[Decimal], how: Aggregation) -> Option<Decimal> {
+    kept(scores, how).map(|(sum, count)| sum / Decimal::from(count))
+}
+
+/// What an aggregate divides: the sum of the scores it keeps, and their
+/// count (the two middle ones of an even median). `None` for no scores.
+pub fn kept(scores: &[Decimal], how: Aggregation) -> Option<(Decimal, usize)> {
     if scores.is_empty() {
         return None;
     }
     let mut sorted = scores.to_vec();
     sorted.sort();
-    let mean = |s: &[Decimal]| s.iter().sum::<Decimal>() / Decimal::from(s.len());
+    let all = |s: &[Decimal]| (s.iter().sum::<Decimal>(), s.len());
+    let n = sorted.len();
     Some(match how {
-        Aggregation::Mean => mean(&sorted),
-        Aggregation::Median => {
-            let n = sorted.len();
-            if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO }
-        }
-        Aggregation::TrimmedMean if sorted.len() >= 3 => mean(&sorted[1..sorted.len() - 1]),
-        Aggregation::TrimmedMean => mean(&sorted),
+        Aggregation::Mean => all(&sorted),
+        Aggregation::Median if n % 2 == 1 => (sorted[n / 2], 1),
+        Aggregation::Median => (sorted[n / 2 - 1] + sorted[n / 2], 2),
+        Aggregation::TrimmedMean if n >= 3 => all(&sorted[1..n - 1]),
+        Aggregation::TrimmedMean => all(&sorted),
     })
 }
 

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::aggregate::{aggregate, spread};
+use crate::aggregate::{kept, spread};
 use crate::computed::{Formula, band_points, readiness_level};
+use crate::fixed::FixedMethodology;
 use crate::gates::GateResult;
 use crate::methodology::{CriterionKind, Methodology};
 
@@ -74,9 +75,6 @@ pub struct ProjectEvaluation {
     pub group_indices: BTreeMap<String, Decimal>,
     /// Final score on 0–100, rounded to 2 decimals.
     pub final_score: Decimal,
-    /// Final score before rounding (used for ranking).
-    #[serde(skip)]
-    pub exact_score: Decimal,
     /// Readiness level 0–4 (first tie-break).
     pub readiness_level: u8,
     /// Cost per beneficiary, UAH (second tie-break; absent when no beneficiaries).
@@ -96,33 +94,99 @@ fn round(value: Decimal, dp: u32) -> Decimal {
     value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A sum of fractions of decimals, divided once: each criterion's points are
+/// a fraction (an aggregate divides by the experts' count, normalising by the
+/// scale's range), and dividing each on its own would round at the 28th digit
+/// — enough to move a score lying exactly on a rounding midpoint.
+#[derive(Debug, Default)]
+struct ExactSum(Vec<(Decimal, Decimal)>);
+
+impl ExactSum {
+    fn add(&mut self, numerator: Decimal, denominator: Decimal) {
+        self.0.push((numerator, denominator));
+    }
+
+    /// The sum divided by `divisor` (not zero), rounded once to `dp` places.
+    fn rounded(&self, divisor: Decimal, dp: u32) -> Decimal {
+        self.over_common_denominator(divisor, dp).unwrap_or_else(|| {
+            // Beyond 96-bit decimals: divide term by term.
+            let sum: Decimal = self.0.iter().map(|(n, d)| n / d).sum();
+            round(sum / divisor, dp)
+        })
+    }
+
+    fn over_common_denominator(&self, divisor: Decimal, dp: u32) -> Option<Decimal> {
+        // a / (m·10^-s) = (a·10^s) / m with m an integer.
+        let terms: Vec<(Decimal, i128)> = self
+            .0
+            .iter()
+            .map(|(n, d)| {
+                let d = d.normalize();
+                Some((n.checked_mul(Decimal::from_i128_with_scale(10i128.pow(d.scale()), 0))?, d.mantissa()))
+            })
+            .collect::<Option<_>>()?;
+        let gcd = |mut a: i128, mut b: i128| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a.abs()
+        };
+        let common = terms.iter().try_fold(1i128, |l, (_, m)| (l / gcd(l, *m)).checked_mul(*m))?;
+        let mut total = Decimal::ZERO;
+        for (n, m) in &terms {
+            total = total.checked_add(n.checked_mul(Decimal::try_from_i128_with_scale(common / m, 0).ok()?)?)?;
+        }
+        let denominator = Decimal::try_from_i128_with_scale(common, 0).ok()?.checked_mul(divisor)?;
+        Some(round(total.checked_div(denominator)?, dp))
+    }
+}
+
 /// Scores one project.
 pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluation {
     let hundred = Decimal::ONE_HUNDRED;
     let mut criteria = Vec::with_capacity(m.groups.iter().map(|g| g.criteria.len()).sum());
-    let mut group_points = vec![Decimal::ZERO; m.groups.len()];
-    let mut exact = Decimal::ZERO;
+    let mut group_points: Vec<ExactSum> = m.groups.iter().map(|_| ExactSum::default()).collect();
+    let mut exact = ExactSum::default();
     let groups = m.groups.iter().enumerate().flat_map(|(g, group)| group.criteria.iter().map(move |c| (g, group, c)));
     for (g, group, criterion) in groups {
         let weight = group.weight * criterion.weight;
-        let (raw, value, agg, normalised) = match &criterion.kind {
+        // Points are `numerator / denominator`; the aggregate and normalised score likewise.
+        let (raw, value, agg, normalised, numerator, denominator) = match &criterion.kind {
             CriterionKind::Expert { scale_min, scale_max } => {
                 let raw = project.expert_scores.get(&criterion.code).cloned().unwrap_or_default();
-                let agg = aggregate(&raw, m.aggregation);
-                let normalised = agg.map_or(Decimal::ZERO, |a| {
-                    ((a - scale_min) / (scale_max - scale_min)).clamp(Decimal::ZERO, Decimal::ONE)
-                });
-                (raw, None, agg, normalised)
+                match kept(&raw, m.aggregation) {
+                    None => (raw, None, None, Decimal::ZERO, Decimal::ZERO, Decimal::ONE),
+                    Some((sum, count)) => {
+                        let (count, range) = (Decimal::from(count), scale_max - scale_min);
+                        let above = (sum - count * scale_min).clamp(Decimal::ZERO, count * range);
+                        let agg = round(sum / count, 4);
+                        (
+                            raw,
+                            None,
+                            Some(agg),
+                            round(above / (count * range), 4),
+                            weight * hundred * above,
+                            count * range,
+                        )
+                    }
+                }
             }
             CriterionKind::Computed { formula, bands } => {
                 let value = formula.value(project.passport);
                 let points = band_points(bands, value);
-                (Vec::new(), value, Some(points), points)
+                let points4 = round(points, 4);
+                (
+                    Vec::new(),
+                    value.map(|v| round(v, 4)),
+                    Some(points4),
+                    points4,
+                    weight * points * hundred,
+                    Decimal::ONE,
+                )
             }
         };
-        let points = weight * normalised * hundred;
-        exact += points;
-        group_points[g] += points;
+        exact.add(numerator, denominator);
+        group_points[g].add(numerator, denominator);
         let spread = spread(&raw);
         criteria.push(CriterionResult {
             code: criterion.code.clone(),
@@ -131,10 +195,10 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
             disagreement: spread >= m.disagreement_threshold && raw.len() > 1,
             spread,
             raw_scores: raw,
-            value: value.map(|v| round(v, 4)),
-            aggregate: agg.map(|a| round(a, 4)),
-            normalised: round(normalised, 4),
-            points: round(points, 4),
+            value,
+            aggregate: agg,
+            normalised,
+            points: round(numerator / denominator, 4),
         });
     }
     let group_indices = m
@@ -142,8 +206,8 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
         .iter()
         .zip(&group_points)
         .map(|(g, points)| {
-            let index = if g.weight.is_zero() { Decimal::ZERO } else { points / g.weight };
-            (g.code.clone(), round(index, 2))
+            let index = if g.weight.is_zero() { Decimal::ZERO } else { points.rounded(g.weight, 2) };
+            (g.code.clone(), index)
         })
         .collect();
     let eligible = project.gates.iter().all(|g| g.passed);
@@ -153,22 +217,34 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
         gates: project.gates.clone(),
         criteria,
         group_indices,
-        final_score: round(exact, 2),
-        exact_score: exact,
+        final_score: exact.rounded(Decimal::ONE, 2),
         readiness_level: readiness_level(project.passport),
         cost_per_beneficiary: Formula::CostPerBeneficiary.value(project.passport).map(|v| round(v, 2)),
         submission_order: project.submission_order,
     }
 }
 
-/// Scores many projects, spread over the machine's cores; results keep input order.
+/// Scores many projects, spread over the machine's cores; results keep input
+/// order. Fixed-point integers do the arithmetic ([`crate::fixed`]) unless the
+/// inputs' numbers do not fit them; then [`evaluate`] does.
 pub fn evaluate_all(m: &Methodology, projects: &[ProjectInput<'_>]) -> Vec<ProjectEvaluation> {
+    match FixedMethodology::new(m, projects) {
+        Some(fixed) => in_parallel(projects, |p| fixed.evaluate(p)),
+        None => in_parallel(projects, |p| evaluate(m, p)),
+    }
+}
+
+fn in_parallel<F>(projects: &[ProjectInput<'_>], score: F) -> Vec<ProjectEvaluation>
+where
+    F: Fn(&ProjectInput<'_>) -> ProjectEvaluation + Sync,
+{
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = projects.len().div_ceil(threads).max(1);
+    let score = &score;
     std::thread::scope(|scope| {
         let handles: Vec<_> = projects
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| evaluate(m, p)).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(score).collect::<Vec<_>>()))
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("evaluation thread")).collect()
     })

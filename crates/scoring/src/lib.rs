@@ -2,7 +2,8 @@
 //! computed and expert criteria, aggregation of several experts' scores,
 //! ranking with a deterministic tie-break, and sensitivity analysis.
 //!
-//! Pure: no IO. Arithmetic on scores is exact (`Decimal`); only the
+//! Pure: no IO. Arithmetic on scores is exact (fixed-point integers, with
+//! `Decimal` as the reference and the fallback); only the
 //! Monte-Carlo sensitivity analysis works in `f64`, as a statistic over ranks.
 
 pub mod aggregate;
@@ -11,6 +12,7 @@ pub mod closing;
 pub mod computed;
 pub mod default_methodology;
 pub mod evaluate;
+pub mod fixed;
 pub mod gates;
 pub mod methodology;
 pub mod rank;

@@ -27,7 +27,8 @@ pub mod years;
 use std::time::Duration;
 
 use portfel_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 pub use error::{StoreError, StoreResult};
 
@@ -56,11 +57,11 @@ impl Store {
         options
             .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
+            // A round trip per checkout only for connections idle long enough to have been dropped.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(sqlite_settings);
         let db = Database::connect(options).await?;
-        if db.get_database_backend() == DbBackend::Sqlite {
-            db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;").await?;
-        }
         Migrator::up(&db, None).await?;
         let store = Store { db };
         codelists::refresh(&store.db).await?;
@@ -84,6 +85,21 @@ impl Store {
         self.db.close().await?;
         Ok(())
     }
+}
+
+/// Every SQLite connection's settings: write-ahead log with a full sync of
+/// the log on every commit (an acknowledged write survives a crash of the
+/// process or of the machine), foreign keys enforced, and reads through a
+/// memory map and a 64 MiB page cache instead of a system call per page; a
+/// whole page of a list (up to 201 rows) is handed over without waiting.
+fn sqlite_settings(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .pragma("mmap_size", "1073741824")
+        .pragma("cache_size", "-65536")
+        .row_buffer_size(256)
 }
 
 /// Current time, truncated to microseconds so it survives every backend unchanged.
