@@ -83,14 +83,23 @@ pub struct PassportPage {
     pub next_cursor: Option<String>,
 }
 
-/// Either page of the passport list.
+/// A page of the passport list: summaries, or whole passports with `view=full`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PassportListPage {
+    /// Passports in creation order.
+    pub items: Vec<PassportListItem>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One passport of a list page.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
-pub enum PassportListPage {
-    /// Summaries (default).
-    Summaries(PassportSummaryPage),
-    /// Whole passports (`view=full`).
-    Full(PassportPage),
+pub enum PassportListItem {
+    /// A summary (default).
+    Summary(PassportSummary),
+    /// The whole passport (`view=full`).
+    Full(Box<Passport>),
 }
 
 /// A lifecycle transition request.
@@ -169,8 +178,16 @@ pub async fn list_passports(
     QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Json<PassportListPage>> {
     Ok(Json(match q.view.unwrap_or_default() {
-        ListView::Summary => PassportListPage::Summaries(passport_summaries(&auth, &state, q).await?),
-        ListView::Full => PassportListPage::Full(full_passports(&auth, &state, q).await?),
+        ListView::Summary => {
+            let page = passport_summaries(&auth, &state, q).await?;
+            let items = page.items.into_iter().map(PassportListItem::Summary).collect();
+            PassportListPage { items, next_cursor: page.next_cursor }
+        }
+        ListView::Full => {
+            let page = full_passports(&auth, &state, q).await?;
+            let items = page.items.into_iter().map(|p| PassportListItem::Full(Box::new(p))).collect();
+            PassportListPage { items, next_cursor: page.next_cursor }
+        }
     }))
 }
 
