@@ -429,7 +429,7 @@ impl PassportContent {
 
     /// Total cost over all years.
     pub fn total_cost(&self) -> Uah {
-        total_cost(&self.costs)
+        self.costs.iter().map(|c| c.amount).sum()
     }
 
     /// Lower-cased text used for full-text filtering.
@@ -441,17 +441,4 @@ impl PassportContent {
         }
         text.to_lowercase()
     }
-}
-
-/// The total of cost lines over all years.
-pub fn total_cost(costs: &[CostLine]) -> Uah {
-    costs.iter().map(|c| c.amount).sum()
-}
-
-/// A stored passport document's cost lines, read without the rest of it.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CostsOnly {
-    /// Costs by year and item.
-    #[serde(default)]
-    pub costs: Vec<CostLine>,
 }

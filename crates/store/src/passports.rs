@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use portfel_domain::access::Visibility;
-use portfel_domain::passport::{CostsOnly, total_cost};
 use portfel_domain::records::{Meta, Passport, PassportRevision, PassportSummary};
 use portfel_domain::{PassportContent, Status};
 use sea_orm::DatabaseConnection;
@@ -146,27 +145,27 @@ pub struct Brief {
 }
 
 /// [`Brief`]s of the passports with these ids (unknown ids are left out),
-/// reading only the columns and the part of the document they need.
+/// reading only the columns they need.
 pub async fn briefs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<Brief>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
-        let rows: Vec<(Uuid, String, String, Option<i32>, String)> = passport::Entity::find()
+        let rows: Vec<(Uuid, String, String, Option<i32>, Option<String>)> = passport::Entity::find()
             .select_only()
             .columns([
                 passport::Column::Id,
                 passport::Column::Title,
                 passport::Column::Status,
                 passport::Column::StartYear,
-                passport::Column::Content,
+                passport::Column::TotalCost,
             ])
             .filter(passport::Column::Id.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(conn)
             .await?;
-        for (id, title, status, start_year, content) in rows {
-            let costs: CostsOnly = serde_json::from_str(&content)?;
+        for (id, title, status, start_year, total_cost) in rows {
             let status = parse_status(&status)?;
-            out.push(Brief { id, title, status, start_year, total_cost: total_cost(&costs.costs) });
+            let total_cost = decimal("total_cost", total_cost)?.unwrap_or_default();
+            out.push(Brief { id, title, status, start_year, total_cost });
         }
     }
     Ok(out)
@@ -375,6 +374,7 @@ struct SummaryRow {
     updated_at: DateTime<Utc>,
 }
 
+/// A decimal column read back (total cost, score).
 fn decimal<T: std::str::FromStr>(column: &str, text: Option<String>) -> StoreResult<Option<T>> {
     text.map(|t| t.parse().map_err(|_| StoreError::Corrupt(format!("passport {column} {t:?}")))).transpose()
 }

@@ -66,7 +66,7 @@ pub enum ListView {
 }
 
 /// A page of passport summaries (the default view).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct PassportSummaryPage {
     /// Passports in creation order.
     pub items: Vec<PassportSummary>,
@@ -75,7 +75,7 @@ pub struct PassportSummaryPage {
 }
 
 /// A page of whole passports (`view=full`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct PassportPage {
     /// Passports in creation order.
     pub items: Vec<Passport>,
