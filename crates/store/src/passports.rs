@@ -144,28 +144,37 @@ pub struct Brief {
     pub total_cost: portfel_domain::Uah,
 }
 
+/// The columns a [`Brief`] is read from.
+#[derive(Debug, FromQueryResult)]
+struct BriefRow {
+    id: Uuid,
+    title: String,
+    status: String,
+    start_year: Option<i32>,
+    total_cost: Option<String>,
+}
+
 /// [`Brief`]s of the passports with these ids (unknown ids are left out),
 /// reading only the columns they need.
 pub async fn briefs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Vec<Brief>> {
+    use passport::Column as P;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1000) {
-        let rows: Vec<(Uuid, String, String, Option<i32>, Option<String>)> = passport::Entity::find()
+        let rows = passport::Entity::find()
             .select_only()
-            .columns([
-                passport::Column::Id,
-                passport::Column::Title,
-                passport::Column::Status,
-                passport::Column::StartYear,
-                passport::Column::TotalCost,
-            ])
-            .filter(passport::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
+            .columns([P::Id, P::Title, P::Status, P::StartYear, P::TotalCost])
+            .filter(P::Id.is_in(chunk.iter().copied()))
+            .into_model::<BriefRow>()
             .all(conn)
             .await?;
-        for (id, title, status, start_year, total_cost) in rows {
-            let status = parse_status(&status)?;
-            let total_cost = decimal("total_cost", total_cost)?.unwrap_or_default();
-            out.push(Brief { id, title, status, start_year, total_cost });
+        for row in rows {
+            out.push(Brief {
+                id: row.id,
+                title: row.title,
+                status: parse_status(&row.status)?,
+                start_year: row.start_year,
+                total_cost: decimal("total_cost", row.total_cost)?.unwrap_or_default(),
+            });
         }
     }
     Ok(out)
