@@ -13,19 +13,27 @@ pub fn aggregate(scores: &[Decimal], how: Aggregation) -> Option<Decimal> {
 /// What an aggregate divides: the sum of the scores it keeps, and their
 /// count (the two middle ones of an even median). `None` for no scores.
 pub fn kept(scores: &[Decimal], how: Aggregation) -> Option<(Decimal, usize)> {
-    if scores.is_empty() {
-        return None;
-    }
     let mut sorted = scores.to_vec();
     sorted.sort();
-    let all = |s: &[Decimal]| (s.iter().sum::<Decimal>(), s.len());
+    kept_of_sorted(&sorted, how)
+}
+
+/// [`kept`] of scores already in ascending order, in any exact number type.
+pub fn kept_of_sorted<T>(sorted: &[T], how: Aggregation) -> Option<(T, usize)>
+where
+    T: Copy + std::iter::Sum<T> + std::ops::Add<Output = T>,
+{
     let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let all = |s: &[T]| (s.iter().copied().sum::<T>(), s.len());
     Some(match how {
-        Aggregation::Mean => all(&sorted),
+        Aggregation::Mean => all(sorted),
         Aggregation::Median if n % 2 == 1 => (sorted[n / 2], 1),
         Aggregation::Median => (sorted[n / 2 - 1] + sorted[n / 2], 2),
         Aggregation::TrimmedMean if n >= 3 => all(&sorted[1..n - 1]),
-        Aggregation::TrimmedMean => all(&sorted),
+        Aggregation::TrimmedMean => all(sorted),
     })
 }
 

@@ -2,7 +2,7 @@
 //! turn a formula's value into points between 0 and 1.
 
 use portfel_domain::PassportContent;
-use portfel_domain::passport::{DesignStatus, DocumentKind, ExpertiseStatus, LandStatus};
+use portfel_domain::passport::{DesignStatus, DocumentKind, ExpertiseStatus, FinancingLine, LandStatus};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,12 +39,7 @@ impl Formula {
                 (p.beneficiaries.total > 0).then(|| total_cost / Decimal::from(p.beneficiaries.total))
             }
             Formula::NonLocalFinancingShare => (financing > Decimal::ZERO).then(|| {
-                let non_local: Decimal = p
-                    .financing
-                    .iter()
-                    .filter(|f| f.source != "localBudget" && f.source != "none")
-                    .map(|f| f.amount.value())
-                    .sum();
+                let non_local: Decimal = p.financing.iter().filter(|f| non_local(f)).map(|f| f.amount.value()).sum();
                 non_local / financing
             }),
             Formula::ReadinessLevel => Some(Decimal::from(readiness_level(p))),
@@ -54,16 +49,20 @@ impl Formula {
             Formula::StrategyLinkage => Some(Decimal::from(p.strategy_goal_ids.len())),
             Formula::IdpShare => (p.beneficiaries.total > 0)
                 .then(|| Decimal::from(p.beneficiaries.idps) / Decimal::from(p.beneficiaries.total)),
-            Formula::CrossCuttingGoals => {
-                let c = p.cross_cutting;
-                let count = [c.energy_efficiency, c.climate_adaptation, c.gender_equality, c.barrier_free]
-                    .into_iter()
-                    .filter(|b| *b)
-                    .count();
-                Some(Decimal::from(count))
-            }
+            Formula::CrossCuttingGoals => Some(Decimal::from(cross_cutting_goals(p))),
         }
     }
+}
+
+/// True for financing from a source other than the local budget (and other than `none`).
+pub fn non_local(f: &FinancingLine) -> bool {
+    f.source != "localBudget" && f.source != "none"
+}
+
+/// How many of the four cross-cutting goals the project serves.
+pub fn cross_cutting_goals(p: &PassportContent) -> usize {
+    let c = p.cross_cutting;
+    [c.energy_efficiency, c.climate_adaptation, c.gender_equality, c.barrier_free].into_iter().filter(|b| *b).count()
 }
 
 /// Readiness level 0–4 from the passport's readiness evidence.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::aggregate::{kept, spread};
 use crate::computed::{Formula, band_points, readiness_level};
-use crate::fixed::FixedMethodology;
+use crate::fixed::{FixedMethodology, lcm};
 use crate::gates::GateResult;
 use crate::methodology::{CriterionKind, Methodology};
 
@@ -125,13 +125,7 @@ impl ExactSum {
                 Some((n.checked_mul(Decimal::from_i128_with_scale(10i128.pow(d.scale()), 0))?, d.mantissa()))
             })
             .collect::<Option<_>>()?;
-        let gcd = |mut a: i128, mut b: i128| {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a.abs()
-        };
-        let common = terms.iter().try_fold(1i128, |l, (_, m)| (l / gcd(l, *m)).checked_mul(*m))?;
+        let common = terms.iter().try_fold(1i128, |l, (_, m)| lcm(l, *m))?;
         let mut total = Decimal::ZERO;
         for (n, m) in &terms {
             total = total.checked_add(n.checked_mul(Decimal::try_from_i128_with_scale(common / m, 0).ok()?)?)?;

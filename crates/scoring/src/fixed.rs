@@ -21,10 +21,10 @@ use std::collections::BTreeMap;
 use portfel_domain::PassportContent;
 use rust_decimal::Decimal;
 
-use crate::aggregate::spread;
-use crate::computed::{Formula, readiness_level};
+use crate::aggregate::{kept_of_sorted, spread};
+use crate::computed::{Formula, cross_cutting_goals, non_local, readiness_level};
 use crate::evaluate::{CriterionResult, ProjectEvaluation, ProjectInput};
-use crate::methodology::{Aggregation, CriterionKind, Methodology};
+use crate::methodology::{CriterionKind, Methodology};
 
 /// Largest number of decimal places compiled.
 const MAX_PLACES: u32 = 6;
@@ -75,11 +75,13 @@ pub struct FixedMethodology<'m> {
     denominator: i128,
 }
 
+/// Greatest common divisor (not negative).
 fn gcd(a: i128, b: i128) -> i128 {
     if b == 0 { a.abs() } else { gcd(b, a % b) }
 }
 
-fn lcm(a: i128, b: i128) -> Option<i128> {
+/// Least common multiple of two positive integers, unless it overflows.
+pub(crate) fn lcm(a: i128, b: i128) -> Option<i128> {
     (a / gcd(a, b)).checked_mul(b)
 }
 
@@ -286,14 +288,7 @@ impl<'m> FixedMethodology<'m> {
             *slot = score.mantissa() * pow10(self.score_unit - score.scale());
         }
         scores.sort_unstable();
-        let n = scores.len();
-        Some(match self.m.aggregation {
-            Aggregation::Mean => (scores.iter().sum(), n as i128),
-            Aggregation::Median if n % 2 == 1 => (scores[n / 2], 1),
-            Aggregation::Median => (scores[n / 2 - 1] + scores[n / 2], 2),
-            Aggregation::TrimmedMean if n >= 3 => (scores[1..n - 1].iter().sum(), n as i128 - 2),
-            Aggregation::TrimmedMean => (scores.iter().sum(), n as i128),
-        })
+        kept_of_sorted(scores, self.m.aggregation).map(|(sum, count)| (sum, count as i128))
     }
 }
 
@@ -319,26 +314,17 @@ fn kopecks(amount: portfel_domain::Uah) -> i128 {
 
 impl Facts {
     fn of(p: &PassportContent) -> Facts {
-        let c = p.cross_cutting;
         Facts {
             total_cost: p.costs.iter().map(|l| kopecks(l.amount)).sum(),
             financing: p.financing.iter().map(|f| kopecks(f.amount)).sum(),
-            non_local: p
-                .financing
-                .iter()
-                .filter(|f| f.source != "localBudget" && f.source != "none")
-                .map(|f| kopecks(f.amount))
-                .sum(),
+            non_local: p.financing.iter().filter(|f| non_local(f)).map(|f| kopecks(f.amount)).sum(),
             om: p.om_cost_per_year.map_or(0, kopecks),
             beneficiaries: i128::from(p.beneficiaries.total),
             idps: i128::from(p.beneficiaries.idps),
             readiness: readiness_level(p),
             duration: p.duration_years,
             goals: p.strategy_goal_ids.len() as i128,
-            cross_cutting: [c.energy_efficiency, c.climate_adaptation, c.gender_equality, c.barrier_free]
-                .into_iter()
-                .filter(|b| *b)
-                .count() as i128,
+            cross_cutting: cross_cutting_goals(p) as i128,
         }
     }
 
