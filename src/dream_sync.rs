@@ -1,5 +1,6 @@
 //! Keeping Portfel and DREAM in step: `pull` walks DREAM's list of projects by
-//! modification time and imports each changed one; `push` sends passports
+//! modification time and imports the changed ones, a batch per transaction
+//! together with the checkpoint that covers it; `push` sends passports
 //! changed since the last push to a configured endpoint. Both resume from a
 //! stored checkpoint, retry with backoff on server errors and timeouts, and
 //! respect a rate limit.
@@ -9,8 +10,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use portfel_store::dream::Outcome;
-use portfel_store::{Actor, Store, StoreError};
+use portfel_store::dream::{Outcome, Project, ProjectResult};
+use portfel_store::{Actor, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::{Instant, sleep};
@@ -61,6 +62,21 @@ pub struct SyncReport {
 impl std::fmt::Display for SyncReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "new {}, updated {}, unchanged {}, failed {}", self.new, self.updated, self.unchanged, self.failed)
+    }
+}
+
+impl SyncReport {
+    /// Counts one imported project.
+    fn count(&mut self, id: &str, result: ProjectResult) {
+        match result {
+            Ok((_, Outcome::New)) => self.new += 1,
+            Ok((_, Outcome::Updated)) => self.updated += 1,
+            Ok((_, Outcome::Unchanged)) => self.unchanged += 1,
+            Err(errors) => {
+                tracing::warn!(id, ?errors, "DREAM project refused");
+                self.failed += 1;
+            }
+        }
     }
 }
 
@@ -140,6 +156,28 @@ struct List {
     data: Vec<ListEntry>,
 }
 
+/// Projects fetched before they are imported in one transaction, together
+/// with the checkpoint that covers them.
+pub const PULL_BATCH: usize = 100;
+
+/// The documents of `entries`, in order, up to the first that could not be
+/// fetched (and why), so what was fetched is still imported.
+async fn fetch(client: &mut Client, base: &str, entries: &[ListEntry]) -> (Vec<Value>, Option<anyhow::Error>) {
+    let mut documents = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let url = format!("{base}/marketplace/public/dream/ideas/{}", entry.internal.id);
+        let fetched = match client.send(|http| http.get(&url)).await {
+            Ok(response) => response.json::<Value>().await.context("DREAM project"),
+            Err(e) => Err(e),
+        };
+        match fetched {
+            Ok(document) => documents.push(document),
+            Err(e) => return (documents, Some(e)),
+        }
+    }
+    (documents, None)
+}
+
 fn pull_checkpoint(base: &str) -> String {
     format!("dream.pull {base}")
 }
@@ -175,30 +213,33 @@ pub async fn pull(
             break;
         }
         entries.sort_by_key(|e| e.external.updated);
-        for entry in entries {
-            let url = format!("{base}/marketplace/public/dream/ideas/{}", entry.internal.id);
-            let document: Value = client.send(|http| http.get(&url)).await?.json().await.context("DREAM project")?;
-            match portfel_store::dream::import(
-                store.db(),
-                &actor,
-                &entry.internal.id,
-                entry.internal.code.as_deref(),
-                &document,
-            )
-            .await
-            {
-                Ok((_, Outcome::New)) => report.new += 1,
-                Ok((_, Outcome::Updated)) => report.updated += 1,
-                Ok((_, Outcome::Unchanged)) => report.unchanged += 1,
-                Err(StoreError::Invalid(errors)) => {
-                    tracing::warn!(id = %entry.internal.id, ?errors, "DREAM project refused");
-                    report.failed += 1;
+        for chunk in entries.chunks(PULL_BATCH) {
+            let (documents, failure) = fetch(&mut client, base, chunk).await;
+            let fetched = &chunk[..documents.len()];
+            if let Some(last) = fetched.last() {
+                let projects: Vec<Project<'_>> = fetched
+                    .iter()
+                    .zip(&documents)
+                    .map(|(entry, document)| Project {
+                        dream_id: &entry.internal.id,
+                        code: entry.internal.code.as_deref(),
+                        document,
+                    })
+                    .collect();
+                let last = last.external.updated;
+                let covered = last.to_rfc3339();
+                let results =
+                    portfel_store::dream::import_many(store.db(), &actor, &projects, Some((&checkpoint, &covered)))
+                        .await?;
+                for (entry, result) in fetched.iter().zip(results) {
+                    report.count(&entry.internal.id, result);
+                    seen.insert((entry.internal.id.clone(), entry.external.updated));
                 }
-                Err(e) => return Err(e.into()),
+                from = Some(last);
             }
-            portfel_store::dream::set_checkpoint(store.db(), &checkpoint, &entry.external.updated.to_rfc3339()).await?;
-            from = Some(entry.external.updated);
-            seen.insert((entry.internal.id, entry.external.updated));
+            if let Some(failure) = failure {
+                return Err(failure);
+            }
         }
     }
     Ok(report)

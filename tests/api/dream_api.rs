@@ -3,6 +3,7 @@
 use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 #[tokio::test]
@@ -144,5 +145,98 @@ async fn a_batch_with_a_document_that_is_not_an_object_is_refused_whole() {
         assert_eq!(problem_fields(&p), vec!["items[1].document"]);
         let (_, feed) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
         assert_eq!(feed["items"], json!([]), "nothing of the batch was imported ({})", app.backend);
+    }
+}
+
+/// Makes the database refuse the link row of DREAM project `dream_id`: with a
+/// duplicate organisation (a broken constraint: the project's own failure) or
+/// with a plain error (a failure of the database, not of the project).
+async fn refuse_link(app: &TestApp, name: &str, dream_id: &str, constraint: bool) {
+    let db = app.store.db();
+    let action = match (app.backend, constraint) {
+        ("sqlite", true) => "INSERT INTO organisations SELECT * FROM organisations LIMIT 1;".to_owned(),
+        ("sqlite", false) => "SELECT RAISE(ABORT, 'the disk is failing');".to_owned(),
+        (_, true) => "INSERT INTO organisations SELECT * FROM organisations LIMIT 1;".to_owned(),
+        (_, false) => "RAISE EXCEPTION 'the disk is failing';".to_owned(),
+    };
+    let sql = if app.backend == "sqlite" {
+        format!("CREATE TRIGGER {name} AFTER INSERT ON dream_links WHEN NEW.dream_id = '{dream_id}' BEGIN {action} END")
+    } else {
+        db.execute_unprepared(&format!(
+            "CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF NEW.dream_id = '{dream_id}' THEN {action} END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+        ))
+        .await
+        .unwrap();
+        format!("CREATE TRIGGER {name} AFTER INSERT ON dream_links FOR EACH ROW EXECUTE FUNCTION {name}()")
+    };
+    db.execute_unprepared(&sql).await.unwrap();
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    let row = app
+        .store
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.store.db().get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_commits_together_each_project_atomic_and_the_checkpoint_with_them() {
+    use portfel_store::dream::{Outcome, Project, import_many};
+    for app in TestApp::all().await {
+        let actor = portfel_store::Actor { sub: "dream-sync".into(), organisation: None, request_id: None };
+        let db = app.store.db();
+        refuse_link(&app, "refuse_poison", "dream-poison", true).await;
+        refuse_link(&app, "fail_broken", "dream-broken", false).await;
+        let documents: Vec<_> = (1..=4).map(|n| dream_document(n, "2026-01-01T00:00:00Z")).collect();
+        let mut poison = documents[1].clone();
+        // Its initiator is registered in the project's savepoint before the link row is refused.
+        poison["parties"][0]["identifier"]["id"] = json!("41000002");
+        let projects = [
+            Project { dream_id: "dream-1", code: None, document: &documents[0] },
+            Project { dream_id: "dream-poison", code: None, document: &poison },
+            Project { dream_id: "dream-bad", code: None, document: &json!({"title": []}) },
+            Project { dream_id: "dream-3", code: None, document: &documents[2] },
+        ];
+        let results = import_many(db, &actor, &projects, Some(("test", "after-3"))).await.unwrap();
+        let outcomes: Vec<_> =
+            results.iter().map(|r| r.as_ref().map(|(_, o)| *o).map_err(|e| e[0].code.clone())).collect();
+        assert_eq!(
+            outcomes,
+            vec![Ok(Outcome::New), Err("constraint".into()), Err("required".into()), Ok(Outcome::New)],
+            "[{}]",
+            app.backend
+        );
+        // Nothing of the refused project stayed: no passport, revision, organisation, link or audit event.
+        let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
+        let titles: Vec<_> = list["items"].as_array().unwrap().iter().map(|i| i["title"].clone()).collect();
+        assert_eq!(titles, vec![json!("Проєкт DREAM №1"), json!("Проєкт DREAM №3")], "[{}]", app.backend);
+        let (_, orgs) = send(app.req(Method::GET, "/api/v1/organisations", &app.admin())).await;
+        assert!(!orgs.as_array().unwrap().iter().any(|o| o["edrpou"] == "41000002"), "[{}] {orgs}", app.backend);
+        assert_eq!(
+            (count(&app, "passport_revisions").await, count(&app, "dream_links").await),
+            (2, 2),
+            "[{}]",
+            app.backend
+        );
+        // Three events: the initiator's registration and two passports' creation.
+        assert_eq!(count(&app, "audit_events").await, 3, "[{}]", app.backend);
+        assert_eq!(portfel_store::dream::checkpoint(db, "test").await.unwrap().as_deref(), Some("after-3"));
+
+        // A failure of the database, not of a project, rolls back the whole batch and its checkpoint.
+        let later = [
+            Project { dream_id: "dream-4", code: None, document: &documents[3] },
+            Project { dream_id: "dream-broken", code: None, document: &documents[2] },
+        ];
+        let failed = import_many(db, &actor, &later, Some(("test", "after-broken"))).await;
+        assert!(failed.is_err(), "[{}]", app.backend);
+        assert_eq!(count(&app, "dream_links").await, 2, "[{}] dream-4 was rolled back", app.backend);
+        assert_eq!(portfel_store::dream::checkpoint(db, "test").await.unwrap().as_deref(), Some("after-3"));
     }
 }

@@ -319,3 +319,22 @@ async fn lists_return_summaries_with_score_and_rank_and_whole_passports_on_reque
         assert_eq!(again, page, "[{}]", app.backend);
     }
 }
+
+#[tokio::test]
+async fn a_passport_for_an_unknown_organisation_is_refused_naming_the_field() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let nowhere = uuid::Uuid::now_v7();
+        let path = format!("/api/v1/passports?organisation_id={nowhere}");
+        let (s, p) = send(app.req(Method::POST, &path, &app.admin()).json(&complete_passport(w.goal))).await;
+        assert_eq!(s, 422, "[{}] {p}", app.backend);
+        assert_eq!(problem_fields(&p), vec!["organisation_id"]);
+        assert_eq!(p["errors"][0]["code"], "unknown_reference", "[{}] {p}", app.backend);
+        // Nor can a token of an organisation that is not registered create in its name.
+        let stray = app.token("stray", Some(nowhere), &[Role::Initiator]);
+        let (s, _) = send(app.req(Method::POST, "/api/v1/passports", &stray).json(&complete_passport(w.goal))).await;
+        assert_eq!(s, 422, "[{}]", app.backend);
+        let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
+        assert_eq!(list["items"], json!([]), "[{}] nothing was stored", app.backend);
+    }
+}

@@ -3,18 +3,20 @@
 //! accepted reports), exports that give back what DREAM sent,
 //! the change feed for integration scripts, and sync checkpoints.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{FieldError, Status};
-use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
+use sea_orm::{DatabaseConnection, DatabaseTransaction, SqlErr, TransactionTrait};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::entity::{dream_link, passport, sync_checkpoint};
+use crate::entity::{dream_link, organisation, passport, sync_checkpoint};
 use crate::{Actor, StoreError, StoreResult, passports};
 
 /// What an import did.
@@ -29,45 +31,207 @@ pub enum Outcome {
     Unchanged,
 }
 
+/// One DREAM project to import.
+#[derive(Debug, Clone, Copy)]
+pub struct Project<'a> {
+    /// DREAM's id.
+    pub dream_id: &'a str,
+    /// DREAM's project code, when known.
+    pub code: Option<&'a str>,
+    /// The project document (DREAM's `GET /ideas/{id}` shape).
+    pub document: &'a Value,
+}
+
+/// What importing one project of a batch did: the linked passport and the
+/// outcome, or why the project was refused (it changed nothing).
+pub type ProjectResult = Result<(Uuid, Outcome), Vec<FieldError>>;
+
 /// Imports one DREAM project document, creating or updating the passport
 /// linked to `dream_id`, in one transaction.
-pub async fn import(
+pub async fn import(db: &DatabaseConnection, actor: &Actor, project: Project<'_>) -> StoreResult<(Uuid, Outcome)> {
+    let parsed = Parsed::of(project).map_err(StoreError::Invalid)?;
+    let txn = crate::begin_write(db).await?;
+    let known = Known::read(&txn, [&parsed]).await?;
+    let (passport_id, outcome, _) = import_in(&txn, actor, parsed, &known).await?;
+    txn.commit().await?;
+    Ok((passport_id, outcome))
+}
+
+/// Imports many projects in one transaction, each in a savepoint of its own:
+/// a refused project is reported and changes nothing, the others are kept.
+/// Results are in the order of `projects`.
+/// With `checkpoint` (name, value), the sync checkpoint is stored in the same
+/// transaction, so it never runs ahead of (or behind) the projects it covers.
+/// A database failure rolls back the whole batch.
+pub async fn import_many(
     db: &DatabaseConnection,
     actor: &Actor,
-    dream_id: &str,
-    code: Option<&str>,
-    document: &Value,
-) -> StoreResult<(Uuid, Outcome)> {
-    let imported = portfel_dream::import(document).map_err(|errors| {
-        StoreError::Invalid(
-            errors.into_iter().map(|e| FieldError { field: format!("document.{}", e.field), ..e }).collect(),
-        )
-    })?;
-    let serialized = serde_json::to_string(document)?;
+    projects: &[Project<'_>],
+    checkpoint: Option<(&str, &str)>,
+) -> StoreResult<Vec<ProjectResult>> {
+    let parsed: Vec<_> = projects.iter().map(|p| Parsed::of(*p)).collect();
     let txn = crate::begin_write(db).await?;
-    let link = dream_link::Entity::find().filter(dream_link::Column::DreamId.eq(dream_id)).one(&txn).await?;
-    if let Some(link) = &link
-        && link.document == serialized
-    {
-        return Ok((link.passport_id, Outcome::Unchanged));
+    let mut known = Known::read(&txn, parsed.iter().flatten()).await?;
+    let mut results = Vec::with_capacity(projects.len());
+    for parsed in parsed {
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(errors) => {
+                results.push(Err(errors));
+                continue;
+            }
+        };
+        let savepoint = txn.begin().await?;
+        match import_in(&savepoint, actor, parsed, &known).await {
+            Ok((passport_id, outcome, learnt)) => {
+                savepoint.commit().await?;
+                known.learn(learnt);
+                results.push(Ok((passport_id, outcome)));
+            }
+            Err(error) => {
+                let errors = refusal(error)?;
+                savepoint.rollback().await?;
+                results.push(Err(errors));
+            }
+        }
     }
+    if let Some((name, value)) = checkpoint {
+        set_checkpoint_in(&txn, name, value).await?;
+    }
+    txn.commit().await?;
+    Ok(results)
+}
+
+/// Why a project of a batch was refused, when the failure is the project's own
+/// (invalid data, a state rule, a constraint its rows break); any other failure
+/// (the database unreachable, locked or out of space) is the batch's.
+fn refusal(error: StoreError) -> StoreResult<Vec<FieldError>> {
+    match error {
+        StoreError::Invalid(errors) => Ok(errors),
+        StoreError::Conflict(message) => Ok(vec![FieldError::new("document", "conflict", message)]),
+        StoreError::Db(db) => match db.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(m) | SqlErr::ForeignKeyConstraintViolation(m)) => {
+                Ok(vec![FieldError::new(
+                    "document",
+                    "constraint",
+                    format!("the project's data breaks a stored rule: {m}"),
+                )])
+            }
+            _ => Err(StoreError::Db(db)),
+        },
+        other => Err(other),
+    }
+}
+
+/// A project read from its document, before any database work.
+struct Parsed<'a> {
+    dream_id: &'a str,
+    code: Option<&'a str>,
+    imported: portfel_dream::Imported,
+    /// The document as stored (compared with the last import's).
+    serialized: String,
+}
+
+impl<'a> Parsed<'a> {
+    fn of(project: Project<'a>) -> Result<Parsed<'a>, Vec<FieldError>> {
+        let imported = portfel_dream::import(project.document).map_err(|errors| {
+            errors.into_iter().map(|e| FieldError { field: format!("document.{}", e.field), ..e }).collect::<Vec<_>>()
+        })?;
+        let serialized = serde_json::to_string(project.document)
+            .map_err(|e| vec![FieldError::new("document", "invalid", e.to_string())])?;
+        Ok(Parsed { dream_id: project.dream_id, code: project.code, imported, serialized })
+    }
+}
+
+/// What the database holds for the projects of a batch, read once for all
+/// of them: their links to DREAM and their initiators' organisations.
+struct Known {
+    /// DREAM id → the linked passport and the document last imported.
+    links: HashMap<String, (Uuid, String)>,
+    /// EDRPOU code → organisation.
+    organisations: HashMap<String, Uuid>,
+}
+
+/// What one project's import wrote that later projects of its batch must see.
+#[derive(Default)]
+struct Learnt {
+    /// DREAM id, passport and document of a new or changed link.
+    link: Option<(String, Uuid, String)>,
+    /// EDRPOU code and id of a newly registered organisation.
+    organisation: Option<(String, Uuid)>,
+}
+
+impl Known {
+    async fn read<'p>(
+        conn: &DatabaseTransaction,
+        parsed: impl IntoIterator<Item = &'p Parsed<'p>>,
+    ) -> StoreResult<Known> {
+        let (mut ids, mut codes) = (Vec::new(), Vec::new());
+        for p in parsed {
+            ids.push(p.dream_id.to_owned());
+            codes.extend(p.imported.initiator.as_ref().map(|party| party.edrpou.clone()));
+        }
+        let links = dream_link::Entity::find()
+            .filter(dream_link::Column::DreamId.is_in(ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|l| (l.dream_id, (l.passport_id, l.document)))
+            .collect();
+        let organisations: Vec<(Uuid, String)> = organisation::Entity::find()
+            .select_only()
+            .columns([organisation::Column::Id, organisation::Column::Edrpou])
+            .filter(organisation::Column::Edrpou.is_in(codes))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Ok(Known { links, organisations: organisations.into_iter().map(|(id, code)| (code, id)).collect() })
+    }
+
+    /// Takes in what a kept project wrote.
+    fn learn(&mut self, learnt: Learnt) {
+        if let Some((dream_id, passport_id, document)) = learnt.link {
+            self.links.insert(dream_id, (passport_id, document));
+        }
+        if let Some((code, id)) = learnt.organisation {
+            self.organisations.insert(code, id);
+        }
+    }
+}
+
+/// [`import`] inside the caller's transaction, given what is `known` of its batch.
+async fn import_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    parsed: Parsed<'_>,
+    known: &Known,
+) -> StoreResult<(Uuid, Outcome, Learnt)> {
+    let Parsed { dream_id, code, imported, serialized } = parsed;
+    let link = known.links.get(dream_id);
+    if let Some((passport_id, document)) = link
+        && *document == serialized
+    {
+        return Ok((*passport_id, Outcome::Unchanged, Learnt::default()));
+    }
+    let mut learnt = Learnt::default();
+    let remembered = serialized.clone();
     let mut content = imported.content;
     let mut goal_ids = Vec::new();
     for g in &imported.goals {
-        if let Some(id) = crate::strategy::goal_by_kind_code(&txn, &g.kind, &g.code).await? {
+        if let Some(id) = crate::strategy::goal_by_kind_code(txn, &g.kind, &g.code).await? {
             goal_ids.push(id);
         }
     }
     content.strategy_goal_ids = goal_ids;
     let now = crate::now();
     let (passport_id, organisation_id, outcome) = match link {
-        Some(link) => {
-            let current = passports::get(&txn, link.passport_id).await?;
+        Some(&(linked, _)) => {
+            let current = passports::get(txn, linked).await?;
             let updated =
-                passports::update_content_in(&txn, actor, current.meta.id, current.meta.version, &content).await?;
+                passports::update_content_in(txn, actor, current.meta.id, current.meta.version, &content).await?;
             if updated.status != imported.status {
                 let dream = passports::Move { reason: Some("DREAM"), ..passports::Move::of(&updated, imported.status) };
-                passports::transition_in(&txn, actor, dream).await?;
+                passports::transition_in(txn, actor, dream).await?;
             }
             dream_link::Entity::update_many()
                 .set(dream_link::ActiveModel {
@@ -77,22 +241,24 @@ pub async fn import(
                     imported_at: Set(now),
                     ..Default::default()
                 })
-                .filter(dream_link::Column::PassportId.eq(link.passport_id))
-                .exec(&txn)
+                .filter(dream_link::Column::PassportId.eq(linked))
+                .exec(txn)
                 .await?;
-            (link.passport_id, updated.organisation_id, Outcome::Updated)
+            (linked, updated.organisation_id, Outcome::Updated)
         }
         None => {
             let organisation = match (&imported.initiator, actor.organisation) {
-                (Some(party), _) => match crate::organisations::by_edrpou(&txn, &party.edrpou).await? {
-                    Some(o) => o.meta.id,
+                (Some(party), _) => match known.organisations.get(&party.edrpou) {
+                    Some(id) => *id,
                     None => {
                         let input = OrganisationInput {
                             name: party.name.clone(),
                             edrpou: party.edrpou.clone(),
                             kind: "localBody".into(),
                         };
-                        crate::organisations::create_in(&txn, actor, &input).await?.meta.id
+                        let id = crate::organisations::create_in(txn, actor, &input).await?.meta.id;
+                        learnt.organisation = Some((party.edrpou.clone(), id));
+                        id
                     }
                 },
                 (None, Some(own)) => own,
@@ -104,7 +270,7 @@ pub async fn import(
                     ));
                 }
             };
-            let created = passports::create_in(&txn, actor, organisation, &content, imported.status).await?;
+            let created = passports::create_in(txn, actor, organisation, &content, imported.status).await?;
             dream_link::Entity::insert(dream_link::ActiveModel {
                 passport_id: Set(created.meta.id),
                 dream_id: Set(dream_id.to_owned()),
@@ -113,16 +279,16 @@ pub async fn import(
                 dream_updated: Set(imported.updated),
                 imported_at: Set(now),
             })
-            .exec(&txn)
+            .exec(txn)
             .await?;
             (created.meta.id, created.organisation_id, Outcome::New)
         }
     };
     if !imported.reports.is_empty() {
-        crate::reports::record_from_dream(&txn, actor, passport_id, organisation_id, &imported.reports).await?;
+        crate::reports::record_from_dream(txn, actor, passport_id, organisation_id, &imported.reports).await?;
     }
-    txn.commit().await?;
-    Ok((passport_id, outcome))
+    learnt.link = Some((dream_id.to_owned(), passport_id, remembered));
+    Ok((passport_id, outcome, learnt))
 }
 
 /// DREAM's id and code of a passport, if linked.
@@ -221,14 +387,19 @@ pub async fn checkpoint<C: ConnectionTrait>(conn: &C, name: &str) -> StoreResult
 /// Stores a sync checkpoint.
 pub async fn set_checkpoint(db: &DatabaseConnection, name: &str, value: &str) -> StoreResult<()> {
     let txn = crate::begin_write(db).await?;
-    sync_checkpoint::Entity::delete_by_id(name.to_owned()).exec(&txn).await?;
+    set_checkpoint_in(&txn, name, value).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn set_checkpoint_in<C: ConnectionTrait>(conn: &C, name: &str, value: &str) -> StoreResult<()> {
+    sync_checkpoint::Entity::delete_by_id(name.to_owned()).exec(conn).await?;
     sync_checkpoint::Entity::insert(sync_checkpoint::ActiveModel {
         name: Set(name.to_owned()),
         value: Set(value.to_owned()),
         updated_at: Set(crate::now()),
     })
-    .exec(&txn)
+    .exec(conn)
     .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -103,6 +103,11 @@ record!(
 pub async fn require<C: ConnectionTrait>(conn: &C, field: &str, id: Uuid) -> StoreResult<()> {
     match Entity::find_by_id(id).one(conn).await? {
         Some(_) => Ok(()),
-        None => Err(StoreError::invalid(field, "unknown_reference", format!("no organisation with id {id}"))),
+        None => Err(unknown(field, id)),
     }
+}
+
+/// The field error of a reference to organisation `id`, which does not exist.
+pub(crate) fn unknown(field: &str, id: Uuid) -> StoreError {
+    StoreError::invalid(field, "unknown_reference", format!("no organisation with id {id}"))
 }

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Condition, Expr, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, SqlErr, TryIntoModel,
 };
 use uuid::Uuid;
 
@@ -22,8 +22,13 @@ pub(crate) fn parse_status(s: &str) -> StoreResult<Status> {
 }
 
 fn to_record(m: passport::Model) -> StoreResult<Passport> {
-    let status = parse_status(&m.status)?;
     let content: PassportContent = serde_json::from_str(&m.content)?;
+    record_of(m, content)
+}
+
+/// The record of row `m`, whose content column holds `content`.
+fn record_of(m: passport::Model, content: PassportContent) -> StoreResult<Passport> {
+    let status = parse_status(&m.status)?;
     let (dream_status, details) = status.dream();
     Ok(Passport {
         meta: Meta { id: m.id, version: m.version, created_at: m.created_at, updated_at: m.updated_at },
@@ -99,7 +104,6 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     content: &PassportContent,
     status: Status,
 ) -> StoreResult<Passport> {
-    crate::organisations::require(conn, "organisation_id", organisation_id).await?;
     check_goals(conn, content).await?;
     let now = crate::now();
     let id = Uuid::now_v7();
@@ -113,13 +117,21 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         submitted_at: Set((status != Status::Draft).then_some(now)),
+        score: Set(None),
+        rank: Set(None),
         ..Default::default()
     };
     content_columns(&mut model, content)?;
-    let json = serde_json::to_string(content)?;
-    passport::Entity::insert(model).exec(conn).await?;
-    insert_revision(conn, id, 1, status, &json, &actor.sub, now).await?;
-    let record = get(conn, id).await?;
+    let row = model.clone().try_into_model()?;
+    // The organisation's existence is checked by the foreign key, not by a query of its own.
+    passport::Entity::insert(model).exec(conn).await.map_err(|e| match e.sql_err() {
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            crate::organisations::unknown("organisation_id", organisation_id)
+        }
+        _ => StoreError::from(e),
+    })?;
+    insert_revision(conn, id, 1, status, &row.content, &actor.sub, now).await?;
+    let record = record_of(row, content.clone())?;
     audit::created(conn, actor, "passport.create", "passport", id.to_string(), &record).await?;
     Ok(record)
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use portfel_domain::{FieldError, Role, Status};
-use portfel_store::dream::Outcome;
+use portfel_store::dream::{Outcome, Project, ProjectResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -85,19 +85,28 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
-async fn import_one(state: &AppState, auth: &Auth, item: &DreamProject) -> ApiResult<ImportResult> {
-    if item.id.trim().is_empty() || item.id.len() > 200 {
-        return Err(ApiError::Validation(vec![FieldError::new("id", "invalid", "DREAM's id is 1 to 200 characters")]));
+/// DREAM's id, checked: 1 to 200 characters.
+fn checked_id(id: &str) -> Result<(), Vec<FieldError>> {
+    if id.trim().is_empty() || id.len() > 200 {
+        return Err(vec![FieldError::new("id", "invalid", "DREAM's id is 1 to 200 characters")]);
     }
-    let (passport_id, outcome) =
-        portfel_store::dream::import(state.store.db(), &auth.actor(), &item.id, item.code.as_deref(), &item.document)
-            .await?;
-    Ok(ImportResult {
-        id: item.id.clone(),
-        passport_id: Some(passport_id),
-        outcome: outcome_name(outcome).into(),
-        errors: vec![],
-    })
+    Ok(())
+}
+
+fn project(item: &DreamProject) -> Project<'_> {
+    Project { dream_id: &item.id, code: item.code.as_deref(), document: &item.document }
+}
+
+fn result(item: &DreamProject, imported: ProjectResult) -> ImportResult {
+    match imported {
+        Ok((passport_id, outcome)) => ImportResult {
+            id: item.id.clone(),
+            passport_id: Some(passport_id),
+            outcome: outcome_name(outcome).into(),
+            errors: vec![],
+        },
+        Err(errors) => ImportResult { id: item.id.clone(), passport_id: None, outcome: "failed".into(), errors },
+    }
 }
 
 /// Import a DREAM project
@@ -112,11 +121,13 @@ pub async fn import_project(
 ) -> ApiResult<Json<ImportResult>> {
     auth.require(SYNC)?;
     let item = item.value()?;
-    Ok(Json(import_one(&state, &auth, &item).await?))
+    checked_id(&item.id).map_err(ApiError::Validation)?;
+    let (passport_id, outcome) = portfel_store::dream::import(state.store.db(), &auth.actor(), project(&item)).await?;
+    Ok(Json(result(&item, Ok((passport_id, outcome)))))
 }
 
 /// Import a batch of DREAM projects
-#[utoipa::path(post, path = "/api/v1/dream/import/batch", tag = "dream", description = "Each project is imported in its own transaction: a failing one is reported and changes nothing, the others go on.",
+#[utoipa::path(post, path = "/api/v1/dream/import/batch", tag = "dream", description = "The batch is committed at once, each project atomically in a savepoint of its own: a failing one is reported and changes nothing, the others go on.",
     request_body = ImportBatch,
     responses((status = 200, description = "Counts and per-item results", body = BatchSummary)))]
 pub async fn import_batch(
@@ -129,28 +140,24 @@ pub async fn import_batch(
     if batch.items.len() > 500 {
         return Err(ApiError::Validation(vec![FieldError::new("items", "too_many", "at most 500 projects per batch")]));
     }
+    let checks: Vec<_> = batch.items.iter().map(|item| checked_id(&item.id)).collect();
+    let valid: Vec<Project<'_>> =
+        batch.items.iter().zip(&checks).filter(|(_, check)| check.is_ok()).map(|(item, _)| project(item)).collect();
+    let mut imported =
+        portfel_store::dream::import_many(state.store.db(), &auth.actor(), &valid, None).await?.into_iter();
     let mut summary = BatchSummary::default();
-    for item in &batch.items {
-        match import_one(&state, &auth, item).await {
-            Ok(r) => {
-                match r.outcome.as_str() {
-                    "new" => summary.new += 1,
-                    "updated" => summary.updated += 1,
-                    _ => summary.unchanged += 1,
-                }
-                summary.results.push(r);
-            }
-            Err(ApiError::Validation(errors)) => {
-                summary.failed += 1;
-                summary.results.push(ImportResult {
-                    id: item.id.clone(),
-                    passport_id: None,
-                    outcome: "failed".into(),
-                    errors,
-                });
-            }
-            Err(other) => return Err(other),
+    for (item, check) in batch.items.iter().zip(checks) {
+        let outcome = match check {
+            Ok(()) => imported.next().expect("one result per valid project"),
+            Err(errors) => Err(errors),
+        };
+        match &outcome {
+            Ok((_, Outcome::New)) => summary.new += 1,
+            Ok((_, Outcome::Updated)) => summary.updated += 1,
+            Ok((_, Outcome::Unchanged)) => summary.unchanged += 1,
+            Err(_) => summary.failed += 1,
         }
+        summary.results.push(result(item, outcome));
     }
     Ok(Json(summary))
 }
