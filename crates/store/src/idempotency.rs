@@ -14,13 +14,12 @@ use std::future::Future;
 use std::sync::Arc;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 use tokio::sync::Mutex;
 
 use crate::entity::idempotency_key::{self, Column, Entity};
-use crate::{StoreError, StoreResult};
+use crate::{StoreError, StoreResult, Write};
 
 tokio::task_local! {
     static SCOPE: Arc<Scope>;
@@ -45,30 +44,30 @@ pub enum Lookup {
 /// The writes of one keyed request: one transaction, opened by its first write.
 #[derive(Debug, Default)]
 pub struct Scope {
-    outer: Mutex<Option<DatabaseTransaction>>,
+    outer: Mutex<Option<Write>>,
 }
 
 impl Scope {
     /// A savepoint inside the request's transaction, which the first call opens.
-    async fn begin_nested(&self, db: &DatabaseConnection) -> StoreResult<DatabaseTransaction> {
+    async fn begin_nested(&self, db: &DatabaseConnection) -> StoreResult<Write> {
         let mut outer = self.outer.lock().await;
         if outer.is_none() {
-            *outer = Some(crate::begin_immediate(db).await?);
+            *outer = Some(Write::begin(db).await?);
         }
         let txn = outer.as_ref().expect("opened above");
-        Ok(txn.begin().await?)
+        Ok(Write::nested(txn.begin().await?))
     }
 }
 
 /// The request's transaction, when a write of the current keyed request has begun one.
-pub(crate) async fn nested_write(db: &DatabaseConnection) -> Option<StoreResult<DatabaseTransaction>> {
+pub(crate) async fn nested_write(db: &DatabaseConnection) -> Option<StoreResult<Write>> {
     let scope = SCOPE.try_with(Arc::clone).ok()?;
     Some(scope.begin_nested(db).await)
 }
 
 /// Runs `work` (the request) with every store write joining one transaction,
 /// which is returned uncommitted, if any write began.
-pub async fn run_scoped<F: Future>(work: F) -> (F::Output, Option<DatabaseTransaction>) {
+pub async fn run_scoped<F: Future>(work: F) -> (F::Output, Option<Write>) {
     let scope = Arc::new(Scope::default());
     let output = SCOPE.scope(Arc::clone(&scope), work).await;
     let txn = scope.outer.lock().await.take();
@@ -121,14 +120,10 @@ pub enum Stored {
 /// new transaction when it wrote nothing) and commits both. When another
 /// request committed the same key first, `txn` is rolled back and what that
 /// request stored is returned instead.
-pub async fn complete(
-    db: &DatabaseConnection,
-    txn: Option<DatabaseTransaction>,
-    done: Completion<'_>,
-) -> StoreResult<Stored> {
+pub async fn complete(db: &DatabaseConnection, txn: Option<Write>, done: Completion<'_>) -> StoreResult<Stored> {
     let txn = match txn {
         Some(txn) => txn,
-        None => crate::begin_immediate(db).await?,
+        None => Write::begin(db).await?,
     };
     let row = idempotency_key::ActiveModel {
         actor: Set(done.actor.to_owned()),

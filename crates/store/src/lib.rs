@@ -22,6 +22,7 @@ pub mod rounds;
 pub mod sessions;
 pub mod strategy;
 pub mod users;
+mod write;
 pub mod years;
 
 use std::time::Duration;
@@ -29,6 +30,7 @@ use std::time::Duration;
 use portfel_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+pub use write::Write;
 
 pub use error::{StoreError, StoreResult};
 
@@ -133,20 +135,10 @@ pub(crate) fn check_updated(rows_affected: u64, expected: i32) -> StoreResult<()
 
 /// Starts a write transaction: a savepoint of the request's transaction when
 /// the request carries an idempotency key (see [`idempotency`]), otherwise a
-/// transaction of its own.
-pub(crate) async fn begin_write(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
+/// transaction of its own (see [`write`]).
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> StoreResult<Write> {
     match idempotency::nested_write(db).await {
         Some(nested) => nested,
-        None => begin_immediate(db).await,
+        None => Write::begin(db).await,
     }
-}
-
-/// Starts a transaction. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
-/// instead of failing when a read lock cannot be upgraded.
-pub(crate) async fn begin_immediate(db: &DatabaseConnection) -> StoreResult<sea_orm::DatabaseTransaction> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    let options =
-        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
-    Ok(db.begin_with_options(options).await?)
 }

@@ -1,0 +1,113 @@
+//! Write transactions. SQLite lets one writer in at a time and makes the
+//! others poll its lock with growing sleeps (up to 100 ms between tries), so
+//! under concurrent writes some waited far longer than the lock was held. The
+//! store's writers to one SQLite file therefore take turns in a queue of the
+//! process, first come first served, before `BEGIN IMMEDIATE`; SQLite's own
+//! lock still guards against other processes. PostgreSQL needs no turns.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use sea_orm::prelude::async_trait::async_trait;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::{StoreError, StoreResult};
+
+/// How long a writer waits for its turn: SQLite's own busy timeout.
+const TURN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A write transaction, holding its writer's turn until it ends.
+#[derive(Debug)]
+pub struct Write {
+    // Declared first, so it ends (rolls back when not committed) before the turn passes on.
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Write {
+    /// Starts a transaction of its own. On SQLite it waits for its turn, then
+    /// takes the write lock at once (`BEGIN IMMEDIATE`).
+    pub(crate) async fn begin(db: &DatabaseConnection) -> StoreResult<Write> {
+        let turn = match turns(db) {
+            Some(queue) => Some(
+                tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Unavailable("the database is busy with other writes".into()))?,
+            ),
+            None => None,
+        };
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(Write { txn: db.begin_with_options(options).await?, _turn: turn })
+    }
+
+    /// A savepoint of a transaction that already holds the turn.
+    pub(crate) fn nested(txn: DatabaseTransaction) -> Write {
+        Write { txn, _turn: None }
+    }
+
+    /// Commits (or releases the savepoint).
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls back (to the savepoint).
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl Deref for Write {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait]
+impl ConnectionTrait for Write {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+}
+
+/// The queue of writers to `db`'s file, on SQLite.
+fn turns(db: &DatabaseConnection) -> Option<Arc<Mutex<()>>> {
+    static QUEUES: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_owned();
+    let mut queues = QUEUES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(Arc::clone(queues.entry(file).or_default()))
+}
