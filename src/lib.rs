@@ -1,5 +1,7 @@
-//! The `portfel` binary's library: configuration, server start-up and demo data.
+//! The `portfel` binary's library: configuration, server start-up, demo data,
+//! DREAM sync, backup and restore.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 mod demo_monitoring;

@@ -28,7 +28,26 @@ enum Command {
         demo: bool,
     },
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Only list the migrations that would run; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a consistent backup of the database to a new file (SQLite: while
+    /// the server runs; PostgreSQL: with `pg_dump`).
+    Backup {
+        /// The backup file to create.
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty database (stop the server first), then
+    /// apply the migrations the backup predates.
+    Restore {
+        /// A file written by `portfel backup`.
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Load the demo hromada into an empty database.
     Demo,
     /// Issue an access token.
@@ -123,9 +142,32 @@ async fn main() -> anyhow::Result<()> {
             }
             server::serve(&config, store).await
         }
-        Command::Migrate => {
+        Command::Migrate { dry_run: true } => {
+            let db = portfel_store::maintenance::connect_unmigrated(&config.database_url).await?;
+            let pending = portfel_store::maintenance::pending_migrations(&db).await;
+            db.close().await?;
+            let pending = pending?;
+            if pending.is_empty() {
+                println!("the database is up to date");
+            }
+            for name in pending {
+                println!("would run {name}");
+            }
+            Ok(())
+        }
+        Command::Migrate { dry_run: false } => {
             server::open_store(&config).await?.close().await?;
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            portfel::backup::backup(&config.database_url, &file).await?;
+            eprintln!("backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            portfel::backup::restore(&config.database_url, &file, force).await?;
+            eprintln!("{} restored", file.display());
             Ok(())
         }
         Command::Demo => {

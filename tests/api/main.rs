@@ -6,6 +6,7 @@
 mod browser;
 mod common;
 
+mod backup;
 mod crash;
 mod demo;
 mod dream_api;

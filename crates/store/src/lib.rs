@@ -12,6 +12,7 @@ mod entity;
 mod error;
 mod guarded;
 pub mod idempotency;
+pub mod maintenance;
 pub mod methodologies;
 pub mod organisations;
 pub mod passports;
