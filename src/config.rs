@@ -151,7 +151,9 @@ impl Config {
         Ok(config)
     }
 
-    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+    /// Overrides fields from environment variables, each read through `get`;
+    /// a value that does not parse is an error naming its variable.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         let env = Environment(get);
         env.read("PORTFEL_BIND", &mut self.bind)?;
         env.read("DATABASE_URL", &mut self.database_url)?;

@@ -2,6 +2,7 @@
 //! DREAM sync, backup and restore.
 
 pub mod backup;
+pub mod cli;
 pub mod config;
 pub mod demo;
 mod demo_monitoring;

@@ -1,133 +1,10 @@
 //! `portfel`: serve the API, migrate, load demo data, issue tokens, print the OpenAPI document.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use portfel::cli::{Cli, Command, DreamCommand, UserCommand};
 use portfel::config::{Config, LogFormat};
 use portfel::{demo, server};
-use portfel_domain::Role;
-use uuid::Uuid;
-
-#[derive(Parser)]
-#[command(name = "portfel", version, about = "Public-investment project portfolio engine for Ukrainian hromadas")]
-struct Cli {
-    /// TOML configuration file (environment variables override it).
-    #[arg(long, global = true, env = "PORTFEL_CONFIG")]
-    config: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the HTTP server (migrations are applied first).
-    Serve {
-        /// Load the demo hromada first, if the database is empty.
-        #[arg(long)]
-        demo: bool,
-    },
-    /// Apply database migrations and exit.
-    Migrate {
-        /// Only list the migrations that would run; change nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
-    /// Write a consistent backup of the database to a new file (SQLite: while
-    /// the server runs; PostgreSQL: with `pg_dump`).
-    Backup {
-        /// The backup file to create.
-        file: PathBuf,
-    },
-    /// Restore a backup into an empty database (stop the server first), then
-    /// apply the migrations the backup predates.
-    Restore {
-        /// A file written by `portfel backup`.
-        file: PathBuf,
-        /// Replace a database that holds data.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Load the demo hromada into an empty database.
-    Demo,
-    /// Issue an access token.
-    Token {
-        /// User login (`sub`).
-        #[arg(long)]
-        sub: String,
-        /// Organisation id (`org`).
-        #[arg(long)]
-        org: Option<Uuid>,
-        /// Role; repeat for several.
-        #[arg(long = "role", required = true)]
-        roles: Vec<Role>,
-        /// Validity in hours.
-        #[arg(long, default_value_t = 8)]
-        hours: i64,
-    },
-    /// Print the OpenAPI document.
-    Openapi,
-    /// Manage users' sign-in to the web workspace.
-    #[command(subcommand)]
-    User(UserCommand),
-    /// Synchronise with DREAM.
-    #[command(subcommand)]
-    Dream(DreamCommand),
-}
-
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Set a user's password (read from the first line of standard input);
-    /// the user's open sessions end.
-    Password {
-        /// User login (`sub`).
-        #[arg(long)]
-        sub: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum DreamCommand {
-    /// Import every DREAM project changed since the last pull (or `--since`).
-    Pull {
-        /// DREAM's base URL, e.g. `https://dream.gov.ua`.
-        #[arg(long)]
-        base_url: String,
-        /// Start from this time (RFC 3339) instead of the stored checkpoint.
-        #[arg(long)]
-        since: Option<chrono::DateTime<chrono::Utc>>,
-        #[command(flatten)]
-        limits: SyncLimits,
-    },
-    /// Send passports changed since the last push (or `--since`) to an endpoint.
-    Push {
-        /// Endpoint that receives one POST per changed passport.
-        #[arg(long)]
-        endpoint: String,
-        /// Start from this time (RFC 3339) instead of the stored checkpoint.
-        #[arg(long)]
-        since: Option<chrono::DateTime<chrono::Utc>>,
-        #[command(flatten)]
-        limits: SyncLimits,
-    },
-}
-
-/// Politeness and persistence of a sync run.
-#[derive(clap::Args)]
-struct SyncLimits {
-    /// Requests per second at most.
-    #[arg(long, default_value_t = 5.0)]
-    rate: f64,
-    /// Retries of a failing request before the run stops (it resumes from the checkpoint next time).
-    #[arg(long, default_value_t = 5)]
-    retries: u32,
-}
-
-impl SyncLimits {
-    fn options(&self) -> portfel::dream_sync::SyncOptions {
-        portfel::dream_sync::SyncOptions { rate_per_second: self.rate, max_retries: self.retries, ..Default::default() }
-    }
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -193,6 +70,16 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("{report}");
             store.close().await?;
+            Ok(())
+        }
+        Command::Probe { url } => {
+            let url = url.unwrap_or_else(|| {
+                format!("http://{}/readyz", config.bind.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]"))
+            });
+            portfel::dream_sync::install_tls();
+            let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build()?;
+            let status = client.get(&url).send().await.with_context(|| format!("asking {url}"))?.status();
+            anyhow::ensure!(status.is_success(), "{url} answered {status}");
             Ok(())
         }
         Command::Openapi => {
