@@ -47,6 +47,10 @@ pub struct Config {
     pub cookie_secure: bool,
     /// How long a web session lasts, hours.
     pub session_hours: u32,
+    /// Serves `/metrics` openly on this separate address (keep it private).
+    pub metrics_bind: Option<String>,
+    /// Serves `/metrics` on the main address to `Authorization: Bearer` this token.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -66,6 +70,8 @@ impl Default for Config {
             request_timeout_seconds: 120,
             cookie_secure: false,
             session_hours: 8,
+            metrics_bind: None,
+            metrics_token: None,
         }
     }
 }
@@ -79,6 +85,11 @@ impl Secret {
     /// The secret's bytes.
     pub fn expose(&self) -> &[u8] {
         self.0.as_bytes()
+    }
+
+    /// The secret as text.
+    pub fn expose_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -170,6 +181,8 @@ impl Config {
         env.read_seconds("PORTFEL_REQUEST_TIMEOUT", &mut self.request_timeout_seconds)?;
         env.read("PORTFEL_COOKIE_SECURE", &mut self.cookie_secure)?;
         env.read("PORTFEL_SESSION_HOURS", &mut self.session_hours)?;
+        self.metrics_bind = env.parsed("PORTFEL_METRICS_BIND")?.or(self.metrics_bind.take());
+        self.metrics_token = env.parsed("PORTFEL_METRICS_TOKEN")?.or(self.metrics_token.take());
         Ok(())
     }
 

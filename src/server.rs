@@ -54,15 +54,44 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
     let header_timeout = Duration::from_secs(config.header_timeout_seconds);
-    run(listener, app(state, config.web()), header_timeout, shutdown_signal()).await;
+    let (main, metrics) = routers(config, state);
+    let metrics = match (&config.metrics_bind, metrics) {
+        (Some(bind), Some(router)) => {
+            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics are served at /metrics");
+            Some((listener, router))
+        }
+        _ => None,
+    };
+    let serve_metrics = async {
+        if let Some((listener, router)) = metrics {
+            run(listener, router, header_timeout, shutdown_signal()).await;
+        }
+    };
+    tokio::join!(run(listener, main, header_timeout, shutdown_signal()), serve_metrics);
     store.close().await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The API at `/api/v1` (with its documentation) and the web workspace at `/`.
+/// The API at `/api/v1` (with its documentation) and the web workspace at
+/// `/`, every request counted and timed for the metrics.
 pub fn app(state: AppState, web: portfel_web::WebSettings) -> axum::Router {
-    portfel_api::app(state.clone()).merge(portfel_web::router(state, web))
+    portfel_api::app(state.clone())
+        .merge(portfel_web::router(state, web))
+        .layer(axum::middleware::from_fn(portfel_api::metrics::track))
+}
+
+/// The server's routes as configured: the application, with `/metrics` behind
+/// the metrics token when one is set; and `/metrics` alone, open, for the
+/// separate metrics address when one is set.
+pub fn routers(config: &Config, state: AppState) -> (axum::Router, Option<axum::Router>) {
+    let mut main = app(state.clone(), config.web());
+    if let Some(token) = &config.metrics_token {
+        main = main.merge(portfel_api::metrics::router(state.clone(), Some(token.expose_str().to_owned())));
+    }
+    let separate = config.metrics_bind.as_ref().map(|_| portfel_api::metrics::router(state, None));
+    (main, separate)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then waits for the

@@ -14,6 +14,7 @@ mod dream_api;
 mod dream_sync;
 mod evaluation;
 mod hardening;
+mod metrics;
 mod monitoring;
 mod openapi;
 mod passports;

@@ -6,6 +6,7 @@ pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod limits;
+pub mod metrics;
 mod openapi;
 pub mod problem;
 pub mod routes;

@@ -384,6 +384,12 @@ pub async fn checkpoint<C: ConnectionTrait>(conn: &C, name: &str) -> StoreResult
     Ok(sync_checkpoint::Entity::find_by_id(name.to_owned()).one(conn).await?.map(|c| c.value))
 }
 
+/// Every sync checkpoint's name and when it last advanced.
+pub async fn checkpoints<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+    let all = sync_checkpoint::Entity::find().order_by_asc(sync_checkpoint::Column::Name).all(conn).await?;
+    Ok(all.into_iter().map(|c| (c.name, c.updated_at)).collect())
+}
+
 /// Stores a sync checkpoint.
 pub async fn set_checkpoint(db: &DatabaseConnection, name: &str, value: &str) -> StoreResult<()> {
     let txn = crate::begin_write(db).await?;

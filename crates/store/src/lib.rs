@@ -46,6 +46,15 @@ pub struct Actor {
     pub request_id: Option<String>,
 }
 
+/// Connections of the pool, by use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Lent out.
+    pub in_use: u32,
+    /// Open and waiting.
+    pub idle: u32,
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -75,6 +84,22 @@ impl Store {
     /// The underlying connection.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// How many of the pool's connections are in use and idle.
+    pub fn pool(&self) -> PoolUse {
+        let (size, idle) = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        PoolUse { in_use: size.saturating_sub(idle), idle }
     }
 
     /// Checks the database answers.

@@ -157,6 +157,7 @@ pub async fn import_batch(
             Ok((_, Outcome::Unchanged)) => summary.unchanged += 1,
             Err(_) => summary.failed += 1,
         }
+        crate::metrics::dream_imported(outcome.as_ref().map_or("failed", |(_, o)| outcome_name(*o)));
         summary.results.push(result(item, outcome));
     }
     Ok(Json(summary))

@@ -37,10 +37,17 @@ async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<PlanInput>
 
 /// Builds a plan off the async runtime: solving takes up to the request's time limit.
 async fn run(input: PlanInput, builder: PlanBuilder, options: SolveOptions) -> ApiResult<Plan> {
-    tokio::task::spawn_blocking(move || build(&input, builder, options))
+    let started = std::time::Instant::now();
+    let plan = tokio::task::spawn_blocking(move || build(&input, builder, options))
         .await
         .map_err(|e| ApiError::Internal(format!("plan builder failed: {e}")))?
-        .map_err(ApiError::Validation)
+        .map_err(ApiError::Validation)?;
+    let name = match builder {
+        PlanBuilder::RankOrder => "rank_order",
+        PlanBuilder::Optimal => "optimal",
+    };
+    crate::metrics::plan_built(name, started.elapsed().as_secs_f64(), plan.gap);
+    Ok(plan)
 }
 
 async fn content(state: &AppState, request: PlanRequest) -> ApiResult<PlanContent> {

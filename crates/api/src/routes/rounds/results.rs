@@ -85,7 +85,9 @@ pub async fn close_round(
     auth.require(PIM)?;
     let req = req.value()?;
     let config = req.config()?;
+    let started = std::time::Instant::now();
     let (round, results) = portfel_store::rounds::close(state.store.db(), &auth.actor(), id, version, &config).await?;
+    crate::metrics::round_closed(started.elapsed().as_secs_f64());
     Ok(Versioned::ok(round.meta.version, results))
 }
 
