@@ -14,6 +14,9 @@ pub struct Cli {
     /// TOML configuration file (environment variables override it).
     #[arg(long, global = true, env = "PORTFEL_CONFIG")]
     pub config: Option<PathBuf>,
+    /// No progress output (for cron); results and errors are still printed.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::{Instant, sleep};
 
+use crate::progress::Progress;
+
 /// Selects rustls with the ring provider for https (DREAM and other
 /// endpoints); needed once per process before any HTTP client is built.
 pub fn install_tls() {
@@ -156,6 +158,30 @@ struct List {
     data: Vec<ListEntry>,
 }
 
+/// The stretch of DREAM's modification times a pull walks: its progress is
+/// how far the projects imported so far reach into it.
+#[derive(Debug, Clone, Copy)]
+struct TimeSpan {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl TimeSpan {
+    fn until_now(start: DateTime<Utc>) -> TimeSpan {
+        TimeSpan { start, end: Utc::now().max(start) }
+    }
+
+    /// Its length, seconds (at least one).
+    fn seconds(self) -> u64 {
+        u64::try_from((self.end - self.start).num_seconds()).unwrap_or(0).max(1)
+    }
+
+    /// Seconds of it up to `at`.
+    fn covered(self, at: DateTime<Utc>) -> u64 {
+        u64::try_from((at.min(self.end) - self.start).num_seconds()).unwrap_or(0)
+    }
+}
+
 /// Projects fetched before they are imported in one transaction, together
 /// with the checkpoint that covers them.
 pub const PULL_BATCH: usize = 100;
@@ -188,6 +214,7 @@ pub async fn pull(
     base_url: &str,
     since: Option<DateTime<Utc>>,
     options: SyncOptions,
+    progress: &Progress,
 ) -> anyhow::Result<SyncReport> {
     let base = base_url.trim_end_matches('/');
     let checkpoint = pull_checkpoint(base);
@@ -201,6 +228,7 @@ pub async fn pull(
     let mut client = Client::new(options)?;
     let mut report = SyncReport::default();
     let mut seen: HashSet<(String, DateTime<Utc>)> = HashSet::new();
+    let mut span: Option<TimeSpan> = None;
     loop {
         let query: Vec<(&str, String)> =
             from.iter().map(|f| ("from", f.to_rfc3339())).chain([("order", "asc".to_owned())]).collect();
@@ -213,6 +241,11 @@ pub async fn pull(
             break;
         }
         entries.sort_by_key(|e| e.external.updated);
+        let span = span.get_or_insert_with(|| {
+            let span = TimeSpan::until_now(from.unwrap_or(entries[0].external.updated));
+            progress.set_length(span.seconds());
+            span
+        });
         for chunk in entries.chunks(PULL_BATCH) {
             let (documents, failure) = fetch(&mut client, base, chunk).await;
             let fetched = &chunk[..documents.len()];
@@ -236,6 +269,7 @@ pub async fn pull(
                     seen.insert((entry.internal.id.clone(), entry.external.updated));
                 }
                 from = Some(last);
+                progress.update(span.covered(last), report.to_string());
             }
             if let Some(failure) = failure {
                 return Err(failure);
@@ -264,6 +298,7 @@ pub async fn push(
     endpoint: &str,
     since: Option<DateTime<Utc>>,
     options: SyncOptions,
+    progress: &Progress,
 ) -> anyhow::Result<SyncReport> {
     let checkpoint = push_checkpoint(endpoint);
     let stored = portfel_store::dream::checkpoint(store.db(), &checkpoint).await?;
@@ -277,6 +312,7 @@ pub async fn push(
     };
     let mut client = Client::new(options)?;
     let mut report = SyncReport::default();
+    progress.set_length(portfel_store::dream::count_changes(store.db(), after).await?);
     loop {
         let changes = portfel_store::dream::changes(store.db(), after, 100).await?;
         if changes.is_empty() {
@@ -292,6 +328,7 @@ pub async fn push(
             };
             client.send(|http| http.post(endpoint).json(&body)).await?;
             report.updated += 1;
+            progress.update(report.updated as u64, format!("sent {}", report.updated));
             portfel_store::dream::set_checkpoint(
                 store.db(),
                 &checkpoint,

@@ -7,4 +7,5 @@ pub mod config;
 pub mod demo;
 mod demo_monitoring;
 pub mod dream_sync;
+pub mod progress;
 pub mod server;

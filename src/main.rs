@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use portfel::cli::{Cli, Command, DreamCommand, UserCommand};
 use portfel::config::{Config, LogFormat};
+use portfel::progress::{Output, Progress};
 use portfel::{demo, server};
 
 #[tokio::main]
@@ -15,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => {
             let store = server::open_store(&config).await?;
             if demo {
-                load_demo(&config, &store).await?;
+                load_demo(&config, &store, Output::detect(cli.quiet)).await?;
             }
             server::serve(&config, store).await
         }
@@ -49,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo => {
             let store = server::open_store(&config).await?;
-            load_demo(&config, &store).await?;
+            load_demo(&config, &store, Output::detect(cli.quiet)).await?;
             store.close().await?;
             Ok(())
         }
@@ -60,12 +61,19 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Dream(command) => {
             let store = server::open_store(&config).await?;
+            let output = Output::detect(cli.quiet);
             let report = match command {
                 DreamCommand::Pull { base_url, since, limits } => {
-                    portfel::dream_sync::pull(&store, &base_url, since, limits.options()).await?
+                    let progress = Progress::start(output, "dream pull", portfel::progress::PULL);
+                    let report = portfel::dream_sync::pull(&store, &base_url, since, limits.options(), &progress).await;
+                    progress.finish();
+                    report?
                 }
                 DreamCommand::Push { endpoint, since, limits } => {
-                    portfel::dream_sync::push(&store, &endpoint, since, limits.options()).await?
+                    let progress = Progress::start(output, "dream push", portfel::progress::PUSH);
+                    let report = portfel::dream_sync::push(&store, &endpoint, since, limits.options(), &progress).await;
+                    progress.finish();
+                    report?
                 }
             };
             println!("{report}");
@@ -109,8 +117,12 @@ async fn set_password(store: &portfel_store::Store, sub: &str) -> anyhow::Result
     Ok(())
 }
 
-async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Result<()> {
-    match demo::load(store).await? {
+async fn load_demo(config: &Config, store: &portfel_store::Store, output: Output) -> anyhow::Result<()> {
+    let progress = Progress::start(output, "demo", portfel::progress::DEMO);
+    progress.update(0, "loading the demo hromada".into());
+    let loaded = demo::load(store).await;
+    progress.finish();
+    match loaded? {
         Some(summary) => {
             let settings = server::jwt_settings(config)?;
             eprintln!("{summary}");
@@ -133,7 +145,11 @@ async fn load_demo(config: &Config, store: &portfel_store::Store) -> anyhow::Res
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, never into a file, a pipe or the journal.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use portfel::dream_sync::{SyncOptions, SyncReport, pull, push};
+use portfel::progress::Progress;
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -101,14 +102,14 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
         let base = stub_server(stub.clone()).await;
 
         // First run: p1 fails twice then succeeds (retried); p5 keeps failing, so the run stops.
-        let err = pull(&store, &base, None, fast()).await.unwrap_err();
+        let err = pull(&store, &base, None, fast(), &Progress::hidden()).await.unwrap_err();
         assert!(err.to_string().contains("502"), "[{backend}] {err:#}");
         let done = portfel_store::dream::changes(store.db(), None, 100).await.unwrap().len();
         assert_eq!(done, 5, "[{backend}] p0..p4 were imported before the failure");
 
         // DREAM recovers; the restart resumes from the checkpoint and imports the rest.
         stub.lock().unwrap().fail_always = None;
-        let report = pull(&store, &base, None, fast()).await.unwrap();
+        let report = pull(&store, &base, None, fast(), &Progress::hidden()).await.unwrap();
         assert_eq!(
             report,
             SyncReport { new: 3, updated: 0, unchanged: 1, failed: 0 },
@@ -117,7 +118,7 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
         assert_eq!(portfel_store::dream::changes(store.db(), None, 100).await.unwrap().len(), 8);
 
         // Nothing new: a third run changes nothing. A changed project is updated.
-        let report = pull(&store, &base, None, fast()).await.unwrap();
+        let report = pull(&store, &base, None, fast(), &Progress::hidden()).await.unwrap();
         assert_eq!((report.new, report.updated, report.failed), (0, 0, 0));
         {
             let mut s = stub.lock().unwrap();
@@ -127,7 +128,7 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
             s.projects[2] = ("p2".into(), updated, doc);
             s.projects.push(("bad".into(), "2025-07-02T10:00:00Z".into(), json!({"title": []})));
         }
-        let report = pull(&store, &base, None, fast()).await.unwrap();
+        let report = pull(&store, &base, None, fast(), &Progress::hidden()).await.unwrap();
         assert_eq!(
             report,
             SyncReport { new: 0, updated: 1, unchanged: 2, failed: 1 },
@@ -136,7 +137,7 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
 
         // Push sends every changed passport once; a second push sends nothing.
         let receiver = format!("{base}/receiver");
-        let sent = push(&store, &receiver, None, fast()).await.unwrap();
+        let sent = push(&store, &receiver, None, fast(), &Progress::hidden()).await.unwrap();
         assert_eq!(sent.updated, 8);
         let pushed = stub.lock().unwrap().pushed.clone();
         assert_eq!(pushed.len(), 8);
@@ -145,7 +146,7 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
                 .iter()
                 .all(|p| p["document"]["targets"].is_array() && p["code"].as_str().unwrap().starts_with("DREAM-UA-p"))
         );
-        assert_eq!(push(&store, &receiver, None, fast()).await.unwrap().updated, 0);
+        assert_eq!(push(&store, &receiver, None, fast(), &Progress::hidden()).await.unwrap().updated, 0);
         store.close().await.unwrap();
     }
 }
@@ -156,7 +157,7 @@ async fn https_endpoints_are_supported() {
     let store = portfel_store::Store::connect(&url).await.unwrap();
     // Nothing listens on this port: the request must get as far as connecting (TLS is built in).
     let options = SyncOptions { max_retries: 0, ..fast() };
-    let err = pull(&store, "https://127.0.0.1:9", None, options).await.unwrap_err();
+    let err = pull(&store, "https://127.0.0.1:9", None, options, &Progress::hidden()).await.unwrap_err();
     let text = format!("{err:#}");
     assert!(!text.contains("scheme") && !text.contains("builder"), "{text}");
 }
@@ -172,9 +173,41 @@ async fn pull_respects_the_rate_limit() {
     }
     let base = stub_server(stub.clone()).await;
     let started = std::time::Instant::now();
-    let report = pull(&store, &base, None, SyncOptions { rate_per_second: 10.0, ..fast() }).await.unwrap();
+    let report =
+        pull(&store, &base, None, SyncOptions { rate_per_second: 10.0, ..fast() }, &Progress::hidden()).await.unwrap();
     assert_eq!(report.new, 3);
     // A list, three documents and a final list: five requests, at least 100 ms apart.
     assert_eq!(stub.lock().unwrap().list_calls, 2);
     assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn the_pull_command_reports_progress_in_log_lines_unless_quiet() {
+    let stub: Shared = Arc::new(Mutex::new(Stub { page_size: 3, ..Default::default() }));
+    for n in 0..5 {
+        let updated = format!("2025-06-0{}T10:00:00Z", n + 1);
+        stub.lock().unwrap().projects.push((format!("p{n}"), updated.clone(), dream_document(n, &updated)));
+    }
+    let base = stub_server(stub).await;
+    for quiet in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portfel"));
+        command
+            .args(["dream", "pull", "--base-url", &base, "--rate", "1000"])
+            .args(quiet.then_some("--quiet"))
+            .env("PORTFEL_DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display()))
+            .env("RUST_LOG", "info");
+        let out = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{stderr}");
+        assert_eq!(stdout.trim(), "new 5, updated 0, unchanged 0, failed 0", "the final counts, quiet or not");
+        // Not on a terminal: plain log lines, the last one at the end of the work.
+        let progress: Vec<&str> = stderr.lines().filter(|l| l.contains(r#"work="dream pull""#)).collect();
+        if quiet {
+            assert!(progress.is_empty(), "{stderr}");
+        } else {
+            let last = progress.last().unwrap_or_else(|| panic!("no progress line: {stderr}"));
+            assert!(last.contains("new 5, updated 0") && last.contains("percent=100"), "{last}");
+        }
+    }
 }

@@ -10,7 +10,8 @@ use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{FieldError, Status};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, SqlErr, TransactionTrait};
 use serde_json::Value;
@@ -336,17 +337,9 @@ pub struct Change {
 }
 
 /// Passports past the draft stage changed after `after` (a timestamp, and the
-/// id of the last entry seen at that timestamp), oldest first.
-pub async fn changes<C: ConnectionTrait>(
-    conn: &C,
-    after: Option<(DateTime<Utc>, Option<Uuid>)>,
-    limit: u64,
-) -> StoreResult<Vec<Change>> {
-    let mut query = passport::Entity::find()
-        .filter(passport::Column::Status.ne(Status::Draft.as_str()))
-        .order_by_asc(passport::Column::UpdatedAt)
-        .order_by_asc(passport::Column::Id)
-        .limit(limit);
+/// id of the last entry seen at that timestamp).
+fn changed_after(after: Option<(DateTime<Utc>, Option<Uuid>)>) -> sea_orm::Select<passport::Entity> {
+    let mut query = passport::Entity::find().filter(passport::Column::Status.ne(Status::Draft.as_str()));
     if let Some((at, id)) = after {
         let mut cond = Condition::any().add(passport::Column::UpdatedAt.gt(at));
         cond = match id {
@@ -357,6 +350,26 @@ pub async fn changes<C: ConnectionTrait>(
         };
         query = query.filter(cond);
     }
+    query
+}
+
+/// How many changes follow `after` (see [`changes`]).
+pub async fn count_changes<C: ConnectionTrait>(
+    conn: &C,
+    after: Option<(DateTime<Utc>, Option<Uuid>)>,
+) -> StoreResult<u64> {
+    Ok(changed_after(after).count(conn).await?)
+}
+
+/// Passports past the draft stage changed after `after` (a timestamp, and the
+/// id of the last entry seen at that timestamp), oldest first.
+pub async fn changes<C: ConnectionTrait>(
+    conn: &C,
+    after: Option<(DateTime<Utc>, Option<Uuid>)>,
+    limit: u64,
+) -> StoreResult<Vec<Change>> {
+    let query =
+        changed_after(after).order_by_asc(passport::Column::UpdatedAt).order_by_asc(passport::Column::Id).limit(limit);
     let rows: Vec<(Uuid, String, DateTime<Utc>, Option<String>)> = query
         .select_only()
         .columns([passport::Column::Id, passport::Column::Status, passport::Column::UpdatedAt])
