@@ -9,3 +9,4 @@ mod demo_monitoring;
 pub mod dream_sync;
 pub mod progress;
 pub mod server;
+pub mod telemetry;

@@ -11,7 +11,7 @@ use portfel::{demo, server};
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
-    init_logging(config.log_format);
+    let _telemetry = init_logging(config.log_format)?;
     match cli.command {
         Command::Serve { demo } => {
             let store = server::open_store(&config).await?;
@@ -143,15 +143,19 @@ async fn load_demo(config: &Config, store: &portfel_store::Store, output: Output
     Ok(())
 }
 
-fn init_logging(format: LogFormat) {
+/// Logs to standard error (and traces to OpenTelemetry when built in and configured).
+fn init_logging(format: LogFormat) -> anyhow::Result<portfel::telemetry::Guard> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     // Colours only for a person at a terminal, never into a file, a pipe or the journal.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let output = match format {
+        LogFormat::Json => tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed(),
+        LogFormat::Text => tracing_subscriber::fmt::layer().with_ansi(ansi).with_writer(std::io::stderr).boxed(),
+    };
+    let (traces, guard) = portfel::telemetry::layer()?;
+    tracing_subscriber::registry().with(traces).with(output.with_filter(filter)).init();
+    Ok(guard)
 }
