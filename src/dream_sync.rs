@@ -182,6 +182,17 @@ impl TimeSpan {
     }
 }
 
+/// Keeps how the last run of sync `name` ended, for the server's `/metrics`:
+/// `{name} ok` with the run's counts, or `{name} failed` with the error.
+async fn record_run(store: &Store, name: &str, outcome: &anyhow::Result<SyncReport>) -> anyhow::Result<()> {
+    let (suffix, value) = match outcome {
+        Ok(report) => ("ok", serde_json::to_string(report)?),
+        Err(e) => ("failed", format!("{e:#}")),
+    };
+    portfel_store::dream::set_checkpoint(store.db(), &format!("{name} {suffix}"), &value).await?;
+    Ok(())
+}
+
 /// Projects fetched before they are imported in one transaction, together
 /// with the checkpoint that covers them.
 pub const PULL_BATCH: usize = 100;
@@ -208,8 +219,21 @@ fn pull_checkpoint(base: &str) -> String {
     format!("dream.pull {base}")
 }
 
-/// Imports every DREAM project changed since `since` (or the stored checkpoint).
+/// Imports every DREAM project changed since `since` (or the stored checkpoint),
+/// and records how the run ended (see [`record_run`]).
 pub async fn pull(
+    store: &Store,
+    base_url: &str,
+    since: Option<DateTime<Utc>>,
+    options: SyncOptions,
+    progress: &Progress,
+) -> anyhow::Result<SyncReport> {
+    let outcome = pull_changes(store, base_url, since, options, progress).await;
+    record_run(store, &pull_checkpoint(base_url.trim_end_matches('/')), &outcome).await?;
+    outcome
+}
+
+async fn pull_changes(
     store: &Store,
     base_url: &str,
     since: Option<DateTime<Utc>>,
@@ -292,8 +316,21 @@ fn push_checkpoint(endpoint: &str) -> String {
     format!("dream.push {endpoint}")
 }
 
-/// Sends passports changed since the last push (or `since`) to `endpoint`, one POST each.
+/// Sends passports changed since the last push (or `since`) to `endpoint`, one
+/// POST each, and records how the run ended (see [`record_run`]).
 pub async fn push(
+    store: &Store,
+    endpoint: &str,
+    since: Option<DateTime<Utc>>,
+    options: SyncOptions,
+    progress: &Progress,
+) -> anyhow::Result<SyncReport> {
+    let outcome = push_changes(store, endpoint, since, options, progress).await;
+    record_run(store, &push_checkpoint(endpoint), &outcome).await?;
+    outcome
+}
+
+async fn push_changes(
     store: &Store,
     endpoint: &str,
     since: Option<DateTime<Utc>>,

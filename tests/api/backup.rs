@@ -38,6 +38,9 @@ async fn every_row(db: &DatabaseConnection) -> Vec<(String, Vec<JsonValue>)> {
     out
 }
 
+/// Concurrent writers during the backup.
+const WRITERS: usize = 3;
+
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     let statement = Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {sql}"));
     db.query_one_raw(statement).await.unwrap().unwrap().try_get("", "n").unwrap()
@@ -56,7 +59,7 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
         let content: PassportContent = serde_json::from_value(json!({"title": {"uk": "Ремонт школи"}})).unwrap();
         let (stop, acked) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(Vec::<Uuid>::new())));
         let mut writers = tokio::task::JoinSet::new();
-        for _ in 0..3 {
+        for _ in 0..WRITERS {
             let (db, actor, content) = (source.db().clone(), actor.clone(), content.clone());
             let (stop, acked) = (stop.clone(), acked.clone());
             writers.spawn(async move {
@@ -87,7 +90,9 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
             portfel_store::passports::get(target.db(), *id).await.unwrap();
         }
         let restored = count(target.db(), "passports").await as usize;
-        assert!((before.len()..=after).contains(&restored), "[{backend}] {} ≤ {restored} ≤ {after}", before.len());
+        // At most one commit per writer may be in the backup before its writer saw it acknowledged.
+        let most = after + WRITERS;
+        assert!((before.len()..=most).contains(&restored), "[{backend}] {} ≤ {restored} ≤ {most}", before.len());
         assert_eq!(count(target.db(), "passport_revisions").await as usize, restored, "[{backend}]");
         assert_eq!(
             count(target.db(), "audit_events WHERE action = 'passport.create'").await as usize,

@@ -116,6 +116,12 @@ async fn pull_resumes_after_a_failure_and_push_sends_changes_once() {
             "[{backend}] p4 again (same time), then p5..p7"
         );
         assert_eq!(portfel_store::dream::changes(store.db(), None, 100).await.unwrap().len(), 8);
+        // How each run ended is kept for the server's /metrics.
+        let runs = portfel_store::dream::checkpoints(store.db()).await.unwrap();
+        let run = |suffix: &str| runs.iter().find(|(n, _, _)| n.ends_with(suffix)).map(|r| r.2.clone());
+        assert!(run(" failed").is_some_and(|e| e.contains("502")), "[{backend}] {runs:?}");
+        let counts: Value = serde_json::from_str(&run(" ok").unwrap()).unwrap();
+        assert_eq!(counts, json!({"new": 3, "updated": 0, "unchanged": 1, "failed": 0}), "[{backend}]");
 
         // Nothing new: a third run changes nothing. A changed project is updated.
         let report = pull(&store, &base, None, fast(), &Progress::hidden()).await.unwrap();

@@ -34,6 +34,10 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
     let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{stranger}"), &app.admin())).await;
     assert_eq!(s, 404);
 
+    let db = app.store.db();
+    portfel_store::dream::set_checkpoint(db, "dream.pull https://dream.gov.ua", "2026-11-01T00:00:00Z").await.unwrap();
+    let counts = r#"{"new":3,"updated":1,"unchanged":7,"failed":0}"#;
+    portfel_store::dream::set_checkpoint(db, "dream.pull https://dream.gov.ua ok", counts).await.unwrap();
     let state = AppState { store: app.store.clone(), jwt: app.jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
     // Not configured: no metrics anywhere.
     let mut config = Config::default();
@@ -62,4 +66,8 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
     assert!(line("portfel_http_request_duration_seconds_bucket{", &[r#"le="0.005""#]), "{text}");
     assert!(line("portfel_round_closings_total", &[]), "{text}");
     assert!(line("portfel_db_pool_connections{", &[r#"state="idle""#]), "{text}");
+    let sync = r#"sync="dream.pull https://dream.gov.ua""#;
+    assert!(line("portfel_sync_checkpoint_timestamp_seconds{", &[sync]), "{text}");
+    assert!(line("portfel_sync_last_success_timestamp_seconds{", &[sync]), "{text}");
+    assert!(line("portfel_sync_last_run_projects{", &[sync, r#"outcome="unchanged""#, "} 7"]), "{text}");
 }

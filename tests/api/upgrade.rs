@@ -34,6 +34,13 @@ async fn a_database_of_the_first_release_is_upgraded_with_its_data() {
             "[{backend}] {pending:?}"
         );
         assert!(pending.iter().all(|name| name.as_str() > "m20261122_000004_dream"), "[{backend}] {pending:?}");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portfel"));
+        command.args(["migrate", "--dry-run"]).env("PORTFEL_DATABASE_URL", &url).env_remove("DATABASE_URL");
+        let out = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let listed: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect();
+        assert_eq!(listed, pending.iter().map(|m| format!("would run {m}")).collect::<Vec<_>>(), "[{backend}]");
+        assert_eq!(pending_migrations(&db).await.unwrap(), pending, "[{backend}] a dry run changes nothing");
         let sql = "SELECT title, status, content FROM passports";
         let held: HashMap<String, (String, Value)> =
             JsonValue::find_by_statement(Statement::from_string(db.get_database_backend(), sql))

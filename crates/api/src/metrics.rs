@@ -90,6 +90,28 @@ async fn require_token(State(token): State<String>, request: Request, next: Next
     }
 }
 
+/// Gauges of the syncs run by `portfel dream pull` and `push` (other
+/// processes): when each checkpoint last advanced, when each sync last ended
+/// well (with that run's counts) and when it last failed.
+fn sync_state(checkpoints: Vec<(String, chrono::DateTime<chrono::Utc>, String)>) {
+    for (name, at, value) in checkpoints {
+        let seconds = at.timestamp_millis() as f64 / 1000.0;
+        if let Some(sync) = name.strip_suffix(" ok") {
+            metrics::gauge!("portfel_sync_last_success_timestamp_seconds", "sync" => sync.to_owned()).set(seconds);
+            let counts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&value).unwrap_or_default();
+            for (outcome, count) in counts {
+                let count = count.as_f64().unwrap_or_default();
+                metrics::gauge!("portfel_sync_last_run_projects", "sync" => sync.to_owned(), "outcome" => outcome)
+                    .set(count);
+            }
+        } else if let Some(sync) = name.strip_suffix(" failed") {
+            metrics::gauge!("portfel_sync_last_failure_timestamp_seconds", "sync" => sync.to_owned()).set(seconds);
+        } else {
+            metrics::gauge!("portfel_sync_checkpoint_timestamp_seconds", "sync" => name).set(seconds);
+        }
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -100,12 +122,7 @@ async fn render(State(state): State<AppState>) -> Response {
     metrics::gauge!("portfel_db_pool_connections", "state" => "in_use").set(f64::from(pool.in_use));
     metrics::gauge!("portfel_db_pool_connections", "state" => "idle").set(f64::from(pool.idle));
     match portfel_store::dream::checkpoints(state.store.db()).await {
-        Ok(checkpoints) => {
-            for (name, at) in checkpoints {
-                metrics::gauge!("portfel_sync_checkpoint_timestamp_seconds", "sync" => name)
-                    .set(at.timestamp_millis() as f64 / 1000.0);
-            }
-        }
+        Ok(checkpoints) => sync_state(checkpoints),
         Err(e) => tracing::warn!(error = %e, "sync checkpoints could not be read for /metrics"),
     }
     handle.run_upkeep();

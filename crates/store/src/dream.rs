@@ -397,10 +397,10 @@ pub async fn checkpoint<C: ConnectionTrait>(conn: &C, name: &str) -> StoreResult
     Ok(sync_checkpoint::Entity::find_by_id(name.to_owned()).one(conn).await?.map(|c| c.value))
 }
 
-/// Every sync checkpoint's name and when it last advanced.
-pub async fn checkpoints<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+/// Every sync checkpoint: its name, when it was last set, and its value.
+pub async fn checkpoints<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<(String, DateTime<Utc>, String)>> {
     let all = sync_checkpoint::Entity::find().order_by_asc(sync_checkpoint::Column::Name).all(conn).await?;
-    Ok(all.into_iter().map(|c| (c.name, c.updated_at)).collect())
+    Ok(all.into_iter().map(|c| (c.name, c.updated_at, c.value)).collect())
 }
 
 /// Stores a sync checkpoint.
