@@ -69,10 +69,24 @@ async fn full_lifecycle_with_revisions_and_audit() {
         let (s, r1) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}/revisions/1"), &pim)).await;
         assert_eq!((s, r1["content"]["title"]["uk"].as_str()), (200, Some("Капітальний ремонт ліцею №3")));
 
-        // The audit log tells the whole story, with reasons and before/after.
-        let (s, audit) =
-            send(app.req(Method::GET, &format!("/api/v1/audit?entity_type=passport&entity_id={id}"), &pim)).await;
+        // The audit log tells the whole story, with reasons and, asked for, before/after.
+        let path = format!("/api/v1/audit?entity_type=passport&entity_id={id}");
+        let (s, audit) = send(app.req(Method::GET, &format!("{path}&view=full"), &pim)).await;
         assert_eq!(s, 200, "{audit}");
+        // By default the events come without the states: the same events, smaller.
+        let (_, small) = send(app.req(Method::GET, &path, &pim)).await;
+        let strip = |e: &serde_json::Value| {
+            let mut e = e.clone();
+            e.as_object_mut().unwrap().retain(|k, _| k != "before" && k != "after");
+            e
+        };
+        assert_eq!(small["items"], json!(audit["items"].as_array().unwrap().iter().map(strip).collect::<Vec<_>>()));
+        assert!(
+            small.to_string().len() * 3 < audit.to_string().len(),
+            "{} vs {}",
+            small.to_string().len(),
+            audit.to_string().len()
+        );
         let actions: Vec<&str> =
             audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions.len(), 10);

@@ -103,7 +103,7 @@ async fn two_replicas_keep_every_guarantee() {
     assert_eq!(approvals, 1, "{events}");
     for passport in portfolio["items"].as_array().unwrap() {
         let path = format!(
-            "/api/v1/audit?entity_type=passport&entity_id={}&limit=200",
+            "/api/v1/audit?entity_type=passport&entity_id={}&limit=200&view=full",
             passport["passport_id"].as_str().unwrap()
         );
         let (_, events) = send(app.req(Method::GET, &path, &app.admin())).await;

@@ -250,14 +250,14 @@ async fn no_read_endpoint_reveals_another_organisations_draft() {
                 .replace("{year}", "2027")
                 .replace("{name}", "WB-ECO");
             let query = match template.as_str() {
-                "/api/v1/audit" => format!("?entity_type=passport&entity_id={draft}&limit=200"),
+                "/api/v1/audit" => format!("?entity_type=passport&entity_id={draft}&limit=200&view=full"),
                 "/api/v1/passports" => format!("?q={marker}"),
                 "/api/v1/dream/ideas" => "?from=2000-01-01T00:00:00Z".to_owned(),
                 _ => String::new(),
             };
             paths.push(format!("{path}{query}"));
             if template == "/api/v1/audit" {
-                paths.push("/api/v1/audit?limit=200".to_owned());
+                paths.push("/api/v1/audit?limit=200&view=full".to_owned());
             }
         }
         assert!(paths.len() >= 35, "{} read endpoints", paths.len());
@@ -277,7 +277,7 @@ async fn no_read_endpoint_reveals_another_organisations_draft() {
             let response = app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &token).send().await.unwrap();
             assert!(response.text().await.unwrap().contains(&marker));
         }
-        let audit = format!("/api/v1/audit?entity_type=passport&entity_id={draft}");
+        let audit = format!("/api/v1/audit?entity_type=passport&entity_id={draft}&view=full");
         let (s, events) = send(app.req(Method::GET, &audit, &app.admin())).await;
         assert_eq!((s, events["items"].as_array().map(Vec::len)), (200, Some(2)), "{events}");
         assert!(events.to_string().contains(&marker));

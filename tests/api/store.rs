@@ -76,7 +76,7 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
         assert_eq!((stored.status, stored.revision, stored.meta.version), (Status::Submitted, 1, 2));
 
         // Audit events carry the actor and request id.
-        let filter = AuditFilter { limit: 10, ..Default::default() };
+        let filter = AuditFilter { limit: 10, with_changes: true, ..Default::default() };
         let (events, _) = portfel_store::audit::list(store.db(), &admin(), &filter).await.unwrap();
         assert!(events.iter().all(|e| e.actor == "tester" && e.request_id.as_deref() == Some("req-1")));
         assert_eq!(events.last().unwrap().after.as_ref().unwrap()["status"], "submitted");

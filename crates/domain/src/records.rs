@@ -181,9 +181,11 @@ pub struct AuditEvent {
     pub entity_type: String,
     /// Identifier of the resource.
     pub entity_id: String,
-    /// State before the change.
+    /// State before the change (absent for a creation, and in a list unless `view=full`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
-    /// State after the change.
+    /// State after the change (absent for a removal, and in a list unless `view=full`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
     /// Reason given, for refusals and returns.
     pub reason: Option<String>,

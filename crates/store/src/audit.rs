@@ -1,7 +1,10 @@
 //! The append-only audit log.
 
 use portfel_domain::records::AuditEvent;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -89,6 +92,8 @@ pub struct AuditFilter {
     pub after_id: Option<i64>,
     /// Page size.
     pub limit: u64,
+    /// With each event's states before and after the change (else left unread).
+    pub with_changes: bool,
 }
 
 /// A page of events `viewer` may see, oldest first, and the sequence number
@@ -130,6 +135,14 @@ async fn scan<C: ConnectionTrait>(conn: &C, filter: &AuditFilter, limit: u64) ->
     }
     if let Some(after) = filter.after_id {
         query = query.filter(Column::Id.gt(after));
+    }
+    if !filter.with_changes {
+        // The documents before and after are most of an event's bytes: not read at all.
+        query = query
+            .select_only()
+            .columns(Column::iter().filter(|c| !matches!(c, Column::Before | Column::After)))
+            .expr_as(Expr::value(Option::<String>::None), "before")
+            .expr_as(Expr::value(Option::<String>::None), "after");
     }
     query
         .all(conn)

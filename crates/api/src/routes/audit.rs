@@ -8,6 +8,8 @@ use portfel_store::audit::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::passports::ListView;
+
 use crate::auth::Auth;
 use crate::extract::QueryParams;
 use crate::problem::ApiResult;
@@ -29,6 +31,8 @@ pub struct AuditQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// `full` adds each event's states before and after the change.
+    pub view: Option<ListView>,
 }
 
 /// A page of audit events.
@@ -41,7 +45,7 @@ pub struct AuditPage {
 }
 
 /// Read the audit log
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", description = "PIM unit or admin. Append-only record of every write: who, when, what, before and after, reason. \
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", description = "PIM unit or admin. Append-only record of every write: who, when, what, reason, and with `view=full` the states before and after. \
         Events about a passport the caller may not read are left out, so a page may hold fewer than `limit` events; \
         read on while `next_after` is present.",
     params(AuditQuery),
@@ -53,8 +57,15 @@ pub async fn list_audit(
 ) -> ApiResult<Json<AuditPage>> {
     auth.require(&[Role::PimUnit, Role::Admin])?;
     let limit = super::page_limit(q.limit)?;
-    let filter =
-        AuditFilter { entity_type: q.entity_type, entity_id: q.entity_id, actor: q.actor, after_id: q.after, limit };
+    let with_changes = q.view == Some(ListView::Full);
+    let filter = AuditFilter {
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        after_id: q.after,
+        limit,
+        with_changes,
+    };
     let (items, next_after) = portfel_store::audit::list(state.store.db(), &auth.viewer(), &filter).await?;
     Ok(Json(AuditPage { items, next_after }))
 }

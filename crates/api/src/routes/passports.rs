@@ -54,14 +54,15 @@ pub struct ListQuery {
     pub view: Option<ListView>,
 }
 
-/// How much of each passport a list returns.
+/// How much of each item a list returns: summaries (passports), events without
+/// their states before and after (audit), or whole records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ListView {
     /// Summaries.
     #[default]
     Summary,
-    /// Whole passports.
+    /// Whole records.
     Full,
 }
 
