@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use portfel_store::dream::{Outcome, Project, ProjectResult};
+use portfel_store::dream::{Outcome, Project, ProjectResult, RunEnd};
 use portfel_store::{Actor, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -183,14 +183,16 @@ impl TimeSpan {
 }
 
 /// Keeps how the last run of sync `name` ended, for the server's `/metrics`:
-/// `{name} ok` with the run's counts, or `{name} failed` with the error.
-async fn record_run(store: &Store, name: &str, outcome: &anyhow::Result<SyncReport>) -> anyhow::Result<()> {
-    let (suffix, value) = match outcome {
-        Ok(report) => ("ok", serde_json::to_string(report)?),
-        Err(e) => ("failed", format!("{e:#}")),
+/// the run's counts, or its error. A failure to keep it is logged; it never
+/// changes the run's own outcome.
+async fn record_run(store: &Store, name: &str, outcome: &anyhow::Result<SyncReport>) {
+    let (end, detail) = match outcome {
+        Ok(report) => (RunEnd::Succeeded, serde_json::to_string(report).unwrap_or_default()),
+        Err(e) => (RunEnd::Failed, format!("{e:#}")),
     };
-    portfel_store::dream::set_checkpoint(store.db(), &format!("{name} {suffix}"), &value).await?;
-    Ok(())
+    if let Err(e) = portfel_store::dream::record_run(store.db(), name, end, &detail).await {
+        tracing::warn!(error = %e, sync = name, "how the run ended could not be stored");
+    }
 }
 
 /// Projects fetched before they are imported in one transaction, together
@@ -229,7 +231,7 @@ pub async fn pull(
     progress: &Progress,
 ) -> anyhow::Result<SyncReport> {
     let outcome = pull_changes(store, base_url, since, options, progress).await;
-    record_run(store, &pull_checkpoint(base_url.trim_end_matches('/')), &outcome).await?;
+    record_run(store, &pull_checkpoint(base_url.trim_end_matches('/')), &outcome).await;
     outcome
 }
 
@@ -326,7 +328,7 @@ pub async fn push(
     progress: &Progress,
 ) -> anyhow::Result<SyncReport> {
     let outcome = push_changes(store, endpoint, since, options, progress).await;
-    record_run(store, &push_checkpoint(endpoint), &outcome).await?;
+    record_run(store, &push_checkpoint(endpoint), &outcome).await;
     outcome
 }
 

@@ -1,6 +1,7 @@
 //! Metrics in the Prometheus text format: HTTP requests by route template,
 //! method and status class with a latency histogram; the database pool; the
-//! time of each sync checkpoint's last advance; DREAM imports through the API;
+//! time of each sync checkpoint's last advance and how each sync's last run
+//! ended; DREAM imports through the API;
 //! plan builds by builder with solve time and gap; evaluation round closings.
 //! Served at `/metrics` only as configured: on a separate address, or on the
 //! main one behind a bearer token.
@@ -94,20 +95,26 @@ async fn require_token(State(token): State<String>, request: Request, next: Next
 /// processes): when each checkpoint last advanced, when each sync last ended
 /// well (with that run's counts) and when it last failed.
 fn sync_state(checkpoints: Vec<(String, chrono::DateTime<chrono::Utc>, String)>) {
+    use portfel_store::dream::{RunEnd, sync_of};
     for (name, at, value) in checkpoints {
         let seconds = at.timestamp_millis() as f64 / 1000.0;
-        if let Some(sync) = name.strip_suffix(" ok") {
-            metrics::gauge!("portfel_sync_last_success_timestamp_seconds", "sync" => sync.to_owned()).set(seconds);
-            let counts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&value).unwrap_or_default();
-            for (outcome, count) in counts {
-                let count = count.as_f64().unwrap_or_default();
-                metrics::gauge!("portfel_sync_last_run_projects", "sync" => sync.to_owned(), "outcome" => outcome)
-                    .set(count);
+        let (sync, run) = sync_of(&name);
+        let sync = sync.to_owned();
+        match run {
+            Some(RunEnd::Succeeded) => {
+                metrics::gauge!("portfel_sync_last_success_timestamp_seconds", "sync" => sync.clone()).set(seconds);
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&value).unwrap_or_default();
+                for (outcome, count) in counts {
+                    let count = count.as_f64().unwrap_or_default();
+                    metrics::gauge!("portfel_sync_last_run_projects", "sync" => sync.clone(), "outcome" => outcome)
+                        .set(count);
+                }
             }
-        } else if let Some(sync) = name.strip_suffix(" failed") {
-            metrics::gauge!("portfel_sync_last_failure_timestamp_seconds", "sync" => sync.to_owned()).set(seconds);
-        } else {
-            metrics::gauge!("portfel_sync_checkpoint_timestamp_seconds", "sync" => name).set(seconds);
+            Some(RunEnd::Failed) => {
+                metrics::gauge!("portfel_sync_last_failure_timestamp_seconds", "sync" => sync).set(seconds);
+            }
+            None => metrics::gauge!("portfel_sync_checkpoint_timestamp_seconds", "sync" => sync).set(seconds),
         }
     }
 }

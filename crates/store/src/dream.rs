@@ -397,7 +397,41 @@ pub async fn checkpoint<C: ConnectionTrait>(conn: &C, name: &str) -> StoreResult
     Ok(sync_checkpoint::Entity::find_by_id(name.to_owned()).one(conn).await?.map(|c| c.value))
 }
 
-/// Every sync checkpoint: its name, when it was last set, and its value.
+/// How a sync run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// It did all there was to do.
+    Succeeded,
+    /// It stopped on an error (it resumes from its checkpoint next time).
+    Failed,
+}
+
+impl RunEnd {
+    /// What the name of a run record adds to its sync's name.
+    fn suffix(self) -> &'static str {
+        match self {
+            RunEnd::Succeeded => " ok",
+            RunEnd::Failed => " failed",
+        }
+    }
+}
+
+/// Keeps, beside the checkpoints, how the last run of sync `name` ended:
+/// `detail` is the run's counts (JSON) or its error.
+pub async fn record_run(db: &DatabaseConnection, name: &str, end: RunEnd, detail: &str) -> StoreResult<()> {
+    set_checkpoint(db, &format!("{name}{}", end.suffix()), detail).await
+}
+
+/// The sync a stored row of [`checkpoints`] belongs to, and, for a run
+/// record (see [`record_run`]), how that run ended.
+pub fn sync_of(name: &str) -> (&str, Option<RunEnd>) {
+    [RunEnd::Succeeded, RunEnd::Failed]
+        .into_iter()
+        .find_map(|end| name.strip_suffix(end.suffix()).map(|sync| (sync, Some(end))))
+        .unwrap_or((name, None))
+}
+
+/// Every sync checkpoint and run record: its name, when it was last set, and its value.
 pub async fn checkpoints<C: ConnectionTrait>(conn: &C) -> StoreResult<Vec<(String, DateTime<Utc>, String)>> {
     let all = sync_checkpoint::Entity::find().order_by_asc(sync_checkpoint::Column::Name).all(conn).await?;
     Ok(all.into_iter().map(|c| (c.name, c.updated_at, c.value)).collect())

@@ -97,7 +97,9 @@ fn project(item: &DreamProject) -> Project<'_> {
     Project { dream_id: &item.id, code: item.code.as_deref(), document: &item.document }
 }
 
+/// What importing `item` did, counted for the metrics.
 fn result(item: &DreamProject, imported: ProjectResult) -> ImportResult {
+    crate::metrics::dream_imported(imported.as_ref().map_or("failed", |(_, o)| outcome_name(*o)));
     match imported {
         Ok((passport_id, outcome)) => ImportResult {
             id: item.id.clone(),
@@ -157,7 +159,6 @@ pub async fn import_batch(
             Ok((_, Outcome::Unchanged)) => summary.unchanged += 1,
             Err(_) => summary.failed += 1,
         }
-        crate::metrics::dream_imported(outcome.as_ref().map_or("failed", |(_, o)| outcome_name(*o)));
         summary.results.push(result(item, outcome));
     }
     Ok(Json(summary))
