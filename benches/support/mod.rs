@@ -7,6 +7,10 @@ use portfel_domain::reference::{GoalLevel, OrganisationInput, StrategyDocumentIn
 use portfel_store::{Actor, Store};
 use uuid::Uuid;
 
+/// The binary's allocator, so the server measured here allocates as it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Token settings of the benchmarks' servers.
 pub fn jwt() -> Arc<JwtSettings> {
     Arc::new(JwtSettings {

@@ -147,6 +147,8 @@ async fn portfolio_and_plan_through_the_council() {
         assert!(included.iter().any(|i| i["id"] == cont.as_str() && i["continuing"] == true));
         assert!(included.iter().any(|i| i["start_year"] == 2028), "some projects start a year later: {result}");
         assert_eq!(result["optimal"], true);
+        // A hromada's programme is microlp's in every build (HiGHS takes large ones).
+        assert_eq!(result["solver"], "microlp", "the plan says which solver built it");
         let (s, p) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&json!({"portfolio_id": amended["id"], "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
         assert_eq!(
             (s, problem_fields(&p)),

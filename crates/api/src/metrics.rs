@@ -51,12 +51,14 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-/// Records a plan build: its builder, how long it took and the gap it proved.
-pub fn plan_built(builder: &str, seconds: f64, gap: Option<f64>) {
-    metrics::counter!("portfel_plan_builds_total", "builder" => builder.to_owned()).increment(1);
-    metrics::histogram!("portfel_plan_solve_seconds", "builder" => builder.to_owned()).record(seconds);
+/// Records a plan build: its builder and solver (`none` for rank order), how
+/// long it took and the gap it proved.
+pub fn plan_built(builder: &str, solver: &str, seconds: f64, gap: Option<f64>) {
+    let labels = [("builder", builder.to_owned()), ("solver", solver.to_owned())];
+    metrics::counter!("portfel_plan_builds_total", &labels).increment(1);
+    metrics::histogram!("portfel_plan_solve_seconds", &labels).record(seconds);
     if let Some(gap) = gap {
-        metrics::gauge!("portfel_plan_last_gap_ratio", "builder" => builder.to_owned()).set(gap);
+        metrics::gauge!("portfel_plan_last_gap_ratio", &labels).set(gap);
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use portfel_planning::{Candidate, Ceilings, PlanInput, ScheduleLine, SolveOptions, optimal_plan, rank_order_fill};
+use portfel_planning::{
+    Candidate, Ceilings, PlanInput, ScheduleLine, SolveOptions, Solver, optimal_plan, rank_order_fill,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
@@ -54,12 +56,13 @@ fn instance(n: usize, windows: bool, seed: u64) -> PlanInput {
 }
 
 /// Builds both plans; returns the optimal builder's time in milliseconds.
-fn run(label: &str, p: &PlanInput, limit: Duration) -> f64 {
+fn run(label: &str, p: &PlanInput, limit: Duration, solver: Solver) -> f64 {
     let t = Instant::now();
     let fill = rank_order_fill(p);
     let fill_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
-    let best = optimal_plan(p, SolveOptions { time_limit: limit, mip_gap: 0.001 }).expect("feasible");
+    let best =
+        optimal_plan(p, SolveOptions { time_limit: limit, mip_gap: 0.001, solver: Some(solver) }).expect("feasible");
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     println!(
         "{label}: rank-order {fill_ms:.1} ms (value {}, {} in); optimal {ms:.0} ms (value {}, {} in, gap {}, proven {:?})",
@@ -73,10 +76,13 @@ fn run(label: &str, p: &PlanInput, limit: Duration) -> f64 {
     ms
 }
 
-/// Runs one family of instances and prints the median and the slowest time.
-fn family(label: &str, n: usize, windows: bool, seeds: std::ops::RangeInclusive<u64>) {
+/// Runs one family of instances with `solver` and prints the median and the slowest time.
+fn family(label: &str, n: usize, windows: bool, seeds: std::ops::RangeInclusive<u64>, solver: Solver) {
+    let label = format!("{label}, {solver:?}");
     let mut times: Vec<f64> = seeds
-        .map(|seed| run(&format!("{label} (seed {seed})"), &instance(n, windows, seed), Duration::from_secs(10)))
+        .map(|seed| {
+            run(&format!("{label} (seed {seed})"), &instance(n, windows, seed), Duration::from_secs(10), solver)
+        })
         .collect();
     times.sort_by(f64::total_cmp);
     println!(
@@ -87,8 +93,13 @@ fn family(label: &str, n: usize, windows: bool, seeds: std::ops::RangeInclusive<
     );
 }
 
+/// Every instance family with each solver of the build (HiGHS with `--features highs`).
 fn main() {
-    family("hromada, 200 candidates, fixed starts", 200, false, 1..=8);
-    family("hromada, 200 candidates, start windows", 200, true, 1..=8);
-    family("national, 5000 candidates × 3 years × 5 sources, windows", 5000, true, 1..=2);
+    let solvers: &[Solver] =
+        if cfg!(feature = "highs") { &[Solver::Microlp, Solver::Highs] } else { &[Solver::Microlp] };
+    for solver in solvers {
+        family("hromada, 200 candidates, fixed starts", 200, false, 1..=8, *solver);
+        family("hromada, 200 candidates, start windows", 200, true, 1..=8, *solver);
+        family("national, 5000 candidates × 3 years × 5 sources, windows", 5000, true, 1..=2, *solver);
+    }
 }

@@ -15,6 +15,6 @@ pub mod rank_fill;
 pub mod request;
 
 pub use input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine, SectorShare};
-pub use optimal::{OptimalError, SolveOptions, optimal_plan};
+pub use optimal::{OptimalError, SolveOptions, Solver, optimal_plan};
 pub use outcome::{Exclusion, Inclusion, Plan, PlanBuilder, Usage};
 pub use rank_fill::rank_order_fill;

@@ -93,6 +93,9 @@ pub struct Plan {
     pub optimal: Option<bool>,
     /// For the optimal builder: relative gap between the plan and the best proven bound.
     pub gap: Option<f64>,
+    /// For the optimal builder: the solver that built it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solver: Option<crate::optimal::Solver>,
     /// Warnings (e.g. committed projects overrunning a ceiling, unmet minimum sector shares).
     pub warnings: Vec<String>,
 }
@@ -303,6 +306,7 @@ impl<'a> Ledger<'a> {
             usage,
             optimal: None,
             gap: None,
+            solver: None,
             warnings,
         }
     }

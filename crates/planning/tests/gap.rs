@@ -115,24 +115,31 @@ fn instance() -> impl Strategy<Value = PlanInput> {
         })
 }
 
+/// Every solver of the build.
+const SOLVERS: &[Solver] = if cfg!(feature = "highs") { &[Solver::Microlp, Solver::Highs] } else { &[Solver::Microlp] };
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn the_reported_gap_bounds_the_true_optimum(p in instance()) {
-        let tolerance = 0.002;
-        let plan = optimal_plan(&p, SolveOptions { time_limit: Duration::from_secs(30), mip_gap: tolerance }).unwrap();
-        prop_assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
-        prop_assert!(plan.usage.iter().all(|u| u.remaining >= Decimal::ZERO), "{:?}", plan.usage);
-        prop_assert_eq!(plan.optimal, Some(true));
-        let gap = plan.gap.expect("the optimal builder reports its gap");
-        prop_assert!(gap <= f64::from(tolerance) + 1e-9, "gap {gap}");
-        let value = plan.objective_value.to_f64().unwrap();
         let optimum = reference_optimum(&p);
-        prop_assert!(optimum <= value * (1.0 + gap) + 1e-6, "optimum {optimum}, plan {value}, gap {gap}");
-        prop_assert!(value >= rank_order_fill(&p).objective_value.to_f64().unwrap());
+        for solver in SOLVERS {
+            let tolerance = 0.002;
+            let options = SolveOptions { time_limit: Duration::from_secs(30), mip_gap: tolerance, solver: Some(*solver) };
+            let plan = optimal_plan(&p, options).unwrap();
+            prop_assert_eq!(plan.solver, Some(*solver));
+            prop_assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+            prop_assert!(plan.usage.iter().all(|u| u.remaining >= Decimal::ZERO), "{:?}", plan.usage);
+            prop_assert_eq!(plan.optimal, Some(true));
+            let gap = plan.gap.expect("the optimal builder reports its gap");
+            prop_assert!(gap <= f64::from(tolerance) + 1e-9, "gap {gap}");
+            let value = plan.objective_value.to_f64().unwrap();
+            prop_assert!(optimum <= value * (1.0 + gap) + 1e-6, "{solver:?}: optimum {optimum}, plan {value}, gap {gap}");
+            prop_assert!(value >= rank_order_fill(&p).objective_value.to_f64().unwrap());
 
-        let exact = optimal_plan(&p, SolveOptions { time_limit: Duration::from_secs(30), mip_gap: 0.0 }).unwrap();
-        prop_assert!((exact.objective_value.to_f64().unwrap() - optimum).abs() < 1e-6, "exact {} optimum {optimum}", exact.objective_value);
+            let exact = optimal_plan(&p, SolveOptions { mip_gap: 0.0, ..options }).unwrap();
+            prop_assert!((exact.objective_value.to_f64().unwrap() - optimum).abs() < 1e-6, "{solver:?}: exact {} optimum {optimum}", exact.objective_value);
+        }
     }
 }

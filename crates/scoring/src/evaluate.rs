@@ -19,6 +19,7 @@ use crate::computed::{Formula, band_points, readiness_level};
 use crate::fixed::{FixedMethodology, lcm};
 use crate::gates::GateResult;
 use crate::methodology::{CriterionKind, Methodology};
+use crate::rank::Standing;
 
 /// What is known of a project when its round closes.
 #[derive(Debug, Clone)]
@@ -219,18 +220,26 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
 }
 
 /// Scores many projects, spread over the machine's cores; results keep input
-/// order. Fixed-point integers do the arithmetic ([`crate::fixed`]) unless the
-/// inputs' numbers do not fit them; then [`evaluate`] does.
+/// order. Fixed-point integers do the arithmetic ([`crate::fixed`]); where a
+/// methodology or a project's scores do not fit them, [`evaluate`] does.
 pub fn evaluate_all(m: &Methodology, projects: &[ProjectInput<'_>]) -> Vec<ProjectEvaluation> {
-    match FixedMethodology::new(m, projects) {
-        Some(fixed) => in_parallel(projects, |p| fixed.evaluate(p)),
-        None => in_parallel(projects, |p| evaluate(m, p)),
-    }
+    let fixed = FixedMethodology::new(m);
+    in_parallel(projects, |p| fixed.as_ref().and_then(|f| f.evaluate(p)).unwrap_or_else(|| evaluate(m, p)))
 }
 
-fn in_parallel<F>(projects: &[ProjectInput<'_>], score: F) -> Vec<ProjectEvaluation>
+/// What ranking needs of many projects' evaluations (as [`evaluate_all`]
+/// would score them, without the score cards' details), in input order.
+pub fn standings_all(m: &Methodology, projects: &[ProjectInput<'_>]) -> Vec<Standing> {
+    let fixed = FixedMethodology::new(m);
+    in_parallel(projects, |p| {
+        fixed.as_ref().and_then(|f| f.standing(p)).unwrap_or_else(|| Standing::of(&evaluate(m, p)))
+    })
+}
+
+fn in_parallel<T, F>(projects: &[ProjectInput<'_>], score: F) -> Vec<T>
 where
-    F: Fn(&ProjectInput<'_>) -> ProjectEvaluation + Sync,
+    T: Send,
+    F: Fn(&ProjectInput<'_>) -> T + Sync,
 {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = projects.len().div_ceil(threads).max(1);

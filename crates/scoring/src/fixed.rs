@@ -12,9 +12,12 @@
 //! are exact fractions, compared with band bounds by cross-multiplication.
 //!
 //! Every intermediate is at most `10^10 · D`, and `D` at most `10^26`.
-//! Inputs outside what `i128` holds comfortably (more than 24 experts on one
-//! criterion, more than 6 decimal places, absurd magnitudes) are not compiled:
-//! [`FixedMethodology::new`] gives `None` and callers use the reference.
+//! A methodology outside what `i128` holds comfortably (more than 6 decimal
+//! places, absurd magnitudes) is not compiled: [`FixedMethodology::new`]
+//! gives `None`. A project whose scores do not fit (more than 12 experts on
+//! one criterion, more places than the scale's unit, absurd magnitudes) is not
+//! scored: [`FixedMethodology::evaluate`] and [`FixedMethodology::standing`]
+//! give `None`. Callers then use the reference.
 
 use std::collections::BTreeMap;
 
@@ -25,11 +28,14 @@ use crate::aggregate::{kept_of_sorted, spread};
 use crate::computed::{Formula, cross_cutting_goals, non_local, readiness_level};
 use crate::evaluate::{CriterionResult, ProjectEvaluation, ProjectInput};
 use crate::methodology::{CriterionKind, Methodology};
+use crate::rank::Standing;
 
 /// Largest number of decimal places compiled.
 const MAX_PLACES: u32 = 6;
-/// Largest number of experts' scores on one criterion compiled.
-const MAX_EXPERTS: usize = 24;
+/// Largest number of experts' scores on one criterion scored.
+const MAX_EXPERTS: usize = 12;
+/// Decimal places of experts' scores always scored (the API accepts two).
+const SCORE_PLACES: u32 = 2;
 /// Largest magnitude of a compiled integer (weights, scores, bounds, bands).
 const MAX_MAGNITUDE: i128 = 1_000_000_000_000;
 
@@ -61,14 +67,16 @@ pub struct FixedMethodology<'m> {
     m: &'m Methodology,
     /// Per criterion in methodology order: its group's index, effective weight and rule.
     criteria: Vec<(usize, Decimal, Rule)>,
+    /// Expert criteria by code: the code and the criterion's index in `criteria`.
+    experts_by_code: Vec<(&'m str, usize)>,
     /// Group weights in units of `1 / G`.
     group_weights: Vec<i128>,
     /// `G`.
     group_unit: i128,
     /// `S`: scores are integers in units of `1 / S`.
     score_unit: u32,
-    /// `LK`.
-    counts_lcm: i128,
+    /// `LK / k` for `k` kept scores (index 0 unused).
+    count_factors: [i128; MAX_EXPERTS + 1],
     /// `B`.
     band_unit: i128,
     /// `D`.
@@ -113,9 +121,9 @@ fn places_needed<'a>(values: impl IntoIterator<Item = &'a Decimal>) -> u32 {
 }
 
 impl<'m> FixedMethodology<'m> {
-    /// Compiles `m` for scoring `inputs`, or `None` when some number falls
-    /// outside what the integers hold exactly.
-    pub fn new(m: &'m Methodology, inputs: &[ProjectInput<'_>]) -> Option<FixedMethodology<'m>> {
+    /// Compiles `m`, or `None` when some number of it falls outside what the
+    /// integers hold exactly.
+    pub fn new(m: &'m Methodology) -> Option<FixedMethodology<'m>> {
         let weights: Vec<Decimal> = m.criteria().map(|(_, _, w)| w * Decimal::ONE_HUNDRED).collect();
         let weight_places = places_needed(&weights);
         let mut bounds = Vec::new();
@@ -126,27 +134,13 @@ impl<'m> FixedMethodology<'m> {
                 CriterionKind::Computed { bands, .. } => band_points.extend(bands.iter().map(|b| b.points)),
             }
         }
-        let mut score_places = places_needed(&bounds);
-        let mut most_experts = 1;
-        for input in inputs {
-            for scores in input.expert_scores.values() {
-                most_experts = most_experts.max(scores.len());
-                for score in scores {
-                    if score.mantissa().abs() > MAX_MAGNITUDE {
-                        return None;
-                    }
-                    score_places = score_places.max(score.scale());
-                }
-            }
-        }
+        let score_places = places_needed(&bounds).max(SCORE_PLACES);
         let band_places = places_needed(&band_points);
         let group_places = places_needed(m.groups.iter().map(|g| &g.weight));
-        if [weight_places, score_places, band_places, group_places].iter().any(|p| *p > MAX_PLACES)
-            || most_experts > MAX_EXPERTS
-        {
+        if [weight_places, score_places, band_places, group_places].iter().any(|p| *p > MAX_PLACES) {
             return None;
         }
-        let counts_lcm = (1..=most_experts as i128).try_fold(1, lcm)?;
+        let counts_lcm = (1..=MAX_EXPERTS as i128).try_fold(1, lcm)?;
         let mut ranges_lcm = 1;
         for pair in bounds.chunks(2) {
             let range = scaled(pair[1], score_places)? - scaled(pair[0], score_places)?;
@@ -184,6 +178,13 @@ impl<'m> FixedMethodology<'m> {
             };
             criteria.push((g, group.weight * c.weight, rule));
         }
+        let mut experts_by_code: Vec<(&str, usize)> = m
+            .criteria()
+            .enumerate()
+            .filter(|(_, (_, c, _))| matches!(c.kind, CriterionKind::Expert { .. }))
+            .map(|(i, (_, c, _))| (c.code.as_str(), i))
+            .collect();
+        experts_by_code.sort_unstable();
         let group_unit = pow10(group_places);
         // Every intermediate stays below 10^10 · D (see the module's notes).
         let denominator = pow10(weight_places)
@@ -194,17 +195,19 @@ impl<'m> FixedMethodology<'m> {
         Some(FixedMethodology {
             m,
             criteria,
+            experts_by_code,
             group_weights: m.groups.iter().map(|g| scaled(g.weight, group_places)).collect::<Option<_>>()?,
             group_unit,
             score_unit: score_places,
-            counts_lcm,
+            count_factors: std::array::from_fn(|k| if k == 0 { 0 } else { counts_lcm / k as i128 }),
             band_unit,
             denominator,
         })
     }
 
-    /// Scores one project, as [`crate::evaluate::evaluate`] does.
-    pub fn evaluate(&self, project: &ProjectInput<'_>) -> ProjectEvaluation {
+    /// Scores one project, as [`crate::evaluate::evaluate`] does; `None`
+    /// when its scores do not fit the integers.
+    pub fn evaluate(&self, project: &ProjectInput<'_>) -> Option<ProjectEvaluation> {
         let facts = Facts::of(project.passport);
         let d = self.denominator;
         let score_unit = pow10(self.score_unit);
@@ -216,11 +219,9 @@ impl<'m> FixedMethodology<'m> {
             let (raw, value, aggregate, normalised, points) = match rule {
                 Rule::Expert { min, range, factor } => {
                     let raw = project.expert_scores.get(&criterion.code).cloned().unwrap_or_default();
-                    match self.kept_sum(&raw) {
+                    match self.tally(*min, *range, *factor, &raw)? {
                         None => (raw, None, None, Decimal::ZERO, 0),
-                        Some((sum, k)) => {
-                            let above = (sum - k * min).clamp(0, k * range);
-                            let points = factor * above * (self.counts_lcm / k);
+                        Some(Tally { sum, k, above, points }) => {
                             let aggregate = rounded(sum, k * score_unit, 4);
                             (raw, None, Some(aggregate), rounded(above, k * range, 4), points)
                         }
@@ -228,10 +229,7 @@ impl<'m> FixedMethodology<'m> {
                 }
                 Rule::Computed { formula, bands, factor } => {
                     let value = facts.value(*formula);
-                    let band = value.and_then(|(num, den)| {
-                        bands.iter().find(|(bound, _)| bound.is_none_or(|(u, unit)| num * unit <= u * den))
-                    });
-                    let band_points = band.map_or(0, |(_, p)| *p);
+                    let band_points = band_points(bands, value);
                     let normalised = rounded(band_points, self.band_unit, 4);
                     let value = value.map(|(num, den)| rounded(num, den, 4));
                     (Vec::new(), value, Some(normalised), normalised, factor * band_points)
@@ -263,7 +261,7 @@ impl<'m> FixedMethodology<'m> {
                 (group.code.clone(), index)
             })
             .collect();
-        ProjectEvaluation {
+        Some(ProjectEvaluation {
             id: project.id,
             eligible: project.gates.iter().all(|g| g.passed),
             gates: project.gates.clone(),
@@ -273,23 +271,82 @@ impl<'m> FixedMethodology<'m> {
             readiness_level: facts.readiness,
             cost_per_beneficiary: facts.value(Formula::CostPerBeneficiary).map(|(num, den)| rounded(num, den, 2)),
             submission_order: project.submission_order,
-        }
+        })
     }
 
-    /// The sum of the scores the aggregation keeps, in units of `1 / (k·S)`
-    /// with `k` returned beside it; `None` without scores.
-    fn kept_sum(&self, raw: &[Decimal]) -> Option<(i128, i128)> {
+    /// What ranking needs of one project, as [`Self::evaluate`] computes it
+    /// but without the score card's details; `None` when its scores do not fit.
+    pub fn standing(&self, project: &ProjectInput<'_>) -> Option<Standing> {
+        let facts = Facts::of(project.passport);
+        let mut total = 0i128;
+        // Both the project's scores and `experts_by_code` are in code order.
+        let mut scores = project.expert_scores.iter().peekable();
+        for (code, index) in &self.experts_by_code {
+            while scores.next_if(|(c, _)| c.as_str() < *code).is_some() {}
+            if let (Some((c, raw)), Rule::Expert { min, range, factor }) = (scores.peek(), &self.criteria[*index].2)
+                && c.as_str() == *code
+            {
+                total += self.tally(*min, *range, *factor, raw)?.map_or(0, |t| t.points);
+            }
+        }
+        for (_, _, rule) in &self.criteria {
+            if let Rule::Computed { formula, bands, factor } = rule {
+                total += factor * band_points(bands, facts.value(*formula));
+            }
+        }
+        Some(Standing {
+            id: project.id,
+            eligible: project.gates.iter().all(|g| g.passed),
+            score: round_div(total * 100, self.denominator) as i64,
+            readiness_level: facts.readiness,
+            cost_per_beneficiary: facts.value(Formula::CostPerBeneficiary).map(|(num, den)| round_div(num * 100, den)),
+            submission_order: project.submission_order,
+        })
+    }
+
+    /// An expert criterion's kept scores and points: `Some(None)` without
+    /// scores, `None` when they do not fit.
+    fn tally(&self, min: i128, range: i128, factor: i128, raw: &[Decimal]) -> Option<Option<Tally>> {
         if raw.is_empty() {
+            return Some(None);
+        }
+        if raw.len() > MAX_EXPERTS {
             return None;
         }
         let mut scores = [0i128; MAX_EXPERTS];
         let scores = &mut scores[..raw.len()];
         for (slot, score) in scores.iter_mut().zip(raw) {
-            *slot = score.mantissa() * pow10(self.score_unit - score.scale());
+            let mantissa = score.mantissa();
+            if score.scale() > self.score_unit || mantissa.abs() > MAX_MAGNITUDE {
+                return None;
+            }
+            *slot = mantissa * pow10(self.score_unit - score.scale());
         }
         scores.sort_unstable();
-        kept_of_sorted(scores, self.m.aggregation).map(|(sum, count)| (sum, count as i128))
+        let (sum, count) = kept_of_sorted(scores, self.m.aggregation)?;
+        let k = count as i128;
+        let above = (sum - k * min).clamp(0, k * range);
+        Some(Some(Tally { sum, k, above, points: factor * above * self.count_factors[count] }))
     }
+}
+
+/// An expert criterion's aggregation in integers.
+struct Tally {
+    /// Sum of the kept scores, in units of `1 / S`.
+    sum: i128,
+    /// How many scores were kept.
+    k: i128,
+    /// `sum − k·min`, clamped to the scale.
+    above: i128,
+    /// Points in units of `1 / D`.
+    points: i128,
+}
+
+/// The points (units of `1 / B`) of the first band holding `value`; 0 without a value.
+fn band_points(bands: &[(Option<(i128, i128)>, i128)], value: Option<(i128, i128)>) -> i128 {
+    value
+        .and_then(|(num, den)| bands.iter().find(|(bound, _)| bound.is_none_or(|(u, unit)| num * unit <= u * den)))
+        .map_or(0, |(_, p)| *p)
 }
 
 /// What formulas read from a passport, as integers (money in kopecks).

@@ -21,6 +21,6 @@ pub mod scorecard;
 pub mod sensitivity;
 
 pub use default_methodology::default_methodology;
-pub use evaluate::{CriterionResult, ProjectEvaluation, ProjectInput, evaluate, evaluate_all};
+pub use evaluate::{CriterionResult, ProjectEvaluation, ProjectInput, evaluate, evaluate_all, standings_all};
 pub use methodology::{Aggregation, Criterion, CriterionGroup, CriterionKind, Methodology, MethodologyError};
-pub use rank::{RankedProject, rank};
+pub use rank::{RankedProject, Standing, rank, rank_standings};

@@ -175,14 +175,20 @@ proptest! {
                 }
             })
             .collect();
-        let fixed = FixedMethodology::new(&m, &inputs).expect("these numbers fit fixed point");
+        let fixed = FixedMethodology::new(&m).expect("this methodology fits fixed point");
         let reference: Vec<ProjectEvaluation> = inputs.iter().map(|p| evaluate(&m, p)).collect();
-        let fast: Vec<ProjectEvaluation> = inputs.iter().map(|p| fixed.evaluate(p)).collect();
+        let fast: Vec<ProjectEvaluation> = inputs.iter().map(|p| fixed.evaluate(p).expect("these scores fit")).collect();
         for (f, r) in fast.iter().zip(&reference) {
             prop_assert_eq!(f, r);
         }
         prop_assert_eq!(rank(&fast), rank(&reference));
-        prop_assert_eq!(evaluate_all(&m, &inputs), reference);
+        prop_assert_eq!(evaluate_all(&m, &inputs), reference.clone());
+        // The ranking's own path, without the cards: the same standings, scores and ranks.
+        let standings: Vec<Standing> = inputs.iter().map(|p| fixed.standing(p).expect("these scores fit")).collect();
+        let expected: Vec<Standing> = reference.iter().map(Standing::of).collect();
+        prop_assert_eq!(&standings, &expected);
+        prop_assert_eq!(standings_all(&m, &inputs), expected);
+        prop_assert_eq!(rank_standings(&standings), rank(&reference));
     }
 }
 
@@ -198,10 +204,20 @@ fn numbers_beyond_fixed_point_fall_back_to_the_reference() {
         gates: vec![],
         expert_scores: BTreeMap::from([(code.clone(), vec![score])]),
     };
-    assert!(FixedMethodology::new(&m, &[input(Decimal::new(3, 0))]).is_some());
-    let too_precise = [input(Decimal::new(31_234_567, 7))];
-    assert!(FixedMethodology::new(&m, &too_precise).is_none());
-    assert_eq!(evaluate_all(&m, &too_precise), vec![evaluate(&m, &too_precise[0])]);
+    let fixed = FixedMethodology::new(&m).unwrap();
+    let fits = input(Decimal::new(3, 0));
+    assert_eq!(fixed.evaluate(&fits), Some(evaluate(&m, &fits)));
+    let too_precise = input(Decimal::new(31_234_567, 7));
+    let too_many = ProjectInput { expert_scores: BTreeMap::from([(code.clone(), vec![Decimal::ONE; 13])]), ..fits };
+    for (project, other) in [(&too_precise, &too_many), (&too_many, &too_precise)] {
+        assert_eq!(fixed.evaluate(project), None);
+        assert_eq!(fixed.standing(project), None);
+        // Only that project falls back; the other one's place is still computed.
+        let both = [project.clone(), other.clone()];
+        let reference = [evaluate(&m, project), evaluate(&m, other)];
+        assert_eq!(evaluate_all(&m, &both), reference);
+        assert_eq!(standings_all(&m, &both), reference.iter().map(Standing::of).collect::<Vec<_>>());
+    }
 }
 
 #[test]
@@ -228,7 +244,8 @@ fn a_score_exactly_on_a_midpoint_rounds_half_away_in_both() {
             ("G0C3".to_owned(), scores(&["8.0", "8.2", "8.5", "0"])),
         ]),
     };
-    let fixed = FixedMethodology::new(&m, std::slice::from_ref(&input)).unwrap();
+    let fixed = FixedMethodology::new(&m).unwrap();
     assert_eq!(evaluate(&m, &input).final_score, Decimal::new(2468, 2));
-    assert_eq!(fixed.evaluate(&input).final_score, Decimal::new(2468, 2));
+    assert_eq!(fixed.evaluate(&input).unwrap().final_score, Decimal::new(2468, 2));
+    assert_eq!(fixed.standing(&input).unwrap().final_score(), Decimal::new(2468, 2));
 }

@@ -5,9 +5,7 @@
 //! usually finds a near-optimal plan, which then lets reduced-cost fixing
 //! shrink the full programme.
 
-use good_lp::SolverModel;
-
-use super::model::{Fix, Model, chosen};
+use super::model::{Fix, Model, chosen, free_variables};
 use super::{OptimalError, SolveOptions, Starts};
 
 /// Columns nearest the margin left to the solver.
@@ -38,9 +36,9 @@ pub(super) fn solve(
     let share: f64 =
         (0..relaxed.len()).filter(|j| status[*j] == Fix::Free).map(|j| model.objective[j] * relaxed[j]).sum();
     let options = SolveOptions { mip_gap: (slack / share.max(1e-9)).min(1.0) as f32, ..options };
-    let (programme, x) = model.solver(&status, true, options, Some(warm))?;
-    match programme.solve() {
-        Ok(solution) => Ok(Some(chosen(&status, &x, &solution))),
+    let (programme, x) = model.programme(&status, true, Some(warm));
+    match programme.solve(options.solver(), options, &free_variables(&x)) {
+        Ok(solved) => Ok(Some(chosen(&status, &x, &solved))),
         Err(good_lp::ResolutionError::Infeasible | good_lp::ResolutionError::Other(_)) => Ok(None),
         Err(other) => Err(OptimalError::Solver(other.to_string())),
     }

@@ -8,8 +8,9 @@
 //! dual of the linear relaxation; fixing shrinks the integer programme without
 //! losing any plan worth more than the target.
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, WithTimeLimit, constraint, variable};
+use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
+use super::backend::{Programme, Solver};
 use super::model::{Fix, Model, Sense};
 use super::{OptimalError, SolveOptions};
 
@@ -22,6 +23,22 @@ pub(super) struct Prices {
     pub reduced: Vec<f64>,
     /// Upper bound on the value of any plan.
     pub bound: f64,
+}
+
+/// The linear relaxation's value of every column, and row prices from its
+/// dual: one solve where the solver reports duals (HiGHS), else the
+/// relaxation and its dual solved one after the other (microlp).
+pub(super) fn relaxation(model: &Model, options: SolveOptions) -> Result<(Vec<f64>, Prices), OptimalError> {
+    if options.solver() == Solver::Microlp {
+        return Ok((model.relax(options)?, dual_prices(model, options)?));
+    }
+    let (programme, x) = model.relaxation_with_every_row();
+    let solved = programme.solve(options.solver(), options, &x).map_err(|e| match e {
+        good_lp::ResolutionError::Infeasible => super::infeasible(),
+        other => OptimalError::Solver(other.to_string()),
+    })?;
+    let duals = solved.row_duals.ok_or_else(|| OptimalError::Solver("the solver gave no duals".into()))?;
+    Ok((solved.values, prices(model, &duals)))
 }
 
 /// Solves the dual of the linear relaxation for row prices.
@@ -45,23 +62,27 @@ pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices
             by_column[*j] += *a * *y;
         }
     }
-    let mut dual =
-        vars.minimise(cost).using(good_lp::solvers::microlp::microlp).with_time_limit(options.time_limit.as_secs_f64());
-    for (priced, c) in by_column.into_iter().zip(&model.objective) {
-        dual.add_constraint(constraint!(priced >= *c));
-    }
-    let solution = dual.solve().map_err(|e| match e {
+    let rows = by_column.into_iter().zip(&model.objective).map(|(priced, c)| constraint!(priced >= *c)).collect();
+    let dual = Programme { problem: vars.minimise(cost), rows, initial: None };
+    let solution = dual.solve(options.solver(), options, &y).map_err(|e| match e {
         // Every column sits in its project's row, so the dual is always
         // feasible: unbounded means the plan's constraints cannot all hold.
         good_lp::ResolutionError::Unbounded | good_lp::ResolutionError::Infeasible => super::infeasible(),
         other => OptimalError::Solver(other.to_string()),
     })?;
+    Ok(prices(model, &solution.values))
+}
+
+/// Prices from the dual values of the rows (clamped to the signs their senses
+/// allow, so the bound holds whatever the solver's rounding), the reduced
+/// costs and the bound they prove.
+fn prices(model: &Model, duals: &[f64]) -> Prices {
     let rows: Vec<f64> = model
         .rows
         .iter()
-        .zip(&y)
-        .map(|(row, y)| {
-            let v = solution.value(*y);
+        .zip(duals)
+        .map(|(row, v)| {
+            let v = *v;
             match row.sense {
                 Sense::AtMost => v.max(0.0),
                 Sense::AtLeast => v.min(0.0),
@@ -77,7 +98,7 @@ pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices
     }
     let bound = model.rows.iter().zip(&rows).map(|(row, p)| row.rhs * p).sum::<f64>()
         + reduced.iter().map(|r| r.max(0.0)).sum::<f64>();
-    Ok(Prices { rows, reduced, bound })
+    Prices { rows, reduced, bound }
 }
 
 /// Fixes what `prices` decide against `target` (a plan's value, committed
@@ -193,17 +214,22 @@ mod tests {
 
         #[test]
         fn the_bound_holds_and_fixing_keeps_every_plan_above_the_target(p in instance(), below in 0.0f64..0.3) {
-            let mut model = Model::build(&p);
-            let plans = feasible_selections(&model);
+            let built = Model::build(&p);
+            let plans = feasible_selections(&built);
             let optimum = plans.iter().map(|(_, v)| *v).fold(f64::NEG_INFINITY, f64::max);
-            let prices = dual_prices(&model, SolveOptions::default()).unwrap();
-            prop_assert!(prices.bound + model.committed_value >= optimum - 1e-6);
-            let target = optimum * (1.0 - below);
-            let status = fix(&mut model, &prices, target);
-            for (columns, value) in plans.iter().filter(|(_, v)| *v > target + 1e-9) {
-                prop_assert!(columns.iter().all(|j| status[*j] == Fix::Free), "a plan worth {value} lost a column");
-                for row in model.project_rows.iter().filter(|r| model.rows[**r].sense == Sense::Exactly) {
-                    prop_assert!(model.rows[*row].terms.iter().any(|(j, _)| columns.contains(j)));
+            let solvers: &[Solver] = if cfg!(feature = "highs") { &[Solver::Microlp, Solver::Highs] } else { &[Solver::Microlp] };
+            for solver in solvers {
+                let mut model = built.clone();
+                let options = SolveOptions { solver: Some(*solver), ..Default::default() };
+                let (_, prices) = relaxation(&model, options).unwrap();
+                prop_assert!(prices.bound + model.committed_value >= optimum - 1e-6, "{solver:?}");
+                let target = optimum * (1.0 - below);
+                let status = fix(&mut model, &prices, target);
+                for (columns, value) in plans.iter().filter(|(_, v)| *v > target + 1e-9) {
+                    prop_assert!(columns.iter().all(|j| status[*j] == Fix::Free), "{solver:?}: a plan worth {value} lost a column");
+                    for row in model.project_rows.iter().filter(|r| model.rows[**r].sense == Sense::Exactly) {
+                        prop_assert!(model.rows[*row].terms.iter().any(|(j, _)| columns.contains(j)));
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Optimal selection: a mixed-integer programme — one binary per project and
 //! start year — maximising the objective under every ceiling, sector share and
-//! link, solved by microlp through `good_lp` (pure Rust).
+//! link, solved through `good_lp` by microlp (pure Rust) or, in builds with
+//! the cargo feature `highs`, by HiGHS.
 //!
 //! The steps: the linear relaxation and its dual price every ceiling and bound
 //! every plan. Fills in rank, value-density and relaxation order, then a small
@@ -14,10 +15,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use good_lp::SolverModel;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
+mod backend;
 mod core;
 mod fixing;
 mod model;
@@ -25,6 +26,8 @@ mod model;
 use crate::input::{Candidate, PlanInput};
 use crate::outcome::{Ledger, Plan, PlanBuilder};
 use crate::rank_fill::{density_fill, fill_in, rank_order_fill};
+use backend::Bound;
+pub use backend::Solver;
 use model::{Fix, Model};
 
 /// Start year of each included project.
@@ -40,11 +43,21 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     /// Relative gap at which the search may stop (0.001 = 0.1 %).
     pub mip_gap: f32,
+    /// The solver; `None` chooses by the programme's size ([`Solver::for_columns`]).
+    pub solver: Option<Solver>,
+}
+
+impl SolveOptions {
+    /// The solver these options name (microlp when they name none).
+    fn solver(&self) -> Solver {
+        self.solver.unwrap_or(Solver::Microlp)
+    }
 }
 
 impl Default for SolveOptions {
+    /// Ten seconds, a gap of 0.05 %, the solver chosen by size.
     fn default() -> Self {
-        SolveOptions { time_limit: Duration::from_secs(10), mip_gap: 0.0005 }
+        SolveOptions { time_limit: Duration::from_secs(10), mip_gap: 0.0005, solver: None }
     }
 }
 
@@ -65,8 +78,9 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
     let remaining =
         |share: u32| SolveOptions { time_limit: deadline.saturating_duration_since(Instant::now()) / share, ..options };
     let mut model = Model::build(input);
-    let relaxed = model.relax(options)?;
-    let prices = fixing::dual_prices(&model, options)?;
+    let options =
+        SolveOptions { solver: Some(options.solver.unwrap_or(Solver::for_columns(model.columns.len()))), ..options };
+    let (relaxed, prices) = fixing::relaxation(&model, options)?;
     let bound = prices.bound + model.committed_value;
     let proven = |plan: &Plan| gap(value(plan), bound) <= f64::from(options.mip_gap);
 
@@ -98,15 +112,24 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
     // The solver's gap is relative to the columns' value, without the committed projects.
     let columns_gap = f64::from(options.mip_gap) * bound / (bound - model.committed_value).max(1e-9);
     let search = SolveOptions { mip_gap: columns_gap.min(1.0) as f32, ..remaining(1) };
-    let (programme, x) = model.solver(&status, true, search, Some(&warm))?;
-    let solution = match programme.solve() {
-        Ok(solution) => solution,
+    let (programme, x) = model.programme(&status, true, Some(&warm));
+    let solved = match programme.solve(options.solver(), search, &model::free_variables(&x)) {
+        Ok(solved) => solved,
         Err(_) if best.is_some() => return Ok(finish(best.expect("checked above"), bound, options)),
         Err(good_lp::ResolutionError::Infeasible) => return Err(infeasible()),
         Err(other) => return Err(OptimalError::Solver(other.to_string())),
     };
-    let columns = model::chosen(&status, &x, &solution);
-    let searched = solution.into_inner().stats().best_bound.map(|b| b + model.committed_value);
+    let columns = model::chosen(&status, &x, &solved);
+    let searched = match solved.bound {
+        Bound::AtMost(b) => Some(b + model.committed_value),
+        Bound::WithinGap(share) => {
+            // The share is of the value of the columns the search chose among.
+            let free: f64 = columns.iter().filter(|j| status[**j] == Fix::Free).map(|j| model.objective[*j]).sum();
+            let fixed: f64 = columns.iter().filter(|j| status[**j] == Fix::In).map(|j| model.objective[*j]).sum();
+            Some(model.committed_value + fixed + free + share * free.abs())
+        }
+        Bound::Unknown => None,
+    };
     let plan = checked_plan(input, &model, &columns);
     // Fixing kept every plan worth more than the one in hand plus the
     // tolerance, so the search's bound covers the rest.
@@ -161,6 +184,7 @@ fn starts(plan: &Plan) -> Starts {
 fn finish(mut plan: Plan, bound: f64, options: SolveOptions) -> Plan {
     let gap = gap(value(&plan), bound);
     plan.builder = PlanBuilder::Optimal;
+    plan.solver = Some(options.solver());
     plan.optimal = Some(gap <= f64::from(options.mip_gap) + 1e-9);
     plan.gap = Some(gap);
     plan

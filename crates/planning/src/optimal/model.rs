@@ -4,15 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use good_lp::solvers::microlp::{MicroLpProblem, microlp};
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
-    constraint, variable,
-};
+use good_lp::{Constraint, Expression, ProblemVariables, Variable, constraint, variable};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
+use super::backend::{Programme, Solved};
 use super::{OptimalError, SolveOptions, Starts};
 use crate::input::{Candidate, Ceilings, PlanInput};
 
@@ -58,10 +55,29 @@ pub(super) struct Model<'a> {
     pub project_rows: Vec<usize>,
 }
 
-/// The columns a solution of the programme over `status` takes: those fixed
-/// in, and the free ones the solver sets.
-pub(super) fn chosen(status: &[Fix], x: &[Option<Variable>], solution: &impl Solution) -> Vec<usize> {
-    (0..status.len()).filter(|j| status[*j] == Fix::In || x[*j].is_some_and(|x| solution.value(x) > 0.5)).collect()
+/// The free columns' variables, in column order.
+pub(super) fn free_variables(x: &[Option<Variable>]) -> Vec<Variable> {
+    x.iter().flatten().copied().collect()
+}
+
+/// Each column's value in a solution of the programme over `status` (read
+/// for [`free_variables`]): 1 for columns fixed in, 0 for those fixed out.
+pub(super) fn column_values(status: &[Fix], x: &[Option<Variable>], solved: &Solved) -> Vec<f64> {
+    let mut free = solved.values.iter();
+    status
+        .iter()
+        .zip(x)
+        .map(|(fix, x)| match (fix, x) {
+            (_, Some(_)) => free.next().copied().unwrap_or(0.0),
+            (Fix::In, None) => 1.0,
+            _ => 0.0,
+        })
+        .collect()
+}
+
+/// The columns a solution takes: those fixed in, and the free ones the solver sets.
+pub(super) fn chosen(status: &[Fix], x: &[Option<Variable>], solved: &Solved) -> Vec<usize> {
+    column_values(status, x, solved).iter().enumerate().filter(|(_, v)| **v > 0.5).map(|(j, _)| j).collect()
 }
 
 /// Amounts in the solver are thousands of hryvnias.
@@ -166,24 +182,19 @@ impl<'a> Model<'a> {
 
     /// The value of every column in the linear relaxation.
     pub fn relax(&self, options: SolveOptions) -> Result<Vec<f64>, OptimalError> {
-        let (relaxed, x) = self.solver(&vec![Fix::Free; self.columns.len()], false, options, None)?;
-        match relaxed.solve() {
-            Ok(solution) => Ok(x.iter().map(|x| x.map_or(0.0, |x| solution.value(x))).collect()),
+        let status = vec![Fix::Free; self.columns.len()];
+        let (relaxed, x) = self.programme(&status, false, None);
+        match relaxed.solve(options.solver(), options, &free_variables(&x)) {
+            Ok(solved) => Ok(column_values(&status, &x, &solved)),
             Err(good_lp::ResolutionError::Infeasible) => Err(super::infeasible()),
             Err(other) => Err(OptimalError::Solver(other.to_string())),
         }
     }
 
-    /// The programme for the solver over the free columns (columns fixed in
-    /// take their room from the rows); `binary` false gives its linear
-    /// relaxation. Returns the variable of each free column.
-    pub fn solver(
-        &self,
-        status: &[Fix],
-        binary: bool,
-        options: SolveOptions,
-        warm: Option<&Starts>,
-    ) -> Result<(MicroLpProblem, Vec<Option<Variable>>), OptimalError> {
+    /// The programme over the free columns (columns fixed in take their room
+    /// from the rows); `binary` false gives its linear relaxation. Returns the
+    /// variable of each free column.
+    pub fn programme(&self, status: &[Fix], binary: bool, warm: Option<&Starts>) -> (Programme, Vec<Option<Variable>>) {
         let mut status = status.to_vec();
         let mut rhs: Vec<f64> = self.rows.iter().map(|r| r.rhs).collect();
         for (row, rhs) in self.rows.iter().zip(rhs.iter_mut()) {
@@ -235,29 +246,49 @@ impl<'a> Model<'a> {
             })
             .collect();
         let objective: Expression = x.iter().zip(&self.objective).filter_map(|(x, c)| x.map(|x| *c * x)).sum();
-        let mut model = vars
-            .maximise(objective)
-            .using(microlp)
-            .with_time_limit(options.time_limit.as_secs_f64())
-            .with_mip_gap(options.mip_gap)
-            .map_err(|e| OptimalError::Solver(e.to_string()))?;
-        if let Some(warm) = warm {
-            let initial: Vec<(Variable, f64)> = self
-                .columns
+        let initial = warm.map(|warm| {
+            self.columns
                 .iter()
                 .zip(&x)
                 .filter_map(|((c, s), x)| x.map(|x| (x, if warm.get(&c.id) == Some(s) { 1.0 } else { 0.0 })))
-                .collect();
-            model = model.with_initial_solution(initial);
+                .collect()
+        });
+        let rows = self
+            .rows
+            .iter()
+            .zip(rhs)
+            .zip(&skip)
+            .filter(|(_, skip)| !**skip)
+            .map(|((row, rhs), _)| {
+                row.constraint(row.terms.iter().filter_map(|(j, a)| x[*j].map(|x| *a * x)).sum(), rhs)
+            })
+            .collect();
+        (Programme { problem: vars.maximise(objective), rows, initial }, x)
+    }
+
+    /// The linear relaxation with every row, in the order of `rows` (so the
+    /// solver's row duals are the rows' prices): columns at least 0, held to
+    /// at most 1 by their project rows. Returns each column's variable.
+    pub fn relaxation_with_every_row(&self) -> (Programme, Vec<Variable>) {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = self.columns.iter().map(|_| vars.add(variable().min(0.0))).collect();
+        let objective: Expression = x.iter().zip(&self.objective).map(|(x, c)| *c * *x).sum();
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| row.constraint(row.terms.iter().map(|(j, a)| *a * x[*j]).sum(), row.rhs))
+            .collect();
+        (Programme { problem: vars.maximise(objective), rows, initial: None }, x)
+    }
+}
+
+impl Row {
+    /// `sum` compared with `rhs` in this row's sense.
+    fn constraint(&self, sum: Expression, rhs: f64) -> Constraint {
+        match self.sense {
+            Sense::AtMost => constraint!(sum <= rhs),
+            Sense::Exactly => constraint!(sum == rhs),
+            Sense::AtLeast => constraint!(sum >= rhs),
         }
-        for ((row, rhs), _) in self.rows.iter().zip(rhs).zip(&skip).filter(|(_, skip)| !**skip) {
-            let sum: Expression = row.terms.iter().filter_map(|(j, a)| x[*j].map(|x| *a * x)).sum();
-            model.add_constraint(match row.sense {
-                Sense::AtMost => constraint!(sum <= rhs),
-                Sense::Exactly => constraint!(sum == rhs),
-                Sense::AtLeast => constraint!(sum >= rhs),
-            });
-        }
-        Ok((model, x))
     }
 }

@@ -9,7 +9,7 @@ pub mod versions;
 use portfel_domain::{Codelists, FieldError};
 use portfel_planning::council::{PlanContent, PlanRequest, PlanVersion, PortfolioContent};
 use portfel_planning::request::{build, check_source_portfolio};
-use portfel_planning::{Plan, PlanBuilder, PlanInput, SolveOptions};
+use portfel_planning::{Plan, PlanBuilder, PlanInput, SolveOptions, Solver};
 use portfel_store::council::{self, Document, Kind};
 
 use super::Versioned;
@@ -46,7 +46,12 @@ async fn run(input: PlanInput, builder: PlanBuilder, options: SolveOptions) -> A
         PlanBuilder::RankOrder => "rank_order",
         PlanBuilder::Optimal => "optimal",
     };
-    crate::metrics::plan_built(name, started.elapsed().as_secs_f64(), plan.gap);
+    let solver = match plan.solver {
+        None => "none",
+        Some(Solver::Microlp) => "microlp",
+        Some(Solver::Highs) => "highs",
+    };
+    crate::metrics::plan_built(name, solver, started.elapsed().as_secs_f64(), plan.gap);
     Ok(plan)
 }
 
