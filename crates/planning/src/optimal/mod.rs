@@ -5,8 +5,9 @@
 //!
 //! The steps: the linear relaxation and its dual price every ceiling and bound
 //! every plan. Fills in rank, value-density and relaxation order, then a small
-//! core programme around the relaxation's margin, give a near-optimal plan;
-//! when it is within the gap of the bound it is proven without a search.
+//! core programme around the relaxation's margin and a local search of
+//! additions and exchanges, give a near-optimal plan; when it is within the
+//! gap of the bound it is proven without a search.
 //! Otherwise reduced-cost fixing removes every column that cannot beat it by
 //! more than the tolerated gap, and the solver closes the rest, warm-started
 //! from it so it never does worse. Every plan is re-checked exactly; the
@@ -21,6 +22,7 @@ use uuid::Uuid;
 mod backend;
 mod core;
 mod fixing;
+mod improve;
 mod model;
 
 use crate::input::{Candidate, PlanInput};
@@ -96,6 +98,13 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
             if plan.warnings.is_empty() && plan.objective_value > fill.objective_value {
                 best = Some(plan);
             }
+        }
+    }
+    if let Some(fill) = best.as_ref().filter(|fill| !proven(fill)) {
+        let improved = improve::improve(&model, &columns_of(&model, fill), Instant::now() + remaining(10).time_limit);
+        let plan = checked_plan(input, &model, &improved);
+        if plan.warnings.is_empty() && plan.objective_value > fill.objective_value {
+            best = Some(plan);
         }
     }
     if let Some(plan) = best.take_if(|plan| proven(plan)) {
@@ -174,6 +183,12 @@ fn value(plan: &Plan) -> f64 {
 /// Relative gap between a plan's value and a bound.
 fn gap(value: f64, bound: f64) -> f64 {
     if bound > value { (bound - value) / value.abs().max(1e-10) } else { 0.0 }
+}
+
+/// The columns of a plan's new projects (continuing ones are not columns).
+fn columns_of(model: &Model, plan: &Plan) -> Vec<usize> {
+    let starts = starts(plan);
+    (0..model.columns.len()).filter(|j| starts.get(&model.columns[*j].0.id) == Some(&model.columns[*j].1)).collect()
 }
 
 fn starts(plan: &Plan) -> Starts {
