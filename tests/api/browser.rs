@@ -350,6 +350,8 @@ async fn the_cycle_in_a_browser() {
     tab.sign_in("council", &passwords["council"]).await;
     tab.open(&format!("/plans/{plan}")).await;
     assert!(tab.find("#ceilings svg").await.is_displayed().await.unwrap(), "ceiling usage is drawn");
+    let proof = tab.find("#proof").await.text().await.unwrap();
+    assert!(proof.contains("(розв'язувач microlp)") && proof.contains(" %"), "the optimal plan's proof: {proof}");
     tab.audit().await;
     tab.screenshot("#ceilings", "plan-ceilings").await;
     tab.screenshot("#side-by-side", "plan-side-by-side").await;

@@ -12,7 +12,7 @@ use portfel_api::problem::ApiError;
 use portfel_api::routes::plans::{scenarios, versions as api};
 use portfel_domain::Role;
 use portfel_planning::council::{DocumentStatus, PlanVersion};
-use portfel_planning::{Plan, PlanBuilder};
+use portfel_planning::{Plan, PlanBuilder, Solver};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -137,6 +137,20 @@ fn builder_name(b: PlanBuilder) -> &'static str {
     }
 }
 
+/// For an optimal plan: how far from the best possible plan it is proven to
+/// be, and the solver that built it.
+fn proof(plan: &Plan) -> Option<String> {
+    let gap = plan.gap?;
+    let solver = match plan.solver? {
+        Solver::Microlp => "microlp",
+        Solver::Highs => "HiGHS",
+    };
+    let within = format!("{:.3}", gap * 100.0).replace('.', ",");
+    Some(format!(
+        "доведено: сумарна цінність менша від найбільшої можливої не більш як на {within} % (розв'язувач {solver})"
+    ))
+}
+
 /// Years of the plan period.
 fn years(plan: &PlanVersion) -> Vec<i32> {
     (plan.content.request.first_year..=plan.content.request.last_year).collect()
@@ -248,6 +262,7 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
                 " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн"
                 " · невикористані кошти попередніх років "
                 (if plan.content.request.carry_unspent { "перенесено на перший рік" } else { "не переносяться" }) }
+            @if let Some(proof) = proof(r) { p #proof { (proof) } }
             @for w in &r.warnings { p.notice.bad { (w) } }
             section #ceilings aria-labelledby="ceilings-title" {
                 h2 #ceilings-title { "Використання стель" }
