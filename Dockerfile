@@ -4,11 +4,18 @@
 # `portfel backup` and `portfel restore` use on PostgreSQL.
 
 FROM rust:1.95-bookworm AS build
+# Cargo features to build in, e.g. `--build-arg FEATURES=highs` for the HiGHS
+# solver (national-scale plans), which needs cmake and libclang to build.
+ARG FEATURES=""
+RUN if [ -n "$FEATURES" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends cmake libclang-dev \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked --bin portfel \
+    cargo build --release --locked --bin portfel --features "$FEATURES" \
     && install -m 0755 target/release/portfel /usr/local/bin/portfel
 
 FROM debian:bookworm-slim AS runtime

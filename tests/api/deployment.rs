@@ -42,6 +42,18 @@ fn exec_form(rest: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_image_builds_in_the_features_it_is_given_and_none_by_default() {
+    let text = read("Dockerfile").replace("\\\n", " ");
+    assert!(text.lines().any(|l| l.trim() == "ARG FEATURES=\"\""), "no features unless asked for");
+    let build = text.lines().find(|l| l.contains("cargo build")).expect("the build step");
+    assert!(build.contains("--features \"$FEATURES\""), "{build}");
+    // The feature the README names for the image is one the package has.
+    assert!(read("README.md").contains("--build-arg FEATURES=highs"));
+    let manifest: toml::Table = read("Cargo.toml").parse().expect("the manifest");
+    assert!(manifest["features"].get("highs").is_some(), "the package has the highs feature");
+}
+
+#[test]
 fn the_dockerfile_builds_in_stages_and_runs_portfel_unprivileged_with_a_health_check() {
     let text = read("Dockerfile").replace("\\\n", " ");
     let instructions: Vec<(String, String)> = text
