@@ -155,6 +155,10 @@ async fn portfolio_and_plan_through_the_council() {
             (422, vec!["portfolio_id".to_owned()]),
             "a draft portfolio cannot feed a plan"
         );
+        // Years beyond any budget (found by fuzzing: their difference overflowed) are named, not built.
+        let far = json!({"portfolio_id": pid, "first_year": -5_878_606, "last_year": i32::MAX, "builder": "rank_order", "ceilings": {"total": {}}});
+        let (s, p) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&far)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["first_year".to_owned(), "last_year".to_owned()]), "{p}");
 
         // Scenarios: both builders side by side, and a variant forcing the top project out.
         let top = items[1]["passport_id"].as_str().unwrap();

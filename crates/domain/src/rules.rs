@@ -200,7 +200,7 @@ pub fn check_code(errors: &mut Vec<FieldError>, codes: &Codelists, field: String
 }
 
 /// Adds a `year_out_of_range` error unless the year is plausible; true when it is.
-pub(crate) fn check_year(errors: &mut Vec<FieldError>, field: &str, year: i32) -> bool {
+pub fn check_year(errors: &mut Vec<FieldError>, field: &str, year: i32) -> bool {
     let ok = (MIN_YEAR..=MAX_YEAR).contains(&year);
     if !ok {
         errors.push(FieldError::new(

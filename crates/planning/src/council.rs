@@ -156,8 +156,10 @@ pub struct PlanRequest {
     /// An approved portfolio version.
     pub portfolio_id: Uuid,
     /// First year of the plan period.
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
     pub first_year: i32,
     /// Last year of the plan period (three years in all, as a rule).
+    #[schema(example = 2029, minimum = 2000, maximum = 2100)]
     pub last_year: i32,
     /// Ceilings.
     pub ceilings: Ceilings,

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use portfel_domain::rules::check_year;
 use portfel_domain::{Codelist, Codelists, FieldError};
 
 use crate::council::{DocumentStatus, PlanRequest};
@@ -19,13 +20,15 @@ pub const TIME_LIMIT_SECONDS: std::ops::RangeInclusive<u32> = 1..=60;
 pub const DEFAULT_TIME_LIMIT_SECONDS: u32 = 10;
 
 impl PlanRequest {
-    /// Every rule the request itself must meet: a forward period of at most
-    /// five years, ceilings for years of the period and DREAM funding sources,
-    /// no negative ceiling, a time limit of 1 to 60 seconds.
+    /// Every rule the request itself must meet: budget years of 2000–2100, a
+    /// forward period of at most five years, ceilings for years of the period
+    /// and DREAM funding sources, no negative ceiling, a time limit of 1 to 60 seconds.
     pub fn check(&self, codes: &Codelists) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         let period = self.first_year..=self.last_year;
-        if self.last_year < self.first_year || self.last_year - self.first_year >= MAX_PERIOD_YEARS {
+        let first = check_year(&mut errors, "first_year", self.first_year);
+        let last = check_year(&mut errors, "last_year", self.last_year);
+        if first && last && (self.last_year < self.first_year || self.last_year - self.first_year >= MAX_PERIOD_YEARS) {
             errors.push(FieldError::new(
                 "last_year",
                 "bad_period",
@@ -143,6 +146,10 @@ mod tests {
         assert_eq!(fields(PlanRequest { last_year: 2026, ..request() }.check(codes)), ["last_year"]);
         assert_eq!(fields(PlanRequest { last_year: 2032, ..request() }.check(codes)), ["last_year"]);
         assert_eq!(PlanRequest { last_year: 2031, ..request() }.check(codes), Ok(()));
+        // Years far apart are refused as years, never subtracted past what an i32 holds.
+        let far = PlanRequest { first_year: -5_878_606, last_year: i32::MAX, ..request() };
+        assert_eq!(fields(far.check(codes)), ["first_year", "last_year"]);
+        assert_eq!(fields(PlanRequest { first_year: 1999, last_year: 2001, ..request() }.check(codes)), ["first_year"]);
     }
 
     #[test]
