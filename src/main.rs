@@ -153,7 +153,8 @@ fn init_logging(format: LogFormat) -> anyhow::Result<portfel::telemetry::Guard> 
     use tracing_subscriber::Layer as _;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| portfel::telemetry::DEFAULT_FILTER.into());
     // Colours only for a person at a terminal, never into a file, a pipe or the journal.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let output = match format {

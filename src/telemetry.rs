@@ -7,6 +7,10 @@
 
 use tracing_subscriber::{Layer, Registry};
 
+/// What is logged and traced unless `RUST_LOG` says otherwise for the logs:
+/// information and above, with the database driver's statements only as warnings.
+pub const DEFAULT_FILTER: &str = "info,sqlx=warn";
+
 /// A boxed layer of the log subscriber.
 pub type BoxedLayer = Box<dyn Layer<Registry> + Send + Sync>;
 
@@ -49,7 +53,7 @@ pub fn layer() -> anyhow::Result<(Option<BoxedLayer>, Guard)> {
         .build();
     let layer = tracing_opentelemetry::layer()
         .with_tracer(provider.tracer("portfel"))
-        .with_filter(tracing_subscriber::EnvFilter::new("info,sqlx=warn"))
+        .with_filter(tracing_subscriber::EnvFilter::new(DEFAULT_FILTER))
         .boxed();
     Ok((Some(layer), Guard { provider: Some(provider) }))
 }

@@ -33,10 +33,7 @@ pub(super) fn relaxation(model: &Model, options: SolveOptions) -> Result<(Vec<f6
         return Ok((model.relax(options)?, dual_prices(model, options)?));
     }
     let (programme, x) = model.relaxation_with_every_row();
-    let solved = programme.solve(options.solver(), options, &x).map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => super::infeasible(),
-        other => OptimalError::Solver(other.to_string()),
-    })?;
+    let solved = programme.solve(options.solver(), options, &x).map_err(super::failed)?;
     let duals = solved.row_duals.ok_or_else(|| OptimalError::Solver("the solver gave no duals".into()))?;
     Ok((solved.values, prices(model, &duals)))
 }

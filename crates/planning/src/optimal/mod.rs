@@ -125,8 +125,7 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
     let solved = match programme.solve(options.solver(), search, &model::free_variables(&x)) {
         Ok(solved) => solved,
         Err(_) if best.is_some() => return Ok(finish(best.expect("checked above"), bound, options)),
-        Err(good_lp::ResolutionError::Infeasible) => return Err(infeasible()),
-        Err(other) => return Err(OptimalError::Solver(other.to_string())),
+        Err(e) => return Err(failed(e)),
     };
     let columns = model::chosen(&status, &x, &solved);
     let searched = match solved.bound {
@@ -228,4 +227,12 @@ fn checked_plan(input: &PlanInput, model: &Model, columns: &[usize]) -> Plan {
 
 fn infeasible() -> OptimalError {
     OptimalError::Infeasible("forced projects, minimum sector shares or links conflict with the ceilings".into())
+}
+
+/// Why a programme of the plan's own rows has no solution.
+fn failed(e: good_lp::ResolutionError) -> OptimalError {
+    match e {
+        good_lp::ResolutionError::Infeasible => infeasible(),
+        other => OptimalError::Solver(other.to_string()),
+    }
 }

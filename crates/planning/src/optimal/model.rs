@@ -184,11 +184,8 @@ impl<'a> Model<'a> {
     pub fn relax(&self, options: SolveOptions) -> Result<Vec<f64>, OptimalError> {
         let status = vec![Fix::Free; self.columns.len()];
         let (relaxed, x) = self.programme(&status, false, None);
-        match relaxed.solve(options.solver(), options, &free_variables(&x)) {
-            Ok(solved) => Ok(column_values(&status, &x, &solved)),
-            Err(good_lp::ResolutionError::Infeasible) => Err(super::infeasible()),
-            Err(other) => Err(OptimalError::Solver(other.to_string())),
-        }
+        let solved = relaxed.solve(options.solver(), options, &free_variables(&x)).map_err(super::failed)?;
+        Ok(column_values(&status, &x, &solved))
     }
 
     /// The programme over the free columns (columns fixed in take their room
