@@ -84,6 +84,56 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
     }
 }
 
+/// Concurrent creates, some of them bad (SQLite stores concurrent creates in
+/// shared transactions): each good one is stored whole with its audit event
+/// and answered with what is stored; each bad one is refused naming its field,
+/// and stores nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_succeed_or_fail_each_on_its_own() {
+    for (backend, url, _dir) in crate::common::backends().await {
+        let store = Store::connect(&url).await.unwrap();
+        let actor = Actor { sub: "tester".into(), organisation: None, request_id: None };
+        let input =
+            OrganisationInput {
+                name: "Управління освіти".into(), edrpou: "40000001".into(), kind: "localBody".into()
+            };
+        let org = portfel_store::organisations::create(store.db(), &actor, &input).await.unwrap().meta.id;
+        let before = counts(&store).await;
+        let mut creates = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let (db, actor) = (store.db().clone(), actor.clone());
+            creates.spawn(async move {
+                let goals = if i % 8 == 5 { vec![uuid::Uuid::now_v7()] } else { vec![] };
+                let content: PassportContent = serde_json::from_value(serde_json::json!({
+                    "title": {"uk": format!("Проєкт {i}")}, "strategy_goal_ids": goals
+                }))
+                .unwrap();
+                let organisation = if i % 8 == 3 { uuid::Uuid::now_v7() } else { org };
+                (i, portfel_store::passports::create(&db, &actor, organisation, &content).await)
+            });
+        }
+        let mut stored = 0;
+        while let Some(joined) = creates.join_next().await {
+            let (i, created) = joined.unwrap();
+            match (i % 8, created) {
+                (3, Err(StoreError::Invalid(e))) => assert_eq!(e[0].field, "organisation_id", "{backend}"),
+                (5, Err(StoreError::Invalid(e))) => assert_eq!(e[0].field, "strategy_goal_ids[0]", "{backend}"),
+                (3 | 5, other) => panic!("{backend}: create {i} should be refused: {other:?}"),
+                (_, created) => {
+                    let created = created.unwrap_or_else(|e| panic!("{backend}: create {i}: {e}"));
+                    assert_eq!(created.content.title.uk, format!("Проєкт {i}"));
+                    let read = portfel_store::passports::get(store.db(), created.meta.id).await.unwrap();
+                    assert_eq!(read, created, "{backend}");
+                    stored += 1;
+                }
+            }
+        }
+        assert_eq!(stored, 30);
+        assert_eq!(counts(&store).await, (before.0 + 30, before.1 + 30), "{backend}");
+        store.close().await.unwrap();
+    }
+}
+
 /// The one guarded-update protocol, at every kind of record that uses it: a
 /// stale version is refused with the stored one, a current version writes and
 /// moves the version on by one.

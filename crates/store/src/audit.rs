@@ -35,7 +35,13 @@ pub async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     actor: &Actor,
     change: Change<'_, B, A>,
 ) -> StoreResult<()> {
-    let event = audit_event::ActiveModel {
+    Entity::insert(event(actor, change)?).exec(conn).await?;
+    Ok(())
+}
+
+/// The row of an event.
+fn event<B: Serialize, A: Serialize>(actor: &Actor, change: Change<'_, B, A>) -> StoreResult<audit_event::ActiveModel> {
+    Ok(audit_event::ActiveModel {
         at: Set(crate::now()),
         actor: Set(actor.sub.clone()),
         actor_organisation: Set(actor.organisation),
@@ -47,9 +53,18 @@ pub async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
         reason: Set(change.reason.map(str::to_owned)),
         request_id: Set(actor.request_id.clone()),
         ..Default::default()
-    };
-    Entity::insert(event).exec(conn).await?;
-    Ok(())
+    })
+}
+
+/// The row of the event recording the creation of `entity_type` `entity_id` as `record`.
+pub(crate) fn creation<A: Serialize>(
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    entity_id: String,
+    record: &A,
+) -> StoreResult<audit_event::ActiveModel> {
+    event(actor, Change::<(), A> { action, entity_type, entity_id, before: None, after: Some(record), reason: None })
 }
 
 /// Records the creation of `entity_type` `entity_id` as `record`.
@@ -61,8 +76,8 @@ pub async fn created<C: ConnectionTrait, A: Serialize>(
     entity_id: String,
     record: &A,
 ) -> StoreResult<()> {
-    let change = Change::<(), A> { action, entity_type, entity_id, before: None, after: Some(record), reason: None };
-    self::record(conn, actor, change).await
+    Entity::insert(creation(actor, action, entity_type, entity_id, record)?).exec(conn).await?;
+    Ok(())
 }
 
 /// Records a change of `entity_type` `entity_id` from `before` to `after`.

@@ -65,6 +65,11 @@ pub(crate) async fn nested_write(db: &DatabaseConnection) -> Option<StoreResult<
     Some(scope.begin_nested(db).await)
 }
 
+/// Whether the current task runs a keyed request.
+pub(crate) fn in_scope() -> bool {
+    SCOPE.try_with(|_| ()).is_ok()
+}
+
 /// Runs `work` (the request) with every store write joining one transaction,
 /// which is returned uncommitted, if any write began.
 pub async fn run_scoped<F: Future>(work: F) -> (F::Output, Option<Write>) {

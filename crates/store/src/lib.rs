@@ -10,6 +10,7 @@ pub mod council;
 pub mod dream;
 mod entity;
 mod error;
+mod group_commit;
 mod guarded;
 pub mod idempotency;
 pub mod maintenance;

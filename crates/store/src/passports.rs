@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, Change};
-use crate::entity::{passport, passport_revision as revision};
+use crate::entity::{audit_event, passport, passport_revision as revision};
 use crate::guarded::update_row;
 use crate::{Actor, StoreError, StoreResult};
 
@@ -56,7 +56,7 @@ fn content_columns(model: &mut passport::ActiveModel, content: &PassportContent)
     Ok(())
 }
 
-async fn check_goals<C: ConnectionTrait>(conn: &C, content: &PassportContent) -> StoreResult<()> {
+pub(crate) async fn check_goals<C: ConnectionTrait>(conn: &C, content: &PassportContent) -> StoreResult<()> {
     let missing = crate::strategy::missing_goals(conn, "strategy_goal_ids", &content.strategy_goal_ids).await?;
     if missing.is_empty() { Ok(()) } else { Err(StoreError::Invalid(missing)) }
 }
@@ -70,21 +70,44 @@ async fn insert_revision<C: ConnectionTrait>(
     author: &str,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    revision::Entity::insert(revision::ActiveModel {
+    revision::Entity::insert(revision_row(id, number, status, content, author, at)).exec(conn).await?;
+    Ok(())
+}
+
+fn revision_row(
+    id: Uuid,
+    number: i32,
+    status: Status,
+    content: &str,
+    author: &str,
+    at: DateTime<Utc>,
+) -> revision::ActiveModel {
+    revision::ActiveModel {
         passport_id: Set(id),
         revision: Set(number),
         status: Set(status.as_str().to_owned()),
         content: Set(content.to_owned()),
         author: Set(author.to_owned()),
         created_at: Set(at),
-    })
-    .exec(conn)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Creates a draft passport for `organisation_id` with its first revision.
+/// On SQLite, concurrent creates share one transaction ([`crate::group_commit`]).
 pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    organisation_id: Uuid,
+    content: &PassportContent,
+) -> StoreResult<Passport> {
+    if let Some(queue) = crate::group_commit::queue(db) {
+        return queue.create(db, actor, organisation_id, content).await;
+    }
+    create_alone(db, actor, organisation_id, content).await
+}
+
+/// [`create`] in a transaction of its own (or the keyed request's).
+pub(crate) async fn create_alone(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: Uuid,
@@ -105,35 +128,53 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     status: Status,
 ) -> StoreResult<Passport> {
     check_goals(conn, content).await?;
-    let now = crate::now();
-    let id = Uuid::now_v7();
-    let mut model = passport::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(organisation_id),
-        status: Set(status.as_str().to_owned()),
-        revision: Set(1),
-        version: Set(1),
-        created_by: Set(actor.sub.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set((status != Status::Draft).then_some(now)),
-        score: Set(None),
-        rank: Set(None),
-        ..Default::default()
-    };
-    content_columns(&mut model, content)?;
-    let row = model.clone().try_into_model()?;
+    let rows = NewPassport::of(actor, organisation_id, content, status)?;
     // The organisation's existence is checked by the foreign key, not by a query of its own.
-    passport::Entity::insert(model).exec(conn).await.map_err(|e| match e.sql_err() {
+    passport::Entity::insert(rows.passport).exec(conn).await.map_err(|e| match e.sql_err() {
         Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
             crate::organisations::unknown("organisation_id", organisation_id)
         }
         _ => StoreError::from(e),
     })?;
-    insert_revision(conn, id, 1, status, &row.content, &actor.sub, now).await?;
-    let record = record_of(row, content.clone())?;
-    audit::created(conn, actor, "passport.create", "passport", id.to_string(), &record).await?;
-    Ok(record)
+    revision::Entity::insert(rows.revision).exec(conn).await?;
+    audit_event::Entity::insert(rows.event).exec(conn).await?;
+    Ok(rows.record)
+}
+
+/// The rows a new passport is stored in, and its record.
+pub(crate) struct NewPassport {
+    pub passport: passport::ActiveModel,
+    pub revision: revision::ActiveModel,
+    pub event: audit_event::ActiveModel,
+    pub record: Passport,
+}
+
+impl NewPassport {
+    /// The rows of a new passport of `organisation_id` in state `status`, created by `actor`.
+    pub fn of(actor: &Actor, organisation_id: Uuid, content: &PassportContent, status: Status) -> StoreResult<Self> {
+        let now = crate::now();
+        let id = Uuid::now_v7();
+        let mut passport = passport::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(organisation_id),
+            status: Set(status.as_str().to_owned()),
+            revision: Set(1),
+            version: Set(1),
+            created_by: Set(actor.sub.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            submitted_at: Set((status != Status::Draft).then_some(now)),
+            score: Set(None),
+            rank: Set(None),
+            ..Default::default()
+        };
+        content_columns(&mut passport, content)?;
+        let row = passport.clone().try_into_model()?;
+        let revision = revision_row(id, 1, status, &row.content, &actor.sub, now);
+        let record = record_of(row, content.clone())?;
+        let event = audit::creation(actor, "passport.create", "passport", id.to_string(), &record)?;
+        Ok(NewPassport { passport, revision, event, record })
+    }
 }
 
 /// One passport.

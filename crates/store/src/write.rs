@@ -31,23 +31,38 @@ pub struct Write {
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
+/// A writer's turn at `db`'s file (nothing to wait for on PostgreSQL).
+#[derive(Debug)]
+pub(crate) struct Turn(Option<OwnedMutexGuard<()>>);
+
+impl Turn {
+    /// Waits for the turn, first come first served.
+    pub(crate) async fn wait(db: &DatabaseConnection) -> StoreResult<Turn> {
+        match turns(db) {
+            Some(queue) => Ok(Turn(Some(
+                tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Unavailable("the database is busy with other writes".into()))?,
+            ))),
+            None => Ok(Turn(None)),
+        }
+    }
+}
+
 impl Write {
     /// Starts a transaction of its own. On SQLite it waits for its turn, then
     /// takes the write lock at once (`BEGIN IMMEDIATE`).
     pub(crate) async fn begin(db: &DatabaseConnection) -> StoreResult<Write> {
-        let turn = match turns(db) {
-            Some(queue) => Some(
-                tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Unavailable("the database is busy with other writes".into()))?,
-            ),
-            None => None,
-        };
+        Write::begin_in(db, Turn::wait(db).await?).await
+    }
+
+    /// Starts a transaction in a turn already had.
+    pub(crate) async fn begin_in(db: &DatabaseConnection, turn: Turn) -> StoreResult<Write> {
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(Write { txn: db.begin_with_options(options).await?, _turn: turn })
+        Ok(Write { txn: db.begin_with_options(options).await?, _turn: turn.0 })
     }
 
     /// A savepoint of a transaction that already holds the turn.
