@@ -56,24 +56,12 @@ fn content_columns(model: &mut passport::ActiveModel, content: &PassportContent)
     Ok(())
 }
 
-pub(crate) async fn check_goals<C: ConnectionTrait>(conn: &C, content: &PassportContent) -> StoreResult<()> {
+async fn check_goals<C: ConnectionTrait>(conn: &C, content: &PassportContent) -> StoreResult<()> {
     let missing = crate::strategy::missing_goals(conn, "strategy_goal_ids", &content.strategy_goal_ids).await?;
     if missing.is_empty() { Ok(()) } else { Err(StoreError::Invalid(missing)) }
 }
 
-async fn insert_revision<C: ConnectionTrait>(
-    conn: &C,
-    id: Uuid,
-    number: i32,
-    status: Status,
-    content: &str,
-    author: &str,
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    revision::Entity::insert(revision_row(id, number, status, content, author, at)).exec(conn).await?;
-    Ok(())
-}
-
+/// The row of revision `number` of passport `id`.
 fn revision_row(
     id: Uuid,
     number: i32,
@@ -263,7 +251,8 @@ pub(crate) async fn update_content_in<C: ConnectionTrait>(
     let mut model = passport::ActiveModel { revision: Set(next_revision), ..Default::default() };
     content_columns(&mut model, content)?;
     update_row::<passport::Entity, C>(conn, id, expected_version, model, "passport").await?;
-    insert_revision(conn, id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now).await?;
+    let revision = revision_row(id, next_revision, before.status, &serde_json::to_string(content)?, &actor.sub, now);
+    revision::Entity::insert(revision).exec(conn).await?;
     let after = get(conn, id).await?;
     audit::updated(conn, actor, "passport.update", "passport", id.to_string(), &before, &after).await?;
     Ok(after)
