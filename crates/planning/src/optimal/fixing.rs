@@ -27,10 +27,14 @@ pub(super) struct Prices {
 
 /// The linear relaxation's value of every column, and row prices from its
 /// dual: one solve where the solver reports duals (HiGHS); with microlp, the
-/// relaxation, then prices by complementary slackness ([`slack_prices`]),
-/// or, when those do not prove the relaxation's value, its dual.
+/// relaxation near the margin ([`super::margin`]) or whole, then prices by
+/// complementary slackness ([`slack_prices`]), or, when those do not prove
+/// the relaxation's value, its dual.
 pub(super) fn relaxation(model: &Model, options: SolveOptions) -> Result<(Vec<f64>, Prices), OptimalError> {
     if options.solver() == Solver::Microlp {
+        if let Some(solved) = super::margin::relax(model, options) {
+            return Ok(solved);
+        }
         let relaxed = model.relax(options)?;
         let prices = match slack_prices(model, &relaxed, options) {
             Some(prices) => prices,
@@ -83,8 +87,20 @@ pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices
 /// reduced cost among its columns. `None` unless the prices prove the
 /// relaxation's value (at a degenerate solution they may not).
 fn slack_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
-    const SPLIT: f64 = 1e-7;
+    read_prices(model, relaxed, options).filter(|prices| proves(model, prices, relaxed))
+}
+
+/// Whether `prices` bound every plan by the value of `relaxed`, a solution
+/// of the relaxation: then both are optimal.
+pub(super) fn proves(model: &Model, prices: &Prices, relaxed: &[f64]) -> bool {
     let value: f64 = model.objective.iter().zip(relaxed).map(|(c, x)| c * x).sum();
+    prices.bound <= value + 1e-7 * value.abs().max(1.0)
+}
+
+/// The prices [`slack_prices`] reads off `relaxed`, unchecked; `None` when
+/// no prices make every split column pay exactly.
+pub(super) fn read_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
+    const SPLIT: f64 = 1e-7;
     let is_project: Vec<bool> = {
         let mut flags = vec![false; model.rows.len()];
         model.project_rows.iter().for_each(|i| flags[*i] = true);
@@ -147,8 +163,7 @@ fn slack_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option
             .fold(f64::NEG_INFINITY, f64::max);
         duals[*p] = if best.is_finite() { best } else { 0.0 };
     }
-    let prices = prices(model, &duals);
-    (prices.bound <= value + 1e-7 * value.abs().max(1.0)).then_some(prices)
+    Some(prices(model, &duals))
 }
 
 /// Prices from the dual values of the rows (clamped to the signs their senses

@@ -23,6 +23,7 @@ mod backend;
 mod core;
 mod fixing;
 mod improve;
+mod margin;
 mod model;
 
 use crate::input::{Candidate, PlanInput};
