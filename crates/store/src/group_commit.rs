@@ -15,19 +15,18 @@
 //! batch short. Creates inside a keyed request ([`crate::idempotency`]) and
 //! on PostgreSQL are transactions of their own.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use portfel_domain::records::Passport;
 use portfel_domain::{PassportContent, Status};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::entity::{audit_event, organisation, passport, passport_revision as revision, strategy_goal as goal};
 use crate::passports::NewPassport;
-use crate::write::{Turn, Write};
+use crate::write::{PerFile, Turn, Write, per_sqlite_file};
 use crate::{Actor, StoreError, StoreResult};
 
 /// Most creates stored in one transaction (SQLite binds at most 32,766
@@ -50,13 +49,11 @@ pub(crate) struct Queue {
 
 /// The queue of `db`'s file, on SQLite outside a keyed request.
 pub(crate) fn queue(db: &DatabaseConnection) -> Option<Arc<Queue>> {
-    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Queue>>>> = LazyLock::new(Default::default);
-    if db.get_database_backend() != DbBackend::Sqlite || crate::idempotency::in_scope() {
+    static QUEUES: PerFile<Queue> = LazyLock::new(Default::default);
+    if crate::idempotency::in_scope() {
         return None;
     }
-    let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_owned();
-    let mut queues = QUEUES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Some(Arc::clone(queues.entry(file).or_default()))
+    per_sqlite_file(&QUEUES, db)
 }
 
 impl Queue {
@@ -105,13 +102,18 @@ impl Queue {
             }
         }
         .await;
+        // The batch's creates are answered at once; those set aside wait for their own transactions.
         let records = stored.unwrap_or_else(|_| jobs.iter().map(|_| None).collect());
+        let mut aside = Vec::new();
         for (job, record) in jobs.into_iter().zip(records) {
-            let answer = match record {
-                Some(record) => Ok(record),
-                None => crate::passports::create_alone(db, &job.actor, job.organisation_id, &job.content).await,
-            };
-            let _ = job.answer.send(answer);
+            match record {
+                Some(record) => drop(job.answer.send(Ok(record))),
+                None => aside.push(job),
+            }
+        }
+        for job in aside {
+            let alone = crate::passports::create_alone(db, &job.actor, job.organisation_id, &job.content).await;
+            let _ = job.answer.send(alone);
         }
     }
 

@@ -28,23 +28,28 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Write {
     // Declared first, so it ends (rolls back when not committed) before the turn passes on.
     txn: DatabaseTransaction,
-    _turn: Option<OwnedMutexGuard<()>>,
+    _turn: Turn,
 }
 
 /// A writer's turn at `db`'s file (nothing to wait for on PostgreSQL).
 #[derive(Debug)]
-pub(crate) struct Turn(Option<OwnedMutexGuard<()>>);
+pub(crate) struct Turn {
+    // Held until the turn ends.
+    _guard: Option<OwnedMutexGuard<()>>,
+}
 
 impl Turn {
     /// Waits for the turn, first come first served.
     pub(crate) async fn wait(db: &DatabaseConnection) -> StoreResult<Turn> {
         match turns(db) {
-            Some(queue) => Ok(Turn(Some(
-                tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Unavailable("the database is busy with other writes".into()))?,
-            ))),
-            None => Ok(Turn(None)),
+            Some(queue) => Ok(Turn {
+                _guard: Some(
+                    tokio::time::timeout(TURN_TIMEOUT, queue.lock_owned())
+                        .await
+                        .map_err(|_| StoreError::Unavailable("the database is busy with other writes".into()))?,
+                ),
+            }),
+            None => Ok(Turn { _guard: None }),
         }
     }
 }
@@ -62,12 +67,12 @@ impl Write {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(Write { txn: db.begin_with_options(options).await?, _turn: turn.0 })
+        Ok(Write { txn: db.begin_with_options(options).await?, _turn: turn })
     }
 
     /// A savepoint of a transaction that already holds the turn.
     pub(crate) fn nested(txn: DatabaseTransaction) -> Write {
-        Write { txn, _turn: None }
+        Write { txn, _turn: Turn { _guard: None } }
     }
 
     /// Commits (or releases the savepoint).
@@ -118,11 +123,19 @@ impl ConnectionTrait for Write {
 
 /// The queue of writers to `db`'s file, on SQLite.
 fn turns(db: &DatabaseConnection) -> Option<Arc<Mutex<()>>> {
-    static QUEUES: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+    static QUEUES: PerFile<Mutex<()>> = LazyLock::new(Default::default);
+    per_sqlite_file(&QUEUES, db)
+}
+
+/// One `T` for each SQLite file the process writes to.
+pub(crate) type PerFile<T> = LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<T>>>>;
+
+/// The `T` of `db`'s file in `map`, made on first use; `None` unless `db` is SQLite.
+pub(crate) fn per_sqlite_file<T: Default>(map: &PerFile<T>, db: &DatabaseConnection) -> Option<Arc<T>> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return None;
     }
     let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_owned();
-    let mut queues = QUEUES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Some(Arc::clone(queues.entry(file).or_default()))
+    let mut entries = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(Arc::clone(entries.entry(file).or_default()))
 }

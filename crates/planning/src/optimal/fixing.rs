@@ -101,17 +101,8 @@ pub(super) fn proves(model: &Model, prices: &Prices, relaxed: &[f64]) -> bool {
 /// no prices make every split column pay exactly.
 pub(super) fn read_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
     const SPLIT: f64 = 1e-7;
-    let is_project: Vec<bool> = {
-        let mut flags = vec![false; model.rows.len()];
-        model.project_rows.iter().for_each(|i| flags[*i] = true);
-        flags
-    };
-    let mut rows_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); model.columns.len()];
-    for (i, row) in model.rows.iter().enumerate() {
-        for (j, a) in &row.terms {
-            rows_of[*j].push((i, *a));
-        }
-    }
+    let is_project = model.is_project_row();
+    let rows_of = model.rows_of_columns();
     let tight: Vec<bool> = model
         .rows
         .iter()

@@ -23,15 +23,9 @@ struct Selection<'m> {
 
 impl<'m> Selection<'m> {
     fn new(model: &'m Model<'m>, columns: &[usize]) -> Self {
-        let mut rows_of = vec![Vec::new(); model.columns.len()];
-        for (i, row) in model.rows.iter().enumerate() {
-            for (j, a) in &row.terms {
-                rows_of[*j].push((i, *a));
-            }
-        }
         let mut selection = Selection {
             model,
-            rows_of,
+            rows_of: model.rows_of_columns(),
             chosen: vec![false; model.columns.len()],
             activity: vec![0.0; model.rows.len()],
         };

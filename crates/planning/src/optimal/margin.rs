@@ -45,8 +45,7 @@ pub(super) fn relax(model: &Model, options: SolveOptions) -> Option<(Vec<f64>, P
 /// Fixes all but the [`FREE`] projects nearest the margin of a single price
 /// per unit of room, each row's room counted as one unit.
 fn first_estimate(model: &Model) -> Vec<Fix> {
-    let mut is_project = vec![false; model.rows.len()];
-    model.project_rows.iter().for_each(|p| is_project[*p] = true);
+    let is_project = model.is_project_row();
     let mut room = vec![0.0; model.columns.len()];
     let mut capacity = 0.0;
     for (i, row) in model.rows.iter().enumerate() {
@@ -80,14 +79,9 @@ fn first_estimate(model: &Model) -> Vec<Fix> {
     let free = cut.saturating_sub(FREE / 2)..(cut + FREE / 2).min(projects.len());
     // What is fixed in takes at most this share of any row's room, so the rest stays feasible.
     let mut taken = vec![0.0; model.rows.len()];
-    let mut rows_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); model.columns.len()];
-    for (i, row) in model.rows.iter().enumerate().filter(|(i, _)| !is_project[*i]) {
-        for (j, a) in &row.terms {
-            rows_of[*j].push((i, *a));
-        }
-    }
+    let rows_of = model.rows_of_columns();
     let fits = |j: usize, taken: &[f64]| {
-        rows_of[j].iter().all(|(i, a)| {
+        rows_of[j].iter().filter(|(i, _)| !is_project[*i]).all(|(i, a)| {
             let row = &model.rows[*i];
             row.sense != Sense::AtMost || taken[*i] + a <= FIXED_SHARE * row.rhs
         })
@@ -106,7 +100,7 @@ fn first_estimate(model: &Model) -> Vec<Fix> {
             status[*j] = if fixed_in && j == best { Fix::In } else { Fix::Out };
         }
         if fixed_in {
-            rows_of[*best].iter().for_each(|(i, a)| taken[*i] += a);
+            rows_of[*best].iter().filter(|(i, _)| !is_project[*i]).for_each(|(i, a)| taken[*i] += a);
         }
     }
     status

@@ -10,8 +10,8 @@
 //! gap of the bound it is proven without a search.
 //! Otherwise reduced-cost fixing removes every column that cannot beat it by
 //! more than the tolerated gap, and the solver closes the rest (microlp
-//! warm-started from it); the better of the two plans is kept. Every plan is re-checked exactly; the
-//! proven gap is reported.
+//! warm-started from it); the better of the two plans is kept. Every plan is
+//! re-checked exactly; the proven gap is reported.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

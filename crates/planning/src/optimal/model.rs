@@ -180,6 +180,24 @@ impl<'a> Model<'a> {
         Model { columns, objective, committed_value, rows, project_rows }
     }
 
+    /// The rows each column is in, with its coefficient there.
+    pub fn rows_of_columns(&self) -> Vec<Vec<(usize, f64)>> {
+        let mut rows_of = vec![Vec::new(); self.columns.len()];
+        for (i, row) in self.rows.iter().enumerate() {
+            for (j, a) in &row.terms {
+                rows_of[*j].push((i, *a));
+            }
+        }
+        rows_of
+    }
+
+    /// Whether each row is a project's own (choosing at most one start).
+    pub fn is_project_row(&self) -> Vec<bool> {
+        let mut flags = vec![false; self.rows.len()];
+        self.project_rows.iter().for_each(|i| flags[*i] = true);
+        flags
+    }
+
     /// The value of every column in the linear relaxation.
     pub fn relax(&self, options: SolveOptions) -> Result<Vec<f64>, OptimalError> {
         let status = vec![Fix::Free; self.columns.len()];
