@@ -51,6 +51,10 @@ pub struct Config {
     pub metrics_bind: Option<String>,
     /// Serves `/metrics` on the main address to `Authorization: Bearer` this token.
     pub metrics_token: Option<Secret>,
+    /// Proxies (CIDR blocks) whose `Forwarded` / `X-Forwarded-For` headers name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Most connections served at once; further ones wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -72,6 +76,8 @@ impl Default for Config {
             session_hours: 8,
             metrics_bind: None,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
+            max_connections: 1024,
         }
     }
 }
@@ -183,6 +189,16 @@ impl Config {
         env.read("PORTFEL_SESSION_HOURS", &mut self.session_hours)?;
         self.metrics_bind = env.parsed("PORTFEL_METRICS_BIND")?.or(self.metrics_bind.take());
         self.metrics_token = env.parsed("PORTFEL_METRICS_TOKEN")?.or(self.metrics_token.take());
+        if let Some(list) = env.value("PORTFEL_TRUSTED_PROXIES") {
+            self.trusted_proxies = list
+                .split(',')
+                .map(str::trim)
+                .filter(|net| !net.is_empty())
+                .map(|net| net.parse().map_err(|e| anyhow::anyhow!("PORTFEL_TRUSTED_PROXIES: {net}: {e}")))
+                .collect::<anyhow::Result<_>>()?;
+        }
+        env.read("PORTFEL_MAX_CONNECTIONS", &mut self.max_connections)?;
+        anyhow::ensure!(self.max_connections > 0, "PORTFEL_MAX_CONNECTIONS (max_connections) must be at least 1");
         Ok(())
     }
 
@@ -218,6 +234,7 @@ impl Config {
         portfel_web::WebSettings {
             cookie_secure: self.cookie_secure,
             session_ttl: chrono::Duration::hours(i64::from(self.session_hours.max(1))),
+            trusted_proxies: portfel_web::client::TrustedProxies(self.trusted_proxies.clone()),
         }
     }
 

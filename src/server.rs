@@ -53,7 +53,8 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
-    let header_timeout = Duration::from_secs(config.header_timeout_seconds);
+    let connections =
+        Connections { header_timeout: Duration::from_secs(config.header_timeout_seconds), max: config.max_connections };
     let (main, metrics) = routers(config, state);
     let metrics = match (&config.metrics_bind, metrics) {
         (Some(bind), Some(router)) => {
@@ -65,20 +66,21 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     };
     let serve_metrics = async {
         if let Some((listener, router)) = metrics {
-            run(listener, router, header_timeout, shutdown_signal()).await;
+            run(listener, router, connections, shutdown_signal()).await;
         }
     };
-    tokio::join!(run(listener, main, header_timeout, shutdown_signal()), serve_metrics);
+    tokio::join!(run(listener, main, connections, shutdown_signal()), serve_metrics);
     store.close().await?;
     tracing::info!("stopped");
     Ok(())
 }
 
 /// The API at `/api/v1` (with its documentation) and the web workspace at
-/// `/`, every request counted and timed for the metrics.
+/// `/`, with the security headers ([`portfel_api::headers`]) on every answer,
+/// every request counted and timed for the metrics.
 pub fn app(state: AppState, web: portfel_web::WebSettings) -> axum::Router {
-    portfel_api::app(state.clone())
-        .merge(portfel_web::router(state, web))
+    let https = web.cookie_secure;
+    portfel_api::headers::secure(portfel_api::app(state.clone()).merge(portfel_web::router(state, web)), https)
         .layer(axum::middleware::from_fn(portfel_api::metrics::track))
 }
 
@@ -94,21 +96,39 @@ pub fn routers(config: &Config, state: AppState) -> (axum::Router, Option<axum::
     (main, separate)
 }
 
+/// How the server treats connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Connections {
+    /// Time a client has to send a request's headers: a connection whose
+    /// first request head has not arrived by then is closed, and so is one
+    /// idle that long between requests.
+    pub header_timeout: Duration,
+    /// Most connections served at once; the next waits in the listen queue
+    /// until one ends.
+    pub max: usize,
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then waits for the
-/// connections in flight. A client gets `header_timeout` to send a request's
-/// headers; the HTTP layer reads at most [`HTTP_READ_BUFFER`] of them.
+/// connections in flight (see [`Connections`]); the HTTP layer reads at most
+/// [`HTTP_READ_BUFFER`] of a request's headers.
 pub async fn run(
     listener: tokio::net::TcpListener,
     app: axum::Router,
-    header_timeout: Duration,
+    connections: Connections,
     shutdown: impl Future<Output = ()>,
 ) {
+    let header_timeout = connections.header_timeout;
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout).max_buf_size(HTTP_READ_BUFFER);
     builder.http2().timer(TokioTimer::new()).max_header_list_size(HTTP_READ_BUFFER as u32);
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(connections.max));
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot.expect("the connection slots are never closed"),
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -120,9 +140,13 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
+        // Set once the connection's first request head has arrived.
+        let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = Arc::clone(&started);
         // The client's address, for the sign-in throttle.
         let service = TowerToHyperService::new(app.clone().map_request(
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                seen.store(true, std::sync::atomic::Ordering::Relaxed);
                 req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
                 req
             },
@@ -130,7 +154,20 @@ pub async fn run(
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let _slot = slot;
+            tokio::pin!(connection);
+            // Before its first request the HTTP layer's own header timer may not
+            // run yet (the protocol is still being detected): the deadline here
+            // closes a connection that never sends one.
+            let ended = match tokio::time::timeout(header_timeout, &mut connection).await {
+                Ok(ended) => ended,
+                Err(_) if !started.load(std::sync::atomic::Ordering::Relaxed) => {
+                    tracing::debug!(%peer, "closed a connection that sent no request");
+                    return;
+                }
+                Err(_) => connection.await,
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });

@@ -30,8 +30,8 @@ pub fn state(store: Store, jwt: Arc<JwtSettings>) -> AppState {
 pub async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let header_timeout = std::time::Duration::from_secs(10);
-    tokio::spawn(portfel::server::run(listener, app, header_timeout, std::future::pending()));
+    let connections = portfel::server::Connections { header_timeout: std::time::Duration::from_secs(10), max: 1024 };
+    tokio::spawn(portfel::server::run(listener, app, connections, std::future::pending()));
     portfel::dream_sync::install_tls();
     base
 }

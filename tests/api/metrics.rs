@@ -10,7 +10,7 @@ use reqwest::Method;
 async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(portfel::server::run(listener, router, HEADER_TIMEOUT, std::future::pending()));
+    tokio::spawn(portfel::server::run(listener, router, CONNECTIONS, std::future::pending()));
     base
 }
 

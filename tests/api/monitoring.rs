@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 /// A submitted passport of organisation A walked to `in_plan` through the API.
-async fn in_plan(app: &TestApp, w: &World) -> String {
+pub async fn in_plan(app: &TestApp, w: &World) -> String {
     let ini = w.initiator_a(app);
     let (id, v) = create_passport(app, &ini, &complete_passport(w.goal)).await;
     let (s, mut v, p) = transition(app, &ini, &id, v, "submitted", None).await;

@@ -118,7 +118,7 @@ async fn wrong_passwords_are_slowed_down_per_account() {
     let w = World::create(&app).await;
     let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
     let mut b = Browser::new(&app);
-    for _ in 0..portfel_web::throttle::ACCOUNT_ALLOWANCE {
+    for _ in 0..portfel_web::throttle::PAIR_ALLOWANCE {
         assert_eq!(b.sign_in("ini-a", "not the password").await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(b.sign_in("ini-a", &password).await, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");

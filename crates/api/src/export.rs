@@ -30,6 +30,14 @@ pub enum Cell {
     Tenths(Decimal),
 }
 
+/// A text cell of a CSV: one that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return — which spreadsheets read as a formula — gets a leading
+/// apostrophe (OWASP's advice on CSV injection), so it is shown as the text
+/// it is; amounts are written as numbers and never pass through here.
+pub fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
 /// `a` written with exactly `decimals` decimals.
 fn fixed(mut a: Decimal, decimals: u32) -> String {
     a.rescale(decimals);
@@ -41,14 +49,15 @@ fn thousands(amount: Decimal) -> Decimal {
 }
 
 impl Table {
-    /// CSV, comma-separated, amounts as `1234.56`.
+    /// CSV, comma-separated, amounts as `1234.56`; a text that a spreadsheet
+    /// would read as a formula is neutralised (see [`csv_text`]).
     pub fn to_csv(&self) -> Result<Vec<u8>, ApiError> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| ApiError::Internal(format!("CSV export failed: {e}"));
-        w.write_record(&self.header).map_err(fail)?;
+        w.write_record(self.header.iter().map(|h| csv_text(h))).map_err(fail)?;
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => csv_text(t),
                 Cell::Amount(a) => fixed(*a, 2),
                 Cell::Tenths(a) => fixed(*a, 1),
             }))
@@ -209,4 +218,32 @@ pub fn open_data_table(records: &[crate::routes::plans::exports::OpenDataRecord]
         })
         .collect();
     Table { title: "open-data".into(), header, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_in_csv_text_are_neutralised_and_amounts_stay_numbers() {
+        for (text, shown) in [
+            ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+            ("+380441234567", "'+380441234567"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Школа №3", "Школа №3"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_text(text), shown);
+        }
+        let table = Table {
+            title: "t".into(),
+            header: vec!["Назва".into(), "Сума".into()],
+            rows: vec![vec![Cell::Text("=1+1".into()), Cell::Amount(Decimal::new(-150, 2))]],
+        };
+        let csv = String::from_utf8(table.to_csv().unwrap()).unwrap();
+        assert_eq!(csv, "Назва,Сума\n'=1+1,-1.50\n");
+    }
 }

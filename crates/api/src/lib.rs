@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cursor;
 pub mod export;
 pub mod extract;
+pub mod headers;
 pub mod idempotency;
 pub mod limits;
 pub mod metrics;

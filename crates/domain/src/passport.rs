@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::link::WebLink;
 use crate::money::Uah;
 
 /// KATOTTG code: `UA` followed by 17 digits.
@@ -165,10 +166,10 @@ pub struct ReadinessDocument {
     /// Date the document was issued or approved.
     #[schema(example = "2026-03-15")]
     pub date: NaiveDate,
-    /// Link to the document.
-    #[validate(url)]
+    /// Link to the document (an absolute http or https address).
+    #[validate(custom(function = WebLink::check))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<WebLink>,
 }
 
 /// State of design documentation.

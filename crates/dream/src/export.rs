@@ -214,7 +214,7 @@ fn documents(original: &Map<String, Value>, id: Uuid, p: &PassportContent) -> Ve
         let date = format!("{}T00:00:00Z", d.date);
         let mut v = json!({
             "id": doc_id,
-            "url": d.url.clone().unwrap_or_else(|| format!("urn:uuid:{doc_id}")),
+            "url": d.url.as_ref().map_or_else(|| format!("urn:uuid:{doc_id}"), ToString::to_string),
             "format": "application/pdf",
             "title": d.title,
             "datePublished": date,

@@ -12,7 +12,7 @@ use portfel_domain::passport::{
     PartyRef, Readiness, ReadinessDocument,
 };
 use portfel_domain::rules::check_content;
-use portfel_domain::{Codelist, Codelists, FieldError, PassportContent, Status, Uah};
+use portfel_domain::{Codelist, Codelists, FieldError, PassportContent, Status, Uah, WebLink};
 use portfel_monitoring::report::ReportContent;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -219,9 +219,7 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
         .filter_map(|d| {
             let kind = serde_json::from_value::<DocumentKind>(d["documentType"].clone()).ok()?;
             let date = date(&d["datePublished"])?;
-            let url = text(&d["url"])
-                .filter(|u| !u.starts_with("urn:uuid:") && validator::ValidateUrl::validate_url(u))
-                .map(str::to_owned);
+            let url = text(&d["url"]).map(WebLink::new).filter(WebLink::is_web);
             Some(ReadinessDocument {
                 kind,
                 title: text(&d["title"]).map(|t| t.chars().take(1000).collect()).unwrap_or_else(|| "Документ".into()),

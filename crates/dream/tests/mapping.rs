@@ -365,7 +365,7 @@ prop_compose! {
             }
         }
         if with_doc {
-            p.readiness.documents.push(ReadinessDocument { kind: DocumentKind::FeasibilityStudy, title: "ТЕО".into(), number: None, date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), url: Some("https://example.org/teo.pdf".into()) });
+            p.readiness.documents.push(ReadinessDocument { kind: DocumentKind::FeasibilityStudy, title: "ТЕО".into(), number: None, date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), url: Some(portfel_domain::WebLink::new("https://example.org/teo.pdf")) });
         }
         let reports = facts
             .into_iter()

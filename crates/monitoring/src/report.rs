@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 use portfel_domain::codelist::Codelist;
+use portfel_domain::link::NOT_A_WEB_LINK;
 use portfel_domain::rules::check_code;
-use portfel_domain::{Codelists, FieldError, Uah};
+use portfel_domain::{Codelists, FieldError, Uah, WebLink};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -135,8 +136,8 @@ impl Indicator {
 pub struct DocumentLink {
     /// Title.
     pub title: String,
-    /// Where it is.
-    pub url: String,
+    /// Where it is (an absolute http or https address).
+    pub url: WebLink,
 }
 
 /// The content of a project's implementation report for one period.
@@ -194,6 +195,11 @@ impl ReportContent {
                 if amount.is_negative() {
                     out.push((format!("financing[{i}].{name}"), "amounts are not negative"));
                 }
+            }
+        }
+        for (i, d) in self.documents.iter().enumerate() {
+            if !d.url.is_web() {
+                out.push((format!("documents[{i}].url"), NOT_A_WEB_LINK));
             }
         }
         out

@@ -49,7 +49,8 @@ pub struct Inclusion {
 pub struct Exclusion {
     /// Passport id.
     pub id: Uuid,
-    /// Stable code: `forced_out`, `excluded_by`, `requires`, `ceiling`, `sector_share`, `not_selected`.
+    /// Stable code: `forced_out`, `excluded_by`, `requires`, `ceiling`, `sector_share`, `not_selected`,
+    /// `unplannable` (the project's data cannot be scheduled).
     pub code: String,
     /// Explanation.
     pub reason: String,

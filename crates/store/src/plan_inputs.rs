@@ -1,19 +1,18 @@
 //! Builds what the council decides on from stored data: the portfolio from a
 //! closed evaluation round, and plan candidates from a portfolio's passports.
 
-use std::collections::BTreeMap;
-
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
 use portfel_monitoring::rolling::{Line, remaining, spent_by_source};
 use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem};
-use portfel_planning::{Candidate, ScheduleLine};
+use portfel_planning::schedule::schedule;
+use portfel_planning::{Candidate, Exclusion};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
+use crate::StoreResult;
 use crate::passports::{self, PassportFilter};
-use crate::{StoreError, StoreResult};
 
 /// The portfolio of a closed round: continuing projects (in implementation)
 /// apart and always included, then eligible projects scoring at least
@@ -67,19 +66,18 @@ pub async fn build_portfolio<C: ConnectionTrait>(
 /// years after; continuing projects keep their start and bring only what they
 /// still need from the period's first year: their financing minus what their
 /// reports spent, the unspent part of earlier years carried into the first
-/// when the request says so (see [`portfel_monitoring::rolling`]).
+/// when the request says so (see [`portfel_monitoring::rolling`]). A project
+/// whose data cannot be scheduled is returned apart, as the plan's exclusion
+/// with the reason ([`portfel_planning::schedule`]).
 pub async fn plan_candidates<C: ConnectionTrait>(
     conn: &C,
     portfolio: &PortfolioContent,
     req: &PlanRequest,
-) -> StoreResult<Vec<Candidate>> {
+) -> StoreResult<(Vec<Candidate>, Vec<Exclusion>)> {
     let mut out = Vec::with_capacity(portfolio.items.len());
+    let mut unplannable = Vec::new();
     for item in &portfolio.items {
         let p = passports::get(conn, item.passport_id).await?;
-        let start = p
-            .content
-            .start_year
-            .ok_or_else(|| StoreError::Conflict(format!("passport {} has no start year", item.passport_id)))?;
         let mut financing: Vec<Line> =
             p.content.financing.iter().map(|f| (f.year, f.source.clone(), f.amount.value())).collect();
         if item.continuing {
@@ -87,21 +85,20 @@ pub async fn plan_candidates<C: ConnectionTrait>(
             let spent = spent_by_source(&reports.remove(&item.passport_id).unwrap_or_default());
             financing = remaining(&financing, &spent, req.first_year, req.carry_unspent);
         }
-        let mut lines: BTreeMap<(u8, String), Decimal> = BTreeMap::new();
-        for (year, source, amount) in financing {
-            let offset = u8::try_from(year - start).unwrap_or(0);
-            *lines.entry((offset, source)).or_default() += amount;
-        }
+        let (start, schedule) = match schedule(p.content.start_year, financing) {
+            Ok(scheduled) => scheduled,
+            Err(why) => {
+                unplannable.push(why.exclusion(item.passport_id));
+                continue;
+            }
+        };
         let earliest = if item.continuing { start } else { start.max(req.first_year) };
         out.push(Candidate {
             id: item.passport_id,
             rank: item.rank.unwrap_or(0),
             score: item.score.unwrap_or_default(),
             sector: item.sector.clone(),
-            schedule: lines
-                .into_iter()
-                .map(|((offset, source), amount)| ScheduleLine { offset, source, amount })
-                .collect(),
+            schedule,
             earliest_start: earliest,
             latest_start: if item.continuing {
                 earliest
@@ -111,5 +108,5 @@ pub async fn plan_candidates<C: ConnectionTrait>(
             continuing: item.continuing,
         });
     }
-    Ok(out)
+    Ok((out, unplannable))
 }

@@ -1,4 +1,5 @@
-//! Static assets compiled into the binary: the style sheet and the icon.
+//! Static assets compiled into the binary: the style sheet, the icon and the
+//! one script (print buttons; every page works without it).
 
 use axum::Router;
 use axum::http::header;
@@ -9,6 +10,7 @@ use crate::WebState;
 
 const CSS: &str = include_str!("../assets/portfel.css");
 const ICON: &str = include_str!("../assets/icon.svg");
+const SCRIPT: &str = include_str!("../assets/portfel.js");
 
 /// `/assets/...`.
 pub fn routes() -> Router<WebState> {
@@ -16,6 +18,10 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/assets/portfel.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), CACHE], CSS) }),
+        )
+        .route(
+            "/assets/portfel.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), CACHE], SCRIPT) }),
         )
         .route(
             "/assets/icon.svg",

@@ -35,7 +35,7 @@ pub fn ceiling_usage(bars: &[YearBar], description: &str) -> Markup {
     let scale = |v: f64| v / max * width;
     html! {
         svg.chart role="img" aria-label=(description) viewBox=(format!("0 0 {} {height}", left + width + 150.0))
-            width="100%" style=(format!("max-width:{}px", left + width + 150.0)) {
+            width=(left + width + 150.0) {
             title { (description) }
             @for (i, b) in bars.iter().enumerate() {
                 @let y = 10.0 + row * i as f64;
@@ -95,7 +95,7 @@ pub fn rank_interval(base: u32, min: u32, max: u32, p05: u32, p95: u32, projects
         "Місце в рейтингу: базове {base}; у 90 % випробувань від {p05} до {p95}; найкраще {min}, найгірше {max}"
     );
     html! {
-        svg.chart role="img" aria-label=(description) viewBox="0 0 660 90" width="100%" style="max-width:660px" {
+        svg.chart role="img" aria-label=(description) viewBox="0 0 660 90" width="660" {
             title { (description) }
             line x1=(left) x2=(left + width) y1="40" y2="40" stroke="#c9d1db" stroke-width="2" {}
             rect x=(left) y="22" width=(x(top_k.min(projects).max(1)) - left) height="36" fill="#e3f3e6" {}

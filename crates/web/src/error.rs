@@ -85,7 +85,7 @@ impl IntoResponse for PageError {
                 @if !errors.is_empty() {
                     ul.errors { @for e in &errors { li { strong { (labels::field(&e.field)) } ": " (labels::message(e)) } } }
                 }
-                p { a href="/" { "На головну" } " · " a href="javascript:history.back()" { "Назад" } }
+                p { a href="/" { "На головну" } }
             },
         );
         (status, body).into_response()

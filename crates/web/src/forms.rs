@@ -74,7 +74,7 @@ impl Fields {
         self.0.iter().filter_map(|(k, v)| k.strip_prefix(prefix).map(|rest| (rest.to_owned(), v.clone()))).collect()
     }
 
-    /// The fields as values by name (the last wins), for filling a form back.
+    /// The fields as values by name, every value kept, for filling a form back.
     pub fn values(&self) -> Values {
         let mut v = Values::default();
         for (k, val) in &self.0 {
@@ -99,7 +99,10 @@ impl Fields {
                     lists.entry(name).or_default().push(Value::String(raw.clone()));
                     continue;
                 }
-                Kind::Text => Some(raw.trim()).filter(|v| !v.is_empty()).map(|v| Value::String(v.to_owned())),
+                // Browsers send a text area's line breaks as CRLF; the API stores LF.
+                Kind::Text => {
+                    Some(raw.trim()).filter(|v| !v.is_empty()).map(|v| Value::String(v.replace("\r\n", "\n")))
+                }
                 Kind::Money => Some(amount(raw)).filter(|v| !v.is_empty()).map(Value::String),
                 Kind::Integer => {
                     let t = raw.replace([' ', '\u{a0}', '\u{202f}'], "");
@@ -199,9 +202,17 @@ impl Values {
         out
     }
 
-    /// The value of `name`, or "".
+    /// The value of `name`, or "": a one-value field's value. A field that
+    /// holds several (a list shown one item per line) is read with
+    /// [`Values::lines`], never through this.
     pub fn get(&self, name: &str) -> &str {
-        self.0.get(name).and_then(|v| v.last()).map_or("", String::as_str)
+        self.0.get(name).and_then(|v| v.first()).map_or("", String::as_str)
+    }
+
+    /// Every value of `name`, one per line: what a text area of
+    /// [`Kind::Lines`] shows, so that posting it back keeps every item.
+    pub fn lines(&self, name: &str) -> String {
+        self.0.get(name).map(|v| v.join("\n")).unwrap_or_default()
     }
 
     /// True when `name` holds `value` (checkbox lists, selects).
@@ -307,6 +318,7 @@ mod tests {
         let back = Values::from_json(&json);
         assert_eq!(back.get("costs[0].amount"), "1200.50");
         assert_eq!(back.get("start_year"), "2027");
+        assert_eq!(back.lines("goals"), "a\nb", "a text area of lines shows every item");
         assert!(back.has("ids", "2"));
         assert!(back.on("cross_cutting.barrier_free"));
         assert!(back.filled("costs[0]") && !fields.values().filled("costs[1]"), "a posted blank row is not filled");

@@ -16,6 +16,7 @@ fn head(title: &str) -> Markup {
             title { (title) " — Портфель" }
             link rel="stylesheet" href="/assets/portfel.css";
             link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
+            script src="/assets/portfel.js" defer {}
         }
     }
 }

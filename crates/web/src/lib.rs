@@ -10,6 +10,7 @@
 mod alternatives;
 mod assets;
 mod charts;
+pub mod client;
 mod error;
 mod format;
 mod forms;
@@ -41,11 +42,17 @@ pub struct WebSettings {
     pub cookie_secure: bool,
     /// How long a session lasts after sign-in.
     pub session_ttl: chrono::Duration,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client.
+    pub trusted_proxies: client::TrustedProxies,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings { cookie_secure: false, session_ttl: chrono::Duration::hours(8) }
+        WebSettings {
+            cookie_secure: false,
+            session_ttl: chrono::Duration::hours(8),
+            trusted_proxies: client::TrustedProxies::default(),
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! Sessions: the cookie, the signed-in user as the API sees a caller, and
 //! the CSRF check of every state-changing form.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -80,10 +79,26 @@ pub fn set_cookie(state: &WebState, name: &str, value: &str, max_age: Option<chr
     c.build().to_string()
 }
 
-/// Where to go after signing in: only paths of this site are followed.
+/// Where to go after signing in: a path of this site, or the home page.
+///
+/// The one redirect rule: a path that begins with a single `/` and holds no
+/// `\\`, no white space and no control character — as given (only visible
+/// ASCII, so it is always a valid `Location`) and, its path, once more
+/// percent-decoded (a query may hold encoded spaces). Browsers drop tabs and
+/// line breaks from a URL, so `/\t/evil` would lead to `//evil`, another host.
+/// Anything else goes home.
 pub fn safe_next(next: Option<&str>) -> String {
+    fn same_site(path: &str) -> bool {
+        path.starts_with('/')
+            && !path[1..].starts_with(['/', '\\'])
+            && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    }
+    let decoded = |n: &str| {
+        let path = n.split(['?', '#']).next().unwrap_or_default();
+        percent_encoding::percent_decode_str(path).decode_utf8().is_ok_and(|d| same_site(&d))
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.bytes().all(|b| b.is_ascii_graphic()) && same_site(n) && decoded(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -150,9 +165,7 @@ impl FromRequest<WebState> for Posted {
             PageError::SignIn(_) => PageError::SignIn("/".into()),
             other => other,
         })?;
-        let req = Request::from_parts(parts, body);
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| PageError::BadForm)?;
-        let fields = Fields::parse(&bytes)?;
+        let FormBody(fields) = FormBody::from_request(Request::from_parts(parts, body), state).await?;
         match fields.get(CSRF_FIELD) {
             Some(token) if same_secret(token, &user.csrf) => Ok(Posted { user, fields }),
             _ => Err(PageError::Csrf),
@@ -160,15 +173,53 @@ impl FromRequest<WebState> for Posted {
     }
 }
 
-/// The client's address, when the server recorded it on the connection.
-#[derive(Debug, Clone, Copy)]
-pub struct Peer(pub Option<std::net::IpAddr>);
+/// The fields of a posted form, read as the API reads a body: 413 over the
+/// limit, 408 when the body stops arriving, 400 when it is not a form.
+#[derive(Debug)]
+pub struct FormBody(pub Fields);
 
-impl<S: Send + Sync> FromRequestParts<S> for Peer {
-    type Rejection = std::convert::Infallible;
+impl FromRequest<WebState> for FormBody {
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(Peer(info.map(|c| c.0.ip())))
+    async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
+        let bytes = portfel_api::extract::read_body(req, &state.app).await?;
+        Ok(FormBody(Fields::parse(&bytes)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for good in
+            ["/", "/passports", "/passports?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0%20%E2%84%963&status=draft", "/a/b#c"]
+        {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil/",
+            "/%09/evil/",
+            "/%2F/evil/",
+            "/%5Cevil",
+            "/\n/evil",
+            "/a\r\nSet-Cookie: x=1",
+            "/\u{b}x",
+            "/\u{c}x",
+            "/\u{1f}x",
+            "/\u{7f}x",
+            "/ x",
+            "https://evil.example/",
+            "evil",
+            "",
+            "/%0a/evil",
+            "/%FF",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

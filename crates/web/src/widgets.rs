@@ -41,19 +41,22 @@ pub fn cell(label: &str, name: &str, kind: &str, values: &Values, errors: &Error
     }
 }
 
-/// A text area.
+/// A text area: one text, or a list of items one per line (every item is
+/// shown, so a save keeps them all).
 pub fn area(label: &str, name: &str, values: &Values, errors: &Errors) -> Markup {
     let (by, invalid) = described(errors, name);
     html! {
         div.field {
             label for=(input_id(name)) { (label) }
-            textarea id=(input_id(name)) name=(name) aria-describedby=[by] aria-invalid=[invalid] { (values.get(name)) }
+            textarea id=(input_id(name)) name=(name) aria-describedby=[by] aria-invalid=[invalid] { (values.lines(name)) }
             (field_errors(errors, name))
         }
     }
 }
 
-/// A select of `options` (value, label) with an empty first choice.
+/// A select of `options` (value, label) with an empty first choice. A stored
+/// value that is none of the options (a code imported from DREAM, say) is
+/// offered as it is and stays chosen, so saving the form never drops it.
 pub fn select(
     label: Option<&str>,
     name: &str,
@@ -68,6 +71,9 @@ pub fn select(
         select id=(input_id(name)) name=(name) aria-label=[label.is_none().then_some(name)]
             aria-describedby=[by] aria-invalid=[invalid] {
             option value="" { "—" }
+            @if !current.is_empty() && !options.iter().any(|(value, _)| value == current) {
+                option value=(current) selected { (current) }
+            }
             @for (value, text) in options { option value=(value) selected[current == value] { (text) } }
         }
         (field_errors(errors, name))
@@ -94,6 +100,19 @@ pub fn checkbox(label: &str, name: &str, values: &Values) -> Markup {
         div {
             input id=(input_id(name)) type="checkbox" name=(name) checked[values.on(name)];
             label.inline for=(input_id(name)) { (label) }
+        }
+    }
+}
+
+/// A link to a stored document: an anchor only for an absolute `http`/`https`
+/// address; anything else (a link stored before that rule) is shown as text,
+/// never followed.
+pub fn link(url: &portfel_domain::WebLink, text: &str) -> Markup {
+    html! {
+        @if url.is_web() {
+            a href=(url.as_str()) rel="noopener noreferrer" { (text) }
+        } @else {
+            (text) " (" span.muted { (url.as_str()) } ")"
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `DATABASE_URL` names a PostgreSQL server, over a scratch PostgreSQL database too.
 
 pub mod chrome;
+pub mod html;
 pub mod process;
 
 use std::sync::Arc;
@@ -26,6 +27,11 @@ pub const TIMEOUTS: portfel_api::state::Timeouts = portfel_api::state::Timeouts 
 };
 /// Time test servers give a client to send a request's headers.
 pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+/// Most connections an in-process test server serves at once.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Connection settings of in-process test servers.
+pub const CONNECTIONS: portfel::server::Connections =
+    portfel::server::Connections { header_timeout: HEADER_TIMEOUT, max: MAX_CONNECTIONS };
 
 /// Databases the tests run on.
 pub async fn backends() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
@@ -86,7 +92,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = portfel::server::app(state, portfel_web::WebSettings::default());
-        tokio::spawn(portfel::server::run(listener, app, HEADER_TIMEOUT, std::future::pending()));
+        tokio::spawn(portfel::server::run(listener, app, CONNECTIONS, std::future::pending()));
         portfel::dream_sync::install_tls();
         TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
     }

@@ -145,7 +145,11 @@ pub async fn score_card(
         &user,
         "Картка оцінювання",
         html! {
-            p { a href="javascript:history.back()" { "← Назад" } }
+            @if user.is(&[Role::PimUnit, Role::Admin]) {
+                p { a href=(format!("/rounds/{id}")) { "← До раунду оцінювання" } }
+            } @else {
+                p { a href="/portfolios" { "← До проєктного портфеля" } }
+            }
             h1 { "Картка оцінювання: " (card.title) }
             p { "Методика: " (card.methodology) " · місце: " (card.rank.map_or("—".to_owned(), |r| r.to_string()))
                 " · підсумковий бал: " strong { (format::score(card.final_score)) } " з 100"

@@ -193,7 +193,7 @@ pub async fn programme(
                         @for y in p.period_start..=p.period_end { option value=(y) selected[y == year] { (y) } } } }
                     button type="submit" { "Показати" }
                 }
-                button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" }
+                button type="button" data-action="print" { "Друкувати або зберегти як PDF" }
                 a.button.secondary href=(download("xlsx")) { "XLSX" }
                 a.button.secondary href=(download("csv")) { "CSV" }
                 @if user.is(programmes::KEEPERS) {

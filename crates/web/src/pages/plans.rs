@@ -413,7 +413,7 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
         &user,
         "План — друк",
         html! {
-            p.no-print { button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" } }
+            p.no-print { button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
             h1 { "Середньостроковий план пріоритетних публічних інвестицій на " (plan.content.request.first_year) "–" (plan.content.request.last_year) " роки" }
             p { (labels::document_status(plan.workflow.status))
                 @if let Some(d) = &plan.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }

@@ -164,7 +164,7 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
         &user,
         "Портфель — друк",
         html! {
-            p.no-print { button type="button" onclick="window.print()" { "Друкувати або зберегти як PDF" } }
+            p.no-print { button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
             h1 { "Єдиний проєктний портфель публічних інвестиційних проєктів, версія " (p.workflow.number) }
             p { (labels::document_status(p.workflow.status))
                 @if let Some(d) = &p.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::error::PageResult;
 use crate::forms::{Errors, Fields, Kind, VERSION_FIELD, Values};
 use crate::session::{Posted, Signed};
-use crate::widgets::{area, cell, codelist, input, options, select};
+use crate::widgets::{area, cell, codelist, input, link, options, select};
 use crate::{WebState, format, labels, layout};
 
 /// Blank rows offered beyond the filled ones.
@@ -295,7 +295,7 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
             @if !c.narrative.is_empty() { h2 { "Що зроблено" } p { (c.narrative) } }
             @if !c.documents.is_empty() {
                 h2 { "Документи" }
-                ul { @for d in &c.documents { li { a href=(d.url) { (d.title) } } } }
+                ul { @for d in &c.documents { li { (link(&d.url, &d.title)) } } }
             }
             @if writer && r.status.editable() {
                 p.actions {

@@ -10,10 +10,10 @@ use maud::{Markup, html};
 use portfel_store::sessions;
 use serde::Deserialize;
 
+use crate::client::Client;
 use crate::error::{PageError, PageResult};
-use crate::forms::Fields;
 use crate::session::{
-    self, COOKIE, Peer, Posted, cookie_value, random_token, safe_next, same_secret, set_cookie, token_hash,
+    self, COOKIE, FormBody, Posted, cookie_value, random_token, safe_next, same_secret, set_cookie, token_hash,
 };
 use crate::{WebState, layout, password};
 
@@ -32,7 +32,7 @@ fn login_page(token: &str, next: &str, sub: &str, message: Option<&str>) -> Mark
             h1 { "Вхід до робочого простору" }
             p.muted { "Портфель публічних інвестиційних проєктів громади" }
             (layout::notice(message, "bad"))
-            form.card method="post" action="/login" style="max-width:480px" {
+            form.card.narrow method="post" action="/login" {
                 input type="hidden" name="_login" value=(token);
                 input type="hidden" name="next" value=(next);
                 label for="sub" { "Логін" }
@@ -65,10 +65,9 @@ static DUMMY_HASH: LazyLock<String> =
 pub async fn sign_in(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Peer(peer): Peer,
-    body: axum::body::Bytes,
+    Client(client): Client,
+    FormBody(fields): FormBody,
 ) -> PageResult<Response> {
-    let fields = Fields::parse(&body)?;
     let form_token = fields.get("_login").unwrap_or_default();
     match cookie_value(&headers, LOGIN_COOKIE) {
         Some(cookie) if !form_token.is_empty() && same_secret(&cookie, form_token) => {}
@@ -77,11 +76,7 @@ pub async fn sign_in(
     let sub = fields.text("sub").unwrap_or_default().to_owned();
     let next = safe_next(fields.get("next"));
     let given = fields.get("password").unwrap_or_default();
-    let mut keys = vec![format!("account:{sub}")];
-    if let Some(ip) = peer {
-        keys.push(format!("address:{ip}"));
-    }
-    let wait = state.throttle.wait(&keys, Instant::now());
+    let wait = state.throttle.wait(&sub, client, Instant::now());
     if !wait.is_zero() {
         tracing::warn!(sub = %sub, "sign-in refused: too many failed attempts");
         let message = format!("Забагато невдалих спроб. Спробуйте через {} с.", wait.as_secs().max(1));
@@ -96,12 +91,12 @@ pub async fn sign_in(
         .await
         .map_err(|e| portfel_api::problem::ApiError::Internal(e.to_string()))?;
     if !(matches && stored.is_some()) {
-        state.throttle.fail(&keys, Instant::now());
+        state.throttle.fail(&sub, client, Instant::now());
         tracing::info!(sub = %sub, "sign-in failed");
         let page = login_page(form_token, &next, &sub, Some("Невірний логін або пароль."));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
-    state.throttle.succeed(&keys[0]);
+    state.throttle.succeed(&sub, client);
     let token = random_token();
     let expires = chrono::Utc::now() + state.settings.session_ttl;
     sessions::open(db, &token_hash(&token), &sub, &random_token(), expires).await?;

@@ -9,7 +9,7 @@ pub mod versions;
 use portfel_domain::{Codelists, FieldError};
 use portfel_planning::council::{PlanContent, PlanRequest, PlanVersion, PortfolioContent};
 use portfel_planning::request::{build, check_source_portfolio};
-use portfel_planning::{Plan, PlanBuilder, PlanInput, SolveOptions, Solver};
+use portfel_planning::{Exclusion, Plan, PlanBuilder, PlanInput, SolveOptions, Solver};
 use portfel_store::council::{self, Document, Kind};
 
 use super::Versioned;
@@ -20,8 +20,9 @@ fn plan_version(doc: Document<PlanContent>) -> Versioned<PlanVersion> {
     Versioned::ok(doc.workflow.version, PlanVersion { workflow: doc.workflow, content: doc.content })
 }
 
-/// Loads the approved portfolio and builds the plan input.
-async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<PlanInput> {
+/// Loads the approved portfolio and builds the plan input; the projects whose
+/// data cannot be planned come apart, as the plan's exclusions.
+async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<(PlanInput, Vec<Exclusion>)> {
     req.check(Codelists::embedded()).map_err(ApiError::Validation)?;
     let portfolio: Document<PortfolioContent> =
         council::get(state.store.db(), Kind::Portfolio, req.portfolio_id).await.map_err(|e| match e {
@@ -31,8 +32,9 @@ async fn plan_input(state: &AppState, req: &PlanRequest) -> ApiResult<PlanInput>
             other => other.into(),
         })?;
     check_source_portfolio(portfolio.workflow.status).map_err(ApiError::Validation)?;
-    let candidates = portfel_store::plan_inputs::plan_candidates(state.store.db(), &portfolio.content, req).await?;
-    Ok(req.input(candidates))
+    let (candidates, unplannable) =
+        portfel_store::plan_inputs::plan_candidates(state.store.db(), &portfolio.content, req).await?;
+    Ok((req.input(candidates), unplannable))
 }
 
 /// Builds a plan off the async runtime: solving takes up to the request's time limit.
@@ -56,8 +58,9 @@ async fn run(input: PlanInput, builder: PlanBuilder, options: SolveOptions) -> A
 }
 
 async fn content(state: &AppState, request: PlanRequest) -> ApiResult<PlanContent> {
-    let input = plan_input(state, &request).await?;
+    let (input, unplannable) = plan_input(state, &request).await?;
     let candidates = input.candidates.clone();
-    let result = run(input, request.builder, request.solve_options()).await?;
+    let mut result = run(input, request.builder, request.solve_options()).await?;
+    result.excluded.extend(unplannable);
     Ok(PlanContent { request, candidates, result })
 }

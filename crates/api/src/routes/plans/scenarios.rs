@@ -115,7 +115,7 @@ pub async fn scenarios(
     if req.variants.len() > 10 {
         return Err(ApiError::Validation(vec![FieldError::new("variants", "too_many", "at most 10 variants")]));
     }
-    let base = plan_input(&state, &req.base).await?;
+    let (base, unplannable) = plan_input(&state, &req.base).await?;
     let mut variants = vec![("base".to_owned(), base.clone())];
     for v in req.variants {
         let mut input = base.clone();
@@ -129,8 +129,10 @@ pub async fn scenarios(
     }
     let mut out = Vec::new();
     for (name, input) in variants {
-        let rank_order = run(input.clone(), PlanBuilder::RankOrder, req.base.solve_options()).await?;
-        let optimal = run(input, PlanBuilder::Optimal, req.base.solve_options()).await?;
+        let mut rank_order = run(input.clone(), PlanBuilder::RankOrder, req.base.solve_options()).await?;
+        let mut optimal = run(input, PlanBuilder::Optimal, req.base.solve_options()).await?;
+        rank_order.excluded.extend(unplannable.iter().cloned());
+        optimal.excluded.extend(unplannable.iter().cloned());
         out.push(ScenarioResult { name, rank_order, optimal });
     }
     Ok(Json(out))

@@ -1,0 +1,208 @@
+//! Trust at the edges: links that can only go to the web, redirects that stay
+//! on this site, security headers on every answer, spreadsheets that never
+//! run a formula, and sign-in throttling that locks nobody else out.
+
+use crate::common::html;
+use crate::common::*;
+use crate::web::Browser;
+use portfel_domain::Role;
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+/// Runs `sql`, which ends in `= `, for the row of `id`: a change no API
+/// allows, standing for data stored before a rule (or brought in by another door).
+async fn raw_update(app: &TestApp, sql: &str, id: &str) {
+    let db = app.store.db();
+    let backend = db.get_database_backend();
+    let placeholder = if app.backend == "postgres" { "$1" } else { "?" };
+    let id: uuid::Uuid = id.parse().unwrap();
+    let statement = sea_orm::Statement::from_sql_and_values(backend, format!("{sql}{placeholder}"), [id.into()]);
+    let done = db.execute_raw(statement).await.unwrap();
+    assert!(done.rows_affected() >= 1, "{sql}");
+}
+
+fn report_with_link(url: &str) -> serde_json::Value {
+    json!({
+        "period": {"year": 2027, "quarter": 1},
+        "financing": [{"source": "localBudget", "received": "1000.00", "spent": "1000.00"}],
+        "progress_percent": "10",
+        "documents": [{"title": "Акт", "url": url}]
+    })
+}
+
+#[tokio::test]
+async fn links_are_web_addresses_and_nothing_else_is_rendered_as_a_link() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        let passport = crate::monitoring::in_plan(&app, &w).await;
+        let path = format!("/api/v1/passports/{passport}/reports");
+        for bad in [
+            "javascript:alert(document.cookie)",
+            "JaVaScRiPt:alert(1)",
+            "  javascript:alert(1)",
+            "data:text/html,x",
+            "/x",
+        ] {
+            let (s, body) = send(app.req(Method::POST, &path, &ini).json(&report_with_link(bad))).await;
+            assert_eq!(s, 422, "[{}] {bad:?}: {body}", app.backend);
+            assert_eq!(problem_fields(&body), vec!["documents[0].url"], "{body}");
+        }
+        let mut passport_body = complete_passport(w.goal);
+        passport_body["readiness"]["documents"][0]["url"] = json!("javascript:alert(1)");
+        let (s, body) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&passport_body)).await;
+        assert_eq!(s, 422, "{body}");
+        assert_eq!(problem_fields(&body), vec!["readiness.documents[0].url"], "{body}");
+
+        // A link stored before the rule is shown as text, never as a link.
+        let (s, created) =
+            send(app.req(Method::POST, &path, &ini).json(&report_with_link("https://docs.example.gov.ua/a.pdf"))).await;
+        assert_eq!(s, 201, "{created}");
+        let rid = created["id"].as_str().unwrap();
+        raw_update(
+            &app,
+            "UPDATE implementation_reports SET content = REPLACE(content, 'https://docs.example.gov.ua/a.pdf', \
+             'javascript:alert(1)') WHERE id = ",
+            rid,
+        )
+        .await;
+        let pim_password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
+        let mut pim = Browser::new(&app);
+        pim.sign_in("pim", &pim_password).await;
+        let (s, _, page) = pim.get(&format!("/reports/{rid}")).await;
+        assert_eq!(s, 200, "{page}");
+        let doc = html::parse(&page);
+        for a in html::select(&doc, "a[href]") {
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                href.starts_with('/') || href.starts_with('#') || href.starts_with("http"),
+                "[{}] a link to {href:?}",
+                app.backend
+            );
+        }
+        assert!(page.contains("javascript:alert(1)"), "the stored text is still shown");
+    }
+}
+
+/// Opens a connection to the test server.
+async fn connect(app: &TestApp) -> tokio::net::TcpStream {
+    tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap()
+}
+
+/// Waits until the server closes `stream` (true) or `wait` passes (false).
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed_and_their_number_is_capped() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::all().await.remove(0);
+    let wait = HEADER_TIMEOUT + std::time::Duration::from_secs(3);
+    // More silent connections than the server serves at once.
+    let mut silent = Vec::new();
+    for _ in 0..MAX_CONNECTIONS + 20 {
+        silent.push(connect(&app).await);
+    }
+    // One more, with a request: it is answered once the silent ones are closed.
+    let started = std::time::Instant::now();
+    let (status, _) = send(app.client.get(format!("{}/healthz", app.base))).await;
+    assert_eq!(status, 200, "served after the silent connections were closed");
+    let waited = started.elapsed();
+    assert!(waited >= HEADER_TIMEOUT / 2, "the cap held it back while {MAX_CONNECTIONS} were open ({waited:?})");
+    let mut open = 0;
+    for stream in &mut silent {
+        if !closed_within(stream, wait).await {
+            open += 1;
+        }
+    }
+    assert_eq!(open, 0, "every connection that sent nothing was closed");
+    // A keep-alive connection that goes quiet after a request is closed too.
+    let mut stream = connect(&app).await;
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: portfel\r\n\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    assert!(closed_within(&mut stream, wait).await, "an idle keep-alive connection is closed");
+    assert!(started.elapsed() >= HEADER_TIMEOUT / 2, "but not before the header timeout");
+}
+
+#[tokio::test]
+async fn a_stalled_sign_in_form_gets_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::all().await.remove(0);
+    let mut stream = connect(&app).await;
+    let head = "POST /login HTTP/1.1\r\nHost: portfel\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 100\r\n\r\n_login=x&sub=";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(TIMEOUTS.body + std::time::Duration::from_secs(3), stream.read_to_end(&mut received))
+        .await;
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("lang=\"uk\""), "a page in Ukrainian: {text}");
+}
+
+#[tokio::test]
+async fn a_project_that_cannot_be_planned_is_left_out_and_the_rest_is_planned() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (admin, pim) = (app.admin(), w.pim(&app));
+        let (rid, ids) = closed_round(&app, &w, &[complete_passport(w.goal), complete_passport(w.goal)]).await;
+        // A project in implementation whose record has no start year (as one imported from DREAM may).
+        let (broken, mut v) = create_passport(&app, &w.initiator_a(&app), &complete_passport(w.goal)).await;
+        for to in
+            ["submitted", "screening", "under_evaluation", "evaluated", "in_portfolio", "in_plan", "implementation"]
+        {
+            let (s, nv, p) = transition(&app, &admin, &broken, v, to, None).await;
+            assert_eq!(s, 200, "{to}: {p}");
+            v = nv.unwrap();
+        }
+        for table in ["passports", "passport_revisions"] {
+            let set = if table == "passports" { "start_year = NULL, " } else { "" };
+            let id = if table == "passports" { "id" } else { "passport_id" };
+            let sql = format!(
+                "UPDATE {table} SET {set}content = REPLACE(content, '\"start_year\":2027', '\"start_year\":null') \
+                 WHERE {id} = "
+            );
+            raw_update(&app, &sql, &broken).await;
+        }
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{broken}"), &pim)).await;
+        assert!(p["content"]["start_year"].is_null(), "{p}");
+
+        let (s, pf) =
+            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
+        assert_eq!(s, 201, "{pf}");
+        let pid = pf["id"].as_str().unwrap().to_owned();
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
+        assert_eq!(send(app.req(Method::POST, &path("/submit"), &pim).if_match(1)).await.0, 200);
+        let decision = json!({"number": "7/2026", "date": "2026-11-20"});
+        let (s, p) = send(app.req(Method::POST, &path("/approve"), &council).if_match(2).json(&decision)).await;
+        assert_eq!(s, 200, "{p}");
+        for builder in ["rank_order", "optimal"] {
+            let request = json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": builder,
+                "ceilings": {"total": {"2027": "100000000.00", "2028": "100000000.00", "2029": "100000000.00"}}});
+            let (s, plan) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&request)).await;
+            assert_eq!(s, 201, "[{}] {builder}: {plan}", app.backend);
+            let included: Vec<&str> =
+                plan["result"]["included"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+            assert_eq!(included.len(), 2, "{plan}");
+            assert!(ids.iter().all(|id| included.contains(&id.as_str())));
+            let left: Vec<_> =
+                plan["result"]["excluded"].as_array().unwrap().iter().filter(|e| e["id"] == broken).collect();
+            assert_eq!(left.len(), 1, "{plan}");
+            assert_eq!(left[0]["code"], "unplannable");
+            assert!(left[0]["reason"].as_str().unwrap().contains("рік початку"), "{}", left[0]);
+        }
+    }
+}
