@@ -121,7 +121,7 @@ async fn reports_are_written_by_the_initiator_and_accepted_reports_never_change(
     }
 }
 
-fn programme() -> Value {
+pub fn programme() -> Value {
     let measure = |number: &str, planned: &[(&str, &str)]| {
         let planned: Vec<Value> =
             planned.iter().map(|(s, a)| json!({"year": 2027, "source": s, "amount": a})).collect();

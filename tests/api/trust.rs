@@ -22,6 +22,26 @@ async fn raw_update(app: &TestApp, sql: &str, id: &str) {
     assert!(done.rows_affected() >= 1, "{sql}");
 }
 
+/// A title a spreadsheet would run as a formula.
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example/\",\"Звіт\")";
+
+/// The body of a GET as text.
+async fn text(app: &TestApp, path: &str, token: &str) -> String {
+    let r = app.req(Method::GET, path, token).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+/// `csv` holds `cell` only behind a leading apostrophe.
+fn assert_neutralised(csv: &str, cell: &str) {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv.as_bytes());
+    let cells: Vec<String> =
+        reader.records().flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+    assert!(cells.iter().any(|c| *c == format!("'{cell}")), "{cell} neutralised in {csv}");
+    let formula = |c: &String| c.starts_with(['=', '+', '-', '@']) && c.parse::<f64>().is_err();
+    assert!(!cells.iter().any(formula), "no text cell starts a formula: {csv}");
+}
+
 fn report_with_link(url: &str) -> serde_json::Value {
     json!({
         "period": {"year": 2027, "quarter": 1},
@@ -156,9 +176,13 @@ async fn a_project_that_cannot_be_planned_is_left_out_and_the_rest_is_planned() 
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         let (admin, pim) = (app.admin(), w.pim(&app));
-        let (rid, ids) = closed_round(&app, &w, &[complete_passport(w.goal), complete_passport(w.goal)]).await;
+        let mut formula = complete_passport(w.goal);
+        formula["title"]["uk"] = json!(FORMULA);
+        let (rid, ids) = closed_round(&app, &w, &[formula, complete_passport(w.goal)]).await;
         // A project in implementation whose record has no start year (as one imported from DREAM may).
-        let (broken, mut v) = create_passport(&app, &w.initiator_a(&app), &complete_passport(w.goal)).await;
+        let mut body = complete_passport(w.goal);
+        body["title"]["uk"] = json!("@SUM(1+1)");
+        let (broken, mut v) = create_passport(&app, &w.initiator_a(&app), &body).await;
         for to in
             ["submitted", "screening", "under_evaluation", "evaluated", "in_portfolio", "in_plan", "implementation"]
         {
@@ -203,6 +227,155 @@ async fn a_project_that_cannot_be_planned_is_left_out_and_the_rest_is_planned() 
             assert_eq!(left.len(), 1, "{plan}");
             assert_eq!(left[0]["code"], "unplannable");
             assert!(left[0]["reason"].as_str().unwrap().contains("рік початку"), "{}", left[0]);
+            let id = plan["id"].as_str().unwrap();
+            let csv = text(&app, &format!("/api/v1/plans/{id}/export?format=csv"), &pim).await;
+            assert_neutralised(&csv, FORMULA);
         }
+        let csv = text(&app, &path("/export?format=csv"), &pim).await;
+        assert_neutralised(&csv, FORMULA);
+        let report = report_with_link("https://docs.example.gov.ua/a.pdf");
+        let reports = format!("/api/v1/passports/{broken}/reports");
+        let (s, p) = send(app.req(Method::POST, &reports, &w.initiator_a(&app)).json(&report)).await;
+        assert_eq!(s, 201, "{p}");
+        let csv = text(&app, "/api/v1/monitoring/summary?format=csv", &pim).await;
+        assert_neutralised(&csv, "@SUM(1+1)");
+        let mut programme = crate::monitoring::programme();
+        programme["sections"][0]["measures"][0]["text"] = json!("-2+3 ремонт");
+        let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&programme)).await;
+        assert_eq!(s, 201, "{p}");
+        let report = format!("/api/v1/programmes/{}/report?year=2027&format=csv", p["id"].as_str().unwrap());
+        assert_neutralised(&text(&app, &report, &pim).await, "-2+3 ремонт");
     }
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ini-a", &password).await;
+    let cookie = b.cookie_header();
+    let get = |path: &str, auth: bool| {
+        let r = app.client.get(format!("{}{path}", app.base));
+        if auth { r.header("cookie", cookie.clone()).bearer_auth(w.initiator_a(&app)) } else { r }
+    };
+    let cases = [
+        ("/passports", true, true),
+        ("/login", false, true),
+        ("/api/v1/passports", true, true),
+        ("/api/v1/no-such-thing", true, true),
+        ("/assets/portfel.css", false, false),
+        ("/openapi.json", false, false),
+        ("/docs/", false, false),
+    ];
+    for (path, auth, private) in cases {
+        let r = get(path, auth).send().await.unwrap();
+        let h = r.headers();
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        for part in ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'") && !csp.contains("unsafe-eval"), "{path}: {csp}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http");
+        let cache = h.get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert_eq!(cache == "no-store", private, "{path}: cache-control {cache:?}");
+    }
+    // Pages hold no inline script and no inline style the policy would block.
+    let (_, _, page) = b.get("/passports").await;
+    let doc = html::parse(&page);
+    assert!(html::select(&doc, "script:not([src]), [style], [onclick]").is_empty(), "{page}");
+}
+
+#[tokio::test]
+async fn https_deployments_send_hsts() {
+    let (backend, url, dir) = backends().await.remove(0);
+    let web = portfel_web::WebSettings { cookie_secure: true, ..Default::default() };
+    let app = TestApp::start_with(backend, &url, dir, web).await;
+    let r = app.client.get(format!("{}/login", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], portfel_api::headers::HSTS);
+}
+
+#[tokio::test]
+async fn sign_in_redirects_stay_on_this_site_and_never_fail() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+    for next in [
+        "/\t/evil/",
+        "//evil.example/",
+        "/\\evil",
+        "/\n/evil",
+        "/x\r\nSet-Cookie: a=1",
+        "/\u{b}",
+        "/\u{c}",
+        "/\u{1f}",
+        "/\u{7f}",
+        "/%09/evil/",
+    ] {
+        let mut b = Browser::new(&app);
+        let (_, _, page) = b.get("/login").await;
+        let token = crate::web::hidden(&page, "_login");
+        let (s, location, body) =
+            b.post("/login", &[("_login", &token), ("sub", "ini-a"), ("password", &password), ("next", next)]).await;
+        assert_eq!((s.as_u16(), location.as_str()), (303, "/"), "{next:?}: {body}");
+        // Signed in, the form's GET with the same next goes home too.
+        let query: String = form_urlencoded_pair("next", next);
+        let (s, location, _) = b.get(&format!("/login?{query}")).await;
+        assert_eq!((s.as_u16(), location.as_str()), (303, "/"), "{next:?}");
+    }
+    let mut b = Browser::new(&app);
+    let (_, _, page) = b.get("/login?next=%2Fpassports%3Fstatus%3Ddraft").await;
+    let form = html::form(&page, "/login");
+    assert_eq!(form.get("next"), Some("/passports?status=draft"));
+}
+
+fn form_urlencoded_pair(name: &str, value: &str) -> String {
+    serde_urlencoded::to_string([(name, value)]).unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_guesser_locks_nobody_else_out() {
+    let (backend, url, dir) = backends().await.remove(0);
+    let web = portfel_web::WebSettings {
+        trusted_proxies: portfel_web::client::TrustedProxies(vec!["127.0.0.1/32".parse().unwrap()]),
+        ..Default::default()
+    };
+    let app = TestApp::start_with(backend, &url, dir, web).await;
+    let w = World::create(&app).await;
+    let victim = app.user_with_password("victim", w.org_a, &[Role::Initiator]).await;
+    let colleague = app.user_with_password("colleague", w.org_a, &[Role::Initiator]).await;
+    let attempt = |sub: &'static str, password: String, from: &'static str| {
+        let app = &app;
+        async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let page = client.get(format!("{}/login", app.base)).send().await.unwrap();
+            let cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+            let token = crate::web::hidden(&page.text().await.unwrap(), "_login");
+            let form = [("_login", token.as_str()), ("sub", sub), ("password", password.as_str()), ("next", "/")];
+            client
+                .post(format!("{}/login", app.base))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", from)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string(form).unwrap())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // The attacker guesses at the victim and sprays other accounts, all through the proxy.
+    for n in 0..20 {
+        let sub = if n % 2 == 0 { "victim" } else { "colleague" };
+        let status = attempt(sub, format!("guess-{n}"), "198.51.100.66").await;
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    assert_eq!(attempt("victim", victim.clone(), "198.51.100.66").await, 429, "the attacker waits");
+    assert_eq!(attempt("victim", victim.clone(), "198.51.100.10").await, 303, "the victim at their own address");
+    assert_eq!(attempt("colleague", colleague.clone(), "203.0.113.7").await, 303, "a colleague elsewhere");
 }

@@ -81,6 +81,16 @@ impl TestApp {
 
     /// Starts an in-process server on the database at `url`.
     pub async fn start(backend: &'static str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+        TestApp::start_with(backend, url, dir, portfel_web::WebSettings::default()).await
+    }
+
+    /// Starts an in-process server with the workspace's settings `web`.
+    pub async fn start_with(
+        backend: &'static str,
+        url: &str,
+        dir: Option<tempfile::TempDir>,
+        web: portfel_web::WebSettings,
+    ) -> TestApp {
         let store = Store::connect(url).await.expect("open store");
         let jwt = Arc::new(JwtSettings {
             secret: SECRET.as_bytes().to_vec(),
@@ -91,7 +101,7 @@ impl TestApp {
         let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = portfel::server::app(state, portfel_web::WebSettings::default());
+        let app = portfel::server::app(state, web);
         tokio::spawn(portfel::server::run(listener, app, CONNECTIONS, std::future::pending()));
         portfel::dream_sync::install_tls();
         TestApp { backend, base, jwt, store, client: reqwest::Client::new(), _dir: dir }
