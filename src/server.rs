@@ -76,12 +76,15 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
 }
 
 /// The API at `/api/v1` (with its documentation) and the web workspace at
-/// `/`, with the security headers ([`portfel_api::headers`]) on every answer,
+/// `/` (a browser gets its errors outside the API as Ukrainian pages), with
+/// the security headers ([`portfel_api::headers`]) on every answer,
 /// every request counted and timed for the metrics.
 pub fn app(state: AppState, web: portfel_web::WebSettings) -> axum::Router {
     let https = web.cookie_secure;
-    portfel_api::headers::secure(portfel_api::app(state.clone()).merge(portfel_web::router(state, web)), https)
-        .layer(axum::middleware::from_fn(portfel_api::metrics::track))
+    let app = portfel_api::app(state.clone())
+        .merge(portfel_web::router(state, web))
+        .layer(axum::middleware::from_fn(portfel_web::browser_errors));
+    portfel_api::headers::secure(app, https).layer(axum::middleware::from_fn(portfel_api::metrics::track))
 }
 
 /// The server's routes as configured: the application, with `/metrics` behind

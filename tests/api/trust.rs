@@ -379,3 +379,104 @@ async fn behind_a_trusted_proxy_one_guesser_locks_nobody_else_out() {
     assert_eq!(attempt("victim", victim.clone(), "198.51.100.10").await, 303, "the victim at their own address");
     assert_eq!(attempt("colleague", colleague.clone(), "203.0.113.7").await, 303, "a colleague elsewhere");
 }
+
+#[tokio::test]
+async fn a_refused_password_on_the_command_line_is_one_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portfel"))
+        .args(["user", "password", "--sub", "nobody"])
+        .env("PORTFEL_DATABASE_URL", &database)
+        .env("PORTFEL_JWT_SECRET", SECRET)
+        .env("RUST_BACKTRACE", "1")
+        .env("RUST_LOG", "off")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("New password")).collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(lines[0].starts_with("portfel: ") && !stderr.contains("backtrace"), "{stderr}");
+}
+
+#[tokio::test]
+async fn duplicate_keys_and_direction_overrides_are_refused() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let ini = w.initiator_a(&app);
+    let body = r#"{"title": {"uk": "Міст", "uk": "Інший міст"}, "goals": []}"#;
+    let r = app.req(Method::POST, "/api/v1/passports", &ini).header("content-type", "application/json").body(body);
+    let (s, p) = send(r).await;
+    assert_eq!((s, problem_fields(&p)), (422, vec!["title.uk".to_owned()]), "{p}");
+    for bidi in ["\u{202E}", "\u{202A}", "\u{2066}", "\u{2069}", "\u{200F}", "\u{061C}"] {
+        let mut body = complete_passport(w.goal);
+        body["title"]["uk"] = json!(format!("Міст{bidi}tsoм"));
+        let (s, p) = send(app.req(Method::POST, "/api/v1/passports", &ini).json(&body)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["title.uk".to_owned()]), "{bidi:?}: {p}");
+    }
+    let (s, p) = send(app.req(Method::GET, "/api/v1/passports?q=a%E2%80%AEb", &ini)).await;
+    assert_eq!((s, problem_fields(&p)), (400, vec!["q".to_owned()]), "{p}");
+}
+
+#[tokio::test]
+async fn browsers_get_ukrainian_pages_for_unknown_addresses_and_scripts_get_problems() {
+    let app = TestApp::all().await.remove(0);
+    let accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for path in ["/no-such-page", "/passports/not-a-uuid/edit/x"] {
+        let r = app.client.get(format!("{}{path}", app.base)).header("accept", accept).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        let page = r.text().await.unwrap();
+        let doc = html::parse(&page);
+        assert_eq!(html::select(&doc, "html[lang=uk]").len(), 1);
+        assert_eq!(html::text(&html::select(&doc, "h1")[0]), "Не знайдено");
+    }
+    let r = app.client.get(format!("{}/api/v1/no-such", app.base)).header("accept", accept).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/problem+json", "the API answers scripts as it always did");
+    let r = app.client.get(format!("{}/no-such-page", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/problem+json", "a client that asks for no HTML");
+}
+
+#[tokio::test]
+async fn an_approved_plan_answers_role_then_state_then_body() {
+    let app = TestApp::all().await.remove(0);
+    let w = World::create(&app).await;
+    let (pim, council) = (w.pim(&app), app.token("council", Some(w.pim_org), &[Role::Council]));
+    let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
+    let (s, pf) =
+        send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"}))).await;
+    assert_eq!(s, 201, "{pf}");
+    let pid = pf["id"].as_str().unwrap().to_owned();
+    let decision = json!({"number": "7/2026", "date": "2026-11-20"});
+    assert_eq!(send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await.0, 200);
+    let approve = app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2);
+    assert_eq!(send(approve.json(&decision)).await.0, 200);
+    let request = json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "rank_order",
+        "ceilings": {"total": {"2027": "100000000.00", "2028": "100000000.00", "2029": "100000000.00"}}});
+    let (s, plan) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&request)).await;
+    assert_eq!(s, 201, "{plan}");
+    let id = plan["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(app.req(Method::POST, &format!("/api/v1/plans/{id}/submit"), &pim).if_match(1)).await.0, 200);
+    let approve = app.req(Method::POST, &format!("/api/v1/plans/{id}/approve"), &council).if_match(2);
+    assert_eq!(send(approve.json(&decision)).await.0, 200);
+    let bad = json!({"portfolio_id": "nope"});
+    let put = |token: &str, body: &serde_json::Value| {
+        app.req(Method::PUT, &format!("/api/v1/plans/{id}"), token).if_match(3).json(body)
+    };
+    assert_eq!(send(put(&w.initiator_a(&app), &bad)).await.0, 403, "role first");
+    assert_eq!(send(put(&pim, &bad)).await.0, 409, "then the frozen state");
+    let put = app.req(Method::PUT, &format!("/api/v1/portfolios/{pid}"), &pim).if_match(3).json(&bad);
+    assert_eq!(send(put).await.0, 409, "the same for an approved portfolio");
+
+    // The scenario form of the plan is the PIM unit's and the council's, as the API's scenarios are.
+    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ini-a", &password).await;
+    assert_eq!(b.get(&format!("/plans/{id}/scenarios")).await.0, 403);
+}

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::unique_keys::Refusal;
 
 /// A JSON body, parsed with the path of any failing field.
 ///
@@ -73,11 +74,17 @@ pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError
 }
 
 /// Parses exactly one JSON value, reporting syntax errors (and trailing data)
-/// as 400, strings with control characters and data errors as 422 naming the
-/// field. Every string comes out in Unicode NFC.
+/// as 400, duplicate keys, strings with control characters and data errors
+/// as 422 naming the field. Every string comes out in Unicode NFC.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_field("body", "malformed_json", format!("malformed JSON: {e}")))?;
+    let value = crate::unique_keys::parse(bytes).map_err(|refusal| match refusal {
+        Refusal::Malformed(e) => ApiError::bad_field("body", "malformed_json", format!("malformed JSON: {e}")),
+        Refusal::DuplicateKey(path) => ApiError::Validation(vec![portfel_domain::FieldError::new(
+            path,
+            "duplicate_key",
+            "the key appears more than once in its object; send it once",
+        )]),
+    })?;
     checked_value(value)
 }
 

@@ -12,6 +12,7 @@ mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+mod unique_keys;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};

@@ -113,11 +113,13 @@ fn open_extended_inputs(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::
 }
 
 /// Pattern of text the server accepts: none of
-/// [`portfel_domain::text::FORBIDDEN_CONTROLS`].
+/// [`portfel_domain::text::FORBIDDEN_CONTROLS`] and
+/// [`portfel_domain::text::DIRECTION_CONTROLS`].
 fn text_pattern() -> String {
     let escape = |c: char| format!("\\u{:04x}", u32::from(c));
     let class: String = portfel_domain::text::FORBIDDEN_CONTROLS
         .iter()
+        .chain(&portfel_domain::text::DIRECTION_CONTROLS)
         .map(|&(first, last)| match u32::from(last) - u32::from(first) {
             0 => escape(first),
             1 => format!("{}{}", escape(first), escape(last)),

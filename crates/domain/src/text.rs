@@ -1,5 +1,5 @@
 //! Text hygiene for every string the engine stores: Unicode NFC, no control
-//! characters, and names that have something to read.
+//! characters, no text-direction overrides, and names that have something to read.
 
 use std::borrow::Cow;
 
@@ -11,6 +11,21 @@ pub enum TextError {
     /// A control character other than tab, line feed or carriage return.
     #[error("contains the control character U+{0:04X}; remove it")]
     ControlCharacter(u32),
+    /// A bidirectional formatting character (a right-to-left override and
+    /// its kin), which can make a text read other than it is.
+    #[error("contains the text-direction control U+{0:04X}; remove it")]
+    DirectionControl(u32),
+}
+
+/// The bidirectional formatting characters a text may not hold: the
+/// embeddings and overrides (U+202A–U+202E), the isolates (U+2066–U+2069)
+/// and the marks (U+200E, U+200F, U+061C), as inclusive ranges.
+pub const DIRECTION_CONTROLS: [(char, char); 4] =
+    [('\u{61C}', '\u{61C}'), ('\u{200E}', '\u{200F}'), ('\u{202A}', '\u{202E}'), ('\u{2066}', '\u{2069}')];
+
+/// True for a character of [`DIRECTION_CONTROLS`].
+pub fn is_direction_control(c: char) -> bool {
+    DIRECTION_CONTROLS.iter().any(|&(first, last)| (first..=last).contains(&c))
 }
 
 /// The control characters a text may not hold, as inclusive ranges: every C0
@@ -26,8 +41,12 @@ pub fn is_forbidden_control(c: char) -> bool {
 
 /// The text in Unicode normal form C, or why it is refused.
 pub fn normalise(text: &str) -> Result<Cow<'_, str>, TextError> {
-    if let Some(c) = text.chars().find(|c| is_forbidden_control(*c)) {
-        return Err(TextError::ControlCharacter(u32::from(c)));
+    if let Some(c) = text.chars().find(|c| is_forbidden_control(*c) || is_direction_control(*c)) {
+        return Err(if is_direction_control(c) {
+            TextError::DirectionControl(u32::from(c))
+        } else {
+            TextError::ControlCharacter(u32::from(c))
+        });
     }
     Ok(match is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => Cow::Borrowed(text),
@@ -66,6 +85,14 @@ mod tests {
         assert_eq!(normalise("a\u{7}"), Err(TextError::ControlCharacter(7)));
         assert_eq!(normalise("\u{9B}"), Err(TextError::ControlCharacter(0x9B)));
         assert_eq!(normalise("рядок\nдругий\tз табом\r\n").unwrap(), "рядок\nдругий\tз табом\r\n");
+    }
+
+    #[test]
+    fn direction_overrides_are_refused() {
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200F}'] {
+            assert_eq!(normalise(&format!("abc{c}def")), Err(TextError::DirectionControl(u32::from(c))));
+        }
+        assert!(normalise("Школа №3 — «Сонечко»").is_ok());
     }
 
     #[test]

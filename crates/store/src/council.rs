@@ -182,6 +182,23 @@ pub async fn in_force<C: ConnectionTrait, T: DeserializeOwned>(
 }
 
 /// Applies a change to a version at `expected_version`, if its state allows.
+/// Why a document in `status` cannot be `action`.
+fn refusal(kind: Kind, status: DocumentStatus, action: &str) -> StoreError {
+    StoreError::Conflict(if status.decided() {
+        format!("an approved {} is frozen; create a new version to amend it", kind.as_str())
+    } else {
+        format!("a {} in state '{}' cannot be {action}", kind.as_str(), status.as_str())
+    })
+}
+
+/// Refuses (404, 409) an edit of a document that does not exist or is not
+/// editable now, before its new content is read: the state is answered
+/// before the body.
+pub async fn check_editable<C: ConnectionTrait>(conn: &C, kind: Kind, id: Uuid) -> StoreResult<()> {
+    let doc: Document<serde_json::Value> = get(conn, kind, id).await?;
+    if doc.workflow.status.editable() { Ok(()) } else { Err(refusal(kind, doc.workflow.status, "edited")) }
+}
+
 async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
     conn: &C,
     actor: &Actor,
@@ -193,12 +210,7 @@ async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
     let before: Document<T> = get(conn, kind, id).await?;
     crate::check_version(before.workflow.version, expected_version)?;
     if !allowed.contains(&before.workflow.status) {
-        let frozen = before.workflow.status.decided();
-        return Err(StoreError::Conflict(if frozen {
-            format!("an approved {} is frozen; create a new version to amend it", kind.as_str())
-        } else {
-            format!("a {} in state '{}' cannot be {action}", kind.as_str(), before.workflow.status.as_str())
-        }));
+        return Err(refusal(kind, before.workflow.status, action));
     }
     let mut model = council_document::ActiveModel::default();
     apply(&mut model);

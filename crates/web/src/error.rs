@@ -41,6 +41,50 @@ impl From<portfel_store::StoreError> for PageError {
     }
 }
 
+/// A browser's request (it accepts HTML) outside the API whose answer is a
+/// problem document — an unknown address, a wrong method, a server error —
+/// gets a page in Ukrainian with the same status instead of the JSON.
+pub async fn browser_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") || path == "/openapi.json" || path.starts_with("/open-data/");
+    let browser = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let response = next.run(request).await;
+    let problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == portfel_api::problem::PROBLEM_JSON.as_bytes());
+    if api || !browser || !problem {
+        return response;
+    }
+    let status = response.status();
+    let headline = labels::status_headline(status);
+    let detail = match status.as_u16() {
+        404 => "Такої сторінки немає. Перевірте адресу або почніть з головної.".to_owned(),
+        405 => "Ця сторінка не приймає такого запиту.".to_owned(),
+        _ => labels::problem_detail(status, ""),
+    };
+    (status, page(headline, &detail, &[])).into_response()
+}
+
+/// The page of a refusal: headline, what happened, the fields at fault.
+fn page(headline: &str, detail: &str, errors: &[portfel_domain::FieldError]) -> maud::Markup {
+    layout::bare(
+        headline,
+        html! {
+            h1 { (headline) }
+            p.problem role="alert" { (detail) }
+            @if !errors.is_empty() {
+                ul.errors { @for e in errors { li { strong { (labels::field(&e.field)) } ": " (labels::message(e)) } } }
+            }
+            p { a href="/" { "На головну" } }
+        },
+    )
+}
+
 /// Result of a page handler.
 pub type PageResult<T> = Result<T, PageError>;
 
@@ -77,17 +121,6 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let body = layout::bare(
-            headline,
-            html! {
-                h1 { (headline) }
-                p.problem role="alert" { (detail) }
-                @if !errors.is_empty() {
-                    ul.errors { @for e in &errors { li { strong { (labels::field(&e.field)) } ": " (labels::message(e)) } } }
-                }
-                p { a href="/" { "На головну" } }
-            },
-        );
-        (status, body).into_response()
+        (status, page(headline, &detail, &errors)).into_response()
     }
 }

@@ -97,6 +97,7 @@ pub async fn update_portfolio(
     req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     auth.require(PREPARERS)?;
+    council::check_editable(state.store.db(), Kind::Portfolio, id).await?;
     let req = req.value()?;
     let content = build(&state, &req).await?;
     let target = Target { kind: Kind::Portfolio, id, version };

@@ -346,6 +346,7 @@ pub async fn scenario(
 }
 
 async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option<Fields>) -> PageResult<Markup> {
+    user.auth.require(scenarios::RUNNERS)?;
     let plan = get(state, user, id).await?;
     let titles = candidate_titles(state, user, &plan).await?;
     let ys = years(&plan);

@@ -73,6 +73,7 @@ pub async fn update_plan(
     req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     auth.require(PREPARERS)?;
+    council::check_editable(state.store.db(), Kind::Plan, id).await?;
     let req = req.value()?;
     let content = content(&state, req).await?;
     Ok(plan_version(
