@@ -367,5 +367,10 @@ async fn the_cycle_in_a_browser() {
     let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan}"), &app.admin())).await;
     assert_eq!(stored["status"], "approved");
     tab.sign_out().await;
+
+    // The API documentation runs under its own content policy (its viewer's scripts load from here).
+    tab.open("/docs/").await;
+    let title = tab.find(".swagger-ui .info .title").await.text().await.unwrap();
+    assert!(title.contains("Portfel"), "the documentation viewer rendered: {title}");
     tab.close().await;
 }

@@ -20,8 +20,12 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::{StoreError, StoreResult};
 
-/// How long a writer waits for its turn: SQLite's own busy timeout.
-const TURN_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for its turn. A write is never refused while the
+/// database is healthy: a request's writer waits as long as the request may
+/// take (its own time limit, 120 s by default, ends it sooner), so only a
+/// turn stuck for ten minutes — a database that no longer answers — is
+/// refused as busy.
+const TURN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A write transaction, holding its writer's turn until it ends.
 #[derive(Debug)]
