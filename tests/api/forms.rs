@@ -123,3 +123,174 @@ async fn the_report_form_posted_back_unchanged_stores_the_same_report() {
         }
     }
 }
+
+/// A PIM unit member signed in to the workspace.
+async fn pim_browser(app: &TestApp, w: &World) -> Browser {
+    let password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
+    let mut b = Browser::new(app);
+    b.sign_in("pim", &password).await;
+    b
+}
+
+#[tokio::test]
+async fn a_round_opened_from_its_form_holds_what_the_form_held() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut b = pim_browser(&app, &w).await;
+        let mut form = html::form(&b.get("/rounds").await.2, "/rounds");
+        form.set("name", "Оцінювання проєктів 2027 року");
+        form.set("deadline", "2026-12-15");
+        let methodology = form.get("methodology_id").unwrap().to_owned();
+        let (s, location, page) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, round) = send(app.req(Method::GET, &format!("/api/v1{location}"), &w.pim(&app))).await;
+        assert_eq!(
+            (round["name"].as_str(), round["deadline"].as_str(), round["methodology_id"].as_str()),
+            (Some("Оцінювання проєктів 2027 року"), Some("2026-12-15"), Some(methodology.as_str())),
+            "[{}] {round}",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_experts_draft_posted_back_unchanged_keeps_every_score() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let mut passwords = Vec::new();
+        for sub in ["exp-1", "exp-2", "exp-3"] {
+            passwords.push(app.user_with_password(sub, w.pim_org, &[Role::Expert]).await);
+        }
+        let ini = w.initiator_a(&app);
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        assert_eq!(transition(&app, &ini, &id, v, "submitted", None).await.0, 200);
+        let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
+        let body = json!({"name": "Раунд", "methodology_id": methodologies[0]["id"], "deadline": "2026-12-15"});
+        let (_, round) = send(app.req(Method::POST, "/api/v1/rounds", &pim).json(&body)).await;
+        let rid = round["id"].as_str().unwrap().to_owned();
+        let step = |path: &str, version: i32, body: Value| {
+            app.req(Method::POST, &format!("/api/v1/rounds/{rid}/{path}"), &pim).if_match(version).json(&body)
+        };
+        assert_eq!(send(step("projects", 1, json!({"passport_ids": [id]}))).await.0, 200);
+        assert_eq!(send(step("screen", 2, json!({}))).await.0, 200);
+        assert_eq!(send(step("assign", 3, json!({"experts": ["exp-1", "exp-2", "exp-3"]}))).await.0, 200);
+        let expert = app.token("exp-1", Some(w.pim_org), &[Role::Expert]);
+        let path = format!("/api/v1/rounds/{rid}/projects/{id}");
+        let declared = app.req(Method::POST, &format!("{path}/declaration"), &expert).json(&json!({"conflict": false}));
+        assert_eq!(send(declared).await.0, 200);
+        let scores = json!({"scores": [
+            {"criterion": "SE1", "score": "4.5", "justification": "Школа у пріоритеті стратегії"},
+            {"criterion": "SE2", "score": "3"},
+            {"criterion": "FE6", "score": "2.25", "justification": "Ризики цін"}
+        ], "submit": false});
+        let (s, p) = send(app.req(Method::PUT, &format!("{path}/scores"), &expert).json(&scores)).await;
+        assert_eq!(s, 200, "{p}");
+        let (_, before) = send(app.req(Method::GET, &format!("{path}/scores"), &expert)).await;
+        let mut b = Browser::new(&app);
+        b.sign_in("exp-1", &passwords[0]).await;
+        let page = format!("/rounds/{rid}/projects/{id}/score");
+        let (s, _, shown) = b.get(&page).await;
+        assert_eq!(s, 200, "{shown}");
+        let form = html::form(&shown, &page);
+        let (s, _, answer) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "[{}] {answer}", app.backend);
+        let (_, after) = send(app.req(Method::GET, &format!("{path}/scores"), &expert)).await;
+        assert_eq!(after["scores"], before["scores"], "[{}]", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_measures_fact_posted_back_unchanged_keeps_its_amount_and_narrative() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let (s, p) =
+            send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&crate::monitoring::programme())).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_str().unwrap().to_owned();
+        let fact = json!({"measure": "1.1", "year": 2027, "amount": "99950.50", "narrative": "Замінено вікна.\nУтеплено дах."});
+        let (s, p) = send(app.req(Method::POST, &format!("/api/v1/programmes/{id}/facts"), &pim).json(&fact)).await;
+        assert_eq!(s, 200, "{p}");
+        let report = format!("/api/v1/programmes/{id}/report?year=2027");
+        let (_, before) = send(app.req(Method::GET, &report, &pim)).await;
+        let mut b = pim_browser(&app, &w).await;
+        let (s, _, page) = b.get(&format!("/programmes/{id}/facts?year=2027")).await;
+        assert_eq!(s, 200, "{page}");
+        let form = html::form(&page, &format!("/programmes/{id}/facts"));
+        assert_eq!(form.get("measure"), Some("1.1"));
+        let (s, _, answer) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "[{}] {answer}", app.backend);
+        let (_, after) = send(app.req(Method::GET, &report, &pim)).await;
+        assert_eq!(after, before, "[{}]", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal), complete_passport(w.goal)]).await;
+        let (s, pf) =
+            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
+                .await;
+        assert_eq!(s, 201, "{pf}");
+        let pid = pf["id"].as_str().unwrap().to_owned();
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        assert_eq!(
+            send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await.0,
+            200
+        );
+        let approve = app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2);
+        assert_eq!(send(approve.json(&json!({"number": "7/2026", "date": "2026-11-20"}))).await.0, 200);
+
+        let mut b = pim_browser(&app, &w).await;
+        let mut form = html::form(&b.get("/plans").await.2, "/plans");
+        assert_eq!(form.get("portfolio_id"), Some(pid.as_str()));
+        form.set("first_year", "2027");
+        form.set("last_year", "2029");
+        for (i, year) in [2027, 2028, 2029].iter().enumerate() {
+            form.set(&format!("_ceiling_year{i}"), &year.to_string());
+        }
+        form.set("_ceiling0", "1 500 000,50");
+        form.set("_ceiling1", "30 000 000");
+        form.set("builder", "rank_order");
+        form.fields.retain(|(name, _)| name != "carry_unspent");
+        let (s, location, page) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, plan) = send(app.req(Method::GET, &format!("/api/v1{location}"), &pim)).await;
+        let request = &plan["request"];
+        assert_eq!(
+            (
+                &request["portfolio_id"],
+                &request["first_year"],
+                &request["last_year"],
+                &request["builder"],
+                &request["carry_unspent"]
+            ),
+            (&json!(pid), &json!(2027), &json!(2029), &json!("rank_order"), &json!(false)),
+            "[{}] {plan}",
+            app.backend
+        );
+        assert_eq!(request["ceilings"]["total"], json!({"2027": "1500000.50", "2028": "30000000"}), "{plan}");
+
+        let id = plan["id"].as_str().unwrap().to_owned();
+        assert_eq!(send(app.req(Method::POST, &format!("/api/v1/plans/{id}/submit"), &pim).if_match(1)).await.0, 200);
+        let password = app.user_with_password("council", w.pim_org, &[Role::Council]).await;
+        let mut c = Browser::new(&app);
+        c.sign_in("council", &password).await;
+        let mut form = html::form(&c.get(&format!("/plans/{id}")).await.2, &format!("/plans/{id}/approve"));
+        form.set("number", "14/2");
+        form.set("date", "2026-11-30");
+        let (s, _, page) = c.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, plan) = send(app.req(Method::GET, &format!("/api/v1/plans/{id}"), &pim)).await;
+        assert_eq!(
+            (plan["status"].as_str(), plan["decision"]["number"].as_str(), plan["decision"]["date"].as_str()),
+            (Some("approved"), Some("14/2"), Some("2026-11-30")),
+            "[{}] {plan}",
+            app.backend
+        );
+    }
+}

@@ -58,8 +58,10 @@ impl Form {
 pub fn form(page: &str, action: &str) -> Form {
     let doc = parse(page);
     let forms = select(&doc, "form");
+    let posts = |f: &&ElementRef<'_>| f.value().attr("method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
     let found = forms
         .iter()
+        .filter(posts)
         .find(|f| f.value().attr("action") == Some(action))
         .unwrap_or_else(|| panic!("no form posting to {action} in {page}"));
     let mut fields = Vec::new();
