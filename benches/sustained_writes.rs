@@ -5,7 +5,7 @@
 //! `cargo bench --bench sustained_writes` (`BENCH_SECONDS`, default 60;
 //! `BENCH_CLIENTS`, default `8,32`). Each run starts from an empty database:
 //! a real server on a loopback port, clients creating passports one after
-//! another for the whole time.
+//! another for the whole time, without and with an `Idempotency-Key`.
 
 use std::time::{Duration, Instant};
 
@@ -37,14 +37,17 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// One run: `clients` clients creating for `seconds`.
-async fn run(backend: &str, url: &str, clients: usize, seconds: u64, file: Option<&std::path::Path>) {
+/// One run: `clients` clients creating for `seconds`, each create with an
+/// `Idempotency-Key` of its own when `keyed` (a transaction per request) or
+/// without (creates committed in groups on SQLite).
+async fn run(backend: &str, url: &str, clients: usize, keyed: bool, seconds: u64, file: Option<&std::path::Path>) {
     let store = Store::connect(url).await.unwrap();
     let org = support::organisation(&store, "Управління освіти", "40000001").await;
     let goal = support::strategy_goal(&store).await.to_string();
     let jwt = support::jwt();
     let token = jwt.issue("ini", Some(org), &[Role::Initiator], chrono::Duration::hours(1));
-    let base = support::serve(portfel_api::app(support::state(store.clone(), jwt))).await;
+    let app = portfel::server::app(support::state(store.clone(), jwt), portfel_web::WebSettings::default());
+    let base = support::serve(app).await;
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -55,13 +58,11 @@ async fn run(backend: &str, url: &str, clients: usize, seconds: u64, file: Optio
             let (mut latencies, mut refused, mut i) = (Vec::new(), Vec::new(), c);
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let r = client
-                    .post(format!("{base}/api/v1/passports"))
-                    .bearer_auth(&token)
-                    .json(&passport(&goal, i))
-                    .send()
-                    .await
-                    .unwrap();
+                let mut request = client.post(format!("{base}/api/v1/passports")).bearer_auth(&token);
+                if keyed {
+                    request = request.header("Idempotency-Key", format!("create-{i}"));
+                }
+                let r = request.json(&passport(&goal, i)).send().await.unwrap();
                 let status = r.status().as_u16();
                 let body = r.bytes().await.unwrap();
                 if status == 201 {
@@ -88,7 +89,8 @@ async fn run(backend: &str, url: &str, clients: usize, seconds: u64, file: Optio
         .try_get::<i64>("", "n")
         .unwrap();
     println!(
-        "{backend:<10} {clients:>2} clients {seconds} s: {:>7} created, {:>4} refused, {:>6.0} creates/s, p50 {:>6.1} ms, p99 {:>7.1} ms, max {:>7.1} ms",
+        "{backend:<10} {clients:>2} clients{} {seconds} s: {:>7} created, {:>4} refused, {:>6.0} creates/s, p50 {:>6.1} ms, p99 {:>7.1} ms, max {:>7.1} ms",
+        if keyed { ", keyed" } else { "" },
         latencies.len(),
         refused.len(),
         latencies.len() as f64 / elapsed.as_secs_f64(),
@@ -105,14 +107,23 @@ async fn run(backend: &str, url: &str, clients: usize, seconds: u64, file: Optio
             db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
             let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as i64;
             let wal = std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0) as i64;
-            println!("           {count} passports: file {:.1} MB + WAL {:.1} MB, {:.0} bytes per passport", size as f64 / 1e6, wal as f64 / 1e6, per(size));
+            println!(
+                "           {count} passports: file {:.1} MB + WAL {:.1} MB, {:.0} bytes per passport",
+                size as f64 / 1e6,
+                wal as f64 / 1e6,
+                per(size)
+            );
         }
         None => {
             let sql = "SELECT relname AS name, pg_total_relation_size(oid) AS bytes FROM pg_class \
                        WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC";
             let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
             let total: i64 = rows.iter().map(|r| r.try_get::<i64>("", "bytes").unwrap()).sum();
-            println!("           {count} passports: {:.1} MB in tables and indexes, {:.0} bytes per passport", total as f64 / 1e6, per(total));
+            println!(
+                "           {count} passports: {:.1} MB in tables and indexes, {:.0} bytes per passport",
+                total as f64 / 1e6,
+                per(total)
+            );
         }
     }
     store.close().await.unwrap();
@@ -130,20 +141,24 @@ async fn main() {
         "Sustained creates: {seconds} s per run, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    for &n in &clients {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("bench.db");
-        run("SQLite", &format!("sqlite://{}?mode=rwc", file.display()), n, seconds, Some(&file)).await;
+    for keyed in [false, true] {
+        for &n in &clients {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("bench.db");
+            run("SQLite", &format!("sqlite://{}?mode=rwc", file.display()), n, keyed, seconds, Some(&file)).await;
+        }
     }
     if let Ok(admin) = std::env::var("DATABASE_URL") {
-        for &n in &clients {
-            let name = format!("portfel_bench_{}", uuid::Uuid::new_v4().simple());
-            let server = sea_orm::Database::connect(&admin).await.unwrap();
-            server.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-            let url = format!("{}/{name}", &admin[..admin.rfind('/').unwrap()]);
-            run("PostgreSQL", &url, n, seconds, None).await;
-            server.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
-            server.close().await.unwrap();
+        for keyed in [false, true] {
+            for &n in &clients {
+                let name = format!("portfel_bench_{}", uuid::Uuid::new_v4().simple());
+                let server = sea_orm::Database::connect(&admin).await.unwrap();
+                server.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                let url = format!("{}/{name}", &admin[..admin.rfind('/').unwrap()]);
+                run("PostgreSQL", &url, n, keyed, seconds, None).await;
+                server.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+                server.close().await.unwrap();
+            }
         }
     }
 }

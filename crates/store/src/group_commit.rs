@@ -1,11 +1,15 @@
 //! Group commit of passport creates on SQLite, where writers take turns.
 //!
-//! Concurrent creates queue up, and each starts a task that waits for the
-//! writers' turn; the first task to get it stores everything queued by then
-//! (up to [`BATCH`]) in one transaction — one lookup of the strategy goals
-//! named, one multi-row insert each for the passports, their revisions and
-//! their audit events, one commit with a full sync — and answers each create
-//! only after that commit; a task that finds the queue empty leaves. A
+//! Concurrent creates queue up, and one task per SQLite file (started by the
+//! create that finds none running) waits for the writers' turn and stores
+//! everything queued by then (up to [`BATCH`]) in one transaction — one
+//! lookup of the strategy goals named, one multi-row insert each for the
+//! passports, their revisions and their audit events, one commit with a full
+//! sync — answering each create only after that commit, and goes on batch
+//! after batch until the queue is empty. (A task per create, as before, put
+//! one more waiter in the writers' queue than it took out with every batch,
+//! so under steady load the waiters grew without end until creates were
+//! refused for waiting too long.) A
 //! create naming an organisation or goal that does not exist is set aside
 //! and tried alone after the batch, where it is refused with the field
 //! named; should a batch fail as a whole, it is rolled back and each of its
@@ -41,10 +45,16 @@ struct Job {
     answer: oneshot::Sender<StoreResult<Passport>>,
 }
 
-/// The creates queued for one SQLite file.
+/// The creates queued for one SQLite file, and whether a task is storing them.
 #[derive(Default)]
 pub(crate) struct Queue {
-    jobs: Mutex<Vec<Job>>,
+    state: Mutex<Queued>,
+}
+
+#[derive(Default)]
+struct Queued {
+    jobs: Vec<Job>,
+    storing: bool,
 }
 
 /// The queue of `db`'s file, on SQLite outside a keyed request.
@@ -54,6 +64,23 @@ pub(crate) fn queue(db: &DatabaseConnection) -> Option<Arc<Queue>> {
         return None;
     }
     per_sqlite_file(&QUEUES, db)
+}
+
+/// Should the storing task panic, marks it ended and answers the jobs it
+/// leaves, so that none waits for ever and the next create starts a task.
+struct Storing<'a>(&'a Queue);
+
+impl Drop for Storing<'_> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let mut queued = self.0.lock();
+        queued.storing = false;
+        for job in queued.jobs.drain(..) {
+            let _ = job.answer.send(Err(StoreError::Unavailable("the write was interrupted".into())));
+        }
+    }
 }
 
 impl Queue {
@@ -67,30 +94,45 @@ impl Queue {
     ) -> StoreResult<Passport> {
         let (answer, answered) = oneshot::channel();
         let job = Job { actor: actor.clone(), organisation_id, content: content.clone(), answer };
-        self.lock().push(job);
-        let db = db.clone();
-        tokio::spawn(async move { self.store_queued(&db).await });
+        let start = {
+            let mut queued = self.lock();
+            queued.jobs.push(job);
+            !std::mem::replace(&mut queued.storing, true)
+        };
+        if start {
+            let db = db.clone();
+            tokio::spawn(async move { self.store_all(&db).await });
+        }
         answered.await.map_err(|_| StoreError::Unavailable("the write was interrupted".into()))?
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Job>> {
-        self.jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queued> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// In the writers' turn, stores what is queued.
-    async fn store_queued(&self, db: &DatabaseConnection) {
-        let turn = match Turn::wait(db).await {
-            Ok(turn) => turn,
-            Err(e) => return self.fail_one(e),
-        };
-        let jobs: Vec<Job> = {
-            let mut queued = self.lock();
-            let n = queued.len().min(BATCH);
-            queued.drain(..n).collect()
-        };
-        if jobs.is_empty() {
-            return;
+    /// Stores batch after batch in the writers' turn until the queue is empty.
+    async fn store_all(&self, db: &DatabaseConnection) {
+        let _storing = Storing(self);
+        loop {
+            let turn = match Turn::wait(db).await {
+                Ok(turn) => turn,
+                Err(e) => return self.fail_all(&e),
+            };
+            let jobs: Vec<Job> = {
+                let mut queued = self.lock();
+                if queued.jobs.is_empty() {
+                    queued.storing = false;
+                    return;
+                }
+                let n = queued.jobs.len().min(BATCH);
+                queued.jobs.drain(..n).collect()
+            };
+            self.store(db, turn, jobs).await;
         }
+    }
+
+    /// Stores `jobs` in one transaction in `turn` and answers each.
+    async fn store(&self, db: &DatabaseConnection, turn: Turn, jobs: Vec<Job>) {
         let stored: StoreResult<Vec<Option<Passport>>> = async {
             let txn = Write::begin_in(db, turn).await?;
             match store_batch(&txn, &jobs).await {
@@ -117,14 +159,12 @@ impl Queue {
         }
     }
 
-    /// Answers the oldest queued create with `e` (its task could not get a turn).
-    fn fail_one(&self, e: StoreError) {
-        let job = {
-            let mut queued = self.lock();
-            (!queued.is_empty()).then(|| queued.remove(0))
-        };
-        if let Some(job) = job {
-            let _ = job.answer.send(Err(e));
+    /// Answers every queued create with `e` (the turn could not be had).
+    fn fail_all(&self, e: &StoreError) {
+        let mut queued = self.lock();
+        queued.storing = false;
+        for job in queued.jobs.drain(..) {
+            let _ = job.answer.send(Err(StoreError::Unavailable(e.to_string())));
         }
     }
 }
