@@ -232,18 +232,7 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
         let w = World::create(&app).await;
         let pim = w.pim(&app);
         let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal), complete_passport(w.goal)]).await;
-        let (s, pf) =
-            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 201, "{pf}");
-        let pid = pf["id"].as_str().unwrap().to_owned();
-        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
-        assert_eq!(
-            send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await.0,
-            200
-        );
-        let approve = app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2);
-        assert_eq!(send(approve.json(&json!({"number": "7/2026", "date": "2026-11-20"}))).await.0, 200);
+        let pid = approved_portfolio(&app, &w, &rid).await;
 
         let mut b = pim_browser(&app, &w).await;
         let mut form = html::form(&b.get("/plans").await.2, "/plans");

@@ -202,17 +202,8 @@ async fn a_project_that_cannot_be_planned_is_left_out_and_the_rest_is_planned() 
         let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{broken}"), &pim)).await;
         assert!(p["content"]["start_year"].is_null(), "{p}");
 
-        let (s, pf) =
-            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 201, "{pf}");
-        let pid = pf["id"].as_str().unwrap().to_owned();
-        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let pid = approved_portfolio(&app, &w, &rid).await;
         let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
-        assert_eq!(send(app.req(Method::POST, &path("/submit"), &pim).if_match(1)).await.0, 200);
-        let decision = json!({"number": "7/2026", "date": "2026-11-20"});
-        let (s, p) = send(app.req(Method::POST, &path("/approve"), &council).if_match(2).json(&decision)).await;
-        assert_eq!(s, 200, "{p}");
         for builder in ["rank_order", "optimal"] {
             let request = json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": builder,
                 "ceilings": {"total": {"2027": "100000000.00", "2028": "100000000.00", "2029": "100000000.00"}}});
@@ -449,14 +440,8 @@ async fn an_approved_plan_answers_role_then_state_then_body() {
     let w = World::create(&app).await;
     let (pim, council) = (w.pim(&app), app.token("council", Some(w.pim_org), &[Role::Council]));
     let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
-    let (s, pf) =
-        send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"}))).await;
-    assert_eq!(s, 201, "{pf}");
-    let pid = pf["id"].as_str().unwrap().to_owned();
+    let pid = approved_portfolio(&app, &w, &rid).await;
     let decision = json!({"number": "7/2026", "date": "2026-11-20"});
-    assert_eq!(send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await.0, 200);
-    let approve = app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2);
-    assert_eq!(send(approve.json(&decision)).await.0, 200);
     let request = json!({"portfolio_id": pid, "first_year": 2027, "last_year": 2029, "builder": "rank_order",
         "ceilings": {"total": {"2027": "100000000.00", "2028": "100000000.00", "2029": "100000000.00"}}});
     let (s, plan) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&request)).await;

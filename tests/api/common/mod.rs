@@ -357,6 +357,23 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
     (rid, ids)
 }
 
+/// Builds the portfolio of the closed round `rid` (every project), submits it
+/// and has the council approve it; returns its id.
+pub async fn approved_portfolio(app: &TestApp, w: &World, rid: &str) -> String {
+    let (pim, council) = (w.pim(app), app.token("council", Some(w.pim_org), &[Role::Council]));
+    let body = json!({"round_id": rid, "min_score": "0"});
+    let (s, pf) = send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&body)).await;
+    assert_eq!(s, 201, "[{}] {pf}", app.backend);
+    let pid = pf["id"].as_str().unwrap().to_owned();
+    let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
+    let (s, p) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(1)).await;
+    assert_eq!(s, 200, "{p}");
+    let decision = json!({"number": "7/2026", "date": "2026-11-20"});
+    let (s, p) = send(app.req(Method::POST, &path("/approve"), &council).if_match(2).json(&decision)).await;
+    assert_eq!(s, 200, "{p}");
+    pid
+}
+
 /// A DREAM project document for `n`, as DREAM would serve it.
 pub fn dream_document(n: usize, updated: &str) -> Value {
     json!({
