@@ -54,7 +54,7 @@ async fn replace_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
     let pending = maintenance::pending_migrations(&copy).await;
     copy.close().await?;
     ensure!(
-        pending.is_ok_and(|p| p.len() < portfel_store::maintenance::migration_count()),
+        pending.is_ok_and(|p| p.len() < maintenance::migration_count()),
         "{} is not a Portfel database",
         file.display()
     );

@@ -1,6 +1,10 @@
 //! Database schema of Portfel, as sea-orm migrations. The same migrations
 //! run on SQLite (embedded default) and PostgreSQL.
 
+// `MigrationTrait` spells its `SchemaManager` argument without its lifetime, and an
+// implementation must match it.
+#![allow(elided_lifetimes_in_paths)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial;

@@ -119,7 +119,7 @@ impl<'de> Deserialize<'de> for Uah {
         struct Visitor;
         impl serde::de::Visitor<'_> for Visitor {
             type Value = Uah;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a decimal string with at most two decimal places, e.g. \"1250000.00\"")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Uah, E> {

@@ -201,9 +201,9 @@ pub struct StateChange {
     /// Who (`sub`).
     pub actor: String,
     /// State before.
-    pub from: crate::Status,
+    pub from: Status,
     /// State after.
-    pub to: crate::Status,
+    pub to: Status,
     /// Reason given (refusals, returns for revision, cancellations).
     pub reason: Option<String>,
 }

@@ -100,7 +100,7 @@ fn main() {
         .filter(|(_, c, _)| matches!(c.kind, CriterionKind::Expert { .. }))
         .map(|(_, c, _)| c.code.clone())
         .collect();
-    let inputs: Vec<ProjectInput> = passports
+    let inputs: Vec<ProjectInput<'_>> = passports
         .iter()
         .enumerate()
         .map(|(i, p)| ProjectInput {

@@ -78,7 +78,7 @@ pub fn close_round(
     }
     let mut order: Vec<_> = passports.values().map(|p| (p.submitted_at, p.meta.id)).collect();
     order.sort();
-    let inputs: Vec<ProjectInput> = projects
+    let inputs: Vec<ProjectInput<'_>> = projects
         .iter()
         .map(|p| {
             let mut expert_scores: BTreeMap<String, Vec<Decimal>> = BTreeMap::new();

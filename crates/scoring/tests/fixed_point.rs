@@ -147,7 +147,7 @@ proptest! {
         let m = methodology(&groups, aggregation, threshold);
         prop_assert!(m.check().is_empty(), "{:?}", m.check());
         let passports: Vec<PassportContent> = projects.iter().map(|(f, _, _)| passport(f)).collect();
-        let inputs: Vec<ProjectInput> = projects
+        let inputs: Vec<ProjectInput<'_>> = projects
             .iter()
             .zip(&passports)
             .enumerate()

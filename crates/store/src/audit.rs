@@ -91,7 +91,7 @@ pub async fn updated<C: ConnectionTrait, T: Serialize>(
     after: &T,
 ) -> StoreResult<()> {
     let change = Change { action, entity_type, entity_id, before: Some(before), after: Some(after), reason: None };
-    self::record(conn, actor, change).await
+    record(conn, actor, change).await
 }
 
 /// Filter for reading the log.

@@ -386,7 +386,7 @@ pub async fn changes<C: ConnectionTrait>(
         .await?;
     rows.into_iter()
         .map(|(id, status, updated, code)| {
-            let status = crate::passports::parse_status(&status)?;
+            let status = passports::parse_status(&status)?;
             Ok(Change { id, code, updated, status, deleted: status == Status::Cancelled })
         })
         .collect()

@@ -15,7 +15,7 @@ const SIZE: usize = 20;
 /// without a plan there. `slack` is the value the search may leave on the
 /// table (the gap is scaled to the free columns' share of the value).
 pub(super) fn solve(
-    model: &Model,
+    model: &Model<'_>,
     relaxed: &[f64],
     profit: &[f64],
     slack: f64,

@@ -30,7 +30,7 @@ pub(super) struct Prices {
 /// relaxation near the margin ([`super::margin`]) or whole, then prices by
 /// complementary slackness ([`slack_prices`]), or, when those do not prove
 /// the relaxation's value, its dual.
-pub(super) fn relaxation(model: &Model, options: SolveOptions) -> Result<(Vec<f64>, Prices), OptimalError> {
+pub(super) fn relaxation(model: &Model<'_>, options: SolveOptions) -> Result<(Vec<f64>, Prices), OptimalError> {
     if options.solver() == Solver::Microlp {
         if let Some(solved) = super::margin::relax(model, options) {
             return Ok(solved);
@@ -49,7 +49,7 @@ pub(super) fn relaxation(model: &Model, options: SolveOptions) -> Result<(Vec<f6
 }
 
 /// Solves the dual of the linear relaxation for row prices.
-pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices, OptimalError> {
+pub(super) fn dual_prices(model: &Model<'_>, options: SolveOptions) -> Result<Prices, OptimalError> {
     let mut vars = ProblemVariables::new();
     let y: Vec<Variable> = model
         .rows
@@ -86,20 +86,20 @@ pub(super) fn dual_prices(model: &Model, options: SolveOptions) -> Result<Prices
 /// rows instead of the whole dual. A project's own row then takes the best
 /// reduced cost among its columns. `None` unless the prices prove the
 /// relaxation's value (at a degenerate solution they may not).
-fn slack_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
+fn slack_prices(model: &Model<'_>, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
     read_prices(model, relaxed, options).filter(|prices| proves(model, prices, relaxed))
 }
 
 /// Whether `prices` bound every plan by the value of `relaxed`, a solution
 /// of the relaxation: then both are optimal.
-pub(super) fn proves(model: &Model, prices: &Prices, relaxed: &[f64]) -> bool {
+pub(super) fn proves(model: &Model<'_>, prices: &Prices, relaxed: &[f64]) -> bool {
     let value: f64 = model.objective.iter().zip(relaxed).map(|(c, x)| c * x).sum();
     prices.bound <= value + 1e-7 * value.abs().max(1.0)
 }
 
 /// The prices [`slack_prices`] reads off `relaxed`, unchecked; `None` when
 /// no prices make every split column pay exactly.
-pub(super) fn read_prices(model: &Model, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
+pub(super) fn read_prices(model: &Model<'_>, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
     const SPLIT: f64 = 1e-7;
     let is_project = model.is_project_row();
     let rows_of = model.rows_of_columns();
@@ -160,7 +160,7 @@ pub(super) fn read_prices(model: &Model, relaxed: &[f64], options: SolveOptions)
 /// Prices from the dual values of the rows (clamped to the signs their senses
 /// allow, so the bound holds whatever the solver's rounding), the reduced
 /// costs and the bound they prove.
-fn prices(model: &Model, duals: &[f64]) -> Prices {
+fn prices(model: &Model<'_>, duals: &[f64]) -> Prices {
     let rows: Vec<f64> = model
         .rows
         .iter()
@@ -188,7 +188,7 @@ fn prices(model: &Model, duals: &[f64]) -> Prices {
 /// Fixes what `prices` decide against `target` (a plan's value, committed
 /// projects included): columns no plan worth more has are out, and the rows
 /// of projects every such plan has become equalities.
-pub(super) fn fix(model: &mut Model, prices: &Prices, target: f64) -> Vec<Fix> {
+pub(super) fn fix(model: &mut Model<'_>, prices: &Prices, target: f64) -> Vec<Fix> {
     let slack = prices.bound - (target - model.committed_value) + 1e-6 * prices.bound.abs().max(1.0);
     let status = prices.reduced.iter().map(|r| if -r > slack { Fix::Out } else { Fix::Free }).collect();
     for i in &model.project_rows {
@@ -201,7 +201,7 @@ pub(super) fn fix(model: &mut Model, prices: &Prices, target: f64) -> Vec<Fix> {
 
 /// Each column's value less the priced room it takes (its project's own row
 /// excluded): the order in which the relaxation would want the columns.
-pub(super) fn profits(model: &Model, prices: &Prices) -> Vec<f64> {
+pub(super) fn profits(model: &Model<'_>, prices: &Prices) -> Vec<f64> {
     let mut profit = prices.reduced.clone();
     for row in &model.project_rows {
         for (j, _) in &model.rows[*row].terms {
@@ -222,7 +222,7 @@ mod tests {
 
     /// Every selection of at most one column per project that meets every row,
     /// with its value (committed projects included).
-    fn feasible_selections(model: &Model) -> Vec<(Vec<usize>, f64)> {
+    fn feasible_selections(model: &Model<'_>) -> Vec<(Vec<usize>, f64)> {
         let options: Vec<Vec<Option<usize>>> = model
             .project_rows
             .iter()

@@ -72,7 +72,7 @@ fn holds(row: &Row, activity: f64) -> bool {
 
 /// The columns of a plan at least as valuable as `columns` (a feasible
 /// selection), improved until no single addition or exchange helps or `deadline` passes.
-pub(super) fn improve(model: &Model, columns: &[usize], deadline: Instant) -> Vec<usize> {
+pub(super) fn improve(model: &Model<'_>, columns: &[usize], deadline: Instant) -> Vec<usize> {
     let mut s = Selection::new(model, columns);
     let n = model.columns.len();
     // Columns by value, most valuable first: improvements are tried there first.

@@ -22,7 +22,7 @@ const ROUNDS: usize = 4;
 
 /// The relaxation's solution and the prices proving it optimal, or `None`
 /// (a small programme, or no proof within [`ROUNDS`]): then solve it whole.
-pub(super) fn relax(model: &Model, options: SolveOptions) -> Option<(Vec<f64>, Prices)> {
+pub(super) fn relax(model: &Model<'_>, options: SolveOptions) -> Option<(Vec<f64>, Prices)> {
     if model.columns.len() < FROM_COLUMNS {
         return None;
     }
@@ -44,7 +44,7 @@ pub(super) fn relax(model: &Model, options: SolveOptions) -> Option<(Vec<f64>, P
 
 /// Fixes all but the [`FREE`] projects nearest the margin of a single price
 /// per unit of room, each row's room counted as one unit.
-fn first_estimate(model: &Model) -> Vec<Fix> {
+fn first_estimate(model: &Model<'_>) -> Vec<Fix> {
     let is_project = model.is_project_row();
     let mut room = vec![0.0; model.columns.len()];
     let mut capacity = 0.0;
@@ -109,7 +109,7 @@ fn first_estimate(model: &Model) -> Vec<Fix> {
 /// Frees every project whose fixing `prices` disagree with: fixed in at a
 /// column that does not pay for its room or is not its project's best, or
 /// fixed out with a column that pays. Whether any was freed.
-fn free_disagreeing(model: &Model, prices: &Prices, status: &mut [Fix]) -> bool {
+fn free_disagreeing(model: &Model<'_>, prices: &Prices, status: &mut [Fix]) -> bool {
     const TOLERANCE: f64 = 1e-9;
     let mut freed = false;
     for p in &model.project_rows {

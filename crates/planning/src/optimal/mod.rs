@@ -156,7 +156,7 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
 
 /// Fills in the order of the relaxation's values (whole projects first), each
 /// project at the start year the relaxation gives it most.
-fn relaxation_fill(input: &PlanInput, model: &Model, relaxed: &[f64]) -> Plan {
+fn relaxation_fill(input: &PlanInput, model: &Model<'_>, relaxed: &[f64]) -> Plan {
     let mut weight: BTreeMap<Uuid, f64> = BTreeMap::new();
     let mut best_start: BTreeMap<Uuid, (i32, f64)> = BTreeMap::new();
     for ((c, start), v) in model.columns.iter().zip(relaxed) {
@@ -186,7 +186,7 @@ fn gap(value: f64, bound: f64) -> f64 {
 }
 
 /// The columns of a plan's new projects (continuing ones are not columns).
-fn columns_of(model: &Model, plan: &Plan) -> Vec<usize> {
+fn columns_of(model: &Model<'_>, plan: &Plan) -> Vec<usize> {
     let starts = starts(plan);
     (0..model.columns.len()).filter(|j| starts.get(&model.columns[*j].0.id) == Some(&model.columns[*j].1)).collect()
 }
@@ -208,7 +208,7 @@ fn finish(mut plan: Plan, bound: f64, options: SolveOptions) -> Plan {
 /// The plan of the chosen columns, re-checked exactly: should floating point
 /// have let a pick through that breaks a ceiling, the least valuable such
 /// picks are dropped with a warning.
-fn checked_plan(input: &PlanInput, model: &Model, columns: &[usize]) -> Plan {
+fn checked_plan(input: &PlanInput, model: &Model<'_>, columns: &[usize]) -> Plan {
     let mut ledger = Ledger::new(input);
     for c in input.candidates.iter().filter(|c| c.continuing) {
         ledger.add(c, c.earliest_start);

@@ -64,10 +64,7 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
 }
 
 /// A table of versions with links.
-pub fn versions_table<'a>(
-    base: &str,
-    rows: impl Iterator<Item = (&'a portfel_planning::council::Workflow, usize)>,
-) -> Markup {
+pub fn versions_table<'a>(base: &str, rows: impl Iterator<Item = (&'a Workflow, usize)>) -> Markup {
     html! {
         table {
             thead { tr { th { "Версія" } th { "Стан" } th { "Рішення ради" } th.num { "Проєктів" } th { "Оновлено" } } }

@@ -85,7 +85,7 @@ pub async fn sign_in(
             .into_response());
     }
     let db = state.app.store.db();
-    let stored = portfel_store::sessions::password_hash(db, &sub).await?;
+    let stored = sessions::password_hash(db, &sub).await?;
     let (hash, given) = (stored.clone(), given.to_owned());
     let matches = tokio::task::spawn_blocking(move || password::verify(&given, hash.as_deref().unwrap_or(&DUMMY_HASH)))
         .await
