@@ -44,9 +44,7 @@ async fn the_passport_form_posted_back_unchanged_stores_the_same_passport() {
         let ini = w.initiator_a(&app);
         let (id, _) = create_passport(&app, &ini, &full_passport(w.goal)).await;
         let (_, before) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini)).await;
-        let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
-        let mut b = Browser::new(&app);
-        b.sign_in("ini-a", &password).await;
+        let mut b = Browser::signed_in(&app, "ini-a", w.org_a, &[Role::Initiator]).await;
         let (s, _, page) = b.get(&format!("/passports/{id}/edit")).await;
         assert_eq!(s, 200, "{page}");
         let form = html::form(&page, &format!("/passports/{id}"));
@@ -100,9 +98,7 @@ async fn the_report_form_posted_back_unchanged_stores_the_same_report() {
         let (s, created) = send(app.req(Method::POST, &path, &ini).json(&body)).await;
         assert_eq!(s, 201, "{created}");
         let rid = created["id"].as_str().unwrap().to_owned();
-        let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
-        let mut b = Browser::new(&app);
-        b.sign_in("ini-a", &password).await;
+        let mut b = Browser::signed_in(&app, "ini-a", w.org_a, &[Role::Initiator]).await;
         let (s, _, page) = b.get(&format!("/reports/{rid}/edit")).await;
         assert_eq!(s, 200, "{page}");
         let form = html::form(&page, &format!("/reports/{rid}"));
@@ -126,10 +122,7 @@ async fn the_report_form_posted_back_unchanged_stores_the_same_report() {
 
 /// A PIM unit member signed in to the workspace.
 async fn pim_browser(app: &TestApp, w: &World) -> Browser {
-    let password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
-    let mut b = Browser::new(app);
-    b.sign_in("pim", &password).await;
-    b
+    Browser::signed_in(app, "pim", w.pim_org, &[Role::PimUnit]).await
 }
 
 #[tokio::test]
@@ -266,9 +259,7 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
 
         let id = plan["id"].as_str().unwrap().to_owned();
         assert_eq!(send(app.req(Method::POST, &format!("/api/v1/plans/{id}/submit"), &pim).if_match(1)).await.0, 200);
-        let password = app.user_with_password("council", w.pim_org, &[Role::Council]).await;
-        let mut c = Browser::new(&app);
-        c.sign_in("council", &password).await;
+        let mut c = Browser::signed_in(&app, "council", w.pim_org, &[Role::Council]).await;
         let mut form = html::form(&c.get(&format!("/plans/{id}")).await.2, &format!("/plans/{id}/approve"));
         form.set("number", "14/2");
         form.set("date", "2026-11-30");

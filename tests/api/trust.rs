@@ -87,9 +87,7 @@ async fn links_are_web_addresses_and_nothing_else_is_rendered_as_a_link() {
             rid,
         )
         .await;
-        let pim_password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
-        let mut pim = Browser::new(&app);
-        pim.sign_in("pim", &pim_password).await;
+        let mut pim = Browser::signed_in(&app, "pim", w.pim_org, &[Role::PimUnit]).await;
         let (s, _, page) = pim.get(&format!("/reports/{rid}")).await;
         assert_eq!(s, 200, "{page}");
         let doc = html::parse(&page);
@@ -243,9 +241,7 @@ async fn a_project_that_cannot_be_planned_is_left_out_and_the_rest_is_planned() 
 async fn every_answer_carries_the_security_headers() {
     let app = TestApp::all().await.remove(0);
     let w = World::create(&app).await;
-    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
-    let mut b = Browser::new(&app);
-    b.sign_in("ini-a", &password).await;
+    let mut b = Browser::signed_in(&app, "ini-a", w.org_a, &[Role::Initiator]).await;
     let cookie = b.cookie_header();
     let get = |path: &str, auth: bool| {
         let r = app.client.get(format!("{}{path}", app.base));
@@ -460,8 +456,6 @@ async fn an_approved_plan_answers_role_then_state_then_body() {
     assert_eq!(send(put).await.0, 409, "the same for an approved portfolio");
 
     // The scenario form of the plan is the PIM unit's and the council's, as the API's scenarios are.
-    let password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
-    let mut b = Browser::new(&app);
-    b.sign_in("ini-a", &password).await;
+    let mut b = Browser::signed_in(&app, "ini-a", w.org_a, &[Role::Initiator]).await;
     assert_eq!(b.get(&format!("/plans/{id}/scenarios")).await.0, 403);
 }

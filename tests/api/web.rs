@@ -67,6 +67,14 @@ impl Browser {
         (r.status(), location, r.text().await.unwrap())
     }
 
+    /// A browser signed in as a new user `sub` of `org` with `roles`.
+    pub async fn signed_in(app: &TestApp, sub: &str, org: uuid::Uuid, roles: &[Role]) -> Browser {
+        let password = app.user_with_password(sub, org, roles).await;
+        let mut b = Browser::new(app);
+        assert_eq!(b.sign_in(sub, &password).await, StatusCode::SEE_OTHER, "{sub} signs in");
+        b
+    }
+
     /// Signs in; returns the status of the form's post.
     pub async fn sign_in(&mut self, sub: &str, password: &str) -> StatusCode {
         let (_, _, page) = self.get("/login").await;

@@ -34,9 +34,15 @@ pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src '
 /// `Strict-Transport-Security` sent over https: a year, subdomains included.
 pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
+/// The API documentation viewer's paths.
+fn is_docs(path: &str) -> bool {
+    path == "/docs" || path.starts_with("/docs/")
+}
+
 /// Paths whose answers are public: cacheable as they say.
 fn is_public(path: &str) -> bool {
-    ["/assets/", "/docs", "/openapi.json", "/open-data/", "/healthz", "/readyz"].iter().any(|p| path.starts_with(p))
+    is_docs(path)
+        || ["/assets/", "/openapi.json", "/open-data/", "/healthz", "/readyz"].iter().any(|p| path.starts_with(p))
 }
 
 /// Wraps `router` so that every answer carries the security headers;
@@ -58,11 +64,7 @@ async fn policy(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let csp = if path == "/docs" || path.starts_with("/docs/") {
-        DOCS_CONTENT_SECURITY_POLICY
-    } else {
-        CONTENT_SECURITY_POLICY
-    };
+    let csp = if is_docs(&path) { DOCS_CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY };
     headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(csp));
     if !is_public(&path) {
         headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));

@@ -142,7 +142,7 @@ pub async fn score_card(
         &user,
         "Картка оцінювання",
         html! {
-            @if user.is(&[Role::PimUnit, Role::Admin]) {
+            @if user.is(portfel_api::routes::rounds::PIM) {
                 p { a href=(format!("/rounds/{id}")) { "← До раунду оцінювання" } }
             } @else {
                 p { a href="/portfolios" { "← До проєктного портфеля" } }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::problem::ApiResult;
 use crate::state::AppState;
 
-const PIM: &[Role] = &[Role::PimUnit, Role::Admin];
+/// Who runs evaluation rounds: the PIM unit and admins.
+pub const PIM: &[Role] = &[Role::PimUnit, Role::Admin];
 const READERS: &[Role] = &[Role::PimUnit, Role::Admin, Role::Council];
 
 /// A closed round's results with the methodology they were computed under.
