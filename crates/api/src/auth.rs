@@ -5,8 +5,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
-use portfel_domain::Role;
 use portfel_domain::access::Visibility;
+use portfel_domain::{Permission, Role};
 use portfel_store::Actor;
 use portfel_store::access::Viewer;
 use serde::{Deserialize, Serialize};
@@ -156,17 +156,17 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// True when the caller has any of `roles`.
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        self.claims.roles.iter().any(|r| roles.contains(r))
+    /// True when the caller's roles grant `permission`.
+    pub fn may(&self, permission: Permission) -> bool {
+        permission.granted(&self.claims.roles)
     }
 
-    /// Fails with 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if self.has_any(roles) {
+    /// Fails with 403 unless the caller's roles grant `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        if self.may(permission) {
             Ok(())
         } else {
-            let names = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+            let names = permission.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
             Err(ApiError::Forbidden(format!("this needs one of the roles: {names}")))
         }
     }
@@ -183,7 +183,7 @@ impl Auth {
 
     /// The caller as a reader, for the store's visibility rule.
     pub fn viewer(&self) -> Viewer {
-        Viewer { sub: self.claims.sub.clone(), visibility: self.visibility(), expert: self.has_any(&[Role::Expert]) }
+        Viewer { sub: self.claims.sub.clone(), visibility: self.visibility(), expert: self.may(Permission::Score) }
     }
 }
 

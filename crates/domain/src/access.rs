@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::lifecycle::Status;
+use crate::permission::Permission;
 use crate::role::Role;
 
 /// The passports an actor may see: a union of the parts that are set.
@@ -20,11 +21,10 @@ impl Visibility {
     /// What an actor with `roles` in `organisation` may see. Experts see
     /// only the passports assigned to them, which evaluation rounds grant.
     pub fn of(roles: &[Role], organisation: Option<Uuid>) -> Visibility {
-        let has = |r| roles.contains(&r);
         Visibility {
-            all: has(Role::Admin),
-            submitted: has(Role::PimUnit) || has(Role::Council) || has(Role::Integration),
-            organisation: if has(Role::Initiator) { organisation } else { None },
+            all: Permission::AllOrganisations.granted(roles),
+            submitted: Permission::ReadSubmittedPassports.granted(roles),
+            organisation: if roles.contains(&Role::Initiator) { organisation } else { None },
         }
     }
 
@@ -33,9 +33,6 @@ impl Visibility {
         self.all || (self.submitted && status != Status::Draft) || self.organisation == Some(organisation)
     }
 }
-
-/// Roles that may create passports.
-pub const CREATORS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Admin, Role::Integration];
 
 /// Why a caller may not create or change a passport.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,7 +52,7 @@ pub enum EditRefusal {
 /// caller's own. An initiator (without a wider role) creates passports only
 /// for its own organisation.
 pub fn creating_organisation(roles: &[Role], own: Option<Uuid>, asked: Option<Uuid>) -> Result<Uuid, EditRefusal> {
-    let only_initiator = !roles.iter().any(|r| matches!(r, Role::PimUnit | Role::Admin | Role::Integration));
+    let only_initiator = !Permission::CreateForAnyOrganisation.granted(roles);
     match (asked, own) {
         (Some(asked), Some(own)) if only_initiator && asked != own => {
             Err(EditRefusal::Forbidden("initiators create passports only for their own organisation"))
@@ -70,10 +67,12 @@ pub fn creating_organisation(roles: &[Role], own: Option<Uuid>, asked: Option<Uu
 /// initiators and admins, submitted passports and those in screening by the
 /// PIM unit and admins (corrections); later states are frozen.
 pub fn may_edit(roles: &[Role], own: Option<Uuid>, organisation: Uuid, status: Status) -> Result<(), EditRefusal> {
-    let has = |role| roles.contains(&role);
     let allowed = match status {
-        Status::Draft => has(Role::Admin) || (own == Some(organisation) && has(Role::Initiator)),
-        Status::Submitted | Status::Screening => has(Role::PimUnit) || has(Role::Admin),
+        Status::Draft => {
+            Permission::AllOrganisations.granted(roles)
+                || (own == Some(organisation) && roles.contains(&Role::Initiator))
+        }
+        Status::Submitted | Status::Screening => Permission::CorrectSubmitted.granted(roles),
         other => return Err(EditRefusal::Frozen(other)),
     };
     if allowed { Ok(()) } else { Err(EditRefusal::Forbidden("you may not edit this passport in its present state")) }

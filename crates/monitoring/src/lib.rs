@@ -9,6 +9,7 @@ pub mod period;
 pub mod programme;
 pub mod records;
 pub mod report;
+pub mod reporting;
 pub mod rolling;
 pub mod summary;
 pub mod thousands;

@@ -1,10 +1,10 @@
-//! What the investment council decides on: portfolio and plan versions, their
-//! workflow states, and the differences between two versions.
+//! What the investment council decides on: portfolio and plan versions,
+//! what approving each does to its passports, and the differences between
+//! two versions.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use portfel_domain::Role;
+use portfel_domain::Status;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,99 +12,7 @@ use uuid::Uuid;
 
 use crate::input::{Candidate, Ceilings, Constraints, Objective};
 use crate::outcome::{Plan, PlanBuilder};
-
-/// Workflow state of a portfolio or plan version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentStatus {
-    /// Being prepared by the PIM unit.
-    Draft,
-    /// Before the council.
-    Submitted,
-    /// Approved by the council: frozen.
-    Approved,
-    /// Returned by the council with comments; the PIM unit may edit and resubmit.
-    Returned,
-    /// Approved once, then replaced by a later approved version: frozen, kept
-    /// for the record, no longer in force.
-    Superseded,
-}
-
-impl DocumentStatus {
-    /// Wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentStatus::Draft => "draft",
-            DocumentStatus::Submitted => "submitted",
-            DocumentStatus::Approved => "approved",
-            DocumentStatus::Returned => "returned",
-            DocumentStatus::Superseded => "superseded",
-        }
-    }
-
-    /// Parses a wire name.
-    pub fn parse(s: &str) -> Option<DocumentStatus> {
-        [
-            DocumentStatus::Draft,
-            DocumentStatus::Submitted,
-            DocumentStatus::Approved,
-            DocumentStatus::Returned,
-            DocumentStatus::Superseded,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
-    }
-
-    /// True while the PIM unit may change the content.
-    pub fn editable(self) -> bool {
-        matches!(self, DocumentStatus::Draft | DocumentStatus::Returned)
-    }
-
-    /// True once the council decided on it (in force or superseded): frozen and public.
-    pub fn decided(self) -> bool {
-        matches!(self, DocumentStatus::Approved | DocumentStatus::Superseded)
-    }
-
-    /// True when a reader with `roles` may see a version in this state: the PIM
-    /// unit, the council and admins see every version; everyone signed in sees
-    /// the versions the council decided on.
-    pub fn readable_by(self, roles: &[Role]) -> bool {
-        self.decided() || roles.iter().any(|r| matches!(r, Role::PimUnit | Role::Council | Role::Admin))
-    }
-}
-
-/// The council's decision approving a version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Decision {
-    /// Decision number, e.g. "12/2026".
-    pub number: String,
-    /// Decision date.
-    pub date: NaiveDate,
-}
-
-/// Workflow facts of a version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Workflow {
-    /// Identifier.
-    pub id: Uuid,
-    /// Version number in its line (1, 2, ...).
-    pub number: i32,
-    /// The version this one amends.
-    pub previous_id: Option<Uuid>,
-    /// State.
-    pub status: DocumentStatus,
-    /// The approving decision.
-    pub decision: Option<Decision>,
-    /// The council's comments when returned.
-    pub comment: Option<String>,
-    /// Concurrency version, sent back as `ETag`.
-    pub version: i32,
-    /// When created.
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    pub updated_at: DateTime<Utc>,
-}
+pub use crate::workflow::{Approval, CouncilPaper, Decision, DocumentStatus, Kind, Step, Workflow};
 
 /// One project of the single project portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -209,6 +117,42 @@ pub struct PlanVersion {
     /// Content.
     #[serde(flatten)]
     pub content: PlanContent,
+}
+
+impl CouncilPaper for PortfolioContent {
+    const KIND: Kind = Kind::Portfolio;
+    type Version = Portfolio;
+
+    fn version(workflow: Workflow, content: Self) -> Portfolio {
+        Portfolio { workflow, content }
+    }
+
+    /// The portfolio's new (not continuing) projects enter it: evaluated → in the portfolio.
+    fn approval(&self) -> Approval {
+        Approval {
+            passports: self.items.iter().filter(|i| !i.continuing).map(|i| i.passport_id).collect(),
+            from: Status::Evaluated,
+            to: Status::InPortfolio,
+        }
+    }
+}
+
+impl CouncilPaper for PlanContent {
+    const KIND: Kind = Kind::Plan;
+    type Version = PlanVersion;
+
+    fn version(workflow: Workflow, content: Self) -> PlanVersion {
+        PlanVersion { workflow, content }
+    }
+
+    /// The plan's new (not continuing) inclusions enter it: in the portfolio → in the plan.
+    fn approval(&self) -> Approval {
+        Approval {
+            passports: self.result.included.iter().filter(|i| !i.continuing).map(|i| i.id).collect(),
+            from: Status::InPortfolio,
+            to: Status::InPlan,
+        }
+    }
 }
 
 /// A change of one value between two versions.

@@ -28,6 +28,17 @@ pub enum MethodologyStatus {
     Approved,
 }
 
+/// Why a frozen record refuses a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Frozen {
+    /// An approved methodology never changes; a new version is made instead.
+    #[error("an approved methodology is frozen; create a new version instead")]
+    Methodology,
+    /// A closed round's results are final.
+    #[error("the round is closed; its results are frozen")]
+    Round,
+}
+
 /// A stored methodology version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MethodologyRecord {
@@ -46,6 +57,13 @@ pub struct MethodologyRecord {
     pub approved_by: Option<String>,
     /// The criteria, weights and rules.
     pub definition: Methodology,
+}
+
+impl MethodologyRecord {
+    /// Refuses a change to an approved version.
+    pub fn check_draft(&self) -> Result<(), Frozen> {
+        if self.status == MethodologyStatus::Approved { Err(Frozen::Methodology) } else { Ok(()) }
+    }
 }
 
 /// Whether a round still accepts work.
@@ -83,6 +101,13 @@ pub struct Round {
     pub status: RoundStatus,
     /// When closed.
     pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Round {
+    /// Refuses any work on a closed round.
+    pub fn check_open(&self) -> Result<(), Frozen> {
+        if self.status == RoundStatus::Open { Ok(()) } else { Err(Frozen::Round) }
+    }
 }
 
 /// A note by which the PIM unit resolves experts' disagreement on a criterion.
@@ -302,4 +327,38 @@ pub fn disagreements(m: &Methodology, project: &RoundProject, submitted: &[&Assi
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> Meta {
+        Meta { id: Uuid::nil(), version: 1, created_at: Utc::now(), updated_at: Utc::now() }
+    }
+
+    #[test]
+    fn approved_methodologies_are_frozen() {
+        let mut record = MethodologyRecord {
+            meta: meta(),
+            number: 1,
+            previous_id: None,
+            status: MethodologyStatus::Draft,
+            approved_at: None,
+            approved_by: None,
+            definition: crate::default_methodology(),
+        };
+        assert_eq!(record.check_draft(), Ok(()));
+        record.status = MethodologyStatus::Approved;
+        assert_eq!(record.check_draft(), Err(Frozen::Methodology));
+    }
+
+    #[test]
+    fn closed_rounds_are_frozen() {
+        let data = RoundInput { name: "2027".into(), methodology_id: Uuid::nil(), deadline: Utc::now().date_naive() };
+        let mut round = Round { meta: meta(), data, status: RoundStatus::Open, closed_at: None };
+        assert_eq!(round.check_open(), Ok(()));
+        round.status = RoundStatus::Closed;
+        assert_eq!(round.check_open(), Err(Frozen::Round));
+    }
 }

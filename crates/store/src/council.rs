@@ -2,8 +2,8 @@
 //! draft → submitted → approved (frozen, with decision number and date) or
 //! returned with comments; a change to an approved version is a new version.
 
-use portfel_domain::{FieldError, Status};
-use portfel_planning::council::{Decision, DocumentStatus, Workflow};
+pub use portfel_planning::workflow::Kind;
+use portfel_planning::workflow::{self, CouncilPaper, Decision, DocumentStatus, Step, Workflow};
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -16,29 +16,8 @@ use crate::guarded::update_row;
 use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
-/// What kind of document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Single project portfolio.
-    Portfolio,
-    /// Medium-term plan.
-    Plan,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Portfolio => "portfolio",
-            Kind::Plan => "plan",
-        }
-    }
-
-    fn not_found(self) -> StoreError {
-        StoreError::NotFound(match self {
-            Kind::Portfolio => "portfolio",
-            Kind::Plan => "plan",
-        })
-    }
+fn not_found(kind: Kind) -> StoreError {
+    StoreError::NotFound(kind.as_str())
 }
 
 /// The version a write is aimed at: its kind, id and the concurrency version the caller holds.
@@ -50,17 +29,6 @@ pub struct Target {
     pub id: Uuid,
     /// Expected concurrency version (`If-Match`).
     pub version: i32,
-}
-
-/// Passports the approval moves along the lifecycle.
-#[derive(Debug, Clone, Copy)]
-pub struct Moves<'a> {
-    /// Passports.
-    pub passports: &'a [Uuid],
-    /// State they are moved from (others are left alone).
-    pub from: Status,
-    /// State they are moved to.
-    pub to: Status,
 }
 
 /// A version with its content.
@@ -160,7 +128,7 @@ pub async fn get<C: ConnectionTrait, T: DeserializeOwned>(conn: &C, kind: Kind, 
         .filter(Column::Kind.eq(kind.as_str()))
         .one(conn)
         .await?
-        .ok_or_else(|| kind.not_found())
+        .ok_or_else(|| not_found(kind))
         .and_then(to_document)
 }
 
@@ -181,52 +149,42 @@ pub async fn in_force<C: ConnectionTrait, T: DeserializeOwned>(
     query.one(conn).await?.map(to_document).transpose()
 }
 
-/// Applies a change to a version at `expected_version`, if its state allows.
-/// Why a document in `status` cannot be `action`.
-fn refusal(kind: Kind, status: DocumentStatus, action: &str) -> StoreError {
-    StoreError::Conflict(if status.decided() {
-        format!("an approved {} is frozen; create a new version to amend it", kind.as_str())
-    } else {
-        format!("a {} in state '{}' cannot be {action}", kind.as_str(), status.as_str())
-    })
-}
-
 /// Refuses (404, 409) an edit of a document that does not exist or is not
 /// editable now, before its new content is read: the state is answered
 /// before the body.
 pub async fn check_editable<C: ConnectionTrait>(conn: &C, kind: Kind, id: Uuid) -> StoreResult<()> {
     let doc: Document<serde_json::Value> = get(conn, kind, id).await?;
-    if doc.workflow.status.editable() { Ok(()) } else { Err(refusal(kind, doc.workflow.status, "edited")) }
+    workflow::step(kind, doc.workflow.status, Step::Edit)?;
+    Ok(())
 }
 
+/// Takes a version at `expected_version` one workflow `step`, applying the
+/// step's other changes, and audits it; returns the version before and after.
 async fn change<C: ConnectionTrait, T: DeserializeOwned + Serialize>(
     conn: &C,
     actor: &Actor,
     Target { kind, id, version: expected_version }: Target,
-    action: &str,
-    allowed: &[DocumentStatus],
+    step: Step,
     apply: impl FnOnce(&mut council_document::ActiveModel),
-) -> StoreResult<Document<T>> {
+) -> StoreResult<(Document<T>, Document<T>)> {
     let before: Document<T> = get(conn, kind, id).await?;
     crate::check_version(before.workflow.version, expected_version)?;
-    if !allowed.contains(&before.workflow.status) {
-        return Err(refusal(kind, before.workflow.status, action));
-    }
-    let mut model = council_document::ActiveModel::default();
+    let status = workflow::step(kind, before.workflow.status, step)?;
+    let mut model = council_document::ActiveModel { status: Set(status.as_str().into()), ..Default::default() };
     apply(&mut model);
     update_row::<Entity, C>(conn, id, expected_version, model, kind.as_str()).await?;
     let after: Document<T> = get(conn, kind, id).await?;
     audit::updated(
         conn,
         actor,
-        &format!("{}.{action}", kind.as_str()),
+        &format!("{}.{}", kind.as_str(), step.done()),
         kind.as_str(),
         id.to_string(),
         &before.workflow,
         &after.workflow,
     )
     .await?;
-    Ok(after)
+    Ok((before, after))
 }
 
 /// Replaces a draft's (or returned version's) content.
@@ -238,11 +196,7 @@ pub async fn replace<T: Serialize + DeserializeOwned>(
 ) -> StoreResult<Document<T>> {
     let json = serde_json::to_string(content)?;
     let txn = crate::begin_write(db).await?;
-    let doc = change(&txn, actor, target, "edited", &[DocumentStatus::Draft, DocumentStatus::Returned], |m| {
-        m.content = Set(json);
-        m.status = Set(DocumentStatus::Draft.as_str().into());
-    })
-    .await?;
+    let (_, doc) = change(&txn, actor, target, Step::Edit, |m| m.content = Set(json)).await?;
     txn.commit().await?;
     Ok(doc)
 }
@@ -254,10 +208,7 @@ pub async fn submit<T: Serialize + DeserializeOwned>(
     target: Target,
 ) -> StoreResult<Document<T>> {
     let txn = crate::begin_write(db).await?;
-    let doc = change(&txn, actor, target, "submitted", &[DocumentStatus::Draft, DocumentStatus::Returned], |m| {
-        m.status = Set(DocumentStatus::Submitted.as_str().into());
-    })
-    .await?;
+    let (_, doc) = change(&txn, actor, target, Step::Submit, |_| {}).await?;
     txn.commit().await?;
     Ok(doc)
 }
@@ -271,46 +222,39 @@ pub async fn send_back<T: Serialize + DeserializeOwned>(
 ) -> StoreResult<Document<T>> {
     let txn = crate::begin_write(db).await?;
     let comment = comment.to_owned();
-    let doc = change(&txn, actor, target, "returned", &[DocumentStatus::Submitted], |m| {
-        m.status = Set(DocumentStatus::Returned.as_str().into());
-        m.comment = Set(Some(comment));
-    })
-    .await?;
+    let (_, doc) = change(&txn, actor, target, Step::Return, |m| m.comment = Set(Some(comment))).await?;
     txn.commit().await?;
     Ok(doc)
 }
 
-/// Approves a submitted version with the council's decision, and moves the
-/// passports in `moves` along their lifecycle in the same transaction.
-pub async fn approve<T: Serialize + DeserializeOwned>(
+/// Approves a submitted version with the council's decision, supersedes the
+/// version in force, and moves the passports its approval moves (see
+/// [`CouncilPaper::approval`]) in the same transaction.
+pub async fn approve<T: CouncilPaper>(
     db: &DatabaseConnection,
     actor: &Actor,
     target: Target,
     decision: &Decision,
-    moves: Moves<'_>,
 ) -> StoreResult<Document<T>> {
-    if decision.number.trim().is_empty() {
-        return Err(StoreError::Invalid(vec![FieldError::new(
-            "number",
-            "required",
-            "the decision number is required",
-        )]));
+    let errors = decision.check();
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
     }
     let txn = crate::begin_write(db).await?;
     let decision = decision.clone();
     let approver = actor.sub.clone();
-    let doc = change(&txn, actor, target, "approved", &[DocumentStatus::Submitted], |m| {
-        m.status = Set(DocumentStatus::Approved.as_str().into());
+    let (before, doc) = change::<_, T>(&txn, actor, target, Step::Approve, |m| {
         m.decision_number = Set(Some(decision.number));
         m.decision_date = Set(Some(decision.date));
         m.approved_by = Set(Some(approver));
     })
     .await?;
     supersede_others(&txn, actor, target.kind, target.id).await?;
-    for passport_id in moves.passports {
+    let approval = before.content.approval();
+    for passport_id in &approval.passports {
         let p = passports::get(&txn, *passport_id).await?;
-        if p.status == moves.from {
-            transition_in(&txn, actor, Move::of(&p, moves.to)).await?;
+        if p.status == approval.from {
+            transition_in(&txn, actor, Move::of(&p, approval.to)).await?;
         }
     }
     txn.commit().await?;
@@ -327,10 +271,7 @@ async fn supersede_others<C: ConnectionTrait>(conn: &C, actor: &Actor, kind: Kin
         .await?;
     for other in others {
         let target = Target { kind, id: other.id, version: other.version };
-        change::<_, serde_json::Value>(conn, actor, target, "superseded", &[DocumentStatus::Approved], |m| {
-            m.status = Set(DocumentStatus::Superseded.as_str().into());
-        })
-        .await?;
+        change::<_, serde_json::Value>(conn, actor, target, Step::Supersede, |_| {}).await?;
     }
     Ok(())
 }

@@ -63,3 +63,36 @@ impl From<serde_json::Error> for StoreError {
         StoreError::Corrupt(e.to_string())
     }
 }
+
+impl From<portfel_scoring::round::Frozen> for StoreError {
+    fn from(e: portfel_scoring::round::Frozen) -> Self {
+        StoreError::Conflict(e.to_string())
+    }
+}
+
+impl From<portfel_scoring::assignment::Refusal> for StoreError {
+    fn from(e: portfel_scoring::assignment::Refusal) -> Self {
+        StoreError::Conflict(e.to_string())
+    }
+}
+
+impl From<portfel_scoring::assignment::ScoringRefusal> for StoreError {
+    fn from(e: portfel_scoring::assignment::ScoringRefusal) -> Self {
+        match e {
+            portfel_scoring::assignment::ScoringRefusal::State(refusal) => refusal.into(),
+            portfel_scoring::assignment::ScoringRefusal::Invalid(errors) => StoreError::Invalid(errors),
+        }
+    }
+}
+
+impl From<portfel_monitoring::reporting::Refusal> for StoreError {
+    fn from(e: portfel_monitoring::reporting::Refusal) -> Self {
+        StoreError::Conflict(e.to_string())
+    }
+}
+
+impl From<portfel_planning::workflow::Refusal> for StoreError {
+    fn from(e: portfel_planning::workflow::Refusal) -> Self {
+        StoreError::Conflict(e.to_string())
+    }
+}

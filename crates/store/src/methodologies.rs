@@ -109,9 +109,7 @@ async fn guarded_update(
 ) -> StoreResult<MethodologyRecord> {
     let txn = crate::begin_write(db).await?;
     let after = update_audited(&txn, actor, Guard { action, id, expected_version }, |before: &MethodologyRecord| {
-        if before.status == MethodologyStatus::Approved {
-            return Err(StoreError::Conflict("an approved methodology is frozen; create a new version instead".into()));
-        }
+        before.check_draft()?;
         let mut model = methodology::ActiveModel::default();
         change(before, &mut model)?;
         Ok(model)

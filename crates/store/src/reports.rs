@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use portfel_domain::Status;
 use portfel_monitoring::period::Period;
 use portfel_monitoring::records::{ReportRecord, Revision};
 use portfel_monitoring::report::{ReportAction, ReportContent, ReportFacts, ReportStatus};
+use portfel_monitoring::reporting::{self, EarlierReport};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -19,12 +19,12 @@ use crate::entity::implementation_report::{self, Column, Entity, Model};
 use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
-/// Project states in which reports are written.
-pub const REPORTING: [Status; 2] = [Status::InPlan, Status::Implementation];
+fn status_of(stored: &str) -> StoreResult<ReportStatus> {
+    ReportStatus::parse(stored).ok_or_else(|| StoreError::Corrupt(format!("report status {stored:?}")))
+}
 
 fn to_record(m: Model) -> StoreResult<ReportRecord> {
-    let status =
-        ReportStatus::parse(&m.status).ok_or_else(|| StoreError::Corrupt(format!("report status {:?}", m.status)))?;
+    let status = status_of(&m.status)?;
     Ok(ReportRecord {
         id: m.id,
         passport_id: m.passport_id,
@@ -76,9 +76,12 @@ pub async fn current_by_project<C: ConnectionTrait>(
     let revisions = rows
         .into_iter()
         .map(|(passport_id, revision, status, content)| {
-            let status =
-                ReportStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("report status {status:?}")))?;
-            Ok(Revision { passport_id, revision, status, content: serde_json::from_str(&content)? })
+            Ok(Revision {
+                passport_id,
+                revision,
+                status: status_of(&status)?,
+                content: serde_json::from_str(&content)?,
+            })
         })
         .collect::<StoreResult<Vec<Revision>>>()?;
     Ok(portfel_monitoring::records::current_by_project(revisions))
@@ -95,26 +98,17 @@ pub async fn create(
 ) -> StoreResult<ReportRecord> {
     let txn = crate::begin_write(db).await?;
     let passport = crate::passports::get(&txn, passport_id).await?;
-    if !REPORTING.contains(&passport.status) {
-        return Err(StoreError::Conflict(format!(
-            "reports are written for projects in the plan or in implementation, not '{}'",
-            passport.status.as_str()
-        )));
-    }
     let period = content.period;
     let earlier = Entity::find()
         .filter(Column::PassportId.eq(passport_id))
         .filter(Column::PeriodYear.eq(period.year))
         .filter(Column::PeriodQuarter.eq(quarter_column(period)))
         .all(&txn)
-        .await?;
-    if let Some(open) = earlier.iter().find(|r| r.status != ReportStatus::Accepted.as_str()) {
-        return Err(StoreError::Conflict(format!(
-            "the report {} for {period} is still open: change that one",
-            open.id
-        )));
-    }
-    let revision = earlier.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+        .await?
+        .into_iter()
+        .map(|m| Ok(EarlierReport { id: m.id, revision: m.revision, status: status_of(&m.status)? }))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let revision = reporting::next_revision(passport.status, period, &earlier)?;
     let written = Written { organisation_id: passport.organisation_id, revision, status: ReportStatus::Draft };
     let record = insert(&txn, actor, passport_id, written, content).await?;
     audit::created(&txn, actor, "report.create", "report", record.id.to_string(), &record).await?;
@@ -180,24 +174,7 @@ pub async fn record_from_dream<C: ConnectionTrait>(
     facts: &[ReportContent],
 ) -> StoreResult<()> {
     let held = for_passport(conn, passport_id).await?;
-    for fact in facts {
-        let of_period: Vec<&ReportRecord> = held.iter().filter(|r| r.content.period == fact.period).collect();
-        if of_period.iter().any(|r| r.status != ReportStatus::Accepted) {
-            continue;
-        }
-        let latest = of_period.iter().max_by_key(|r| r.revision);
-        let content = match latest {
-            Some(r) if r.content.financing == fact.financing && r.content.progress_percent == fact.progress_percent => {
-                continue;
-            }
-            Some(r) => ReportContent {
-                financing: fact.financing.clone(),
-                progress_percent: fact.progress_percent,
-                ..r.content.clone()
-            },
-            None => fact.clone(),
-        };
-        let revision = latest.map_or(1, |r| r.revision + 1);
+    for (revision, content) in facts.iter().filter_map(|fact| reporting::from_dream(&held, fact)) {
         let new = Written { organisation_id, revision, status: ReportStatus::Accepted };
         let record = insert(conn, actor, passport_id, new, &content).await?;
         audit::created(conn, actor, "report.import", "report", record.id.to_string(), &record).await?;
@@ -217,15 +194,7 @@ pub async fn update(
     let text = serde_json::to_string(content)?;
     let guard = Guard { action: "report.update", id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
-        if !before.status.editable() {
-            return Err(StoreError::Conflict(format!(
-                "a {} report does not change; a correction is a new report for its period",
-                before.status.as_str()
-            )));
-        }
-        if before.content.period != content.period {
-            return Err(StoreError::Conflict("a report's period does not change".into()));
-        }
+        reporting::check_update(before, content)?;
         Ok(implementation_report::ActiveModel { content: Set(text), ..Default::default() })
     })
     .await?;
@@ -250,9 +219,7 @@ pub async fn decide(
     };
     let guard = Guard { action: name, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
-        let to = before.status.after(action).ok_or_else(|| {
-            StoreError::Conflict(format!("a {} report cannot be {}", before.status.as_str(), &name["report.".len()..]))
-        })?;
+        let to = reporting::step(before.status, action)?;
         let decided = matches!(action, ReportAction::Accept | ReportAction::Return);
         Ok(implementation_report::ActiveModel {
             status: Set(to.as_str().into()),

@@ -2,7 +2,7 @@
 //! field of forms, and field errors beside their inputs.
 
 use maud::{DOCTYPE, Markup, html};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 
 use crate::forms::{Errors, VERSION_FIELD};
 use crate::labels;
@@ -21,18 +21,20 @@ fn head(title: &str) -> Markup {
     }
 }
 
+/// The sections of the workspace, each offered to those its permission allows.
+pub const NAVIGATION: [(&str, &str, Permission); 8] = [
+    ("/passports", "Паспорти проєктів", Permission::WorkOnPassports),
+    ("/rounds", "Оцінювання", Permission::PrepareRounds),
+    ("/assignments", "Мої призначення", Permission::Score),
+    ("/portfolios", "Портфель", Permission::ReadUndecided),
+    ("/plans", "Середньостроковий план", Permission::ReadUndecided),
+    ("/monitoring", "Моніторинг", Permission::ReadMonitoring),
+    ("/programmes", "Цільові програми", Permission::FollowProgrammes),
+    ("/docs", "API", Permission::UseApi),
+];
+
 /// A page for a signed-in user.
 pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
-    let links: [(&str, &str, &[Role]); 8] = [
-        ("/passports", "Паспорти проєктів", &[Role::Initiator, Role::PimUnit, Role::Admin]),
-        ("/rounds", "Оцінювання", &[Role::PimUnit, Role::Admin]),
-        ("/assignments", "Мої призначення", &[Role::Expert]),
-        ("/portfolios", "Портфель", &[Role::PimUnit, Role::Council, Role::Admin]),
-        ("/plans", "Середньостроковий план", &[Role::PimUnit, Role::Council, Role::Admin]),
-        ("/monitoring", "Моніторинг", &[Role::PimUnit, Role::Council, Role::Admin]),
-        ("/programmes", "Цільові програми", &[Role::PimUnit, Role::Council, Role::Initiator, Role::Admin]),
-        ("/docs", "API", &[Role::Admin, Role::Integration]),
-    ];
     let roles = user.auth.claims.roles.iter().map(|r| labels::role(*r)).collect::<Vec<_>>().join(", ");
     html! {
         (DOCTYPE)
@@ -43,7 +45,7 @@ pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
                 header.top {
                     a.brand href="/" { "Портфель" }
                     nav aria-label="Розділи" {
-                        ul { @for (href, label, roles) in links { @if user.is(roles) { li { a href=(href) { (label) } } } } }
+                        ul { @for (href, label, permission) in NAVIGATION { @if user.may(permission) { li { a href=(href) { (label) } } } } }
                     }
                     div.who {
                         span { (user.name) " · " (roles) }

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, header};
 use chrono::Utc;
 use cookie::{Cookie, SameSite};
 use portfel_api::auth::{Auth, Claims};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_store::sessions;
 use sha2::{Digest, Sha256};
 
@@ -34,9 +34,9 @@ pub struct Signed {
 }
 
 impl Signed {
-    /// True when the user has any of `roles`.
-    pub fn is(&self, roles: &[Role]) -> bool {
-        self.auth.has_any(roles)
+    /// True when the user's roles grant `permission`.
+    pub fn may(&self, permission: Permission) -> bool {
+        self.auth.may(permission)
     }
 }
 

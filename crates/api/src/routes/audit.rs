@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_domain::records::AuditEvent;
 use portfel_store::audit::AuditFilter;
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,7 @@ pub async fn list_audit(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    auth.require(&[Role::PimUnit, Role::Admin])?;
+    auth.require(Permission::ReadAudit)?;
     let limit = super::page_limit(q.limit)?;
     let with_changes = q.view == Some(ListView::Full);
     let filter = AuditFilter {

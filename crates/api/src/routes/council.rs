@@ -1,21 +1,23 @@
-//! Shared parts of the portfolio and plan endpoints: who may do what in the
-//! council workflow, request bodies, and export responses.
+//! The one council workflow of portfolios and plans, parameterised by what
+//! is approved ([`CouncilPaper`]): who may read and take each step, the
+//! request bodies, and export responses.
 
+use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use portfel_domain::Role;
-use portfel_planning::council::Workflow;
+use portfel_domain::Permission;
+use portfel_planning::council::{CouncilPaper, Decision, Workflow};
+use portfel_store::council::{self, Document, Target};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
+use super::Versioned;
 use crate::auth::Auth;
 use crate::export::Table;
+use crate::extract::JsonBody;
 use crate::problem::{ApiError, ApiResult};
-
-/// Roles that prepare portfolios and plans.
-pub const PREPARERS: &[Role] = &[Role::PimUnit, Role::Admin];
-/// Roles that decide on them.
-pub const DECIDERS: &[Role] = &[Role::Council, Role::Admin];
+use crate::state::AppState;
 
 /// The council's comments when returning a version.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -75,4 +77,121 @@ pub fn export(
     };
     let disposition = format!("attachment; filename=\"{file}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+fn versioned<T: CouncilPaper>(doc: Document<T>) -> Versioned<T::Version> {
+    Versioned::ok(doc.workflow.version, T::version(doc.workflow, doc.content))
+}
+
+fn target<T: CouncilPaper>(id: Uuid, version: i32) -> Target {
+    Target { kind: T::KIND, id, version }
+}
+
+/// The versions the caller may read, oldest first.
+pub async fn list<T: CouncilPaper>(state: &AppState, auth: &Auth) -> ApiResult<Json<Vec<T::Version>>> {
+    let docs: Vec<Document<T>> = council::list(state.store.db(), T::KIND).await?;
+    Ok(Json(
+        docs.into_iter()
+            .filter(|d| may_read(auth, &d.workflow).is_ok())
+            .map(|d| T::version(d.workflow, d.content))
+            .collect(),
+    ))
+}
+
+/// One version, if the caller may read it.
+pub async fn read<T: CouncilPaper>(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Document<T>> {
+    let doc: Document<T> = council::get(state.store.db(), T::KIND, id).await?;
+    may_read(auth, &doc.workflow)?;
+    Ok(doc)
+}
+
+/// One version with its `ETag`, if the caller may read it.
+pub async fn get<T: CouncilPaper>(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Versioned<T::Version>> {
+    read::<T>(state, auth, id).await.map(versioned)
+}
+
+/// A new draft (amending `previous` when given), built from the request by `build`.
+pub async fn add<T: CouncilPaper, R>(
+    state: &AppState,
+    auth: &Auth,
+    previous: Option<Uuid>,
+    req: JsonBody<R>,
+    build: impl AsyncFnOnce(R) -> ApiResult<T>,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::PrepareDecisions)?;
+    let content = build(req.value()?).await?;
+    let db = state.store.db();
+    let doc = match previous {
+        None => council::create(db, &auth.actor(), T::KIND, &content).await?,
+        Some(id) => council::amend(db, &auth.actor(), T::KIND, id, &content).await?,
+    };
+    let location = format!("/api/v1/{}s/{}", T::KIND.as_str(), doc.workflow.id);
+    Ok(Versioned::created(doc.workflow.version, location, T::version(doc.workflow, doc.content)))
+}
+
+/// Replaces a draft's content with what `build` makes of the request: the
+/// role, then the version's state, then the body are checked, in that order.
+pub async fn replace<T: CouncilPaper, R>(
+    state: &AppState,
+    auth: &Auth,
+    (id, version): (Uuid, i32),
+    req: JsonBody<R>,
+    build: impl AsyncFnOnce(R) -> ApiResult<T>,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::PrepareDecisions)?;
+    council::check_editable(state.store.db(), T::KIND, id).await?;
+    let content = build(req.value()?).await?;
+    Ok(versioned(council::replace(state.store.db(), &auth.actor(), target::<T>(id, version), &content).await?))
+}
+
+/// Puts a version before the council.
+pub async fn submit<T: CouncilPaper>(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    version: i32,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::PrepareDecisions)?;
+    Ok(versioned(council::submit::<T>(state.store.db(), &auth.actor(), target::<T>(id, version)).await?))
+}
+
+/// The council approves a version with its decision.
+pub async fn approve<T: CouncilPaper>(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    version: i32,
+    decision: JsonBody<Decision>,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::Decide)?;
+    let decision = decision.value()?;
+    Ok(versioned(council::approve::<T>(state.store.db(), &auth.actor(), target::<T>(id, version), &decision).await?))
+}
+
+/// The council returns a version with comments.
+pub async fn send_back<T: CouncilPaper>(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    version: i32,
+    req: JsonBody<ReturnRequest>,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::Decide)?;
+    let req = req.value()?;
+    let target = target::<T>(id, version);
+    Ok(versioned(council::send_back::<T>(state.store.db(), &auth.actor(), target, &req.comment).await?))
+}
+
+/// Two versions the caller may read, for a comparison.
+pub async fn pair<T: CouncilPaper>(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    other: Uuid,
+) -> ApiResult<(Document<T>, Document<T>)> {
+    let a: Document<T> = council::get(state.store.db(), T::KIND, id).await?;
+    let b: Document<T> = council::get(state.store.db(), T::KIND, other).await?;
+    may_read(auth, &a.workflow)?;
+    may_read(auth, &b.workflow)?;
+    Ok((a, b))
 }

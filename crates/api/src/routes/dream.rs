@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
-use portfel_domain::{FieldError, Role, Status};
+use portfel_domain::{FieldError, Permission, Status};
 use portfel_store::dream::{Outcome, Project, ProjectResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,8 +15,6 @@ use crate::auth::Auth;
 use crate::extract::{JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-const SYNC: &[Role] = &[Role::Integration, Role::PimUnit, Role::Admin];
 
 /// A DREAM project as DREAM lists and serves it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -121,7 +119,7 @@ pub async fn import_project(
     State(state): State<AppState>,
     item: JsonBody<DreamProject>,
 ) -> ApiResult<Json<ImportResult>> {
-    auth.require(SYNC)?;
+    auth.require(Permission::SyncDream)?;
     let item = item.value()?;
     checked_id(&item.id).map_err(ApiError::Validation)?;
     let (passport_id, outcome) = portfel_store::dream::import(state.store.db(), &auth.actor(), project(&item)).await?;
@@ -137,7 +135,7 @@ pub async fn import_batch(
     State(state): State<AppState>,
     batch: JsonBody<ImportBatch>,
 ) -> ApiResult<Json<BatchSummary>> {
-    auth.require(SYNC)?;
+    auth.require(Permission::SyncDream)?;
     let batch = batch.value()?;
     if batch.items.len() > 500 {
         return Err(ApiError::Validation(vec![FieldError::new("items", "too_many", "at most 500 projects per batch")]));
@@ -246,7 +244,7 @@ pub async fn feed(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<FeedQuery>,
 ) -> ApiResult<Json<Feed>> {
-    auth.require(&[Role::Integration, Role::PimUnit, Role::Admin, Role::Council])?;
+    auth.require(Permission::ReadDreamFeed)?;
     let limit = super::bounded_limit(q.limit, 100, 1000)?;
     let after = match (&q.cursor, q.from) {
         (Some(c), _) => Some(crate::cursor::decode_time_id(c).map(|(at, id)| (at, Some(id)))?),

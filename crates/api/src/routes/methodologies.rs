@@ -2,13 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_scoring::Methodology;
 use portfel_scoring::round::MethodologyRecord;
 use uuid::Uuid;
 
 use super::Versioned;
-use super::organisations::EDITORS;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::ApiResult;
@@ -30,7 +29,7 @@ pub async fn create_methodology(
     State(state): State<AppState>,
     definition: JsonBody<Methodology>,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let definition = definition.value()?;
     let record = portfel_store::methodologies::create(state.store.db(), &auth.actor(), &definition).await?;
     Ok(Versioned::created(record.meta.version, format!("/api/v1/methodologies/{}", record.meta.id), record))
@@ -60,7 +59,7 @@ pub async fn update_methodology(
     IfMatch(version): IfMatch,
     definition: JsonBody<Methodology>,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let definition = definition.value()?;
     let record =
         portfel_store::methodologies::update(state.store.db(), &auth.actor(), id, version, &definition).await?;
@@ -78,7 +77,7 @@ pub async fn approve_methodology(
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
-    auth.require(&[Role::PimUnit, Role::Admin])?;
+    auth.require(Permission::ManageReference)?;
     let record = portfel_store::methodologies::approve(state.store.db(), &auth.actor(), id, version).await?;
     Ok(Versioned::ok(record.meta.version, record))
 }
@@ -91,7 +90,7 @@ pub async fn new_methodology_version(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Versioned<MethodologyRecord>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let record = portfel_store::methodologies::new_version(state.store.db(), &auth.actor(), id).await?;
     Ok(Versioned::created(record.meta.version, format!("/api/v1/methodologies/{}", record.meta.id), record))
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_monitoring::deviation::{Flag, ProjectFacts, Thresholds, flags};
 use portfel_monitoring::summary::{MonitoredProject, Summary, summary};
 use portfel_monitoring::thousands::thousand_uah;
@@ -24,9 +24,6 @@ use crate::export::{Cell, Table};
 use crate::extract::QueryParams;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// Who reads the whole summary.
-const OVERSEERS: &[Role] = &[Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
 
 /// The day the rules apply on.
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
@@ -184,7 +181,7 @@ pub async fn monitoring_summary(
 
 /// The summary on the query's day, for the PIM unit, the council, integration scripts and administrators.
 pub async fn summary_on(auth: &Auth, state: &AppState, q: &MonitoringQuery) -> ApiResult<Summary> {
-    auth.require(OVERSEERS)?;
+    auth.require(Permission::ReadMonitoring)?;
     let day = day(q.on)?;
     let projects = monitored(state, None).await?;
     Ok(summary(&projects, &Thresholds::default(), day))

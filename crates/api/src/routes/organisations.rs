@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use portfel_domain::records::Organisation;
 use portfel_domain::reference::OrganisationInput;
-use portfel_domain::{Codelists, Role};
+use portfel_domain::{Codelists, Permission};
 use uuid::Uuid;
 
 use super::Versioned;
@@ -12,9 +12,6 @@ use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// Roles that maintain reference data.
-pub const EDITORS: &[Role] = &[Role::PimUnit, Role::Admin];
 
 fn checked(input: &OrganisationInput) -> ApiResult<()> {
     let errors = input.check(Codelists::embedded());
@@ -37,7 +34,7 @@ pub async fn create_organisation(
     State(state): State<AppState>,
     input: JsonBody<OrganisationInput>,
 ) -> ApiResult<Versioned<Organisation>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     let org = portfel_store::organisations::create(state.store.db(), &auth.actor(), &input).await?;
@@ -67,7 +64,7 @@ pub async fn update_organisation(
     IfMatch(version): IfMatch,
     input: JsonBody<OrganisationInput>,
 ) -> ApiResult<Versioned<Organisation>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     let org = portfel_store::organisations::update(state.store.db(), &auth.actor(), id, version, &input).await?;

@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::access::{CREATORS, creating_organisation, may_edit};
+use portfel_domain::Permission;
+use portfel_domain::access::{creating_organisation, may_edit};
 use portfel_domain::lifecycle::{check_transition, next_states};
 use portfel_domain::records::{Passport, PassportRevision, PassportSummary, StateChange};
 use portfel_domain::rules::{check_content, check_submission};
@@ -160,7 +161,7 @@ pub async fn create_passport(
     QueryParams(q): QueryParams<CreateQuery>,
     content: JsonBody<PassportContent>,
 ) -> ApiResult<Versioned<Passport>> {
-    auth.require(CREATORS)?;
+    auth.require(Permission::CreatePassports)?;
     let organisation = creating_organisation(&auth.claims.roles, auth.claims.org, q.organisation_id)?;
     let content = content.value()?;
     storable(&content)?;

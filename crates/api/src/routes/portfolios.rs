@@ -4,16 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use portfel_domain::Status;
 use portfel_planning::council::{Decision, Portfolio, PortfolioContent, PortfolioDiff, diff_portfolios};
-use portfel_store::council::{self, Document, Kind, Moves, Target};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Versioned;
-use super::council::{DECIDERS, ExportQuery, PREPARERS, ReturnRequest, export, may_read};
+use super::council::{self as flow, ExportQuery, ReturnRequest, export};
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::ApiResult;
@@ -31,10 +29,6 @@ pub struct PortfolioRequest {
     pub min_score: Decimal,
 }
 
-fn portfolio(doc: Document<PortfolioContent>) -> Versioned<Portfolio> {
-    Versioned::ok(doc.workflow.version, Portfolio { workflow: doc.workflow, content: doc.content })
-}
-
 async fn build(state: &AppState, req: &PortfolioRequest) -> ApiResult<PortfolioContent> {
     Ok(portfel_store::plan_inputs::build_portfolio(state.store.db(), req.round_id, req.min_score).await?)
 }
@@ -43,13 +37,7 @@ async fn build(state: &AppState, req: &PortfolioRequest) -> ApiResult<PortfolioC
 #[utoipa::path(get, path = "/api/v1/portfolios", tag = "planning", description = "The PIM unit and the council see every version; other roles see approved ones.",
     responses((status = 200, description = "Versions, oldest first", body = [Portfolio])))]
 pub async fn list_portfolios(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Portfolio>>> {
-    let docs: Vec<Document<PortfolioContent>> = council::list(state.store.db(), Kind::Portfolio).await?;
-    Ok(Json(
-        docs.into_iter()
-            .filter(|d| may_read(&auth, &d.workflow).is_ok())
-            .map(|d| Portfolio { workflow: d.workflow, content: d.content })
-            .collect(),
-    ))
+    flow::list::<PortfolioContent>(&state, &auth).await
 }
 
 /// Build a draft portfolio
@@ -62,13 +50,7 @@ pub async fn create_portfolio(
     State(state): State<AppState>,
     req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(PREPARERS)?;
-    let req = req.value()?;
-    let content = build(&state, &req).await?;
-    let doc = council::create(state.store.db(), &auth.actor(), Kind::Portfolio, &content).await?;
-    let location = format!("/api/v1/portfolios/{}", doc.workflow.id);
-    let Versioned { version, body, .. } = portfolio(doc);
-    Ok(Versioned::created(version, location, body))
+    flow::add(&state, &auth, None, req, async |req| build(&state, &req).await).await
 }
 
 /// Get a portfolio version
@@ -79,9 +61,7 @@ pub async fn get_portfolio(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    let doc: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
-    may_read(&auth, &doc.workflow)?;
-    Ok(portfolio(doc))
+    flow::get::<PortfolioContent>(&state, &auth, id).await
 }
 
 /// Rebuild a draft portfolio
@@ -96,12 +76,7 @@ pub async fn update_portfolio(
     IfMatch(version): IfMatch,
     req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(PREPARERS)?;
-    council::check_editable(state.store.db(), Kind::Portfolio, id).await?;
-    let req = req.value()?;
-    let content = build(&state, &req).await?;
-    let target = Target { kind: Kind::Portfolio, id, version };
-    Ok(portfolio(council::replace(state.store.db(), &auth.actor(), target, &content).await?))
+    flow::replace(&state, &auth, (id, version), req, async |req| build(&state, &req).await).await
 }
 
 /// Submit a portfolio to the council
@@ -113,10 +88,7 @@ pub async fn submit_portfolio(
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(PREPARERS)?;
-    Ok(portfolio(
-        council::submit(state.store.db(), &auth.actor(), Target { kind: Kind::Portfolio, id, version }).await?,
-    ))
+    flow::submit::<PortfolioContent>(&state, &auth, id, version).await
 }
 
 /// Approve a portfolio (council)
@@ -131,21 +103,7 @@ pub async fn approve_portfolio(
     IfMatch(version): IfMatch,
     decision: JsonBody<Decision>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(DECIDERS)?;
-    let decision = decision.value()?;
-    let current: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
-    let ids: Vec<Uuid> = current.content.items.iter().filter(|i| !i.continuing).map(|i| i.passport_id).collect();
-    let moves = Moves { passports: &ids, from: Status::Evaluated, to: Status::InPortfolio };
-    Ok(portfolio(
-        council::approve(
-            state.store.db(),
-            &auth.actor(),
-            Target { kind: Kind::Portfolio, id, version },
-            &decision,
-            moves,
-        )
-        .await?,
-    ))
+    flow::approve::<PortfolioContent>(&state, &auth, id, version, decision).await
 }
 
 /// Return a portfolio with comments (council)
@@ -159,10 +117,7 @@ pub async fn return_portfolio(
     IfMatch(version): IfMatch,
     req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(DECIDERS)?;
-    let req = req.value()?;
-    let target = Target { kind: Kind::Portfolio, id, version };
-    Ok(portfolio(council::send_back(state.store.db(), &auth.actor(), target, &req.comment).await?))
+    flow::send_back::<PortfolioContent>(&state, &auth, id, version, req).await
 }
 
 /// Amend a portfolio (new version)
@@ -175,13 +130,7 @@ pub async fn amend_portfolio(
     Path(id): Path<Uuid>,
     req: JsonBody<PortfolioRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
-    auth.require(PREPARERS)?;
-    let req = req.value()?;
-    let content = build(&state, &req).await?;
-    let doc = council::amend(state.store.db(), &auth.actor(), Kind::Portfolio, id, &content).await?;
-    let location = format!("/api/v1/portfolios/{}", doc.workflow.id);
-    let Versioned { version, body, .. } = portfolio(doc);
-    Ok(Versioned::created(version, location, body))
+    flow::add(&state, &auth, Some(id), req, async |req| build(&state, &req).await).await
 }
 
 /// Compare two portfolio versions
@@ -192,10 +141,7 @@ pub async fn diff_portfolio(
     State(state): State<AppState>,
     Path((id, other)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<PortfolioDiff>> {
-    let a: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
-    let b: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, other).await?;
-    may_read(&auth, &a.workflow)?;
-    may_read(&auth, &b.workflow)?;
+    let (a, b) = flow::pair::<PortfolioContent>(&state, &auth, id, other).await?;
     Ok(Json(diff_portfolios(&a.content, &b.content)))
 }
 
@@ -208,8 +154,7 @@ pub async fn export_portfolio(
     Path(id): Path<Uuid>,
     QueryParams(q): QueryParams<ExportQuery>,
 ) -> ApiResult<Response> {
-    let doc: Document<PortfolioContent> = council::get(state.store.db(), Kind::Portfolio, id).await?;
-    may_read(&auth, &doc.workflow)?;
+    let doc = flow::read::<PortfolioContent>(&state, &auth, id).await?;
     let p = Portfolio { workflow: doc.workflow, content: doc.content };
     let file = format!("portfolio-{}", p.workflow.number);
     export(q.format, &file, || Json(&p).into_response(), || crate::export::portfolio_table(&p))

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use portfel_domain::{Codelists, FieldError, Role};
+use portfel_domain::{Codelists, FieldError, Permission};
 use portfel_monitoring::annual::{AnnualReport, PlanFact, annual_report};
 use portfel_monitoring::programme::{MeasureFact, Programme};
 use portfel_monitoring::records::ProgrammeRecord;
@@ -19,9 +19,6 @@ use crate::export::{Cell, Table};
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-/// Who records programmes and their facts.
-pub const KEEPERS: &[Role] = &[Role::PimUnit, Role::Admin];
 
 fn checked(p: &Programme) -> ApiResult<()> {
     let errors = p.check(Codelists::embedded());
@@ -44,7 +41,7 @@ pub async fn create_programme(
     State(state): State<AppState>,
     body: JsonBody<Programme>,
 ) -> ApiResult<Versioned<ProgrammeRecord>> {
-    auth.require(KEEPERS)?;
+    auth.require(Permission::KeepProgrammes)?;
     let programme = body.value()?;
     checked(&programme)?;
     let record = portfel_store::programmes::create(state.store.db(), &auth.actor(), &programme).await?;
@@ -74,7 +71,7 @@ pub async fn update_programme(
     IfMatch(version): IfMatch,
     body: JsonBody<Programme>,
 ) -> ApiResult<Versioned<ProgrammeRecord>> {
-    auth.require(KEEPERS)?;
+    auth.require(Permission::KeepProgrammes)?;
     let programme = body.value()?;
     checked(&programme)?;
     let record = portfel_store::programmes::update(state.store.db(), &auth.actor(), id, version, &programme).await?;
@@ -93,7 +90,7 @@ pub async fn record_fact(
     Path(id): Path<Uuid>,
     body: JsonBody<MeasureFact>,
 ) -> ApiResult<Json<AnnualReport>> {
-    auth.require(KEEPERS)?;
+    auth.require(Permission::KeepProgrammes)?;
     let fact = body.value()?;
     let record = portfel_store::programmes::get(state.store.db(), id).await?;
     if let Some((field, message)) = record.programme.fact_problem(&fact) {

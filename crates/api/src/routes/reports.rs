@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::{Codelists, FieldError, Role};
+use portfel_domain::{Codelists, FieldError, Permission};
 use portfel_monitoring::records::ReportRecord;
 use portfel_monitoring::report::{ReportAction, ReportContent};
 use serde::Deserialize;
@@ -19,13 +19,6 @@ use crate::extract::{IfMatch, JsonBody};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// Who writes reports: initiators (for their own organisation) and administrators.
-pub const WRITERS: &[Role] = &[Role::Initiator, Role::Admin];
-/// Who accepts and returns them.
-pub const CHECKERS: &[Role] = &[Role::PimUnit, Role::Admin];
-/// Who reads them (initiators those of their own organisation's projects).
-pub const READERS: &[Role] = &[Role::Initiator, Role::PimUnit, Role::Council, Role::Integration, Role::Admin];
-
 fn checked(content: &ReportContent) -> ApiResult<()> {
     let errors = content.check(Codelists::embedded());
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
@@ -33,8 +26,8 @@ fn checked(content: &ReportContent) -> ApiResult<()> {
 
 /// Refuses a writer who is not of the project's organisation (administrators excepted).
 pub fn own(auth: &Auth, organisation_id: Uuid) -> ApiResult<()> {
-    auth.require(WRITERS)?;
-    if auth.has_any(&[Role::Admin]) || auth.claims.org == Some(organisation_id) {
+    auth.require(Permission::WriteReports)?;
+    if auth.may(Permission::AllOrganisations) || auth.claims.org == Some(organisation_id) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("initiators report on their own organisation's projects".into()))
@@ -43,7 +36,7 @@ pub fn own(auth: &Auth, organisation_id: Uuid) -> ApiResult<()> {
 
 /// A report the caller may read.
 async fn readable(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<ReportRecord> {
-    auth.require(READERS)?;
+    auth.require(Permission::ReadReports)?;
     let report = portfel_store::reports::get(state.store.db(), id).await?;
     visible(state, auth, report.passport_id).await?;
     Ok(report)
@@ -57,7 +50,7 @@ pub async fn list_reports(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<ReportRecord>>> {
-    auth.require(READERS)?;
+    auth.require(Permission::ReadReports)?;
     visible(&state, &auth, id).await?;
     Ok(Json(portfel_store::reports::for_passport(state.store.db(), id).await?))
 }
@@ -138,7 +131,7 @@ async fn decide(
     let report = readable(state, auth, id).await?;
     match action {
         ReportAction::Submit => own(auth, report.organisation_id)?,
-        ReportAction::Accept | ReportAction::Return => auth.require(CHECKERS)?,
+        ReportAction::Accept | ReportAction::Return => auth.require(Permission::CheckReports)?,
     }
     let report = portfel_store::reports::decide(state.store.db(), &auth.actor(), id, version, action, reason).await?;
     Ok(Versioned::ok(report.version, report))

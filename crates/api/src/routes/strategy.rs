@@ -2,15 +2,14 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::Codelists;
 use portfel_domain::records::{StrategyDocument, StrategyGoal};
 use portfel_domain::reference::{StrategyDocumentInput, StrategyGoalInput};
 use portfel_domain::rules::validation_errors;
+use portfel_domain::{Codelists, Permission};
 use uuid::Uuid;
 use validator::Validate;
 
 use super::Versioned;
-use super::organisations::EDITORS;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::{ApiError, ApiResult};
@@ -36,7 +35,7 @@ pub async fn create_document(
     State(state): State<AppState>,
     input: JsonBody<StrategyDocumentInput>,
 ) -> ApiResult<Versioned<StrategyDocument>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     let doc = portfel_store::strategy::create_document(state.store.db(), &auth.actor(), &input).await?;
@@ -66,7 +65,7 @@ pub async fn update_document(
     IfMatch(version): IfMatch,
     input: JsonBody<StrategyDocumentInput>,
 ) -> ApiResult<Versioned<StrategyDocument>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     let doc = portfel_store::strategy::update_document(state.store.db(), &auth.actor(), id, version, &input).await?;
@@ -96,7 +95,7 @@ pub async fn create_goal(
     Path(id): Path<Uuid>,
     input: JsonBody<StrategyGoalInput>,
 ) -> ApiResult<Versioned<StrategyGoal>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     input.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
     let goal = portfel_store::strategy::create_goal(state.store.db(), &auth.actor(), id, &input).await?;

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_domain::records::User;
 use portfel_domain::reference::UserInput;
 use portfel_domain::rules::validation_errors;
@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/v1/users", tag = "reference", description = "PIM unit or admin.",
     responses((status = 200, description = "All users", body = [User])))]
 pub async fn list_users(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<User>>> {
-    auth.require(&[Role::PimUnit, Role::Admin])?;
+    auth.require(Permission::ReadUsers)?;
     Ok(Json(portfel_store::users::list(state.store.db()).await?))
 }
 
@@ -32,7 +32,7 @@ pub async fn create_user(
     State(state): State<AppState>,
     input: JsonBody<UserInput>,
 ) -> ApiResult<Versioned<User>> {
-    auth.require(&[Role::Admin])?;
+    auth.require(Permission::ManageUsers)?;
     let input = input.value()?;
     input.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
     let user = portfel_store::users::create(state.store.db(), &auth.actor(), &input).await?;

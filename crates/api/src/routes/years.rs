@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use portfel_domain::Permission;
 use portfel_domain::records::BudgetYear;
 use portfel_domain::reference::BudgetYearInput;
 
 use super::Versioned;
-use super::organisations::EDITORS;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::{ApiError, ApiResult};
@@ -42,7 +42,7 @@ pub async fn create_year(
     State(state): State<AppState>,
     input: JsonBody<BudgetYearInput>,
 ) -> ApiResult<Versioned<BudgetYear>> {
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     let year = portfel_store::years::create(state.store.db(), &auth.actor(), &input).await?;
@@ -74,7 +74,7 @@ pub async fn update_year(
     input: JsonBody<BudgetYearInput>,
 ) -> ApiResult<Versioned<BudgetYear>> {
     let year = path_year(&year)?;
-    auth.require(EDITORS)?;
+    auth.require(Permission::ManageReference)?;
     let input = input.value()?;
     checked(&input)?;
     if input.year != year {

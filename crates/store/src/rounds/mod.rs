@@ -162,18 +162,13 @@ pub async fn expert_can_see<C: ConnectionTrait>(conn: &C, expert: &str, passport
 async fn bump<C: ConnectionTrait>(conn: &C, round_id: Uuid, expected_version: i32) -> StoreResult<Round> {
     let current = get(conn, round_id).await?;
     crate::check_version(current.meta.version, expected_version)?;
-    if current.status != RoundStatus::Open {
-        return Err(StoreError::Conflict("the round is closed; its results are frozen".into()));
-    }
+    current.check_open()?;
     update_row::<round::Entity, C>(conn, round_id, expected_version, round::ActiveModel::default(), "round").await?;
     Ok(current)
 }
 
 async fn require_open<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<Round> {
     let r = get(conn, round_id).await?;
-    if r.status == RoundStatus::Open {
-        Ok(r)
-    } else {
-        Err(StoreError::Conflict("the round is closed; its results are frozen".into()))
-    }
+    r.check_open()?;
+    Ok(r)
 }

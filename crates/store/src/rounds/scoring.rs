@@ -2,9 +2,7 @@
 
 use portfel_scoring::CriterionKind;
 use portfel_scoring::closing::submitted_on;
-use portfel_scoring::round::{
-    Assignment, AssignmentStatus, ConsensusNote, Disagreement, ExpertScore, RoundProject, check_scores, disagreements,
-};
+use portfel_scoring::round::{Assignment, ConsensusNote, Disagreement, ExpertScore, RoundProject, disagreements};
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -57,12 +55,7 @@ pub async fn declare(
     let txn = crate::begin_write(db).await?;
     require_open(&txn, round_id).await?;
     let before = own_assignment(&txn, round_id, passport_id, &actor.sub).await?;
-    if before.status != AssignmentStatus::AwaitingDeclaration {
-        return Err(StoreError::Conflict("the declaration for this project has been made already".into()));
-    }
-    let mut after = before.clone();
-    after.status = if conflict { AssignmentStatus::Conflict } else { AssignmentStatus::Active };
-    after.conflict_note = note;
+    let after = before.declared(conflict, note)?;
     changed(&txn, actor, "assignment.declare", &before, &after, None).await?;
     txn.commit().await?;
     Ok(after)
@@ -80,26 +73,8 @@ pub async fn save_scores(
     let txn = crate::begin_write(db).await?;
     let r = require_open(&txn, round_id).await?;
     let before = own_assignment(&txn, round_id, passport_id, &actor.sub).await?;
-    match before.status {
-        AssignmentStatus::AwaitingDeclaration => {
-            return Err(StoreError::Conflict("declare whether you have a conflict of interest first".into()));
-        }
-        AssignmentStatus::Conflict => {
-            return Err(StoreError::Conflict("you declared a conflict of interest on this project".into()));
-        }
-        AssignmentStatus::Active => {}
-    }
-    if before.submitted_at.is_some() {
-        return Err(StoreError::Conflict("your scores are submitted; the PIM unit may reopen them".into()));
-    }
     let methodology = crate::methodologies::get(&txn, r.data.methodology_id).await?.definition;
-    let errors = check_scores(&methodology, &scores, submit);
-    if !errors.is_empty() {
-        return Err(StoreError::Invalid(errors));
-    }
-    let mut after = before.clone();
-    after.scores = scores;
-    after.submitted_at = submit.then(crate::now);
+    let after = before.scored(&methodology, scores, submit, crate::now())?;
     let action = if submit { "assignment.submit" } else { "assignment.save" };
     changed(&txn, actor, action, &before, &after, None).await?;
     txn.commit().await?;
@@ -140,11 +115,7 @@ pub async fn reopen(
     let txn = crate::begin_write(db).await?;
     require_open(&txn, round_id).await?;
     let before = own_assignment(&txn, round_id, passport_id, expert).await?;
-    if before.submitted_at.is_none() {
-        return Err(StoreError::Conflict("these scores are not submitted".into()));
-    }
-    let mut after = before.clone();
-    after.submitted_at = None;
+    let after = before.reopened()?;
     changed(&txn, actor, "assignment.reopen", &before, &after, Some(reason)).await?;
     txn.commit().await?;
     Ok(after)
@@ -194,7 +165,6 @@ pub async fn resolve(
     Ok(after)
 }
 
-/// Submitted assignments on one project.
 /// Disagreements among submitted scores of the round.
 pub async fn disagreements_of<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<Vec<Disagreement>> {
     let r = get(conn, round_id).await?;

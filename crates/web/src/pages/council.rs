@@ -5,19 +5,20 @@ use axum::body::to_bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use portfel_api::extract::{JsonBody, QueryParams};
+use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
+use portfel_api::routes::council as flow;
 use portfel_api::routes::methodologies::get_methodology;
 use portfel_api::routes::rounds::results::{self, CardQuery};
 use portfel_api::routes::rounds::setup::get_round;
-use portfel_domain::Role;
-use portfel_planning::council::{DocumentStatus, Workflow};
+use portfel_domain::Permission;
+use portfel_planning::council::{CouncilPaper, DocumentStatus, Workflow};
 use portfel_scoring::scorecard::ScoreCard;
 use uuid::Uuid;
 
 use crate::error::PageResult;
 use crate::forms::Fields;
-use crate::session::Signed;
+use crate::session::{Posted, Signed};
 use crate::{WebState, charts, format, labels, layout};
 use serde_json::json;
 
@@ -29,8 +30,8 @@ pub fn status_badge(status: DocumentStatus) -> Markup {
 /// State, decision, comments and the actions the user's roles allow now on a
 /// version at `base` (`/portfolios/{id}` or `/plans/{id}`).
 pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
-    let preparer = user.is(&[Role::PimUnit, Role::Admin]);
-    let council = user.is(&[Role::Council, Role::Admin]);
+    let preparer = user.may(Permission::PrepareDecisions);
+    let council = user.may(Permission::Decide);
     let form = |action: &str, inner: Markup| {
         html! {
             form method="post" action=(format!("{base}/{action}")) {
@@ -80,18 +81,33 @@ pub fn versions_table<'a>(base: &str, rows: impl Iterator<Item = (&'a Workflow, 
 }
 
 /// The council's decision from the approval form.
-pub fn decision<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
+fn decision<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
     JsonBody::from_value(json!({"number": fields.text("number"), "date": fields.text("date")}))
 }
 
 /// The council's comments from the return form.
-pub fn comment<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
+fn comment<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
     JsonBody::from_value(json!({"comment": fields.text("comment")}))
 }
 
-/// After a workflow action: back to the version, or the refusal's page.
-pub fn finish(done: Result<(), ApiError>, back: &str) -> PageResult<Response> {
-    done.map(|()| Redirect::to(back).into_response()).map_err(Into::into)
+/// POST /portfolios/{id}/{action} and /plans/{id}/{action}: submit, approve
+/// or return a version, through the API's one council workflow; then back to
+/// the version, or the refusal's page.
+pub async fn workflow_action<T: CouncilPaper + 'static>(
+    State(state): State<WebState>,
+    Path((id, action)): Path<(Uuid, String)>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let IfMatch(v) = fields.version()?;
+    let (app, auth) = (&state.app, &user.auth);
+    let done = match action.as_str() {
+        "submit" => flow::submit::<T>(app, auth, id, v).await.map(drop),
+        "approve" => flow::approve::<T>(app, auth, id, v, decision(&fields)).await.map(drop),
+        "return" => flow::send_back::<T>(app, auth, id, v, comment(&fields)).await.map(drop),
+        _ => Err(ApiError::NotFound("no such action".into())),
+    };
+    done?;
+    Ok(Redirect::to(&format!("/{}s/{id}", T::KIND.as_str())).into_response())
 }
 
 /// The table of a diff between two versions, around its `rows`.
@@ -142,7 +158,7 @@ pub async fn score_card(
         &user,
         "Картка оцінювання",
         html! {
-            @if user.is(portfel_api::routes::rounds::PIM) {
+            @if user.may(Permission::PrepareRounds) {
                 p { a href=(format!("/rounds/{id}")) { "← До раунду оцінювання" } }
             } @else {
                 p { a href="/portfolios" { "← До проєктного портфеля" } }

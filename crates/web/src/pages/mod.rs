@@ -14,7 +14,8 @@ mod sign_in;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use portfel_domain::Role;
+use portfel_domain::Permission;
+use portfel_planning::council::{PlanContent, PortfolioContent};
 
 use crate::WebState;
 use crate::session::Signed;
@@ -42,7 +43,7 @@ pub fn routes() -> Router<WebState> {
         .route("/portfolios/{id}", get(portfolios::show))
         .route("/portfolios/{id}/print", get(portfolios::print))
         .route("/portfolios/{id}/diff/{other}", get(portfolios::diff))
-        .route("/portfolios/{id}/{action}", post(portfolios::workflow_action))
+        .route("/portfolios/{id}/{action}", post(council::workflow_action::<PortfolioContent>))
         .route("/passports/{id}/reports", post(reports::create))
         .route("/passports/{id}/reports/new", get(reports::new_form))
         .route("/reports/{id}", get(reports::show).post(reports::update))
@@ -59,14 +60,14 @@ pub fn routes() -> Router<WebState> {
         .route("/plans/{id}/print", get(plans::print))
         .route("/plans/{id}/diff/{other}", get(plans::diff))
         .route("/plans/{id}/scenarios", get(plans::scenario_form).post(plans::scenario))
-        .route("/plans/{id}/{action}", post(plans::workflow_action))
+        .route("/plans/{id}/{action}", post(council::workflow_action::<PlanContent>))
 }
 
 /// The start page of each role.
 async fn home(user: Signed) -> Response {
-    let target = if user.is(&[Role::Council]) {
+    let target = if user.may(Permission::Decide) && !user.may(Permission::PrepareDecisions) {
         "/portfolios"
-    } else if user.is(&[Role::Expert]) && !user.is(&[Role::PimUnit, Role::Admin]) {
+    } else if user.may(Permission::Score) && !user.may(Permission::PrepareRounds) {
         "/assignments"
     } else {
         "/passports"

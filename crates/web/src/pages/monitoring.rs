@@ -10,7 +10,7 @@ use portfel_api::routes::council::ExportFormat;
 use portfel_api::routes::monitoring::{DayQuery, MonitoringQuery, project_flags, summary_on};
 use portfel_api::routes::programmes::{self, ReportQuery, report_of};
 use portfel_api::routes::reports::list_reports;
-use portfel_domain::Status;
+use portfel_domain::{Permission, Status};
 use portfel_monitoring::annual::PlanFact;
 use portfel_monitoring::deviation::Flag;
 use serde::Deserialize;
@@ -107,7 +107,7 @@ pub async fn passport_section(
     status: Status,
     organisation_id: Uuid,
 ) -> PageResult<Markup> {
-    if !portfel_store::reports::REPORTING.contains(&status) {
+    if !portfel_monitoring::reporting::takes_reports(status) {
         return Ok(html! {});
     }
     let app = || State(state.app.clone());
@@ -196,7 +196,7 @@ pub async fn programme(
                 button type="button" data-action="print" { "Друкувати або зберегти як PDF" }
                 a.button.secondary href=(download("xlsx")) { "XLSX" }
                 a.button.secondary href=(download("csv")) { "CSV" }
-                @if user.is(programmes::KEEPERS) {
+                @if user.may(Permission::KeepProgrammes) {
                     a.button href=(format!("/programmes/{id}/facts?year={year}")) { "Внести фактичне виконання" }
                 }
             }

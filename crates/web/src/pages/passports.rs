@@ -10,10 +10,9 @@ use maud::{Markup, html};
 use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports::{self as api, CreateQuery, ListQuery};
-use portfel_domain::access::CREATORS;
 use portfel_domain::codelist::Codelist;
 use portfel_domain::records::Passport;
-use portfel_domain::{Role, Status};
+use portfel_domain::{Permission, Status};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -58,7 +57,7 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
         "Паспорти проєктів",
         html! {
             h1 { "Паспорти проєктів" }
-            @if user.is(CREATORS) { p { a.button href="/passports/new" { "Новий паспорт" } } }
+            @if user.may(Permission::CreatePassports) { p { a.button href="/passports/new" { "Новий паспорт" } } }
             form.filters method="get" action="/passports" {
                 div {
                     label for="status" { "Стан" }
@@ -115,7 +114,7 @@ async fn passport_page(
     let editable = p.status.content_editable()
         && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
     let steps: Vec<_> = allowed.iter().filter(|t| t.roles.iter().any(|r| roles.contains(r))).collect();
-    let monitoring = if user.is(portfel_api::routes::reports::READERS) {
+    let monitoring = if user.may(Permission::ReadReports) {
         super::monitoring::passport_section(state, user, id, p.status, p.organisation_id).await?
     } else {
         maud::html! {}
@@ -309,7 +308,7 @@ async fn passport_form(
                     Some((_, version)) => (layout::guarded(user, version)),
                     None => (layout::csrf(user)),
                 }
-                @if target.is_none() && !user.is(&[Role::Initiator]) {
+                @if target.is_none() && user.may(Permission::CreateForAnyOrganisation) {
                     (select(Some("Організація-ініціатор"), "_organisation", &organisations, values, e))
                 }
                 fieldset.card { legend { "Загальне" }
@@ -443,7 +442,7 @@ async fn passport_form(
 
 /// GET /passports/new.
 pub async fn new_form(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
-    user.auth.require(CREATORS)?;
+    user.auth.require(Permission::CreatePassports)?;
     passport_form(&state, &user, None, &Values::default(), &Errors::default()).await
 }
 

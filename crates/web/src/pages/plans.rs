@@ -8,17 +8,15 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use portfel_api::extract::JsonBody;
-use portfel_api::problem::ApiError;
 use portfel_api::routes::plans::{scenarios, versions as api};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_planning::council::{DocumentStatus, PlanVersion};
 use portfel_planning::{Plan, PlanBuilder, Solver};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::council::workflow;
-use super::council::{comment, decision, diff_table, finish, membership_rows, versions_table};
+use super::council::{diff_table, membership_rows, versions_table, workflow};
 use crate::charts::{self, YearBar};
 use crate::error::PageResult;
 use crate::forms::{Fields, Kind};
@@ -38,7 +36,7 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
         html! {
             h1 { "Середньостроковий план пріоритетних публічних інвестицій" }
             (versions_table("/plans", plans.iter().map(|p| (&p.workflow, p.content.result.included.len()))))
-            @if user.is(&[Role::PimUnit, Role::Admin]) {
+            @if user.may(Permission::PrepareDecisions) {
                 h2 { "Сформувати версію плану" }
                 form.card method="post" action="/plans" {
                     (layout::csrf(&user))
@@ -346,7 +344,7 @@ pub async fn scenario(
 }
 
 async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option<Fields>) -> PageResult<Markup> {
-    user.auth.require(scenarios::RUNNERS)?;
+    user.auth.require(Permission::RunScenarios)?;
     let plan = get(state, user, id).await?;
     let titles = candidate_titles(state, user, &plan).await?;
     let ys = years(&plan);
@@ -451,21 +449,4 @@ pub async fn diff(
             }))
         },
     ))
-}
-
-/// POST /plans/{id}/{action}: submit, approve, return.
-pub async fn workflow_action(
-    State(state): State<WebState>,
-    Path((id, action)): Path<(Uuid, String)>,
-    Posted { user, fields }: Posted,
-) -> PageResult<Response> {
-    let v = fields.version()?;
-    let (auth, app) = (user.auth.clone(), State(state.app.clone()));
-    let done = match action.as_str() {
-        "submit" => api::submit_plan(auth, app, Path(id), v).await,
-        "approve" => api::approve_plan(auth, app, Path(id), v, decision(&fields)).await,
-        "return" => api::return_plan(auth, app, Path(id), v, comment(&fields)).await,
-        _ => Err(ApiError::NotFound("no such action".into())),
-    };
-    finish(done.map(drop), &format!("/plans/{id}"))
 }

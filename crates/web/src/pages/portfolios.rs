@@ -7,15 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use portfel_api::extract::JsonBody;
-use portfel_api::problem::ApiError;
 use portfel_api::routes::portfolios as api;
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_planning::council::{Portfolio, PortfolioItem};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::council::{comment, decision, diff_table, finish, membership_rows, versions_table, workflow};
+use super::council::{diff_table, membership_rows, versions_table, workflow};
 use super::passports::organisation_names;
 use crate::error::PageResult;
 use crate::session::{Posted, Signed};
@@ -24,7 +23,7 @@ use crate::{WebState, format, labels, layout};
 /// GET /portfolios.
 pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
     let axum::Json(versions) = api::list_portfolios(user.auth.clone(), State(state.app.clone())).await?;
-    let rounds = if user.is(&[Role::PimUnit, Role::Admin]) {
+    let rounds = if user.may(Permission::PrepareDecisions) {
         portfel_api::routes::rounds::setup::list_rounds(user.auth.clone(), State(state.app.clone())).await?.0
     } else {
         Vec::new()
@@ -35,7 +34,7 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
         html! {
             h1 { "Єдиний проєктний портфель" }
             (versions_table("/portfolios", versions.iter().map(|p| (&p.workflow, p.content.items.len()))))
-            @if user.is(&[Role::PimUnit, Role::Admin]) {
+            @if user.may(Permission::PrepareDecisions) {
                 h2 { "Сформувати версію портфеля" }
                 form.card method="post" action="/portfolios" {
                     (layout::csrf(&user))
@@ -205,21 +204,4 @@ pub async fn diff(
             }))
         },
     ))
-}
-
-/// POST /portfolios/{id}/{action}: submit, approve, return.
-pub async fn workflow_action(
-    State(state): State<WebState>,
-    Path((id, action)): Path<(Uuid, String)>,
-    Posted { user, fields }: Posted,
-) -> PageResult<Response> {
-    let v = fields.version()?;
-    let (auth, app) = (user.auth.clone(), State(state.app.clone()));
-    let done = match action.as_str() {
-        "submit" => api::submit_portfolio(auth, app, Path(id), v).await,
-        "approve" => api::approve_portfolio(auth, app, Path(id), v, decision(&fields)).await,
-        "return" => api::return_portfolio(auth, app, Path(id), v, comment(&fields)).await,
-        _ => Err(ApiError::NotFound("no such action".into())),
-    };
-    finish(done.map(drop), &format!("/portfolios/{id}"))
 }

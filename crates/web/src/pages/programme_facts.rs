@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
-use portfel_api::routes::programmes::{self as api, KEEPERS};
+use portfel_api::routes::programmes as api;
+use portfel_domain::Permission;
 use portfel_monitoring::programme::MeasureFact;
 use uuid::Uuid;
 
@@ -33,7 +34,7 @@ async fn page(
     year: Option<i32>,
     refused: Option<(&str, &Values, &Errors)>,
 ) -> PageResult<Markup> {
-    user.auth.require(KEEPERS)?;
+    user.auth.require(Permission::KeepProgrammes)?;
     let record = api::get_programme(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
     let p = &record.programme;
     let year = year

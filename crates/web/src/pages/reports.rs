@@ -11,7 +11,8 @@ use maud::{Markup, html};
 use portfel_api::extract::{IfMatch, JsonBody};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports as passports_api;
-use portfel_api::routes::reports::{self as api, CHECKERS, own};
+use portfel_api::routes::reports::{self as api, own};
+use portfel_domain::Permission;
 use portfel_domain::codelist::Codelist;
 use portfel_monitoring::records::ReportRecord;
 use portfel_monitoring::report::ReportStatus;
@@ -251,7 +252,7 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
     let r = get(state, user, id).await?;
     let c = &r.content;
     let writer = own(&user.auth, r.organisation_id).is_ok();
-    let checker = user.is(CHECKERS);
+    let checker = user.may(Permission::CheckReports);
     let title = format!("Звіт про реалізацію за {}", c.period);
     Ok(layout::page(
         user,

@@ -11,7 +11,7 @@ use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports::{self as passports_api, ListQuery};
 use portfel_api::routes::rounds::{results, scoring, setup};
-use portfel_domain::{Role, Status};
+use portfel_domain::{Permission, Role, Status};
 use portfel_scoring::round::{AssignmentStatus, RoundStatus};
 use serde_json::json;
 use uuid::Uuid;
@@ -52,7 +52,7 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
                     td { @if r.status == RoundStatus::Closed { "закрито" } @else { "триває" } }
                 } } }
             }
-            @if user.is(&[Role::PimUnit, Role::Admin]) {
+            @if user.may(Permission::PrepareRounds) {
                 h2 { "Новий раунд" }
                 form.card method="post" action="/rounds" {
                     (layout::csrf(&user))
@@ -152,7 +152,7 @@ async fn round_page(
             p { "Строк: " (round.data.deadline.format("%d.%m.%Y")) " · " @if closed { "закрито" } @else { "триває" } " · версія " (version) }
             @if let Some(r) = refusal { p.problem role="alert" { (r) } }
             (layout::error_summary(errors))
-            @if !closed && user.is(&[Role::PimUnit, Role::Admin]) {
+            @if !closed && user.may(Permission::PrepareRounds) {
                 div.actions {
                     (step("screen", "Провести скринінг", html! {}))
                     (step("close", "Закрити раунд і розрахувати рейтинг", html! {}))
@@ -168,7 +168,7 @@ async fn round_page(
                     @if closed { td { a href=(format!("/rounds/{id}/projects/{}/card", p.passport_id)) { "картка оцінювання" } } }
                 } } }
             }
-            @if !closed && !candidates.is_empty() && user.is(&[Role::PimUnit, Role::Admin]) {
+            @if !closed && !candidates.is_empty() && user.may(Permission::PrepareRounds) {
                 details.card { summary { "Додати проєкти до раунду" }
                     (step("projects", "Додати вибрані", html! {
                         @for p in &candidates { div {
@@ -185,7 +185,7 @@ async fn round_page(
                     td { (expert) } td.num { (n) } td.num { (done) } td.num { (conflict) }
                 } } }
             }
-            @if !closed && user.is(&[Role::PimUnit, Role::Admin]) {
+            @if !closed && user.may(Permission::PrepareRounds) {
                 details.card { summary { "Призначити експертів" }
                     (step("assign", "Призначити", html! {
                         fieldset { legend { "Експерти" }

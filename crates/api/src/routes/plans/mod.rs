@@ -7,18 +7,13 @@ pub mod scenarios;
 pub mod versions;
 
 use portfel_domain::{Codelists, FieldError};
-use portfel_planning::council::{PlanContent, PlanRequest, PlanVersion, PortfolioContent};
+use portfel_planning::council::{PlanContent, PlanRequest, PortfolioContent};
 use portfel_planning::request::{build, check_source_portfolio};
 use portfel_planning::{Exclusion, Plan, PlanBuilder, PlanInput, SolveOptions, Solver};
 use portfel_store::council::{self, Document, Kind};
 
-use super::Versioned;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-
-fn plan_version(doc: Document<PlanContent>) -> Versioned<PlanVersion> {
-    Versioned::ok(doc.workflow.version, PlanVersion { workflow: doc.workflow, content: doc.content })
-}
 
 /// Loads the approved portfolio and builds the plan input; the projects whose
 /// data cannot be planned come apart, as the plan's exclusions.

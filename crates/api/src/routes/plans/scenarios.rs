@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use portfel_domain::FieldError;
+use portfel_domain::Permission;
 use portfel_planning::council::{PlanRequest, PortfolioContent};
 use portfel_planning::{Plan, PlanBuilder, PlanInput};
 use portfel_store::council::{self, Document, Kind};
@@ -100,10 +101,6 @@ pub struct ScenarioResult {
     pub optimal: Plan,
 }
 
-/// Who may compare scenarios: the PIM unit, admins and the council.
-pub const RUNNERS: &[portfel_domain::Role] =
-    &[portfel_domain::Role::PimUnit, portfel_domain::Role::Admin, portfel_domain::Role::Council];
-
 /// Compare what-if scenarios
 #[utoipa::path(post, path = "/api/v1/plans/scenarios", tag = "planning", description = "Runs the base request and each variant (other ceilings, forced in/out, links, objective, or another approved \
         methodology's weights, which re-score and re-rank the projects) with both builders, side by side. Nothing is saved.",
@@ -114,7 +111,7 @@ pub async fn scenarios(
     State(state): State<AppState>,
     req: JsonBody<ScenarioRequest>,
 ) -> ApiResult<Json<Vec<ScenarioResult>>> {
-    auth.require(RUNNERS)?;
+    auth.require(Permission::RunScenarios)?;
     let req = req.value()?;
     if req.variants.len() > 10 {
         return Err(ApiError::Validation(vec![FieldError::new("variants", "too_many", "at most 10 variants")]));

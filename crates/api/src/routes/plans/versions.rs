@@ -2,29 +2,21 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::Status;
 use portfel_planning::council::{Decision, PlanContent, PlanDiff, PlanRequest, PlanVersion, diff_plans};
-use portfel_store::council::{self, Document, Kind, Moves, Target};
 use uuid::Uuid;
 
-use super::{content, plan_version};
+use super::content;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::ApiResult;
 use crate::routes::Versioned;
-use crate::routes::council::{DECIDERS, PREPARERS, ReturnRequest, may_read};
+use crate::routes::council::{self as flow, ReturnRequest};
 use crate::state::AppState;
 
 /// List plan versions
 #[utoipa::path(get, path = "/api/v1/plans", tag = "planning", responses((status = 200, description = "Versions, oldest first", body = [PlanVersion])))]
 pub async fn list_plans(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<PlanVersion>>> {
-    let docs: Vec<Document<PlanContent>> = council::list(state.store.db(), Kind::Plan).await?;
-    Ok(Json(
-        docs.into_iter()
-            .filter(|d| may_read(&auth, &d.workflow).is_ok())
-            .map(|d| PlanVersion { workflow: d.workflow, content: d.content })
-            .collect(),
-    ))
+    flow::list::<PlanContent>(&state, &auth).await
 }
 
 /// Build a draft medium-term plan
@@ -38,13 +30,7 @@ pub async fn create_plan(
     State(state): State<AppState>,
     req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(PREPARERS)?;
-    let req = req.value()?;
-    let content = content(&state, req).await?;
-    let doc = council::create(state.store.db(), &auth.actor(), Kind::Plan, &content).await?;
-    let location = format!("/api/v1/plans/{}", doc.workflow.id);
-    let Versioned { version, body, .. } = plan_version(doc);
-    Ok(Versioned::created(version, location, body))
+    flow::add(&state, &auth, None, req, async |req| content(&state, req).await).await
 }
 
 /// Get a plan version
@@ -55,9 +41,7 @@ pub async fn get_plan(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    let doc: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
-    may_read(&auth, &doc.workflow)?;
-    Ok(plan_version(doc))
+    flow::get::<PlanContent>(&state, &auth, id).await
 }
 
 /// Rebuild a draft plan
@@ -72,13 +56,7 @@ pub async fn update_plan(
     IfMatch(version): IfMatch,
     req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(PREPARERS)?;
-    council::check_editable(state.store.db(), Kind::Plan, id).await?;
-    let req = req.value()?;
-    let content = content(&state, req).await?;
-    Ok(plan_version(
-        council::replace(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &content).await?,
-    ))
+    flow::replace(&state, &auth, (id, version), req, async |req| content(&state, req).await).await
 }
 
 /// Submit a plan to the council
@@ -90,8 +68,7 @@ pub async fn submit_plan(
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(PREPARERS)?;
-    Ok(plan_version(council::submit(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }).await?))
+    flow::submit::<PlanContent>(&state, &auth, id, version).await
 }
 
 /// Approve a plan (council)
@@ -106,15 +83,7 @@ pub async fn approve_plan(
     IfMatch(version): IfMatch,
     decision: JsonBody<Decision>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(DECIDERS)?;
-    let decision = decision.value()?;
-    let current: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
-    let ids: Vec<Uuid> = current.content.result.included.iter().filter(|i| !i.continuing).map(|i| i.id).collect();
-    let moves = Moves { passports: &ids, from: Status::InPortfolio, to: Status::InPlan };
-    Ok(plan_version(
-        council::approve(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &decision, moves)
-            .await?,
-    ))
+    flow::approve::<PlanContent>(&state, &auth, id, version, decision).await
 }
 
 /// Return a plan with comments (council)
@@ -128,12 +97,7 @@ pub async fn return_plan(
     IfMatch(version): IfMatch,
     req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(DECIDERS)?;
-    let req = req.value()?;
-    Ok(plan_version(
-        council::send_back(state.store.db(), &auth.actor(), Target { kind: Kind::Plan, id, version }, &req.comment)
-            .await?,
-    ))
+    flow::send_back::<PlanContent>(&state, &auth, id, version, req).await
 }
 
 /// Amend a plan (new version)
@@ -146,13 +110,7 @@ pub async fn amend_plan(
     Path(id): Path<Uuid>,
     req: JsonBody<PlanRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
-    auth.require(PREPARERS)?;
-    let req = req.value()?;
-    let content = content(&state, req).await?;
-    let doc = council::amend(state.store.db(), &auth.actor(), Kind::Plan, id, &content).await?;
-    let location = format!("/api/v1/plans/{}", doc.workflow.id);
-    let Versioned { version, body, .. } = plan_version(doc);
-    Ok(Versioned::created(version, location, body))
+    flow::add(&state, &auth, Some(id), req, async |req| content(&state, req).await).await
 }
 
 /// Compare two plan versions
@@ -163,9 +121,6 @@ pub async fn diff_plan(
     State(state): State<AppState>,
     Path((id, other)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<PlanDiff>> {
-    let a: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, id).await?;
-    let b: Document<PlanContent> = council::get(state.store.db(), Kind::Plan, other).await?;
-    may_read(&auth, &a.workflow)?;
-    may_read(&auth, &b.workflow)?;
+    let (a, b) = flow::pair::<PlanContent>(&state, &auth, id, other).await?;
     Ok(Json(diff_plans(&a.content.result, &b.content.result)))
 }

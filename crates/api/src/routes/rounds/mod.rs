@@ -5,16 +5,11 @@ pub mod results;
 pub mod scoring;
 pub mod setup;
 
-use portfel_domain::Role;
 use portfel_scoring::round::RoundResults;
 use uuid::Uuid;
 
 use crate::problem::ApiResult;
 use crate::state::AppState;
-
-/// Who runs evaluation rounds: the PIM unit and admins.
-pub const PIM: &[Role] = &[Role::PimUnit, Role::Admin];
-const READERS: &[Role] = &[Role::PimUnit, Role::Admin, Role::Council];
 
 /// A closed round's results with the methodology they were computed under.
 async fn closed(state: &AppState, id: Uuid) -> ApiResult<(RoundResults, portfel_scoring::Methodology)> {

@@ -11,12 +11,13 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{PIM, READERS, closed};
+use super::closed;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::Versioned;
 use crate::state::AppState;
+use portfel_domain::Permission;
 
 /// Options of a sensitivity run.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -82,7 +83,7 @@ pub async fn close_round(
     IfMatch(version): IfMatch,
     req: JsonBody<SensitivityRequest>,
 ) -> ApiResult<Versioned<RoundResults>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
     let config = req.config()?;
     let started = std::time::Instant::now();
@@ -100,7 +101,7 @@ pub async fn round_results(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<RoundResults>> {
-    auth.require(READERS)?;
+    auth.require(Permission::ReadRoundResults)?;
     Ok(Json(portfel_store::rounds::results(state.store.db(), id).await?))
 }
 
@@ -147,7 +148,7 @@ pub async fn run_sensitivity(
     Path(id): Path<Uuid>,
     req: JsonBody<SensitivityRequest>,
 ) -> ApiResult<Json<SensitivityReport>> {
-    auth.require(READERS)?;
+    auth.require(Permission::ReadRoundResults)?;
     let req = req.value()?;
     let config = req.config()?;
     let (results, methodology) = closed(&state, id).await?;

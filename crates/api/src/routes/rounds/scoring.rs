@@ -2,13 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_scoring::round::{Assignment, Disagreement, ExpertScore, RoundProject};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::PIM;
 use crate::auth::Auth;
 use crate::extract::JsonBody;
 use crate::problem::{ApiError, ApiResult};
@@ -66,7 +65,7 @@ pub async fn declare(
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
     req: JsonBody<Declaration>,
 ) -> ApiResult<Json<Assignment>> {
-    auth.require(&[Role::Expert])?;
+    auth.require(Permission::Score)?;
     let req = req.value()?;
     Ok(Json(
         portfel_store::rounds::declare(state.store.db(), &auth.actor(), id, passport_id, req.conflict, req.note)
@@ -87,7 +86,7 @@ pub async fn save_scores(
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
     req: JsonBody<ScoresRequest>,
 ) -> ApiResult<Json<Assignment>> {
-    auth.require(&[Role::Expert])?;
+    auth.require(Permission::Score)?;
     let req = req.value()?;
     Ok(Json(
         portfel_store::rounds::save_scores(state.store.db(), &auth.actor(), id, passport_id, req.scores, req.submit)
@@ -104,9 +103,9 @@ pub async fn read_scores(
     State(state): State<AppState>,
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Vec<Assignment>>> {
-    auth.require(&[Role::PimUnit, Role::Admin, Role::Expert])?;
+    auth.require(Permission::ReadAssignments)?;
     let all = portfel_store::rounds::assignments(state.store.db(), id, Some(passport_id)).await?;
-    if auth.has_any(PIM) {
+    if auth.may(Permission::PrepareRounds) {
         return Ok(Json(all));
     }
     let own = all
@@ -130,7 +129,7 @@ pub async fn reopen_scores(
     Path((id, passport_id, expert)): Path<(Uuid, Uuid, String)>,
     req: JsonBody<ReopenRequest>,
 ) -> ApiResult<Json<Assignment>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
     if req.reason.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
@@ -153,7 +152,7 @@ pub async fn list_disagreements(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<Disagreement>>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     Ok(Json(portfel_store::rounds::disagreements_of(state.store.db(), id).await?))
 }
 
@@ -167,7 +166,7 @@ pub async fn resolve_disagreement(
     Path((id, passport_id)): Path<(Uuid, Uuid)>,
     req: JsonBody<ConsensusRequest>,
 ) -> ApiResult<Json<RoundProject>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
     if req.note.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(

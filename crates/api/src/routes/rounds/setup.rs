@@ -2,13 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use portfel_domain::Role;
+use portfel_domain::Permission;
 use portfel_scoring::round::{Assignment, Round, RoundInput, RoundProject};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{PIM, READERS};
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::{ApiError, ApiResult};
@@ -37,7 +36,7 @@ pub struct AssignRequest {
 /// List evaluation rounds
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "evaluation", responses((status = 200, description = "All rounds", body = [Round])))]
 pub async fn list_rounds(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Round>>> {
-    auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
+    auth.require(Permission::ReadRounds)?;
     Ok(Json(portfel_store::rounds::list(state.store.db()).await?))
 }
 
@@ -49,7 +48,7 @@ pub async fn create_round(
     State(state): State<AppState>,
     input: JsonBody<RoundInput>,
 ) -> ApiResult<Versioned<Round>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let input = input.value()?;
     if input.name.trim().is_empty() {
         return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
@@ -66,7 +65,7 @@ pub async fn create_round(
 #[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "evaluation", params(("id" = Uuid, Path, description = "Round id")),
     responses((status = 200, description = "The round", body = Round, headers(("ETag" = String)))))]
 pub async fn get_round(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Versioned<Round>> {
-    auth.require(&[Role::PimUnit, Role::Admin, Role::Council, Role::Expert])?;
+    auth.require(Permission::ReadRounds)?;
     let round = portfel_store::rounds::get(state.store.db(), id).await?;
     Ok(Versioned::ok(round.meta.version, round))
 }
@@ -79,7 +78,7 @@ pub async fn list_round_projects(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<RoundProject>>> {
-    auth.require(READERS)?;
+    auth.require(Permission::ReadRoundResults)?;
     portfel_store::rounds::get(state.store.db(), id).await?;
     Ok(Json(portfel_store::rounds::projects(state.store.db(), id).await?))
 }
@@ -95,7 +94,7 @@ pub async fn add_round_projects(
     IfMatch(version): IfMatch,
     req: JsonBody<AddProjects>,
 ) -> ApiResult<Versioned<Vec<RoundProject>>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
     let projects =
         portfel_store::rounds::add_projects(state.store.db(), &auth.actor(), id, version, &req.passport_ids).await?;
@@ -112,7 +111,7 @@ pub async fn screen_round(
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
 ) -> ApiResult<Versioned<Vec<RoundProject>>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let projects = portfel_store::rounds::screen(state.store.db(), &auth.actor(), id, version).await?;
     Ok(Versioned::ok(version + 1, projects))
 }
@@ -130,7 +129,7 @@ pub async fn assign_experts(
     IfMatch(version): IfMatch,
     req: JsonBody<AssignRequest>,
 ) -> ApiResult<Versioned<Vec<Assignment>>> {
-    auth.require(PIM)?;
+    auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
     let created =
         portfel_store::rounds::assign(state.store.db(), &auth.actor(), id, version, &req.experts, req.per_project)
@@ -147,9 +146,9 @@ pub async fn list_assignments(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<Assignment>>> {
-    auth.require(&[Role::PimUnit, Role::Admin, Role::Expert])?;
+    auth.require(Permission::ReadAssignments)?;
     let all = portfel_store::rounds::assignments(state.store.db(), id, None).await?;
-    if auth.has_any(PIM) {
+    if auth.may(Permission::PrepareRounds) {
         return Ok(Json(all));
     }
     Ok(Json(all.into_iter().filter(|a| a.expert == auth.claims.sub).collect()))

@@ -1,0 +1,8 @@
+//! An expert's assignment to a project: who is chosen ([`staffing`]) and
+//! what the expert may do once assigned ([`work`]).
+
+pub mod staffing;
+pub mod work;
+
+pub use staffing::{ExpertLookup, NewAssignment, ProjectToStaff, check_screened, choose_experts, experts_needed};
+pub use work::{Refusal, ScoringRefusal};
