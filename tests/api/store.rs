@@ -5,7 +5,7 @@ use portfel_domain::access::Visibility;
 use portfel_domain::reference::OrganisationInput;
 use portfel_domain::{PassportContent, Status};
 use portfel_store::access::Viewer;
-use portfel_store::audit::AuditFilter;
+use portfel_store::audit_log::AuditFilter;
 use portfel_store::passports::PassportFilter;
 use portfel_store::{Actor, Store, StoreError};
 
@@ -22,7 +22,7 @@ async fn counts(store: &Store) -> (usize, usize) {
     };
     let passports = portfel_store::passports::list(store.db(), &all).await.unwrap().0.len();
     let filter = AuditFilter { limit: 1000, ..Default::default() };
-    let events = portfel_store::audit::list(store.db(), &admin(), &filter).await.unwrap().0.len();
+    let events = portfel_store::audit_log::list(store.db(), &admin(), &filter).await.unwrap().0.len();
     (passports, events)
 }
 
@@ -77,7 +77,7 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
 
         // Audit events carry the actor and request id.
         let filter = AuditFilter { limit: 10, with_changes: true, ..Default::default() };
-        let (events, _) = portfel_store::audit::list(store.db(), &admin(), &filter).await.unwrap();
+        let (events, _) = portfel_store::audit_log::list(store.db(), &admin(), &filter).await.unwrap();
         assert!(events.iter().all(|e| e.actor == "tester" && e.request_id.as_deref() == Some("req-1")));
         assert_eq!(events.last().unwrap().after.as_ref().unwrap()["status"], "submitted");
         store.close().await.unwrap();

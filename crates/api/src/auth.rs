@@ -1,6 +1,8 @@
 //! JWT bearer authentication (HS256) and role checks.
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use chrono::Utc;
@@ -13,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::problem::ApiError;
-use crate::state::AppState;
 
 /// Token settings shared by the server and the token issuer.
 #[derive(Clone)]
@@ -195,13 +196,19 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-impl FromRequestParts<AppState> for Auth {
+/// The caller of any state that holds the token settings.
+impl<S> FromRequestParts<S> for Auth
+where
+    Arc<JwtSettings>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let jwt = Arc::<JwtSettings>::from_ref(state);
         let token =
             bearer_token(&parts.headers).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
-        let claims = state.jwt.verify(token)?;
+        let claims = jwt.verify(token)?;
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Auth { claims, request_id })
     }

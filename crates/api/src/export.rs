@@ -10,6 +10,33 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::problem::ApiError;
 
+/// One record of the open-data plan export (see `docs/open-data.md`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OpenDataRecord {
+    /// Plan version number.
+    pub plan_number: i32,
+    /// Council decision number.
+    pub decision_number: String,
+    /// Council decision date.
+    pub decision_date: chrono::NaiveDate,
+    /// Passport id.
+    pub project_id: uuid::Uuid,
+    /// Project title (Ukrainian).
+    pub project_title: String,
+    /// Sector (DREAM WB-ECO code).
+    pub sector: String,
+    /// True for continuing projects.
+    pub continuing: bool,
+    /// Start year in the plan.
+    pub start_year: i32,
+    /// Budget year.
+    pub year: i32,
+    /// Funding source (DREAM fundingSourceCategories code).
+    pub funding_source: String,
+    /// Amount, UAH, two decimals.
+    pub amount_uah: rust_decimal::Decimal,
+}
+
 /// A table: header and rows of text or amounts.
 pub struct Table {
     /// Sheet name.
@@ -183,7 +210,7 @@ pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Tab
 }
 
 /// Open-data records as a flat table with the JSON field names as headers.
-pub fn open_data_table(records: &[crate::routes::plans::exports::OpenDataRecord]) -> Table {
+pub fn open_data_table(records: &[OpenDataRecord]) -> Table {
     let header = [
         "plan_number",
         "decision_number",

@@ -34,3 +34,9 @@ impl Default for Timeouts {
         Timeouts { body: Duration::from_secs(30), request: Duration::from_secs(120) }
     }
 }
+
+impl axum::extract::FromRef<AppState> for Arc<JwtSettings> {
+    fn from_ref(state: &AppState) -> Self {
+        state.jwt.clone()
+    }
+}

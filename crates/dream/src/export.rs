@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::GoalRef;
 use crate::codes::{finance_category, project_type};
 use crate::implementation;
+use crate::shapes::{MANAGED_METRICS, SOCIAL_METRICS, langs, period_value, sub_id};
 
 /// What an export needs.
 #[derive(Debug, Clone)]
@@ -38,39 +39,16 @@ pub struct ExportInput<'a> {
 
 /// Roles Portfel manages in `parties`.
 pub(crate) const MANAGED_ROLES: [&str; 4] = ["initiator", "author", "balancer", "implementer"];
-/// Metric characteristics Portfel manages.
-pub(crate) const MANAGED_METRICS: [&str; 2] = ["numberOfConsumers", "numberOfIDP"];
-/// The metric entry holding beneficiaries.
-pub(crate) const SOCIAL_METRICS: &str = "initiationMetricsSocialAndEconomic";
-
 fn time(t: DateTime<Utc>) -> Value {
     Value::String(t.to_rfc3339_opts(SecondsFormat::Micros, true))
-}
-
-pub(crate) fn sub_id(passport: Uuid, name: &str) -> String {
-    Uuid::new_v5(&passport, name.as_bytes()).to_string()
 }
 
 fn amount(a: Uah) -> Value {
     json!(a.value().to_f64().unwrap_or(0.0))
 }
 
-/// A DREAM period (`startDate`, `endDate`) covering `period`'s days.
-pub(crate) fn period_value(period: Period) -> Value {
-    json!({"startDate": format!("{}T00:00:00Z", period.start()), "endDate": format!("{}T23:59:59Z", period.end())})
-}
-
 fn year_period(year: i32) -> Value {
     period_value(Period::year(year))
-}
-
-pub(crate) fn langs(uk: &str, en: Option<&str>) -> Value {
-    let uk = uk.trim();
-    let mut out = vec![json!({"lang": "uk", "translation": uk})];
-    if let Some(en) = en.map(str::trim).filter(|e| !e.is_empty() && *e != uk) {
-        out.push(json!({"lang": "en", "translation": en}));
-    }
-    Value::Array(out)
 }
 
 fn document_type(kind: DocumentKind) -> &'static str {

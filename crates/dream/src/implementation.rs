@@ -16,8 +16,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::export::{langs, period_value, sub_id};
-use crate::import::date;
+use crate::shapes::{date, langs, period_value, sub_id};
 
 /// Work categories of the observations Portfel manages.
 pub const CATEGORIES: [&str; 3] = ["received", "spent", "progress"];

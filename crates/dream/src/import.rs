@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use portfel_domain::money::MAX_LINE_AMOUNT;
 use portfel_domain::passport::{
     Beneficiaries, CostItem, CostLine, CostType, DocumentKind, EDRPOU, FinancingLine, KATOTTG, LocalizedText, Location,
@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use crate::GoalRef;
 use crate::codes;
-use crate::export::{MANAGED_METRICS, SOCIAL_METRICS};
 use crate::implementation;
+use crate::shapes::{MANAGED_METRICS, SOCIAL_METRICS, date};
 
 /// What an import yields.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,11 +68,6 @@ fn year(period: &Value) -> Option<i32> {
         .parse()
         .ok()
         .filter(|y| (portfel_domain::rules::MIN_YEAR..=portfel_domain::rules::MAX_YEAR).contains(y))
-}
-
-/// The day a DREAM date-time falls on (its first ten characters).
-pub(crate) fn date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(|s| s.get(..10)).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 fn uah(money: &Value, amount_key: &str) -> Option<Uah> {

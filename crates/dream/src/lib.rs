@@ -11,6 +11,7 @@ pub mod codes;
 pub mod export;
 pub mod implementation;
 pub mod import;
+mod shapes;
 
 use portfel_domain::passport::PartyRef;
 use serde::{Deserialize, Serialize};

@@ -14,6 +14,7 @@ pub mod outcome;
 pub mod rank_fill;
 pub mod request;
 pub mod schedule;
+pub mod solver;
 pub mod workflow;
 
 pub use input::{Candidate, Ceilings, Constraints, Objective, PlanInput, ScheduleLine, SectorShare};

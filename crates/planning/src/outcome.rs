@@ -96,7 +96,7 @@ pub struct Plan {
     pub gap: Option<f64>,
     /// For the optimal builder: the solver that built it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub solver: Option<crate::optimal::Solver>,
+    pub solver: Option<crate::solver::Solver>,
     /// Warnings (e.g. committed projects overrunning a ceiling, unmet minimum sector shares).
     pub warnings: Vec<String>,
 }

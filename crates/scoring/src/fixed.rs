@@ -1,4 +1,4 @@
-//! Scoring in fixed-point integers: the same results as [`crate::evaluate`]
+//! Scoring in fixed-point integers: the same results as [`crate::evaluate()`]
 //! (its `Decimal` arithmetic is the reference), an order of magnitude faster.
 //!
 //! Every weight, score, scale bound and band is a decimal, so each becomes an
@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::{kept_of_sorted, spread};
 use crate::computed::{Formula, cross_cutting_goals, non_local, readiness_level};
-use crate::evaluate::{CriterionResult, ProjectEvaluation, ProjectInput};
+use crate::evaluation::{CriterionResult, ProjectEvaluation, ProjectInput};
 use crate::methodology::{CriterionKind, Methodology};
 use crate::rank::Standing;
 

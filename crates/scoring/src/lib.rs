@@ -12,6 +12,7 @@ pub mod closing;
 pub mod computed;
 pub mod default_methodology;
 pub mod evaluate;
+pub mod evaluation;
 pub mod fixed;
 pub mod gates;
 pub mod methodology;

@@ -29,7 +29,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::entity::{audit_event, organisation, passport, passport_revision as revision, strategy_goal as goal};
-use crate::passports::NewPassport;
+use crate::passport_rows::{NewPassport, create_alone};
 use crate::write::{PerFile, Turn, Write, per_sqlite_file};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -154,7 +154,7 @@ impl Queue {
             }
         }
         for job in aside {
-            let alone = crate::passports::create_alone(db, &job.actor, job.organisation_id, &job.content).await;
+            let alone = create_alone(db, &job.actor, job.organisation_id, &job.content).await;
             let _ = job.answer.send(alone);
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_log;
 pub mod codelists;
 pub mod council;
 pub mod dream;
@@ -16,6 +17,7 @@ pub mod idempotency;
 pub mod maintenance;
 pub mod methodologies;
 pub mod organisations;
+mod passport_rows;
 pub mod passports;
 pub mod plan_inputs;
 pub mod programmes;
@@ -24,6 +26,7 @@ pub mod rounds;
 pub mod sessions;
 pub mod strategy;
 pub mod users;
+mod versioned;
 mod write;
 pub mod years;
 

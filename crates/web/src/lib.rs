@@ -12,6 +12,7 @@ mod assets;
 mod charts;
 pub mod client;
 mod error;
+mod error_page;
 mod format;
 mod forms;
 mod labels;
@@ -33,7 +34,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
-pub use error::browser_errors;
+pub use error_page::browser_errors;
 pub use throttle::Throttle;
 
 /// Settings of the web workspace.

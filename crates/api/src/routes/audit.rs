@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use portfel_domain::Permission;
 use portfel_domain::records::AuditEvent;
-use portfel_store::audit::AuditFilter;
+use portfel_store::audit_log::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -66,6 +66,6 @@ pub async fn list_audit(
         limit,
         with_changes,
     };
-    let (items, next_after) = portfel_store::audit::list(state.store.db(), &auth.viewer(), &filter).await?;
+    let (items, next_after) = portfel_store::audit_log::list(state.store.db(), &auth.viewer(), &filter).await?;
     Ok(Json(AuditPage { items, next_after }))
 }

@@ -10,7 +10,7 @@
 
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
-use super::backend::{Programme, Solver};
+use super::backend::Programme;
 use super::model::{Fix, Model, Sense};
 use super::{OptimalError, SolveOptions};
 
@@ -23,29 +23,6 @@ pub(super) struct Prices {
     pub reduced: Vec<f64>,
     /// Upper bound on the value of any plan.
     pub bound: f64,
-}
-
-/// The linear relaxation's value of every column, and row prices from its
-/// dual: one solve where the solver reports duals (HiGHS); with microlp, the
-/// relaxation near the margin ([`super::margin`]) or whole, then prices by
-/// complementary slackness ([`slack_prices`]), or, when those do not prove
-/// the relaxation's value, its dual.
-pub(super) fn relaxation(model: &Model<'_>, options: SolveOptions) -> Result<(Vec<f64>, Prices), OptimalError> {
-    if options.solver() == Solver::Microlp {
-        if let Some(solved) = super::margin::relax(model, options) {
-            return Ok(solved);
-        }
-        let relaxed = model.relax(options)?;
-        let prices = match slack_prices(model, &relaxed, options) {
-            Some(prices) => prices,
-            None => dual_prices(model, options)?,
-        };
-        return Ok((relaxed, prices));
-    }
-    let (programme, x) = model.relaxation_with_every_row();
-    let solved = programme.solve(options.solver(), options, &x).map_err(super::failed)?;
-    let duals = solved.row_duals.ok_or_else(|| OptimalError::Solver("the solver gave no duals".into()))?;
-    Ok((solved.values, prices(model, &duals)))
 }
 
 /// Solves the dual of the linear relaxation for row prices.
@@ -86,7 +63,7 @@ pub(super) fn dual_prices(model: &Model<'_>, options: SolveOptions) -> Result<Pr
 /// rows instead of the whole dual. A project's own row then takes the best
 /// reduced cost among its columns. `None` unless the prices prove the
 /// relaxation's value (at a degenerate solution they may not).
-fn slack_prices(model: &Model<'_>, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
+pub(super) fn slack_prices(model: &Model<'_>, relaxed: &[f64], options: SolveOptions) -> Option<Prices> {
     read_prices(model, relaxed, options).filter(|prices| proves(model, prices, relaxed))
 }
 
@@ -160,7 +137,7 @@ pub(super) fn read_prices(model: &Model<'_>, relaxed: &[f64], options: SolveOpti
 /// Prices from the dual values of the rows (clamped to the signs their senses
 /// allow, so the bound holds whatever the solver's rounding), the reduced
 /// costs and the bound they prove.
-fn prices(model: &Model<'_>, duals: &[f64]) -> Prices {
+pub(super) fn prices(model: &Model<'_>, duals: &[f64]) -> Prices {
     let rows: Vec<f64> = model
         .rows
         .iter()
@@ -219,6 +196,7 @@ mod tests {
 
     use super::*;
     use crate::input::{Candidate, Ceilings, PlanInput, ScheduleLine};
+    use crate::solver::Solver;
 
     /// Every selection of at most one column per project that meets every row,
     /// with its value (committed projects included).
@@ -326,7 +304,7 @@ mod tests {
             for solver in solvers {
                 let mut model = built.clone();
                 let options = SolveOptions { solver: Some(*solver), ..Default::default() };
-                let (_, prices) = relaxation(&model, options).unwrap();
+                let (_, prices) = super::super::relaxation::relaxation(&model, options).unwrap();
                 prop_assert!(prices.bound + model.committed_value >= optimum - 1e-6, "{solver:?}");
                 let target = optimum * (1.0 - below);
                 let status = fix(&mut model, &prices, target);

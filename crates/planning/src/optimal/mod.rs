@@ -25,6 +25,7 @@ mod fixing;
 mod improve;
 mod margin;
 mod model;
+mod relaxation;
 
 use crate::input::{Candidate, PlanInput};
 use crate::outcome::{Ledger, Plan, PlanBuilder};
@@ -83,7 +84,7 @@ pub fn optimal_plan(input: &PlanInput, options: SolveOptions) -> Result<Plan, Op
     let mut model = Model::build(input);
     let options =
         SolveOptions { solver: Some(options.solver.unwrap_or(Solver::for_columns(model.columns.len()))), ..options };
-    let (relaxed, prices) = fixing::relaxation(&model, options)?;
+    let (relaxed, prices) = relaxation::relaxation(&model, options)?;
     let bound = prices.bound + model.committed_value;
     let proven = |plan: &Plan| gap(value(plan), bound) <= f64::from(options.mip_gap);
 

@@ -26,4 +26,4 @@ pub struct Model {
 
 super::without_relations!();
 
-crate::guarded::versioned!(Id);
+crate::versioned::versioned!(Id);

@@ -21,4 +21,4 @@ pub struct Model {
 
 super::without_relations!();
 
-crate::guarded::versioned!(Id);
+crate::versioned::versioned!(Id);

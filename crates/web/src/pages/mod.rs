@@ -14,7 +14,6 @@ mod sign_in;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use portfel_domain::Permission;
 use portfel_planning::council::{PlanContent, PortfolioContent};
 
 use crate::WebState;
@@ -63,14 +62,8 @@ pub fn routes() -> Router<WebState> {
         .route("/plans/{id}/{action}", post(council::workflow_action::<PlanContent>))
 }
 
-/// The start page of each role.
+/// The start page: the first section the navigation offers the user.
 async fn home(user: Signed) -> Response {
-    let target = if user.may(Permission::Decide) && !user.may(Permission::PrepareDecisions) {
-        "/portfolios"
-    } else if user.may(Permission::Score) && !user.may(Permission::PrepareRounds) {
-        "/assignments"
-    } else {
-        "/passports"
-    };
-    Redirect::to(target).into_response()
+    let first = crate::layout::NAVIGATION.into_iter().find(|(_, _, permission)| user.may(*permission));
+    Redirect::to(first.map_or("/passports", |(href, _, _)| href)).into_response()
 }

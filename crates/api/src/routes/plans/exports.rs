@@ -7,11 +7,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use portfel_planning::council::{PlanContent, PlanVersion};
 use portfel_store::council::{self, Document, Kind};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Auth;
+use crate::export::OpenDataRecord;
 use crate::extract::QueryParams;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::council::{ExportQuery, export, may_read};
@@ -40,33 +39,6 @@ pub async fn export_plan(
     let titles = titles(&state, &plan).await?;
     let file = format!("plan-{}", plan.workflow.number);
     export(q.format, &file, || Json(&plan).into_response(), || crate::export::plan_table(&plan, &titles))
-}
-
-/// One record of the open-data plan export (see `docs/open-data.md`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OpenDataRecord {
-    /// Plan version number.
-    pub plan_number: i32,
-    /// Council decision number.
-    pub decision_number: String,
-    /// Council decision date.
-    pub decision_date: chrono::NaiveDate,
-    /// Passport id.
-    pub project_id: Uuid,
-    /// Project title (Ukrainian).
-    pub project_title: String,
-    /// Sector (DREAM WB-ECO code).
-    pub sector: String,
-    /// True for continuing projects.
-    pub continuing: bool,
-    /// Start year in the plan.
-    pub start_year: i32,
-    /// Budget year.
-    pub year: i32,
-    /// Funding source (DREAM fundingSourceCategories code).
-    pub funding_source: String,
-    /// Amount, UAH, two decimals.
-    pub amount_uah: rust_decimal::Decimal,
 }
 
 /// Open data: an approved plan
