@@ -171,3 +171,34 @@ fn a_loop_is_found_when_there_is_one() {
         known.into_iter().map(|(m, c)| if m == "c" { (m, String::new()) } else { (m, c) }).collect();
     assert_eq!(cycle(&reaches(&without), "a"), None);
 }
+
+/// `major.minor` of a `rust-version` value.
+fn minor_version(v: &str) -> (u32, u32) {
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap());
+    (parts.next().unwrap(), parts.next().unwrap_or(0))
+}
+
+#[test]
+fn the_declared_rust_version_is_one_every_dependency_builds_on() {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let ours = packages.iter().find(|p| p["name"] == "portfel").unwrap()["rust_version"].as_str().unwrap();
+    let needed = packages
+        .iter()
+        .filter_map(|p| Some((minor_version(p["rust_version"].as_str()?), p["name"].as_str()?)))
+        .max()
+        .unwrap();
+    assert!(minor_version(ours) >= needed.0, "rust-version {ours} is older than {} needs ({:?})", needed.1, needed.0);
+    let compiler = std::process::Command::new("rustc").arg("--version").output().unwrap();
+    let compiler = String::from_utf8_lossy(&compiler.stdout).split_whitespace().nth(1).unwrap().to_owned();
+    assert!(
+        minor_version(&compiler) >= minor_version(ours),
+        "the compiler {compiler} is older than rust-version {ours}"
+    );
+}

@@ -7,6 +7,7 @@ mod browser;
 mod common;
 
 mod backup;
+mod council;
 mod crash;
 mod demo;
 mod deployment;

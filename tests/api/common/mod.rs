@@ -2,6 +2,7 @@
 //! `DATABASE_URL` names a PostgreSQL server, over a scratch PostgreSQL database too.
 
 pub mod chrome;
+pub mod client;
 pub mod html;
 pub mod process;
 
@@ -313,12 +314,12 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
         let (s, p) = send(app.req(Method::POST, "/api/v1/users", &admin).json(&body)).await;
         assert_eq!(s, 201, "{p}");
     }
+    let initiator = app.caller(ini);
     let mut ids = Vec::new();
     for body in bodies {
-        let (id, v) = create_passport(app, &ini, body).await;
-        let (s, _, p) = transition(app, &ini, &id, v, "submitted", None).await;
-        assert_eq!(s, 200, "{p}");
-        ids.push(id);
+        let draft = initiator.create_passport(body).await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
+        let submitted = initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap();
+        ids.push(submitted.meta.id.to_string());
     }
     let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
     let body = json!({"name": "Раунд", "methodology_id": methodologies[0]["id"], "deadline": "2026-12-15"});
@@ -360,18 +361,10 @@ pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String
 /// Builds the portfolio of the closed round `rid` (every project), submits it
 /// and has the council approve it; returns its id.
 pub async fn approved_portfolio(app: &TestApp, w: &World, rid: &str) -> String {
-    let (pim, council) = (w.pim(app), app.token("council", Some(w.pim_org), &[Role::Council]));
-    let body = json!({"round_id": rid, "min_score": "0"});
-    let (s, pf) = send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&body)).await;
-    assert_eq!(s, 201, "[{}] {pf}", app.backend);
-    let pid = pf["id"].as_str().unwrap().to_owned();
-    let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
-    let (s, p) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(1)).await;
-    assert_eq!(s, 200, "{p}");
-    let decision = json!({"number": "7/2026", "date": "2026-11-20"});
-    let (s, p) = send(app.req(Method::POST, &path("/approve"), &council).if_match(2).json(&decision)).await;
-    assert_eq!(s, 200, "{p}");
-    pid
+    let (pim, council) = (app.caller(w.pim(app)), app.caller(app.token("council", Some(w.pim_org), &[Role::Council])));
+    let draft = pim.build_portfolio(rid, "0").await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
+    let submitted = pim.submit_portfolio(&draft).await.unwrap();
+    council.approve_portfolio(&submitted, "7/2026", "2026-11-20").await.unwrap().workflow.id.to_string()
 }
 
 /// A DREAM project document for `n`, as DREAM would serve it.
