@@ -172,6 +172,17 @@ impl Auth {
         }
     }
 
+    /// Fails with 403 unless the caller writes reports and acts for the
+    /// project's `organisation` ([`portfel_domain::access::acts_for`]).
+    pub fn require_reporter(&self, organisation: Uuid) -> Result<(), ApiError> {
+        self.require(Permission::WriteReports)?;
+        if portfel_domain::access::acts_for(&self.claims.roles, self.claims.org, organisation) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("initiators report on their own organisation's projects".into()))
+        }
+    }
+
     /// The caller as the store records it.
     pub fn actor(&self) -> Actor {
         Actor { sub: self.claims.sub.clone(), organisation: self.claims.org, request_id: self.request_id.clone() }

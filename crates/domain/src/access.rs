@@ -34,6 +34,13 @@ impl Visibility {
     }
 }
 
+/// True when a caller with `roles` of organisation `own` acts for
+/// `organisation`: its own, or any with [`Permission::AllOrganisations`].
+/// Initiators write reports only on their own organisation's projects.
+pub fn acts_for(roles: &[Role], own: Option<Uuid>, organisation: Uuid) -> bool {
+    Permission::AllOrganisations.granted(roles) || own == Some(organisation)
+}
+
 /// Why a caller may not create or change a passport.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditRefusal {
@@ -81,6 +88,15 @@ pub fn may_edit(roles: &[Role], own: Option<Uuid>, organisation: Uuid, status: S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn callers_act_for_their_own_organisation_and_admins_for_every_one() {
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(acts_for(&[Role::Initiator], Some(mine), mine));
+        assert!(!acts_for(&[Role::Initiator], Some(mine), other));
+        assert!(!acts_for(&[Role::PimUnit], None, other));
+        assert!(acts_for(&[Role::Admin], None, other));
+    }
 
     #[test]
     fn initiators_see_their_own_organisation_only() {

@@ -24,16 +24,6 @@ fn checked(content: &ReportContent) -> ApiResult<()> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
-/// Refuses a writer who is not of the project's organisation (administrators excepted).
-pub fn own(auth: &Auth, organisation_id: Uuid) -> ApiResult<()> {
-    auth.require(Permission::WriteReports)?;
-    if auth.may(Permission::AllOrganisations) || auth.claims.org == Some(organisation_id) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("initiators report on their own organisation's projects".into()))
-    }
-}
-
 /// A report the caller may read.
 async fn readable(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<ReportRecord> {
     auth.require(Permission::ReadReports)?;
@@ -73,7 +63,7 @@ pub async fn create_report(
     body: JsonBody<ReportContent>,
 ) -> ApiResult<Versioned<ReportRecord>> {
     let passport = visible(&state, &auth, id).await?;
-    own(&auth, passport.organisation_id)?;
+    auth.require_reporter(passport.organisation_id)?;
     let content = body.value()?;
     checked(&content)?;
     let report = portfel_store::reports::create(state.store.db(), &auth.actor(), id, &content).await?;
@@ -104,7 +94,7 @@ pub async fn update_report(
     body: JsonBody<ReportContent>,
 ) -> ApiResult<Versioned<ReportRecord>> {
     let report = readable(&state, &auth, id).await?;
-    own(&auth, report.organisation_id)?;
+    auth.require_reporter(report.organisation_id)?;
     let content = body.value()?;
     checked(&content)?;
     let report = portfel_store::reports::update(state.store.db(), &auth.actor(), id, version, &content).await?;
@@ -130,7 +120,7 @@ async fn decide(
 ) -> ApiResult<Versioned<ReportRecord>> {
     let report = readable(state, auth, id).await?;
     match action {
-        ReportAction::Submit => own(auth, report.organisation_id)?,
+        ReportAction::Submit => auth.require_reporter(report.organisation_id)?,
         ReportAction::Accept | ReportAction::Return => auth.require(Permission::CheckReports)?,
     }
     let report = portfel_store::reports::decide(state.store.db(), &auth.actor(), id, version, action, reason).await?;

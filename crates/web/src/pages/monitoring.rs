@@ -114,7 +114,7 @@ pub async fn passport_section(
     let axum::Json(reports) = list_reports(user.auth.clone(), app(), Path(id)).await?;
     let axum::Json(flags) =
         project_flags(user.auth.clone(), app(), Path(id), QueryParams(DayQuery { on: None })).await?;
-    let writer = portfel_api::routes::reports::own(&user.auth, organisation_id).is_ok();
+    let writer = user.auth.require_reporter(organisation_id).is_ok();
     Ok(html! {
         h2 { "Моніторинг реалізації" }
         @if !flags.is_empty() { div.notice.bad role="status" { strong { "Відхилення: " } (flag_list(&flags)) } }

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use portfel_api::extract::{IfMatch, JsonBody};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports as passports_api;
-use portfel_api::routes::reports::{self as api, own};
+use portfel_api::routes::reports as api;
 use portfel_domain::Permission;
 use portfel_domain::codelist::Codelist;
 use portfel_monitoring::records::ReportRecord;
@@ -153,7 +153,7 @@ const EDIT_TITLE: &str = "Звіт про реалізацію: зміни";
 pub async fn new_form(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
     let passport =
         passports_api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
-    own(&user.auth, passport.organisation_id)?;
+    user.auth.require_reporter(passport.organisation_id)?;
     let mut values = Values::default();
     values.set("period.year", chrono::Utc::now().date_naive().format("%Y").to_string());
     Ok(report_form(&user, NEW_TITLE, &Target::New(id), &values, &Errors::default()))
@@ -179,7 +179,7 @@ async fn get(state: &WebState, user: &Signed, id: Uuid) -> PageResult<ReportReco
 /// GET /reports/{id}/edit.
 pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
     let report = get(&state, &user, id).await?;
-    own(&user.auth, report.organisation_id)?;
+    user.auth.require_reporter(report.organisation_id)?;
     if !report.status.editable() {
         let status = labels::report_status(report.status);
         return Err(ApiError::Conflict(format!(
@@ -251,7 +251,7 @@ fn step(user: &Signed, id: Uuid, version: i32, action: &str, label: &str) -> Mar
 async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> PageResult<Markup> {
     let r = get(state, user, id).await?;
     let c = &r.content;
-    let writer = own(&user.auth, r.organisation_id).is_ok();
+    let writer = user.auth.require_reporter(r.organisation_id).is_ok();
     let checker = user.may(Permission::CheckReports);
     let title = format!("Звіт про реалізацію за {}", c.period);
     Ok(layout::page(
