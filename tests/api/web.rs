@@ -1,6 +1,7 @@
 //! The web workspace over HTTP: sign-in and sign-out, slowed-down guessing,
 //! CSRF, and the API's roles and organisation scoping on pages.
 
+use crate::common::html::{parse, select, text};
 use crate::common::*;
 use portfel_domain::Role;
 use reqwest::{Method, StatusCode, redirect};
@@ -85,9 +86,10 @@ impl Browser {
 
 /// The value of the hidden input `name` in `page`.
 pub fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in {page}")) + marker.len();
-    page[start..start + page[start..].find('"').unwrap()].to_owned()
+    let doc = parse(page);
+    let input = select(&doc, &format!(r#"input[type="hidden"][name="{name}"]"#));
+    let value = input.first().and_then(|i| i.value().attr("value"));
+    value.unwrap_or_else(|| panic!("no {name} in {page}")).to_owned()
 }
 
 #[tokio::test]
@@ -99,7 +101,9 @@ async fn sign_in_sessions_and_sign_out() {
         let (s, location, _) = b.get("/passports").await;
         assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/login?next=%2Fpassports"), "{}", app.backend);
         let (_, _, login) = b.get("/login").await;
-        assert!(login.contains("lang=\"uk\"") && login.contains("<label for=\"password\">"), "{login}");
+        let login = parse(&login);
+        assert_eq!(select(&login, r#"html[lang="uk"]"#).len(), 1, "the sign-in page is in Ukrainian");
+        assert_eq!(select(&login, r#"label[for="password"]"#).len(), 1, "the password field is labelled");
         let set_cookie = b.client.get(format!("{}/login", app.base)).send().await.unwrap();
         let cookie = set_cookie.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
@@ -109,7 +113,9 @@ async fn sign_in_sessions_and_sign_out() {
         let session = b.cookies.iter().find(|(n, _)| n == "portfel_session").unwrap().1.clone();
         let (s, _, page) = b.get("/passports").await;
         assert_eq!(s, StatusCode::OK);
-        assert!(page.contains("Паспорти проєктів") && page.contains("Користувач ini-a"), "{page}");
+        let shown = parse(&page);
+        assert_eq!(select(&shown, "h1").iter().map(text).collect::<Vec<_>>(), ["Паспорти проєктів"], "{page}");
+        assert!(text(&select(&shown, ".who span")[0]).starts_with("Користувач ini-a"), "{page}");
         let csrf = hidden(&page, "_csrf");
         assert_eq!(b.post("/logout", &[("_csrf", &csrf)]).await.0, StatusCode::SEE_OTHER);
         let (s, _, _) = b.get("/passports").await;
@@ -149,7 +155,7 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
             }
             let (s, _, page) = b.post(&format!("/passports/{id}/transition"), &form).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
-            assert!(page.contains("CSRF"));
+            assert!(text(&select(&parse(&page), "main")[0]).contains("CSRF"), "the refusal names the token: {page}");
         }
         let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &w.initiator_a(&app))).await;
         assert_eq!((body["status"].as_str(), body["version"].as_i64()), (Some("draft"), Some(1)), "{}", app.backend);
@@ -178,16 +184,16 @@ async fn pages_apply_the_apis_roles_and_organisation_scoping() {
         let (api, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{draft}"), &w.initiator_b(&app))).await;
         assert_eq!(s.as_u16(), api, "the page refuses as the API does: {}", app.backend);
         assert!(s.is_client_error());
-        assert!(!page.contains("Облаштування"), "nothing of it leaks");
+        assert!(!text(&parse(&page).root_element()).contains("Облаштування"), "nothing of it leaks");
         let (_, _, list) = stranger.get("/passports").await;
-        assert!(!list.contains(&draft));
+        assert!(select(&parse(&list), &format!(r#"a[href*="{draft}"]"#)).is_empty(), "no link to it");
         for path in ["/rounds", "/assignments"] {
             let (s, _, page) = stranger.get(path).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{path}: {page}");
-            assert!(page.contains("Доступ заборонено"));
+            assert_eq!(text(&select(&parse(&page), "h1")[0]), "Доступ заборонено");
         }
         let (_, _, edit) = stranger.get(&format!("/passports/{draft}/edit")).await;
-        assert!(!edit.contains("_version"));
+        assert!(select(&parse(&edit), r#"input[name="_version"]"#).is_empty(), "no form to edit it");
         let csrf = hidden(&stranger.get("/passports").await.2, "_csrf");
         let (s, _, _) = stranger
             .post(&format!("/passports/{draft}"), &[("_csrf", &csrf), ("_version", "1"), ("title.uk", "Чуже")])
@@ -214,8 +220,12 @@ async fn a_refused_draft_shows_the_apis_field_errors_beside_the_fields() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-    assert!(page.contains("id=\"err-costs-0--amount\""), "the error sits by the amount: {page}");
-    assert!(page.contains("value=\"12x\""), "the input is kept");
+    let shown = parse(&page);
+    let amount = select(&shown, r#"input[name="costs[0].amount"]"#);
+    assert_eq!(amount[0].value().attr("value"), Some("12x"), "the input is kept");
+    let described = amount[0].value().attr("aria-describedby").unwrap_or_default();
+    assert!(described.split(' ').any(|id| id == "err-costs-0--amount"), "the error describes the amount: {page}");
+    assert_eq!(select(&shown, "#err-costs-0--amount").len(), 1, "the error sits by the amount: {page}");
     let (s, location, _) = b
         .post(
             "/passports",
