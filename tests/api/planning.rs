@@ -3,8 +3,10 @@
 //! through HTTP.
 
 use crate::common::*;
-use portfel_domain::Role;
+use portfel_domain::{Role, Status};
+use portfel_planning::council::{DocumentStatus, PortfolioDiff};
 use reqwest::Method;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 /// A complete passport whose 2028 construction costs `million` million UAH.
@@ -37,94 +39,61 @@ async fn portfolio_and_plan_through_the_council() {
         }
 
         // Build the portfolio: continuing apart, then by rank.
-        let (s, pf) =
-            send(app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 201, "[{}] {pf}", app.backend);
-        let pid = pf["id"].as_str().unwrap().to_owned();
-        let items = pf["items"].as_array().unwrap();
+        let (pim_caller, council_caller) = (app.caller(pim.clone()), app.caller(council.clone()));
+        let draft = pim_caller.build_portfolio(&rid, "0").await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
+        let items = &draft.content.items;
         assert_eq!(items.len(), 6);
-        assert_eq!(
-            (items[0]["passport_id"].as_str(), items[0]["continuing"].as_bool(), items[0]["rank"].is_null()),
-            (Some(cont.as_str()), Some(true), true)
-        );
-        let scores: Vec<f64> = items[1..].iter().map(|i| i["score"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!((items[0].passport_id.to_string(), items[0].continuing, items[0].rank), (cont.clone(), true, None));
+        let scores: Vec<Decimal> = items[1..].iter().map(|i| i.score.unwrap()).collect();
         assert!(scores.windows(2).all(|p| p[0] >= p[1]), "{scores:?}");
-        assert_eq!(items[1..].iter().map(|i| i["rank"].as_i64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
-        let third = items[3]["score"].as_str().unwrap().to_owned();
+        assert_eq!(items[1..].iter().map(|i| i.rank.unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+        let third = items[3].score.unwrap().to_string();
+        let top = items[1].passport_id.to_string();
+        let pid = draft.workflow.id.to_string();
 
         // Rebuild with a threshold, submit, the council returns it, fix, resubmit, approve.
-        let (s, pf) = send(
-            app.req(Method::PUT, &format!("/api/v1/portfolios/{pid}"), &pim)
-                .if_match(1)
-                .json(&json!({"round_id": rid, "min_score": third})),
-        )
-        .await;
-        assert_eq!(s, 200, "{pf}");
+        let rebuilt = pim_caller.rebuild_portfolio(&draft, &third).await.unwrap();
         assert!(
-            pf["items"].as_array().unwrap().iter().filter(|i| i["continuing"] == false).all(|i| i["score"]
-                .as_str()
-                .unwrap()
-                .parse::<f64>()
-                .unwrap()
-                >= third.parse::<f64>().unwrap())
+            rebuilt.content.items.iter().filter(|i| !i.continuing).all(|i| i.score.unwrap() >= third.parse().unwrap())
         );
-        let path = |suffix: &str| format!("/api/v1/portfolios/{pid}{suffix}");
-        let (s, _) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(2)).await;
-        assert_eq!(s, 200);
-        let (s, _) =
-            send(app.req(Method::PUT, &path(""), &pim).if_match(3).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 409, "submitted versions cannot change");
-        let (s, pf) = send(
-            app.req(Method::POST, &path("/return"), &council)
-                .if_match(3)
-                .json(&json!({"comment": "Включіть усі проєкти, що пройшли оцінювання"})),
-        )
-        .await;
-        assert_eq!((s, pf["status"].as_str(), pf["comment"].is_string()), (200, Some("returned"), true));
-        let (s, _) =
-            send(app.req(Method::PUT, &path(""), &pim).if_match(4).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 200);
-        let (s, _) = send(app.req(Method::POST, &path("/submit"), &pim).if_match(5)).await;
-        assert_eq!(s, 200);
-        let decision = json!({"number": "7/2026", "date": "2026-12-20"});
-        let (s, _) = send(app.req(Method::POST, &path("/approve"), &pim).if_match(6).json(&decision.clone())).await;
-        assert_eq!(s, 403, "only the council approves");
-        let (s, pf) = send(app.req(Method::POST, &path("/approve"), &council).if_match(6).json(&decision)).await;
+        let submitted = pim_caller.submit_portfolio(&rebuilt).await.unwrap();
         assert_eq!(
-            (s, pf["status"].as_str(), pf["decision"]["number"].as_str()),
-            (200, Some("approved"), Some("7/2026")),
-            "{pf}"
+            pim_caller.rebuild_portfolio(&submitted, "0").await.unwrap_err().status,
+            409,
+            "submitted versions cannot change"
+        );
+        let returned =
+            council_caller.return_portfolio(&submitted, "Включіть усі проєкти, що пройшли оцінювання").await.unwrap();
+        assert_eq!((returned.workflow.status, returned.workflow.comment.is_some()), (DocumentStatus::Returned, true));
+        let fixed = pim_caller.rebuild_portfolio(&returned, "0").await.unwrap();
+        let resubmitted = pim_caller.submit_portfolio(&fixed).await.unwrap();
+        let refused = pim_caller.approve_portfolio(&resubmitted, "7/2026", "2026-12-20").await.unwrap_err();
+        assert_eq!(refused.status, 403, "only the council approves");
+        let approved = council_caller.approve_portfolio(&resubmitted, "7/2026", "2026-12-20").await.unwrap();
+        assert_eq!(
+            (approved.workflow.status, approved.workflow.decision.as_ref().map(|d| d.number.as_str())),
+            (DocumentStatus::Approved, Some("7/2026"))
         );
         for id in &ids {
-            let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
-            assert_eq!(p["status"], "in_portfolio");
+            assert_eq!(pim_caller.passport(id.parse().unwrap()).await.unwrap().status, Status::InPortfolio);
         }
-        let (s, _) =
-            send(app.req(Method::PUT, &path(""), &pim).if_match(7).json(&json!({"round_id": rid, "min_score": "0"})))
-                .await;
-        assert_eq!(s, 409, "approved versions are frozen");
+        assert_eq!(
+            pim_caller.rebuild_portfolio(&approved, "0").await.unwrap_err().status,
+            409,
+            "approved versions are frozen"
+        );
 
         // An amendment is a new version; the diff shows what changed.
-        let (s, amended) =
-            send(app.req(Method::POST, &path("/amendments"), &pim).json(&json!({"round_id": rid, "min_score": third})))
-                .await;
-        assert_eq!(
-            (s, amended["number"].as_i64(), amended["previous_id"].as_str()),
-            (201, Some(2), Some(pid.as_str())),
-            "{amended}"
-        );
-        let (s, diff) = send(app.req(
-            Method::GET,
-            &format!("/api/v1/portfolios/{pid}/diff/{}", amended["id"].as_str().unwrap()),
-            &council,
-        ))
-        .await;
-        assert_eq!(s, 200);
-        assert_eq!(diff["added"], json!([]));
-        assert!(!diff["removed"].as_array().unwrap().is_empty(), "{diff}");
+        let mut threshold = approved.content.clone();
+        threshold.min_score = third.parse().unwrap();
+        let amended = pim_caller.amend_portfolio(&approved, &threshold).await.unwrap();
+        assert_eq!((amended.workflow.number, amended.workflow.previous_id), (2, Some(approved.workflow.id)));
+        let diff: PortfolioDiff = council_caller
+            .call(Method::GET, &format!("/api/v1/portfolios/{pid}/diff/{}", amended.workflow.id), None, None)
+            .await
+            .unwrap();
+        assert!(diff.added.is_empty());
+        assert!(!diff.removed.is_empty(), "{diff:?}");
 
         // The plan: 2027 has room for the continuing project and two new ones; the rest shift to 2028.
         let request = json!({
@@ -149,7 +118,7 @@ async fn portfolio_and_plan_through_the_council() {
         assert_eq!(result["optimal"], true);
         // A hromada's programme is microlp's in every build (HiGHS takes large ones).
         assert_eq!(result["solver"], "microlp", "the plan says which solver built it");
-        let (s, p) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&json!({"portfolio_id": amended["id"], "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
+        let (s, p) = send(app.req(Method::POST, "/api/v1/plans", &pim).json(&json!({"portfolio_id": amended.workflow.id, "first_year": 2027, "last_year": 2029, "builder": "optimal", "ceilings": {"total": {}}}))).await;
         assert_eq!(
             (s, problem_fields(&p)),
             (422, vec!["portfolio_id".to_owned()]),
@@ -161,7 +130,6 @@ async fn portfolio_and_plan_through_the_council() {
         assert_eq!((s, problem_fields(&p)), (422, vec!["first_year".to_owned(), "last_year".to_owned()]), "{p}");
 
         // Scenarios: both builders side by side, and a variant forcing the top project out.
-        let top = items[1]["passport_id"].as_str().unwrap();
         // Another approved methodology: only the social-environmental index counts.
         let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
         let copy = format!("/api/v1/methodologies/{}/versions", methodologies[0]["id"].as_str().unwrap());
