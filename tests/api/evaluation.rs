@@ -3,10 +3,14 @@
 //! a replacement, blind scoring, a disagreement resolved by consensus, a
 //! reopened score, closing, results, score cards and sensitivity.
 
+use crate::common::client::Caller;
 use crate::common::*;
-use portfel_domain::Role;
+use portfel_domain::{Role, Status};
+use portfel_scoring::round::{Assignment, AssignmentStatus, MethodologyStatus};
 use reqwest::Method;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 const EXPERT_CRITERIA: [&str; 5] = ["SE1", "SE2", "SE4", "FE1", "FE6"];
 
@@ -22,300 +26,241 @@ fn scores(values: [i64; 5]) -> Value {
 #[tokio::test]
 async fn a_round_from_opening_to_results() {
     for app in TestApp::all().await {
-        let w = World::create(&app).await;
-        let (admin, pim) = (app.admin(), w.pim(&app));
-        // Experts: one works for organisation A, three for the PIM unit's organisation.
-        let experts = [
-            ("exp-a", w.org_a),
-            ("exp-1", w.pim_org),
-            ("exp-2", w.pim_org),
-            ("exp-3", w.pim_org),
-            ("exp-4", w.pim_org),
-        ];
-        for (sub, org) in experts {
-            let (s, p) = send(
-                app.req(Method::POST, "/api/v1/users", &admin)
-                    .json(&json!({"sub": sub, "full_name": sub, "organisation_id": org, "roles": ["expert"]})),
-            )
-            .await;
-            assert_eq!(s, 201, "{p}");
-        }
-        let token = |sub: &str, org| app.token(sub, Some(org), &[Role::Expert]);
+        let mut round = RoundAtWork::open(&app).await;
+        round.screening_leaves_out_outdated_design().await;
+        round.assignment_keeps_experts_off_their_own_organisation().await;
+        round.a_declared_conflict_takes_a_replacement().await;
+        round.experts_score_blind_and_once().await;
+        round.closing_waits_for_consensus_and_reopened_scores().await;
+        round.results_rank_card_and_sensitivity().await;
+    }
+}
 
-        // 11 submitted passports: 6 of A, 5 of B; the last has outdated design documentation.
+/// One round at work: 11 submitted projects (6 of organisation A, 5 of B; the
+/// last with outdated design documentation), 5 experts (exp-a of A, the rest of
+/// the PIM unit's organisation), the default methodology.
+struct RoundAtWork<'a> {
+    app: &'a TestApp,
+    w: World,
+    pim: Caller<'a>,
+    id: Uuid,
+    ids: Vec<Uuid>,
+    assigned: Vec<Assignment>,
+    /// The project of organisation A on which exp-1 declares a conflict.
+    conflicted: Uuid,
+    /// Active (expert, project) pairs once the conflict is replaced.
+    active: Vec<(String, Uuid)>,
+}
+
+impl<'a> RoundAtWork<'a> {
+    async fn open(app: &'a TestApp) -> RoundAtWork<'a> {
+        let w = World::create(app).await;
+        let (admin, pim) = (app.caller(app.admin()), app.caller(w.pim(app)));
+        for sub in ["exp-a", "exp-1", "exp-2", "exp-3", "exp-4"] {
+            admin.create_user(sub, if sub == "exp-a" { w.org_a } else { w.pim_org }, &["expert"]).await.unwrap();
+        }
         let mut ids = Vec::new();
         for i in 0..11 {
-            let (org_token, mut body) = if i < 6 {
-                (w.initiator_a(&app), complete_passport(w.goal))
-            } else {
-                (w.initiator_b(&app), complete_passport(w.goal))
-            };
+            let initiator = app.caller(if i < 6 { w.initiator_a(app) } else { w.initiator_b(app) });
+            let mut body = complete_passport(w.goal);
             body["title"]["uk"] = json!(format!("Проєкт №{i}"));
             if i == 10 {
                 body["readiness"]["design_documentation"] = json!("outdated");
             }
-            let (id, v) = create_passport(&app, &org_token, &body).await;
-            let (s, _, p) = transition(&app, &org_token, &id, v, "submitted", None).await;
-            assert_eq!(s, 200, "{p}");
-            ids.push(id);
+            let draft = initiator.create_passport(&body).await.unwrap();
+            ids.push(initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap().meta.id);
         }
 
         // The seeded default methodology is approved and frozen.
-        let (_, list) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
-        let default = &list[0];
-        assert_eq!(default["status"], "approved");
-        assert!(default["definition"]["name"].as_str().unwrap().contains("не офіційне"));
-        let mid = default["id"].as_str().unwrap();
-        let (s, _) = send(
-            app.req(Method::PUT, &format!("/api/v1/methodologies/{mid}"), &pim)
-                .if_match(1)
-                .json(&default["definition"].clone()),
-        )
-        .await;
-        assert_eq!(s, 409, "approved methodologies are frozen");
+        let default = pim.methodologies().await.unwrap().remove(0);
+        assert_eq!(default.status, MethodologyStatus::Approved);
+        assert!(default.definition.name.contains("не офіційне"));
+        let path = format!("/api/v1/methodologies/{}", default.meta.id);
+        let definition = serde_json::to_value(&default.definition).unwrap();
+        let frozen = pim.call::<Value>(Method::PUT, &path, Some(1), Some(&definition)).await.unwrap_err();
+        assert_eq!(frozen.status, 409, "approved methodologies are frozen");
 
-        // Open, add, screen.
-        let (s, round) = send(
-            app.req(Method::POST, "/api/v1/rounds", &pim)
-                .json(&json!({"name": "Оцінювання 2027", "methodology_id": mid, "deadline": "2026-12-15"})),
-        )
-        .await;
-        assert_eq!(s, 201, "{round}");
-        let rid = round["id"].as_str().unwrap().to_owned();
-        let r = |suffix: &str| format!("/api/v1/rounds/{rid}{suffix}");
-        let (s, p) =
-            send(app.req(Method::POST, &r("/projects"), &pim).if_match(1).json(&json!({"passport_ids": ids}))).await;
-        assert_eq!((s, p.as_array().map(Vec::len)), (200, Some(11)), "{p}");
-        let (s, _) = send(app.req(Method::POST, &r("/screen"), &pim).if_match(1)).await;
-        assert_eq!(s, 412, "stale round version");
-        let (s, screened) = send(app.req(Method::POST, &r("/screen"), &pim).if_match(2)).await;
-        assert_eq!(s, 200, "{screened}");
-        let ineligible: Vec<&Value> = screened.as_array().unwrap().iter().filter(|p| p["eligible"] == false).collect();
+        let round = pim.open_round("Оцінювання 2027", default.meta.id, "2026-12-15").await.unwrap();
+        let added = pim.add_to_round(round.meta.id, 1, &ids).await.unwrap();
+        assert_eq!(added.len(), 11);
+        let (id, assigned, active) = (round.meta.id, Vec::new(), Vec::new());
+        RoundAtWork { app, w, pim, id, ids, assigned, conflicted: Uuid::nil(), active }
+    }
+
+    fn expert(&self, sub: &str) -> Caller<'a> {
+        let org = if sub == "exp-a" { self.w.org_a } else { self.w.pim_org };
+        self.app.caller(self.app.token(sub, Some(org), &[Role::Expert]))
+    }
+
+    fn index(&self, passport: Uuid) -> usize {
+        self.ids.iter().position(|id| *id == passport).unwrap()
+    }
+
+    /// Project `index`'s scores (SE1 differs for the disagreement on project 0).
+    fn values(index: usize, se1: i64) -> [i64; 5] {
+        let base = 1 + index as i64 % 4;
+        [se1, base, (base + 1).min(5), 5 - base % 3, 3]
+    }
+
+    async fn screening_leaves_out_outdated_design(&mut self) {
+        let stale = self.pim.screen(self.id, 1).await.unwrap_err();
+        assert_eq!(stale.status, 412, "stale round version");
+        let screened = self.pim.screen(self.id, 2).await.unwrap();
+        let ineligible: Vec<_> = screened.iter().filter(|p| p.eligible == Some(false)).collect();
         assert_eq!(ineligible.len(), 1);
-        assert_eq!(ineligible[0]["passport_id"], ids[10].as_str());
+        assert_eq!(ineligible[0].passport_id, self.ids[10]);
+        let gates = ineligible[0].screening.as_ref().unwrap();
+        let gates = serde_json::to_value(gates).unwrap();
         assert!(
-            ineligible[0]["screening"]
+            gates
                 .as_array()
                 .unwrap()
                 .iter()
                 .any(|g| g["gate"]["gate"] == "design_documentation_current" && g["reason"].is_string())
         );
+    }
 
-        // Assign three experts per eligible project, never exp-a on organisation A's projects.
-        let all_experts = json!({"experts": ["exp-a", "exp-1", "exp-2", "exp-3"]});
-        let (s, assigned) =
-            send(app.req(Method::POST, &r("/assign"), &pim).if_match(3).json(&all_experts.clone())).await;
-        assert_eq!(s, 200, "{assigned}");
-        let assigned = assigned.as_array().unwrap();
-        assert_eq!(assigned.len(), 30);
-        for a in assigned {
-            let index = ids.iter().position(|id| a["passport_id"] == id.as_str()).unwrap();
-            assert!(!(index < 6 && a["expert"] == "exp-a"), "an expert of the initiating organisation was assigned");
+    async fn assignment_keeps_experts_off_their_own_organisation(&mut self) {
+        self.assigned = self.pim.assign(self.id, 3, &["exp-a", "exp-1", "exp-2", "exp-3"]).await.unwrap();
+        assert_eq!(self.assigned.len(), 30);
+        for a in &self.assigned {
+            assert!(
+                !(self.index(a.passport_id) < 6 && a.expert == "exp-a"),
+                "an expert of the initiating organisation was assigned"
+            );
         }
-        let load = |sub: &str| assigned.iter().filter(|a| a["expert"] == sub).count();
+        let load = |sub: &str| self.assigned.iter().filter(|a| a.expert == sub).count();
         assert_eq!(load("exp-a"), 4, "exp-a takes every project it may");
         assert_eq!(load("exp-1") + load("exp-2") + load("exp-3"), 26);
         assert!(load("exp-1").abs_diff(load("exp-3")) <= 1, "balanced");
+    }
 
-        // Before declaring, an expert cannot see the passport; a conflict blocks the assignment.
-        let on_org_a = |a: &&Value| ids[..6].iter().any(|id| a["passport_id"] == id.as_str());
-        let conflicted = assigned.iter().filter(on_org_a).find(|a| a["expert"] == "exp-1").unwrap()["passport_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let e1 = token("exp-1", w.pim_org);
-        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1)).await;
-        assert_eq!(s, 403);
-        let (s, a) = send(
-            app.req(Method::POST, &r(&format!("/projects/{conflicted}/declaration")), &e1)
-                .json(&json!({"conflict": true, "note": "Мій брат — директор підрядника"})),
-        )
-        .await;
-        assert_eq!((s, a["status"].as_str()), (200, Some("conflict")));
-        let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{conflicted}"), &e1)).await;
-        assert_eq!(s, 403);
-        // The PIM unit must find a replacement: none of the same experts qualifies (the round version
-        // did not move on the refusal), a new expert does.
-        let (s, p) = send(app.req(Method::POST, &r("/assign"), &pim).if_match(4).json(&all_experts)).await;
-        assert_eq!((s, p["errors"][0]["code"].as_str()), (422, Some("not_enough_experts")), "{p}");
-        let (s, replacement) = send(
-            app.req(Method::POST, &r("/assign"), &pim)
-                .if_match(4)
-                .json(&json!({"experts": ["exp-1", "exp-2", "exp-3", "exp-4"]})),
-        )
-        .await;
-        assert_eq!(s, 200, "{replacement}");
-        assert_eq!(replacement.as_array().unwrap().len(), 1);
-        assert_eq!(
-            (replacement[0]["passport_id"].as_str(), replacement[0]["expert"].as_str()),
-            (Some(conflicted.as_str()), Some("exp-4"))
-        );
+    async fn a_declared_conflict_takes_a_replacement(&mut self) {
+        // Before declaring, an expert cannot see the passport; a conflict keeps it hidden.
+        let on_org_a = |a: &&Assignment| self.index(a.passport_id) < 6;
+        self.conflicted = self.assigned.iter().filter(on_org_a).find(|a| a.expert == "exp-1").unwrap().passport_id;
+        let e1 = self.expert("exp-1");
+        assert_eq!(e1.passport(self.conflicted).await.unwrap_err().status, 403);
+        let a = e1.declare(self.id, self.conflicted, true, Some("Мій брат — директор підрядника")).await.unwrap();
+        assert_eq!(a.status, AssignmentStatus::Conflict);
+        assert_eq!(e1.passport(self.conflicted).await.unwrap_err().status, 403);
+        // None of the same experts qualifies (the round version did not move on the refusal); a new one does.
+        let pool = ["exp-a", "exp-1", "exp-2", "exp-3"];
+        let short = self.pim.assign(self.id, 4, &pool).await.unwrap_err();
+        assert_eq!((short.status, short.problem["errors"][0]["code"].as_str()), (422, Some("not_enough_experts")));
+        let replacement = self.pim.assign(self.id, 4, &["exp-1", "exp-2", "exp-3", "exp-4"]).await.unwrap();
+        let pairs: Vec<_> = replacement.iter().map(|a| (a.passport_id, a.expert.as_str())).collect();
+        assert_eq!(pairs, [(self.conflicted, "exp-4")]);
+    }
 
-        // Everyone else declares no conflict and scores. Project 0 gets a disagreement on SE1.
-        let (_, all) = send(app.req(Method::GET, &r("/assignments"), &pim)).await;
-        let active: Vec<(String, String)> = all
-            .as_array()
-            .unwrap()
+    async fn experts_score_blind_and_once(&mut self) {
+        let waiting = self.pim.assignments(self.id).await.unwrap();
+        self.active = waiting
             .iter()
-            .filter(|a| a["status"] == "awaiting_declaration")
-            .map(|a| (a["expert"].as_str().unwrap().to_owned(), a["passport_id"].as_str().unwrap().to_owned()))
+            .filter(|a| a.status == AssignmentStatus::AwaitingDeclaration)
+            .map(|a| (a.expert.clone(), a.passport_id))
             .collect();
-        assert_eq!(active.len(), 30);
-        let org_of = |sub: &str| if sub == "exp-a" { w.org_a } else { w.pim_org };
-        assert!(active.iter().all(|(sub, pid)| !(sub == "exp-1" && pid == &conflicted)));
-        for (n, (sub, pid)) in active.iter().enumerate() {
-            let t = token(sub, org_of(sub));
-            let (s, a) = send(
-                app.req(Method::POST, &r(&format!("/projects/{pid}/declaration")), &t)
-                    .json(&json!({"conflict": false})),
-            )
-            .await;
-            assert_eq!(s, 200, "{a}");
-            let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{pid}"), &t)).await;
-            assert_eq!(s, 200, "an active expert sees the passport");
-            let index = ids.iter().position(|id| id == pid).unwrap() as i64;
-            let base = 1 + index % 4;
-            let se1 = if index == 0 { [0, 3, 5][n % 3] } else { base };
-            let values = [se1, base, (base + 1).min(5), 5 - base % 3, 3];
+        assert_eq!(self.active.len(), 30);
+        assert!(self.active.iter().all(|(sub, pid)| !(sub == "exp-1" && *pid == self.conflicted)));
+        // Everyone else declares no conflict and scores; project 0 gets a disagreement on SE1.
+        for (n, (sub, pid)) in self.active.iter().enumerate() {
+            let expert = self.expert(sub);
+            expert.declare(self.id, *pid, false, None).await.unwrap();
+            assert!(expert.passport(*pid).await.is_ok(), "an active expert sees the passport");
+            let index = self.index(*pid);
+            let values = Self::values(index, if index == 0 { [0, 3, 5][n % 3] } else { 1 + index as i64 % 4 });
             if index == 1 && n % 3 == 0 {
                 // An extreme score without justification is refused, naming the field.
                 let mut bad = scores(values);
                 bad[0]["score"] = json!(5);
                 bad[0]["justification"] = Value::Null;
-                let (s, p) = send(
-                    app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &t)
-                        .json(&json!({"scores": bad, "submit": true})),
-                )
-                .await;
-                assert_eq!((s, problem_fields(&p)), (422, vec!["scores[0].justification".to_owned()]), "{p}");
+                let refused = expert.put_scores(self.id, *pid, &bad, true).await.unwrap_err();
+                assert_eq!(
+                    (refused.status, problem_fields(&refused.problem)),
+                    (422, vec!["scores[0].justification".to_owned()])
+                );
                 // A draft first: blind, only one's own scores are visible.
-                let (s, _) = send(
-                    app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &t)
-                        .json(&json!({"scores": scores(values)})),
-                )
-                .await;
-                assert_eq!(s, 200);
-                let (_, visible) = send(app.req(Method::GET, &r(&format!("/projects/{pid}/scores")), &t)).await;
-                assert_eq!(visible.as_array().unwrap().len(), 1);
-                assert_eq!(visible[0]["expert"], sub.as_str());
+                expert.put_scores(self.id, *pid, &scores(values), false).await.unwrap();
+                let visible = expert.scores(self.id, *pid).await.unwrap();
+                assert_eq!(visible.iter().map(|a| a.expert.as_str()).collect::<Vec<_>>(), [sub.as_str()]);
             }
-            let path = r(&format!("/projects/{pid}/scores"));
-            let submit =
-                || send(app.req(Method::PUT, &path, &t).json(&json!({"scores": scores(values), "submit": true})));
-            let (s, a) = submit().await;
-            assert_eq!(s, 200, "[{}] {a}", app.backend);
-            let (s, _) = submit().await;
-            assert_eq!(s, 409, "submitted scores are final");
+            let submitted = expert.put_scores(self.id, *pid, &scores(values), true).await;
+            assert!(submitted.is_ok(), "[{}] {submitted:?}", self.app.backend);
+            let again = expert.put_scores(self.id, *pid, &scores(values), true).await.unwrap_err();
+            assert_eq!(again.status, 409, "submitted scores are final");
         }
         // After submitting, an expert sees the others' submitted scores.
-        let (sub, pid) = &active[0];
-        let (_, visible) =
-            send(app.req(Method::GET, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))).await;
-        assert_eq!(visible.as_array().unwrap().len(), 3);
+        let (sub, pid) = &self.active[0];
+        assert_eq!(self.expert(sub).scores(self.id, *pid).await.unwrap().len(), 3);
+    }
 
-        // Closing is refused while experts disagree on project 0.
-        let (_, round) = send(app.req(Method::GET, &r(""), &pim)).await;
-        let version = round["version"].as_i64().unwrap();
-        let (s, p) = send(app.req(Method::POST, &r("/close"), &pim).if_match(version).json(&json!({}))).await;
-        assert_eq!(s, 422, "{p}");
-        assert!(p["errors"].as_array().unwrap().iter().any(|e| e["code"] == "unresolved_disagreement"), "{p}");
-        let (_, d) = send(app.req(Method::GET, &r("/disagreements"), &pim)).await;
-        assert_eq!(d.as_array().unwrap().len(), 1);
-        assert_eq!((d[0]["criterion"].as_str(), d[0]["passport_id"].as_str()), (Some("SE1"), Some(ids[0].as_str())));
-        let (s, _) =
-            send(app.req(Method::POST, &r(&format!("/projects/{}/consensus", ids[0])), &pim).json(
-                &json!({"criterion": "SE1", "note": "Експерти погодили, що проєкт частково відповідає цілі 1.1"}),
-            ))
-            .await;
-        assert_eq!(s, 200);
+    async fn closing_waits_for_consensus_and_reopened_scores(&mut self) {
+        let version = self.pim.round(self.id).await.unwrap().meta.version;
+        let refused = self.pim.close_round(self.id, version, &json!({})).await.unwrap_err();
+        assert_eq!(refused.status, 422, "{:?}", refused.problem);
+        let codes = refused.problem["errors"].as_array().unwrap().iter().map(|e| e["code"].clone()).collect::<Vec<_>>();
+        assert!(codes.contains(&json!("unresolved_disagreement")), "{codes:?}");
+        let disagreements = self.pim.disagreements(self.id).await.unwrap();
+        let found: Vec<_> = disagreements.iter().map(|d| (d.criterion.as_str(), d.passport_id)).collect();
+        assert_eq!(found, [("SE1", self.ids[0])]);
+        let note = "Експерти погодили, що проєкт частково відповідає цілі 1.1";
+        self.pim.consensus(self.id, self.ids[0], "SE1", note).await.unwrap();
 
-        // The PIM unit reopens one expert's scores; the expert submits again.
-        let (sub, pid) = &active[5];
-        let (s, a) = send(
-            app.req(Method::POST, &r(&format!("/projects/{pid}/experts/{sub}/reopen")), &pim)
-                .json(&json!({"reason": "Описка в оцінці FE1"})),
-        )
-        .await;
-        assert_eq!((s, a["submitted_at"].is_null()), (200, true), "{a}");
-        let (s, p) = send(app.req(Method::POST, &r("/close"), &pim).if_match(version).json(&json!({}))).await;
-        assert_eq!(s, 422, "a reopened score is missing: {p}");
-        let index = ids.iter().position(|id| id == pid).unwrap() as i64;
-        let base = 1 + index % 4;
-        let (s, _) = send(
-            app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))
-                .json(&json!({"scores": scores([base, base, (base + 1).min(5), 5 - base % 3, 3]), "submit": true})),
-        )
-        .await;
-        assert_eq!(s, 200);
+        // The PIM unit reopens one expert's scores; closing waits until the expert submits again.
+        let (sub, pid) = self.active[5].clone();
+        let reopened = self.pim.reopen(self.id, pid, &sub, "Описка в оцінці FE1").await.unwrap();
+        assert!(reopened.submitted_at.is_none());
+        let missing = self.pim.close_round(self.id, version, &json!({})).await.unwrap_err();
+        assert_eq!(missing.status, 422, "a reopened score is missing: {:?}", missing.problem);
+        let index = self.index(pid);
+        let values = Self::values(index, 1 + index as i64 % 4);
+        self.expert(&sub).put_scores(self.id, pid, &scores(values), true).await.unwrap();
+    }
 
-        // Close.
-        let (s, results) = send(
-            app.req(Method::POST, &r("/close"), &pim)
-                .if_match(version)
-                .json(&json!({"trials": 300, "top_k": 3, "seed": 11})),
-        )
-        .await;
-        assert_eq!(s, 200, "[{}] {results}", app.backend);
-        let ranking = results["ranking"].as_array().unwrap();
+    async fn results_rank_card_and_sensitivity(&mut self) {
+        let version = self.pim.round(self.id).await.unwrap().meta.version;
+        let closing = json!({"trials": 300, "top_k": 3, "seed": 11});
+        let results = self.pim.close_round(self.id, version, &closing).await;
+        let results = results.unwrap_or_else(|r| panic!("[{}] {r:?}", self.app.backend));
+        let ranking = &results.ranking;
         assert_eq!(ranking.len(), 11);
-        let ranks: Vec<i64> = ranking.iter().filter_map(|r| r["rank"].as_i64()).collect();
-        assert_eq!(ranks, (1..=10).collect::<Vec<_>>());
-        assert_eq!(ranking[10]["id"], ids[10].as_str());
-        assert!(ranking[10]["rank"].is_null());
-        let scores_in_order: Vec<f64> =
-            ranking[..10].iter().map(|r| r["final_score"].as_str().unwrap().parse().unwrap()).collect();
-        assert!(scores_in_order.windows(2).all(|p| p[0] >= p[1]), "{scores_in_order:?}");
-        assert_eq!(results["sensitivity"]["projects"].as_array().unwrap().len(), 10);
-        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{}", ids[0]), &pim)).await;
-        assert_eq!(p["status"], "evaluated");
-        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{}", ids[10]), &pim)).await;
-        assert_eq!(p["status"], "screening", "ineligible projects wait for the PIM unit's decision");
+        assert_eq!(ranking.iter().filter_map(|r| r.rank).collect::<Vec<_>>(), (1..=10).collect::<Vec<_>>());
+        assert_eq!((ranking[10].id, ranking[10].rank), (self.ids[10], None));
+        assert!(ranking[..10].windows(2).all(|p| p[0].final_score >= p[1].final_score), "{ranking:?}");
+        assert_eq!(results.sensitivity.projects.len(), 10);
+        assert_eq!(self.pim.passport(self.ids[0]).await.unwrap().status, Status::Evaluated);
+        let ineligible = self.pim.passport(self.ids[10]).await.unwrap().status;
+        assert_eq!(ineligible, Status::Screening, "ineligible projects wait for the PIM unit's decision");
 
-        // Score cards: JSON for the initiator, Markdown for the council.
-        let (s, card) =
-            send(app.req(Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_a(&app))).await;
-        assert_eq!(s, 200, "{card}");
-        assert_eq!(card["criteria"].as_array().unwrap().len(), 11);
-        let se1 = card["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "SE1").unwrap();
-        assert_eq!(se1["raw_scores"].as_array().unwrap().len(), 3);
-        assert_eq!(se1["disagreement"], true);
-        assert!(card["consensus"]["SE1"]["note"].is_string());
-        let points: f64 = card["criteria"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["points"].as_str().unwrap().parse::<f64>().unwrap())
-            .sum();
-        assert!((points - card["final_score"].as_str().unwrap().parse::<f64>().unwrap()).abs() < 0.01);
-        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
-        let response = app
-            .req(Method::GET, &r(&format!("/projects/{}/scorecard?format=markdown", ids[0])), &council)
-            .send()
-            .await
-            .unwrap();
+        // Score cards: typed for the initiator, Markdown for the council, none for another organisation.
+        let card = self.app.caller(self.w.initiator_a(self.app)).scorecard(self.id, self.ids[0]).await.unwrap();
+        assert_eq!(card.criteria.len(), 11);
+        let se1 = card.criteria.iter().find(|c| c.code == "SE1").unwrap();
+        assert_eq!((se1.raw_scores.len(), se1.disagreement), (3, true));
+        assert!(card.consensus.contains_key("SE1"));
+        let points: Decimal = card.criteria.iter().map(|c| c.points).sum();
+        assert!((points - card.final_score).abs() < Decimal::new(1, 2));
+        let council_token = self.app.token("council", Some(self.w.pim_org), &[Role::Council]);
+        let markdown = format!("/api/v1/rounds/{}/projects/{}/scorecard?format=markdown", self.id, self.ids[0]);
+        let response = self.app.req(Method::GET, &markdown, &council_token).send().await.unwrap();
         assert_eq!(response.headers()["content-type"], "text/markdown; charset=utf-8");
         let text = response.text().await.unwrap();
         assert!(text.contains("# Картка оцінювання: Проєкт №0") && text.contains("| SE1 "), "{text}");
-        let (s, _) =
-            send(app.req(Method::GET, &r(&format!("/projects/{}/scorecard", ids[0])), &w.initiator_b(&app))).await;
-        assert_eq!(s, 403, "another organisation's initiator cannot read the card");
+        let other = self.app.caller(self.w.initiator_b(self.app)).scorecard(self.id, self.ids[0]).await;
+        assert_eq!(other.unwrap_err().status, 403, "another organisation's initiator cannot read the card");
 
-        // Sensitivity on demand is reproducible.
-        let body = json!({"trials": 200, "top_k": 3, "seed": 5});
-        let (s, a) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&body.clone())).await;
-        let (_, b) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&body)).await;
-        assert_eq!((s, &a), (200, &b));
-        let (s, p) = send(app.req(Method::POST, &r("/sensitivity"), &council).json(&json!({"trials": 0}))).await;
-        assert_eq!((s, problem_fields(&p)), (422, vec!["trials".to_owned()]));
+        // Sensitivity on demand is reproducible, and its settings are checked.
+        let council = self.app.caller(council_token);
+        let settings = json!({"trials": 200, "top_k": 3, "seed": 5});
+        let a = council.sensitivity(self.id, &settings).await.unwrap();
+        assert_eq!(a, council.sensitivity(self.id, &settings).await.unwrap());
+        let bad = council.sensitivity(self.id, &json!({"trials": 0})).await.unwrap_err();
+        assert_eq!((bad.status, problem_fields(&bad.problem)), (422, vec!["trials".to_owned()]));
 
         // A closed round is frozen.
-        let (sub, pid) = &active[0];
-        let (s, _) = send(
-            app.req(Method::PUT, &r(&format!("/projects/{pid}/scores")), &token(sub, org_of(sub)))
-                .json(&json!({"scores": scores([3; 5])})),
-        )
-        .await;
-        assert_eq!(s, 409);
+        let (sub, pid) = &self.active[0];
+        let frozen = self.expert(sub).put_scores(self.id, *pid, &scores([3; 5]), false).await.unwrap_err();
+        assert_eq!(frozen.status, 409);
     }
 }
 

@@ -308,54 +308,33 @@ pub async fn transition(
 /// Registers three experts, evaluates `bodies` (passports of organisation A)
 /// in a round and closes it; returns (round id, passport ids).
 pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String, Vec<String>) {
-    let (admin, pim, ini) = (app.admin(), w.pim(app), w.initiator_a(app));
-    for sub in ["exp-1", "exp-2", "exp-3"] {
-        let body = json!({"sub": sub, "full_name": sub, "organisation_id": w.pim_org, "roles": ["expert"]});
-        let (s, p) = send(app.req(Method::POST, "/api/v1/users", &admin).json(&body)).await;
-        assert_eq!(s, 201, "{p}");
+    let (admin, pim, initiator) = (app.caller(app.admin()), app.caller(w.pim(app)), app.caller(w.initiator_a(app)));
+    let experts = ["exp-1", "exp-2", "exp-3"];
+    for sub in experts {
+        admin.create_user(sub, w.pim_org, &["expert"]).await.unwrap();
     }
-    let initiator = app.caller(ini);
     let mut ids = Vec::new();
     for body in bodies {
         let draft = initiator.create_passport(body).await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
-        let submitted = initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap();
-        ids.push(submitted.meta.id.to_string());
+        ids.push(initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap().meta.id);
     }
-    let (_, methodologies) = send(app.req(Method::GET, "/api/v1/methodologies", &pim)).await;
-    let body = json!({"name": "Раунд", "methodology_id": methodologies[0]["id"], "deadline": "2026-12-15"});
-    let (_, round) = send(app.req(Method::POST, "/api/v1/rounds", &pim).json(&body)).await;
-    let rid = round["id"].as_str().unwrap().to_owned();
-    let step =
-        |path: String, version: i32, body: Value| app.req(Method::POST, &path, &pim).if_match(version).json(&body);
-    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/projects"), 1, json!({"passport_ids": ids}))).await;
-    assert_eq!(s, 200, "{p}");
-    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/screen"), 2, json!({}))).await;
-    assert_eq!(s, 200, "{p}");
-    let (s, p) =
-        send(step(format!("/api/v1/rounds/{rid}/assign"), 3, json!({"experts": ["exp-1", "exp-2", "exp-3"]}))).await;
-    assert_eq!(s, 200, "{p}");
+    let methodology = pim.methodologies().await.unwrap()[0].meta.id;
+    let rid = pim.open_round("Раунд", methodology, "2026-12-15").await.unwrap().meta.id;
+    pim.add_to_round(rid, 1, &ids).await.unwrap();
+    pim.screen(rid, 2).await.unwrap();
+    pim.assign(rid, 3, &experts).await.unwrap();
     for (i, id) in ids.iter().enumerate() {
         let score = 1 + (i as i64 % 4);
-        for sub in ["exp-1", "exp-2", "exp-3"] {
-            let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
-            let path = format!("/api/v1/rounds/{rid}/projects/{id}");
-            let (s, _) =
-                send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false})))
-                    .await;
-            assert_eq!(s, 200);
-            let scores: Vec<Value> =
-                ["SE1", "SE2", "SE4", "FE1", "FE6"].iter().map(|c| json!({"criterion": c, "score": score})).collect();
-            let (s, p) = send(
-                app.req(Method::PUT, &format!("{path}/scores"), &token)
-                    .json(&json!({"scores": scores, "submit": true})),
-            )
-            .await;
-            assert_eq!(s, 200, "{p}");
+        let scores: Vec<Value> =
+            ["SE1", "SE2", "SE4", "FE1", "FE6"].iter().map(|c| json!({"criterion": c, "score": score})).collect();
+        for sub in experts {
+            let expert = app.caller(app.token(sub, Some(w.pim_org), &[Role::Expert]));
+            expert.declare(rid, *id, false, None).await.unwrap();
+            expert.put_scores(rid, *id, &Value::from(scores.clone()), true).await.unwrap();
         }
     }
-    let (s, p) = send(step(format!("/api/v1/rounds/{rid}/close"), 4, json!({"trials": 50}))).await;
-    assert_eq!(s, 200, "{p}");
-    (rid, ids)
+    pim.close_round(rid, 4, &json!({"trials": 50})).await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
+    (rid.to_string(), ids.iter().map(Uuid::to_string).collect())
 }
 
 /// Builds the portfolio of the closed round `rid` (every project), submits it

@@ -1,7 +1,7 @@
 //! A typed client of the API: one caller (a token) and helpers per area that
 //! send a request and return its typed body, or the refusal's status and
 //! problem. Tests read as the steps people take: `pim.build_portfolio(..)`,
-//! `council.approve_portfolio(..)`.
+//! `council.approve_portfolio(..)`, `expert.declare(..)`.
 
 use portfel_domain::records::Passport;
 use portfel_planning::council::{Portfolio, PortfolioContent};
@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{IfMatchExt, TestApp, send};
+
+mod rounds;
 
 /// A request the API refused: its status and problem document.
 #[derive(Debug)]
