@@ -34,7 +34,7 @@ pub struct OpenDataRecord {
     /// Funding source (DREAM fundingSourceCategories code).
     pub funding_source: String,
     /// Amount, UAH, two decimals.
-    pub amount_uah: rust_decimal::Decimal,
+    pub amount_uah: Decimal,
 }
 
 /// A table: header and rows of text or amounts.

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod metrics;
 mod openapi;
 pub mod problem;
+#[allow(unused_qualifications, reason = "utoipa's `params(..)` expansion qualifies the IntoParams types it names")]
 pub mod routes;
 pub mod state;
 mod unique_keys;
