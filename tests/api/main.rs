@@ -25,6 +25,7 @@ mod permissions;
 mod planning;
 mod replicas;
 mod robustness;
+mod rounds_pages;
 mod security;
 mod store;
 mod trust;

@@ -244,3 +244,46 @@ async fn a_refused_draft_shows_the_apis_field_errors_beside_the_fields() {
     let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &w.initiator_a(&app))).await;
     assert_eq!(body["content"]["costs"][0]["amount"], json!("12000.50"));
 }
+
+#[tokio::test]
+async fn the_whole_passport_on_its_page_and_as_a_printable_concept() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut body = complete_passport(w.goal);
+        body["title"]["uk"] = json!("Реконструкція котельні");
+        let (id, _) = create_passport(&app, &w.initiator_a(&app), &body).await;
+        let mut b = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+        let (status, _, page) = b.get(&format!("/passports/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let doc = parse(&page);
+        let headings: Vec<String> = select(&doc, "h2").iter().map(text).collect();
+        for part in [
+            "Загальні відомості",
+            "Зв'язок зі стратегією",
+            "Місце реалізації",
+            "Вартість за роками",
+            "Фінансування",
+            "Готовність",
+            "Ризики",
+            "Контактні особи",
+        ] {
+            assert!(headings.iter().any(|h| h.contains(part)), "{part} missing in {headings:?}");
+        }
+        let links: Vec<_> =
+            select(&doc, "a").iter().filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+        assert!(links.contains(&format!("/passports/{id}/print")));
+
+        let (status, _, page) = b.get(&format!("/passports/{id}/print")).await;
+        assert_eq!(status, StatusCode::OK);
+        let doc = parse(&page);
+        assert_eq!(text(&select(&doc, "h1")[0]), "Концепція публічного інвестиційного проєкту");
+        assert_eq!(text(&select(&doc, ".doc-title")[0]), "Реконструкція котельні");
+        assert!(!text(&select(&doc, ".doc-org")[0]).is_empty(), "the initiating organisation heads the document");
+        assert_eq!(select(&doc, ".signatures .signature").len(), 1);
+        let (status, _, _) = Browser::signed_in(&app, "ini-b-web", w.org_b, &[Role::Initiator])
+            .await
+            .get(&format!("/passports/{id}/print"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "another organisation's draft stays private in print too");
+    }
+}

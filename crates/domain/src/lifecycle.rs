@@ -159,6 +159,7 @@ pub const TRANSITIONS: &[TransitionRule] = &[
     rule(Status::Screening, Status::Rejected, PIM, true),
     rule(Status::Screening, Status::Cancelled, PIM, true),
     rule(Status::UnderEvaluation, Status::Evaluated, PIM, false),
+    rule(Status::UnderEvaluation, Status::Draft, PIM, true),
     rule(Status::UnderEvaluation, Status::Cancelled, PIM, true),
     rule(Status::Evaluated, Status::InPortfolio, PIM, false),
     rule(Status::Evaluated, Status::Rejected, PIM, true),

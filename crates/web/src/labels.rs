@@ -72,6 +72,17 @@ pub fn report_status(s: portfel_monitoring::report::ReportStatus) -> &'static st
     }
 }
 
+/// Where an expert stands on a project.
+pub fn assignment(a: &portfel_scoring::round::Assignment) -> &'static str {
+    use portfel_scoring::round::AssignmentStatus;
+    match (a.status, a.submitted_at.is_some()) {
+        (AssignmentStatus::AwaitingDeclaration, _) => "потрібна декларація",
+        (AssignmentStatus::Conflict, _) => "заявлено конфлікт інтересів",
+        (AssignmentStatus::Active, true) => "оцінки подано",
+        (AssignmentStatus::Active, false) => "оцінювання триває",
+    }
+}
+
 /// A sector.
 pub fn sector(code: &str) -> String {
     self::code(Codelist::WbEco, code)
@@ -156,6 +167,8 @@ pub fn field(path: &str) -> String {
             "date" => "Дата рішення",
             "comment" => "Коментар",
             "reason" => "Причина",
+            "expert" => "Експерт",
+            "experts" => "Експерти",
             "scores" => "Оцінки",
             "score" => "бал",
             "justification" => "обґрунтування",
@@ -196,6 +209,10 @@ pub fn message(e: &FieldError) -> String {
         "invalid_value" => format!("хибне значення ({})", e.message),
         "control_character" => "містить недопустимі керівні символи".to_owned(),
         "financing_mismatch" => format!("фінансування не збігається з вартістю ({})", e.message),
+        "duplicate" => "цей експерт уже призначений на проєкт".to_owned(),
+        "own_organisation" => "експерт працює в організації-ініціаторі проєкту".to_owned(),
+        "not_an_expert" => "користувач не має ролі експерта".to_owned(),
+        "unknown_reference" => "такого запису немає".to_owned(),
         _ => e.message.clone(),
     }
 }
@@ -209,4 +226,72 @@ pub fn gate(g: &portfel_scoring::gates::Gate) -> &'static str {
         Gate::MinLocalCoFinancing { .. } => "Мінімальне співфінансування з місцевого бюджету",
         Gate::DesignDocumentationCurrent => "Чинна проєктна документація",
     }
+}
+
+/// Passport form choices: (code, Ukrainian label).
+pub const COST_ITEMS: [(&str, &str); 17] = [
+    ("design", "Проєктування"),
+    ("equipment", "Обладнання"),
+    ("construction", "Будівництво"),
+    ("resettlement", "Переселення"),
+    ("sitePreparation", "Підготовка ділянки"),
+    ("measures", "Заходи"),
+    ("contingencies", "Непередбачені витрати"),
+    ("overheads", "Накладні витрати"),
+    ("taxes", "Податки"),
+    ("financing", "Фінансування"),
+    ("operating", "Експлуатація"),
+    ("maintenance", "Утримання"),
+    ("replacement", "Заміна"),
+    ("endOfLife", "Виведення з експлуатації"),
+    ("projectManagement", "Управління проєктом"),
+    ("upfrontFee", "Авансові платежі"),
+    ("landAcquisition", "Придбання землі"),
+];
+/// Passport form choices: (code, Ukrainian label).
+pub const COST_TYPES: [(&str, &str); 2] = [("capex", "капітальні"), ("opex", "поточні")];
+/// Passport form choices: (code, Ukrainian label).
+pub const DESIGN: [(&str, &str); 5] = [
+    ("none", "немає"),
+    ("in_preparation", "розробляється"),
+    ("approved", "затверджена"),
+    ("outdated", "застаріла"),
+    ("not_required", "не потрібна"),
+];
+/// Passport form choices: (code, Ukrainian label).
+pub const LAND: [(&str, &str); 5] = [
+    ("not_secured", "не забезпечено"),
+    ("in_allocation", "у процесі відведення"),
+    ("owned", "у власності"),
+    ("leased", "в оренді"),
+    ("not_required", "не потрібно"),
+];
+/// Passport form choices: (code, Ukrainian label).
+pub const EXPERTISE: [(&str, &str); 5] = [
+    ("not_done", "не проведена"),
+    ("pending", "триває"),
+    ("positive", "позитивна"),
+    ("negative", "негативна"),
+    ("not_required", "не потрібна"),
+];
+/// Passport form choices: (code, Ukrainian label).
+pub const DOCUMENT_KINDS: [(&str, &str); 5] = [
+    ("designDocument", "проєктна документація"),
+    ("feasibilityStudy", "техніко-економічне обґрунтування"),
+    ("permissionDocument", "дозвільний документ"),
+    ("technicalDocument", "технічний документ"),
+    ("legalDocument", "правовстановлювальний документ"),
+];
+/// Passport form choices: (code, Ukrainian label).
+pub const LEVELS: [(&str, &str); 3] = [("low", "низька"), ("medium", "середня"), ("high", "висока")];
+
+/// The label of `code` in a list of choices, or the code itself.
+pub fn choice(list: &[(&str, &str)], code: &str) -> String {
+    list.iter().find(|(c, _)| *c == code).map_or_else(|| code.to_owned(), |(_, label)| (*label).to_owned())
+}
+
+/// The label of an enumerated value (serialised to its wire code) in `list`.
+pub fn choice_of<T: serde::Serialize>(list: &[(&str, &str)], value: &T) -> String {
+    let code = serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    choice(list, &code)
 }

@@ -118,3 +118,18 @@ pub fn error_summary(errors: &Errors) -> Markup {
 pub fn notice(text: Option<&str>, kind: &str) -> Markup {
     html! { @if let Some(t) = text { p class=(format!("notice {kind}")) role="status" { (t) } } }
 }
+
+/// The signature block of a printed document: one line per signatory's position.
+pub fn signatures(positions: &[&str]) -> Markup {
+    html! {
+        div.signatures {
+            @for position in positions {
+                div.signature {
+                    span.position { (position) }
+                    span.line { "____________ (підпис)" }
+                    span.line { "____________________ (ім'я, прізвище)" }
+                }
+            }
+        }
+    }
+}

@@ -18,6 +18,7 @@ mod forms;
 mod labels;
 mod layout;
 mod pages;
+mod passport_view;
 pub mod password;
 mod session;
 pub mod throttle;

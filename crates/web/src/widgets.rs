@@ -41,6 +41,19 @@ pub fn cell(label: &str, name: &str, kind: &str, values: &Values, errors: &Error
     }
 }
 
+/// A cell input of a decimal number (a score, an amount): text with the
+/// decimal keypad on phones, so both "4,5" and "4.5" are taken as typed.
+pub fn decimal_cell(label: &str, name: &str, values: &Values, errors: &Errors) -> Markup {
+    let (by, invalid) = described(errors, name);
+    html! {
+        td {
+            input id=(input_id(name)) type="text" inputmode="decimal" name=(name) value=(values.get(name).replace('.', ","))
+                aria-label=(label) aria-describedby=[by] aria-invalid=[invalid] autocomplete="off" size="6";
+            (field_errors(errors, name))
+        }
+    }
+}
+
 /// A text area: one text, or a list of items one per line (every item is
 /// shown, so a save keeps them all).
 pub fn area(label: &str, name: &str, values: &Values, errors: &Errors) -> Markup {

@@ -4,5 +4,7 @@
 pub mod staffing;
 pub mod work;
 
-pub use staffing::{ExpertLookup, NewAssignment, ProjectToStaff, check_screened, choose_experts, experts_needed};
+pub use staffing::{
+    ExpertLookup, NewAssignment, ProjectToStaff, add_expert, check_screened, choose_experts, experts_needed,
+};
 pub use work::{Refusal, ScoringRefusal};

@@ -116,6 +116,31 @@ pub fn choose_experts(
     if errors.is_empty() { Ok(chosen) } else { Err(errors) }
 }
 
+/// The one expert `sub` the PIM unit names for a project (to add a member or
+/// replace one who declared a conflict): a registered expert outside the
+/// initiating organisation, not yet on the project. The error names `expert`.
+pub fn add_expert(
+    sub: &str,
+    lookup: ExpertLookup,
+    project: ProjectToStaff,
+    existing: &[Assignment],
+) -> Result<NewAssignment, FieldError> {
+    let refuse = |code: &str, message: String| Err(FieldError::new("expert", code, message));
+    match lookup {
+        ExpertLookup::Unknown => refuse("unknown_reference", format!("no registered user {sub}")),
+        ExpertLookup::NotAnExpert => refuse("not_an_expert", format!("{sub} lacks the expert role")),
+        ExpertLookup::Expert { organisation_id } if organisation_id == project.organisation_id => {
+            refuse("own_organisation", format!("{sub} works for the initiating organisation"))
+        }
+        ExpertLookup::Expert { .. }
+            if existing.iter().any(|a| a.passport_id == project.passport_id && a.expert == sub) =>
+        {
+            refuse("duplicate", format!("{sub} is already assigned to the project"))
+        }
+        ExpertLookup::Expert { .. } => Ok(NewAssignment { passport_id: project.passport_id, expert: sub.to_owned() }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +212,20 @@ mod tests {
         assert_eq!(experts_needed(&m, None), usize::from(m.min_experts));
         assert_eq!(experts_needed(&m, Some(1)), usize::from(m.min_experts).max(1));
         assert_eq!(experts_needed(&m, Some(9)), 9);
+    }
+
+    #[test]
+    fn one_named_expert_joins_unless_own_organisation_or_already_there() {
+        let (org_a, org_b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let p = Uuid::from_u128(100);
+        let project = ProjectToStaff { passport_id: p, organisation_id: org_a };
+        let existing = [assignment(p, "b1", AssignmentStatus::Conflict)];
+        let joins = add_expert("b2", ExpertLookup::Expert { organisation_id: org_b }, project, &existing);
+        assert_eq!(joins, Ok(NewAssignment { passport_id: p, expert: "b2".into() }));
+        let code = |sub: &str, lookup| add_expert(sub, lookup, project, &existing).unwrap_err().code;
+        assert_eq!(code("b1", ExpertLookup::Expert { organisation_id: org_b }), "duplicate");
+        assert_eq!(code("a1", ExpertLookup::Expert { organisation_id: org_a }), "own_organisation");
+        assert_eq!(code("clerk", ExpertLookup::NotAnExpert), "not_an_expert");
+        assert_eq!(code("ghost", ExpertLookup::Unknown), "unknown_reference");
     }
 }

@@ -7,7 +7,7 @@ mod setup;
 
 pub use results::{close, results};
 pub use scoring::{declare, disagreements_of, reopen, resolve, save_scores};
-pub use setup::{add_projects, assign, screen};
+pub use setup::{add_expert, add_projects, assign, screen, withdraw};
 
 use portfel_domain::records::Meta;
 use portfel_scoring::round::{

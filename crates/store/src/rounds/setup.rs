@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use portfel_domain::{FieldError, Role, Status};
-use portfel_scoring::assignment::{ExpertLookup, ProjectToStaff, check_screened, choose_experts, experts_needed};
+use portfel_scoring::assignment::{
+    ExpertLookup, NewAssignment, ProjectToStaff, check_screened, choose_experts, experts_needed, staffing,
+};
 use portfel_scoring::round::{Assignment, AssignmentStatus, RoundProject};
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -11,6 +13,7 @@ use uuid::Uuid;
 
 use super::{assignments, bump, projects, to_assignment};
 use crate::audit;
+use crate::audit::Change;
 use crate::entity::{assignment, round_project};
 use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
@@ -71,6 +74,48 @@ pub async fn add_projects(
     Ok(all)
 }
 
+/// Takes a project out of an open round for `reason`: its assignments and
+/// scores go, and the passport returns to its initiator as a draft (the
+/// reason is what the initiator reads in its history).
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    round_id: Uuid,
+    expected_version: i32,
+    passport_id: Uuid,
+    reason: &str,
+) -> StoreResult<Vec<RoundProject>> {
+    let txn = crate::begin_write(db).await?;
+    bump(&txn, round_id, expected_version).await?;
+    let Some(row) = round_project::Entity::find_by_id((round_id, passport_id)).one(&txn).await? else {
+        return Err(StoreError::NotFound("round project"));
+    };
+    let dropped = assignments(&txn, round_id, Some(passport_id)).await?;
+    assignment::Entity::delete_many()
+        .filter(assignment::Column::RoundId.eq(round_id))
+        .filter(assignment::Column::PassportId.eq(passport_id))
+        .exec(&txn)
+        .await?;
+    round_project::Entity::delete_by_id((row.round_id, row.passport_id)).exec(&txn).await?;
+    let passport = passports::get(&txn, passport_id).await?;
+    if matches!(passport.status, Status::Screening | Status::UnderEvaluation) {
+        let back = Move { reason: Some(reason), ..Move::of(&passport, Status::Draft) };
+        transition_in(&txn, actor, back).await?;
+    }
+    let change = Change {
+        action: "round.withdraw_project",
+        entity_type: "evaluation_round",
+        entity_id: round_id.to_string(),
+        before: Some(&serde_json::json!({"passport_id": passport_id, "assignments": dropped})),
+        after: None::<&()>,
+        reason: Some(reason),
+    };
+    audit::record(&txn, actor, change).await?;
+    let all = projects(&txn, round_id).await?;
+    txn.commit().await?;
+    Ok(all)
+}
+
 /// Runs the methodology's gates on every project of the round.
 pub async fn screen(
     db: &DatabaseConnection,
@@ -99,6 +144,70 @@ pub async fn screen(
     Ok(after)
 }
 
+/// Assigns the one expert `sub` to a screened, eligible project of an open
+/// round: a new member, or the replacement of one who declared a conflict.
+pub async fn add_expert(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    round_id: Uuid,
+    expected_version: i32,
+    passport_id: Uuid,
+    sub: &str,
+) -> StoreResult<Assignment> {
+    let txn = crate::begin_write(db).await?;
+    bump(&txn, round_id, expected_version).await?;
+    let Some(row) = round_project::Entity::find_by_id((round_id, passport_id)).one(&txn).await? else {
+        return Err(StoreError::NotFound("round project"));
+    };
+    if row.eligible != Some(true) {
+        return Err(StoreError::Conflict("experts are assigned only to screened, eligible projects".into()));
+    }
+    let lookup = expert_lookup(&txn, sub).await?;
+    let passport = passports::get(&txn, passport_id).await?;
+    let project = ProjectToStaff { passport_id, organisation_id: passport.organisation_id };
+    let existing = assignments(&txn, round_id, Some(passport_id)).await?;
+    let chosen = staffing::add_expert(sub, lookup, project, &existing).map_err(|e| StoreError::Invalid(vec![e]))?;
+    let created = insert_assignment(&txn, round_id, chosen).await?;
+    if passport.status == Status::Screening {
+        transition_in(&txn, actor, Move::of(&passport, Status::UnderEvaluation)).await?;
+    }
+    audit::created(&txn, actor, "round.add_expert", "evaluation_round", round_id.to_string(), &created).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// What the users table knows of `sub` as an expert.
+async fn expert_lookup<C: sea_orm::ConnectionTrait>(conn: &C, sub: &str) -> StoreResult<ExpertLookup> {
+    Ok(match crate::users::by_sub(conn, sub).await? {
+        Some(u) if u.data.roles.contains(&Role::Expert) => {
+            ExpertLookup::Expert { organisation_id: u.data.organisation_id }
+        }
+        Some(_) => ExpertLookup::NotAnExpert,
+        None => ExpertLookup::Unknown,
+    })
+}
+
+/// Stores a new assignment, awaiting the expert's declaration.
+async fn insert_assignment<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    round_id: Uuid,
+    new: NewAssignment,
+) -> StoreResult<Assignment> {
+    let model = assignment::Entity::insert(assignment::ActiveModel {
+        round_id: Set(round_id),
+        passport_id: Set(new.passport_id),
+        expert: Set(new.expert),
+        status: Set(AssignmentStatus::AwaitingDeclaration.as_str().into()),
+        conflict_note: Set(None),
+        scores: Set("[]".into()),
+        submitted_at: Set(None),
+        updated_at: Set(crate::now()),
+    })
+    .exec_with_returning(conn)
+    .await?;
+    to_assignment(model)
+}
+
 /// Assigns experts to every eligible project up to `per_project` (default: the
 /// methodology's minimum), balancing load and never assigning an expert of the
 /// initiating organisation or one who declared a conflict. All or nothing.
@@ -115,14 +224,7 @@ pub async fn assign(
     let methodology = crate::methodologies::get(&txn, r.data.methodology_id).await?.definition;
     let mut offered = Vec::new();
     for sub in experts {
-        let lookup = match crate::users::by_sub(&txn, sub).await? {
-            Some(u) if u.data.roles.contains(&Role::Expert) => {
-                ExpertLookup::Expert { organisation_id: u.data.organisation_id }
-            }
-            Some(_) => ExpertLookup::NotAnExpert,
-            None => ExpertLookup::Unknown,
-        };
-        offered.push((sub.clone(), lookup));
+        offered.push((sub.clone(), expert_lookup(&txn, sub).await?));
     }
     let round_projects = projects(&txn, round_id).await?;
     check_screened(&round_projects).map_err(StoreError::Conflict)?;
@@ -138,19 +240,7 @@ pub async fn assign(
         .map_err(StoreError::Invalid)?;
     let mut created = Vec::new();
     for new in chosen {
-        let model = assignment::Entity::insert(assignment::ActiveModel {
-            round_id: Set(round_id),
-            passport_id: Set(new.passport_id),
-            expert: Set(new.expert),
-            status: Set(AssignmentStatus::AwaitingDeclaration.as_str().into()),
-            conflict_note: Set(None),
-            scores: Set("[]".into()),
-            submitted_at: Set(None),
-            updated_at: Set(crate::now()),
-        })
-        .exec_with_returning(&txn)
-        .await?;
-        created.push(to_assignment(model)?);
+        created.push(insert_assignment(&txn, round_id, new).await?);
     }
     for passport in passports_by_id.values().filter(|p| p.status == Status::Screening) {
         transition_in(&txn, actor, Move::of(passport, Status::UnderEvaluation)).await?;

@@ -1,7 +1,7 @@
 //! The expert's work: assignments, the conflict-of-interest declaration that
 //! opens a project, and the blind scoring form (draft, then submit).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -19,16 +19,7 @@ use uuid::Uuid;
 use crate::error::{PageError, PageResult};
 use crate::forms::{Errors, Fields, Values};
 use crate::session::{Posted, Signed};
-use crate::{WebState, format, layout};
-
-fn status_text(a: &Assignment) -> &'static str {
-    match (a.status, a.submitted_at.is_some()) {
-        (AssignmentStatus::AwaitingDeclaration, _) => "потрібна декларація",
-        (AssignmentStatus::Conflict, _) => "заявлено конфлікт інтересів",
-        (AssignmentStatus::Active, true) => "оцінки подано",
-        (AssignmentStatus::Active, false) => "оцінювання триває",
-    }
-}
+use crate::{WebState, format, labels, layout, passport_view};
 
 /// GET /assignments: the expert's projects in every round.
 pub async fn assignments(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
@@ -57,7 +48,7 @@ pub async fn assignments(State(state): State<WebState>, user: Signed) -> PageRes
                         td { (r.data.name) }
                         td { a href=(format!("/rounds/{}/projects/{}/score", r.meta.id, a.passport_id)) { (title) } }
                         td { (r.data.deadline.format("%d.%m.%Y")) }
-                        td { (status_text(a)) }
+                        td { (labels::assignment(a)) }
                     } } }
                 }
             }
@@ -77,6 +68,7 @@ pub async fn score_form(
     State(state): State<WebState>,
     user: Signed,
     Path((id, pid)): Path<(Uuid, Uuid)>,
+    RawQuery(query): RawQuery,
 ) -> PageResult<Markup> {
     let a = own_assignment(&state, &user, id, pid).await?;
     let mut values = Values::default();
@@ -84,7 +76,14 @@ pub async fn score_form(
         values.set(&format!("score.{}", s.criterion), s.score.to_string());
         values.set(&format!("justification.{}", s.criterion), s.justification.clone().unwrap_or_default());
     }
-    scoring_page(&state, &user, id, pid, &a, &values, &Errors::default()).await
+    let saved = match query.as_deref() {
+        Some("saved=draft") => Some("Чернетку оцінок збережено. Її можна змінювати до подання."),
+        Some("saved=submitted") => {
+            Some("Оцінки подано. Змінити їх тепер може лише підрозділ, повернувши на доопрацювання.")
+        }
+        _ => None,
+    };
+    scoring_page(&state, &user, id, pid, &a, &values, &Errors::default(), saved).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -96,26 +95,33 @@ async fn scoring_page(
     a: &Assignment,
     values: &Values,
     errors: &Errors,
+    saved: Option<&str>,
 ) -> PageResult<Markup> {
     let app = || State(state.app.clone());
     let round = setup::get_round(user.auth.clone(), app(), Path(id)).await?.into_body();
     if a.status != AssignmentStatus::Active {
+        let axum::Json(brief) = setup::project_brief(user.auth.clone(), app(), Path((id, pid))).await?;
         return Ok(layout::page(
             user,
             "Декларація",
             html! {
                 p { a href="/assignments" { "← Мої призначення" } }
                 h1 { "Декларація про відсутність конфлікту інтересів" }
-                p { "Раунд: " (round.data.name) }
+                dl.facts {
+                    dt { "Проєкт" } dd { strong { (brief.title) } }
+                    dt { "Ініціатор" } dd { (brief.organisation) " (ЄДРПОУ " (brief.edrpou) ")" }
+                    dt { "Раунд" } dd { (round.data.name) }
+                    dt { "Строк оцінювання" } dd { (round.data.deadline.format("%d.%m.%Y")) }
+                }
                 @if a.status == AssignmentStatus::Conflict {
                     p.notice.bad { "Ви заявили конфлікт інтересів; підрозділ призначить іншого експерта." }
                 } @else {
-                    p { "Проєкт відкриється для оцінювання після вашої декларації." }
+                    p { "Паспорт проєкту відкриється для оцінювання після вашої декларації." }
                     form.card method="post" action=(format!("/rounds/{id}/projects/{pid}/declaration")) {
                         (layout::csrf(user))
-                        fieldset { legend { "Чи маєте ви реальний або потенційний конфлікт інтересів щодо цього проєкту?" }
-                            div { input #c-no type="radio" name="conflict" value="false" checked; label.inline for="c-no" { "Ні, конфлікту інтересів немає" } }
-                            div { input #c-yes type="radio" name="conflict" value="true"; label.inline for="c-yes" { "Так, маю конфлікт інтересів" } }
+                        fieldset { legend { "Чи маєте ви реальний або потенційний конфлікт інтересів щодо проєкту «" (brief.title) "»?" }
+                            div { input #c-no type="radio" name="conflict" value="false" required; label.inline for="c-no" { "Ні, конфлікту інтересів немає" } }
+                            div { input #c-yes type="radio" name="conflict" value="true" required; label.inline for="c-yes" { "Так, маю конфлікт інтересів" } }
                         }
                         label for="note" { "Пояснення (якщо конфлікт є)" }
                         input #note type="text" name="note";
@@ -126,6 +132,8 @@ async fn scoring_page(
         ));
     }
     let passport = get_passport(user.auth.clone(), app(), Path(pid)).await?.into_body();
+    let axum::Json(brief) = setup::project_brief(user.auth.clone(), app(), Path((id, pid))).await?;
+    let goals = super::passports::strategy_goals(state, user).await?;
     let methodology = get_methodology(user.auth.clone(), app(), Path(round.data.methodology_id)).await?.into_body();
     let submitted = a.submitted_at.is_some();
     let c = &passport.content;
@@ -136,12 +144,10 @@ async fn scoring_page(
             p { a href="/assignments" { "← Мої призначення" } }
             h1 { (c.title.uk) }
             p.muted { "Раунд: " (round.data.name) " · методика: " (methodology.definition.name) " · оцінювання сліпе: оцінок інших експертів не видно" }
-            div.card { dl.facts {
-                dt { "Проблема" } dd { (c.problem.as_deref().unwrap_or("")) }
-                dt { "Цілі" } dd { (c.goals.join("; ")) }
-                dt { "Вартість" } dd { (format::uah(passport.total_cost.value())) " грн" }
-                dt { "Бенефіціари" } dd { (c.beneficiaries.total) }
-            } }
+            (layout::notice(saved, "ok"))
+            details.card open { summary { "Паспорт проєкту повністю" }
+                (passport_view::whole(&passport, &passport_view::Context { organisation: &brief.organisation, goals: &goals }))
+            }
             @if submitted { p.notice role="status" { "Оцінки подано " (a.submitted_at.map(|t| t.format("%d.%m.%Y %H:%M").to_string()).unwrap_or_default()) "." } }
             (layout::error_summary(errors))
             form method="post" action=(format!("/rounds/{id}/projects/{pid}/score")) {
@@ -158,7 +164,7 @@ async fn scoring_page(
                                     td { (format::score(*scale_min)) "–" (format::score(*scale_max))
                                         @if let Some(g) = &criterion.guidance { div.guidance { (g) } }
                                         div.muted { "крайні значення потребують обґрунтування" } }
-                                    (crate::widgets::cell(&format!("Бал за критерієм {}", criterion.code), &name, "number", values, errors))
+                                    (crate::widgets::decimal_cell(&format!("Бал за критерієм {}", criterion.code), &name, values, errors))
                                     (crate::widgets::cell(&format!("Обґрунтування за критерієм {}", criterion.code), &just, "text", values, errors))
                                 }
                             }
@@ -215,7 +221,10 @@ pub async fn save_scores(
     let body =
         JsonBody::from_value(json!({"scores": list.iter().map(|(_, v)| v).collect::<Vec<_>>(), "submit": submit}));
     match scoring::save_scores(user.auth.clone(), State(state.app.clone()), Path((id, pid)), body).await {
-        Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}/projects/{pid}/score")).into_response()),
+        Ok(_) => {
+            let saved = if submit { "submitted" } else { "draft" };
+            Ok(Redirect::to(&format!("/rounds/{id}/projects/{pid}/score?saved={saved}")).into_response())
+        }
         Err(ApiError::Validation(errors)) => {
             // `scores[2].score` is the field `score.<code of the third score>`.
             let errors = errors
@@ -234,7 +243,7 @@ pub async fn save_scores(
                 })
                 .collect();
             let a = own_assignment(&state, &user, id, pid).await?;
-            let page = scoring_page(&state, &user, id, pid, &a, &fields.values(), &Errors(errors)).await?;
+            let page = scoring_page(&state, &user, id, pid, &a, &fields.values(), &Errors(errors), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::Api(e)),

@@ -11,16 +11,16 @@ use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::passports::{self as api, CreateQuery, ListQuery};
 use portfel_domain::codelist::Codelist;
-use portfel_domain::records::Passport;
 use portfel_domain::{Permission, Status};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::{PageError, PageResult};
 use crate::forms::{Errors, Fields, Kind, Values};
+use crate::labels::{COST_ITEMS, COST_TYPES, DESIGN, DOCUMENT_KINDS, EXPERTISE, LAND, LEVELS};
 use crate::session::{Posted, Signed};
 use crate::widgets::{area, cell, checkbox, codelist, input, options, select};
-use crate::{WebState, format, labels, layout};
+use crate::{WebState, format, labels, layout, passport_view};
 
 /// Names of organisations, by id.
 pub async fn organisation_names(state: &WebState, user: &Signed) -> PageResult<HashMap<Uuid, String>> {
@@ -110,6 +110,7 @@ async fn passport_page(
     let axum::Json(allowed) = api::list_transitions(user.auth.clone(), app(), Path(id)).await?;
     let axum::Json(history) = api::passport_history(user.auth.clone(), app(), Path(id)).await?;
     let names = organisation_names(state, user).await?;
+    let goals = strategy_goals(state, user).await?;
     let roles = &user.auth.claims.roles;
     let editable = p.status.content_editable()
         && portfel_domain::access::may_edit(roles, user.auth.claims.org, p.organisation_id, p.status).is_ok();
@@ -138,6 +139,7 @@ async fn passport_page(
             }
             div.actions {
                 @if editable { a.button href=(format!("/passports/{id}/edit")) { "Редагувати" } }
+                a.button.secondary href=(format!("/passports/{id}/print")) { "Версія для друку" }
                 @for t in &steps {
                     form method="post" action=(format!("/passports/{id}/transition")) {
                         (layout::guarded(user, p.meta.version))
@@ -152,7 +154,7 @@ async fn passport_page(
                     }
                 }
             }
-            (facts(&p))
+            (passport_view::whole(&p, &passport_view::Context { organisation: names.get(&p.organisation_id).map_or("—", String::as_str), goals: &goals }))
             (monitoring)
             @if !history.is_empty() {
                 h2 { "Історія стану" }
@@ -167,82 +169,6 @@ async fn passport_page(
         },
     ))
 }
-
-fn facts(p: &Passport) -> Markup {
-    let c = &p.content;
-    html! {
-        div.card {
-            dl.facts {
-                dt { "Опис" } dd { (c.description.as_ref().map_or("", |d| d.uk.as_str())) }
-                dt { "Проблема" } dd { (c.problem.as_deref().unwrap_or("")) }
-                dt { "Цілі" } dd { (c.goals.join("; ")) }
-                dt { "Сектор" } dd { (c.sector.as_deref().map(labels::sector).unwrap_or_default()) }
-                dt { "Тип" } dd { (c.project_type.as_deref().map(|t| labels::code(Codelist::InitiationTypes, t)).unwrap_or_default()) }
-                dt { "Роки" } dd { @if let Some(y) = c.years() { (y.start()) "–" (y.end()) } }
-                dt { "Вартість" } dd { (format::uah(p.total_cost.value())) " грн" }
-                dt { "Бенефіціари" } dd { (c.beneficiaries.total) " (ВПО: " (c.beneficiaries.idps) ")" }
-                dt { "Утримання на рік" } dd { (c.om_cost_per_year.map(|u| format::uah(u.value())).unwrap_or_default()) }
-            }
-        }
-        @if !c.financing.is_empty() {
-            h2 { "Фінансування" }
-            table {
-                thead { tr { th { "Рік" } th { "Джерело" } th.num { "Сума, грн" } } }
-                tbody { @for f in &c.financing { tr { td { (f.year) } td { (labels::source(&f.source)) } td.num { (format::uah(f.amount.value())) } } } }
-            }
-        }
-    }
-}
-
-const COST_ITEMS: [(&str, &str); 17] = [
-    ("design", "Проєктування"),
-    ("equipment", "Обладнання"),
-    ("construction", "Будівництво"),
-    ("resettlement", "Переселення"),
-    ("sitePreparation", "Підготовка ділянки"),
-    ("measures", "Заходи"),
-    ("contingencies", "Непередбачені витрати"),
-    ("overheads", "Накладні витрати"),
-    ("taxes", "Податки"),
-    ("financing", "Фінансування"),
-    ("operating", "Експлуатація"),
-    ("maintenance", "Утримання"),
-    ("replacement", "Заміна"),
-    ("endOfLife", "Виведення з експлуатації"),
-    ("projectManagement", "Управління проєктом"),
-    ("upfrontFee", "Авансові платежі"),
-    ("landAcquisition", "Придбання землі"),
-];
-const COST_TYPES: [(&str, &str); 2] = [("capex", "капітальні"), ("opex", "поточні")];
-const DESIGN: [(&str, &str); 5] = [
-    ("none", "немає"),
-    ("in_preparation", "розробляється"),
-    ("approved", "затверджена"),
-    ("outdated", "застаріла"),
-    ("not_required", "не потрібна"),
-];
-const LAND: [(&str, &str); 5] = [
-    ("not_secured", "не забезпечено"),
-    ("in_allocation", "у процесі відведення"),
-    ("owned", "у власності"),
-    ("leased", "в оренді"),
-    ("not_required", "не потрібно"),
-];
-const EXPERTISE: [(&str, &str); 5] = [
-    ("not_done", "не проведена"),
-    ("pending", "триває"),
-    ("positive", "позитивна"),
-    ("negative", "негативна"),
-    ("not_required", "не потрібна"),
-];
-const DOCUMENT_KINDS: [(&str, &str); 5] = [
-    ("designDocument", "проєктна документація"),
-    ("feasibilityStudy", "техніко-економічне обґрунтування"),
-    ("permissionDocument", "дозвільний документ"),
-    ("technicalDocument", "технічний документ"),
-    ("legalDocument", "правовстановлювальний документ"),
-];
-const LEVELS: [(&str, &str); 3] = [("low", "низька"), ("medium", "середня"), ("high", "висока")];
 
 /// How each field of the passport form becomes JSON.
 fn kind(path: &str) -> Kind {
@@ -266,7 +192,31 @@ fn rows(values: &Values, list: &str, spare: usize) -> usize {
     (0..200).take_while(|i| values.has_prefix(&format!("{list}[{i}]"))).count() + spare
 }
 
-async fn strategy_goals(state: &WebState, user: &Signed) -> PageResult<Vec<(String, String)>> {
+/// GET /passports/{id}/print: the concept of the project as a document.
+pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    let p = api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    let names = organisation_names(&state, &user).await?;
+    let goals = strategy_goals(&state, &user).await?;
+    let organisation = names.get(&p.organisation_id).map_or("—", String::as_str);
+    Ok(layout::page(
+        &user,
+        "Паспорт проєкту — друк",
+        html! {
+            p.no-print { a href=(format!("/passports/{id}")) { "← До паспорта" } " "
+                button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
+            p.doc-org { (organisation) }
+            h1 { "Концепція публічного інвестиційного проєкту" }
+            p.doc-title { strong { (p.content.title.uk) } }
+            p { "Стан: " (labels::status(p.status)) " · редакція " (p.revision)
+                @if let Some(at) = p.submitted_at { " · подано " (at.format("%d.%m.%Y")) } }
+            (passport_view::whole(&p, &passport_view::Context { organisation, goals: &goals }))
+            (layout::signatures(&["Керівник виконавчого органу — ініціатора"]))
+        },
+    ))
+}
+
+/// Every strategy goal the user may see, as (id, "code title").
+pub async fn strategy_goals(state: &WebState, user: &Signed) -> PageResult<Vec<(String, String)>> {
     use portfel_api::routes::strategy;
     let axum::Json(documents) = strategy::list_documents(user.auth.clone(), State(state.app.clone())).await?;
     let mut goals = Vec::new();

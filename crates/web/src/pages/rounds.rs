@@ -118,12 +118,15 @@ async fn round_page(
             candidates.extend(page.items.into_iter().filter(|p| !projects.iter().any(|r| r.passport_id == p.id)));
         }
     }
-    let experts: Vec<String> = match portfel_api::routes::users::list_users(user.auth.clone(), app()).await {
-        Ok(axum::Json(users)) => {
-            users.into_iter().filter(|u| u.data.roles.contains(&Role::Expert)).map(|u| u.data.sub).collect()
-        }
+    let experts: Vec<(String, String)> = match portfel_api::routes::users::list_users(user.auth.clone(), app()).await {
+        Ok(axum::Json(users)) => users
+            .into_iter()
+            .filter(|u| u.data.roles.contains(&Role::Expert))
+            .map(|u| (u.data.sub, u.data.full_name))
+            .collect(),
         Err(_) => Vec::new(),
     };
+    let person = |sub: &str| experts.iter().find(|(s, _)| s == sub).map_or(sub, |(_, name)| name.as_str()).to_owned();
     let mut progress: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     for a in &assignments {
         let entry = progress.entry(a.expert.as_str()).or_default();
@@ -182,21 +185,67 @@ async fn round_page(
             table {
                 thead { tr { th { "Експерт" } th.num { "Призначено" } th.num { "Подано оцінок" } th.num { "Конфлікт інтересів" } } }
                 tbody { @for (expert, (n, done, conflict)) in &progress { tr {
-                    td { (expert) } td.num { (n) } td.num { (done) } td.num { (conflict) }
+                    td { (person(expert)) } td.num { (n) } td.num { (done) } td.num { (conflict) }
                 } } }
             }
             @if !closed && user.may(Permission::PrepareRounds) {
                 details.card { summary { "Призначити експертів" }
                     (step("assign", "Призначити", html! {
                         fieldset { legend { "Експерти" }
-                            @for e in &experts { div {
+                            @for (e, name) in &experts { div {
                                 input id=(format!("exp-{e}")) type="checkbox" name="experts" value=(e);
-                                label.inline for=(format!("exp-{e}")) { (e) }
+                                label.inline for=(format!("exp-{e}")) { (name) }
                             } }
                         }
                         label for="per_project" { "Експертів на проєкт (порожньо — усі вибрані)" }
                         input #per_project type="number" name="per_project" min="1";
                     }))
+                }
+            }
+            @if !closed && user.may(Permission::PrepareRounds) && !projects.is_empty() {
+                h2 { "Склад експертів за проєктами" }
+                p.muted { "Тут можна призначити експерта на окремий проєкт (зокрема замість того, хто заявив конфлікт інтересів), повернути подані оцінки на доопрацювання або вилучити проєкт із раунду." }
+                @for p in &projects {
+                    @let on: Vec<_> = assignments.iter().filter(|a| a.passport_id == p.passport_id).collect();
+                    @let title = names.get(&p.passport_id).map_or("—", String::as_str);
+                    @let pid = p.passport_id;
+                    details.card {
+                        summary { (title) " — експертів: " (on.iter().filter(|a| a.status != AssignmentStatus::Conflict).count())
+                            @let conflicts = on.iter().filter(|a| a.status == AssignmentStatus::Conflict).count();
+                            @if conflicts > 0 { ", конфлікт інтересів: " (conflicts) } }
+                        @if !on.is_empty() { div.scroll { table {
+                            thead { tr { th scope="col" { "Експерт" } th scope="col" { "Стан" } th scope="col" { "Дія" } } }
+                            tbody { @for a in &on { tr {
+                                td { (person(&a.expert)) } td { (labels::assignment(a)) }
+                                td { @if a.submitted_at.is_some() {
+                                    form method="post" action=(format!("/rounds/{id}/projects/{pid}/experts/{}/reopen", a.expert)) {
+                                        (layout::csrf(user))
+                                        label for=(format!("reopen-{pid}-{}", a.expert)) { "Причина повернення оцінок" }
+                                        input id=(format!("reopen-{pid}-{}", a.expert)) type="text" name="reason" required;
+                                        button.secondary type="submit" { "Повернути оцінки на доопрацювання" }
+                                    }
+                                } }
+                            } } }
+                        } } }
+                        @if p.eligible == Some(true) {
+                            @let free: Vec<_> = experts.iter().filter(|(e, _)| !on.iter().any(|a| &a.expert == e)).collect();
+                            form method="post" action=(format!("/rounds/{id}/projects/{pid}/experts")) {
+                                (layout::guarded(user, version))
+                                label for=(format!("add-expert-{pid}")) { "Призначити експерта на цей проєкт" }
+                                select id=(format!("add-expert-{pid}")) name="expert" required {
+                                    option value="" { "— оберіть експерта —" }
+                                    @for (e, name) in &free { option value=(e) { (name) } }
+                                }
+                                button type="submit" { "Призначити" }
+                            }
+                        }
+                        form method="post" action=(format!("/rounds/{id}/projects/{pid}/withdrawal")) {
+                            (layout::guarded(user, version))
+                            label for=(format!("withdraw-{pid}")) { "Причина вилучення (її побачить ініціатор)" }
+                            input id=(format!("withdraw-{pid}")) type="text" name="reason" required;
+                            button.danger type="submit" { "Вилучити проєкт із раунду" }
+                        }
+                    }
                 }
             }
             @if !disagreements.is_empty() {
@@ -266,15 +315,20 @@ pub async fn step(
         "close" => results::close_round(auth, app, Path(id), v, JsonBody::from_value(json!({}))).await.map(drop),
         _ => return Err(ApiError::NotFound("no such step".into()).into()),
     };
+    outcome(&state, &user, id, result).await
+}
+
+/// Back to the round after an action, or the round page with what prevented it.
+async fn outcome(state: &WebState, user: &Signed, id: Uuid, result: Result<(), ApiError>) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/rounds/{id}")).into_response()),
         Err(ApiError::Validation(errors)) => {
-            let page = round_page(&state, &user, id, &Errors(errors), Some("Дію не виконано: ось що заважає.")).await?;
+            let page = round_page(state, user, id, &Errors(errors), Some("Дію не виконано: ось що заважає.")).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(ApiError::Conflict(reason)) => {
             let page =
-                round_page(&state, &user, id, &Errors::default(), Some(&format!("Дію не виконано: {reason}"))).await?;
+                round_page(state, user, id, &Errors::default(), Some(&format!("Дію не виконано: {reason}"))).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -290,4 +344,38 @@ pub async fn consensus(
     let body = JsonBody::from_value(json!({"criterion": fields.text("criterion"), "note": fields.text("note")}));
     let _ = scoring::resolve_disagreement(user.auth.clone(), State(state.app.clone()), Path((id, pid)), body).await?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+/// POST /rounds/{id}/projects/{pid}/{action}: one project's membership —
+/// `experts` (assign the chosen expert) or `withdrawal` (with a reason).
+pub async fn membership(
+    State(state): State<WebState>,
+    Path((id, pid, action)): Path<(Uuid, Uuid, String)>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let (auth, app, v) = (user.auth.clone(), State(state.app.clone()), fields.version()?);
+    let result = match action.as_str() {
+        "experts" => {
+            let body = JsonBody::from_value(json!({"expert": fields.text("expert").unwrap_or_default()}));
+            setup::add_project_expert(auth, app, Path((id, pid)), v, body).await.map(drop)
+        }
+        "withdrawal" => {
+            let body = JsonBody::from_value(json!({"reason": fields.text("reason").unwrap_or_default()}));
+            setup::withdraw_project(auth, app, Path((id, pid)), v, body).await.map(drop)
+        }
+        _ => return Err(ApiError::NotFound("no such action".into()).into()),
+    };
+    outcome(&state, &user, id, result).await
+}
+
+/// POST /rounds/{id}/projects/{pid}/experts/{sub}/reopen: one expert's scores back for correction.
+pub async fn reopen(
+    State(state): State<WebState>,
+    Path((id, pid, sub)): Path<(Uuid, Uuid, String)>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let body = JsonBody::from_value(json!({"reason": fields.text("reason").unwrap_or_default()}));
+    let result =
+        scoring::reopen_scores(user.auth.clone(), State(state.app.clone()), Path((id, pid, sub)), body).await.map(drop);
+    outcome(&state, &user, id, result).await
 }

@@ -8,8 +8,20 @@ pub mod setup;
 use portfel_scoring::round::RoundResults;
 use uuid::Uuid;
 
-use crate::problem::ApiResult;
+use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
+
+/// Refuses a blank `reason` for `what` (reopening scores, withdrawing a project).
+fn require_reason(reason: &str, what: &str) -> ApiResult<()> {
+    if reason.trim().is_empty() {
+        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
+            "reason",
+            "required",
+            format!("{what} needs a reason"),
+        )]));
+    }
+    Ok(())
+}
 
 /// A closed round's results with the methodology they were computed under.
 async fn closed(state: &AppState, id: Uuid) -> ApiResult<(RoundResults, portfel_scoring::Methodology)> {

@@ -131,13 +131,7 @@ pub async fn reopen_scores(
 ) -> ApiResult<Json<Assignment>> {
     auth.require(Permission::PrepareRounds)?;
     let req = req.value()?;
-    if req.reason.trim().is_empty() {
-        return Err(ApiError::Validation(vec![portfel_domain::FieldError::new(
-            "reason",
-            "required",
-            "reopening needs a reason",
-        )]));
-    }
+    super::require_reason(&req.reason, "reopening")?;
     Ok(Json(
         portfel_store::rounds::reopen(state.store.db(), &auth.actor(), id, passport_id, &expert, &req.reason).await?,
     ))

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use portfel_domain::Permission;
 use portfel_scoring::round::{Assignment, Round, RoundInput, RoundProject};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -31,6 +31,36 @@ pub struct AssignRequest {
     /// Experts per project (at least the methodology's minimum).
     #[serde(default)]
     pub per_project: Option<u8>,
+}
+
+/// One expert the PIM unit names for a project.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddExpert {
+    /// A registered expert's `sub`, outside the initiating organisation and not yet on the project.
+    pub expert: String,
+}
+
+/// Why a project leaves a round.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    /// The reason, shown to the initiator in the passport's history.
+    pub reason: String,
+}
+
+/// What an assigned expert may know of a project before declaring: enough to
+/// recognise a conflict of interest, nothing of the passport's content.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProjectBrief {
+    /// Passport.
+    pub passport_id: Uuid,
+    /// Title (Ukrainian).
+    pub title: String,
+    /// Initiating organisation's name.
+    pub organisation: String,
+    /// Initiating organisation's EDRPOU code.
+    pub edrpou: String,
 }
 
 /// List evaluation rounds
@@ -152,4 +182,77 @@ pub async fn list_assignments(
         return Ok(Json(all));
     }
     Ok(Json(all.into_iter().filter(|a| a.expert == auth.claims.sub).collect()))
+}
+
+/// Assign one expert to a project
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/experts", tag = "evaluation",
+    description = "Adds the named expert to one screened, eligible project: a further member, or the replacement of one who declared a conflict of interest.",
+    params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id"), IfMatch),
+    request_body = AddExpert,
+    responses((status = 200, description = "The new assignment", body = Assignment, headers(("ETag" = String))),
+              (status = 404, description = "The project is not in the round", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn add_project_expert(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, passport_id)): Path<(Uuid, Uuid)>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<AddExpert>,
+) -> ApiResult<Versioned<Assignment>> {
+    auth.require(Permission::PrepareRounds)?;
+    let req = req.value()?;
+    let created =
+        portfel_store::rounds::add_expert(state.store.db(), &auth.actor(), id, version, passport_id, &req.expert)
+            .await?;
+    Ok(Versioned::ok(version + 1, created))
+}
+
+/// Withdraw a project from a round
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/projects/{passport_id}/withdrawal", tag = "evaluation",
+    description = "Takes the project out of the open round with a reason: its assignments and scores are discarded and the passport returns to its initiator as a draft.",
+    params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id"), IfMatch),
+    request_body = Withdrawal,
+    responses((status = 200, description = "The round's remaining projects", body = [RoundProject], headers(("ETag" = String))),
+              (status = 404, description = "The project is not in the round", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn withdraw_project(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, passport_id)): Path<(Uuid, Uuid)>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<Withdrawal>,
+) -> ApiResult<Versioned<Vec<RoundProject>>> {
+    auth.require(Permission::PrepareRounds)?;
+    let req = req.value()?;
+    super::require_reason(&req.reason, "withdrawing a project")?;
+    let projects =
+        portfel_store::rounds::withdraw(state.store.db(), &auth.actor(), id, version, passport_id, req.reason.trim())
+            .await?;
+    Ok(Versioned::ok(version + 1, projects))
+}
+
+/// What an assigned expert may know before declaring
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/brief", tag = "evaluation",
+    description = "The project's title and initiating organisation, for an expert assigned to it (whatever the declaration) and the PIM unit.",
+    params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "The brief", body = ProjectBrief)))]
+pub async fn project_brief(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path((id, passport_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<ProjectBrief>> {
+    auth.require(Permission::ReadAssignments)?;
+    let db = state.store.db();
+    if !auth.may(Permission::PrepareRounds) {
+        let mine = portfel_store::rounds::assignments(db, id, Some(passport_id)).await?;
+        if !mine.iter().any(|a| a.expert == auth.claims.sub) {
+            return Err(ApiError::Forbidden("you are not assigned to this project".into()));
+        }
+    }
+    let passport = portfel_store::passports::get(db, passport_id).await?;
+    let organisation = portfel_store::organisations::get(db, passport.organisation_id).await?;
+    Ok(Json(ProjectBrief {
+        passport_id,
+        title: passport.content.title.uk,
+        organisation: organisation.data.name,
+        edrpou: organisation.data.edrpou,
+    }))
 }
