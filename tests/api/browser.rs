@@ -264,10 +264,11 @@ async fn pim_closes_and_builds_a_portfolio(tab: &Tab, round: &str) -> String {
 async fn council_approves(tab: &Tab, base: &str, number: &str) {
     tab.open(base).await;
     tab.fill("#number", number).await;
-    tab.set("#date", "2026-12-18").await;
+    tab.set("#date", "2026-11-18").await;
+    tab.click("form[action$='/review'] button").await;
     tab.click("form[action$='/approve'] button").await;
     assert!(tab.find("span.badge.approved").await.is_displayed().await.unwrap(), "{}", tab.text().await);
-    assert!(tab.text().await.contains(&format!("рішення ради № {number} від 18.12.2026")));
+    assert!(tab.text().await.contains(&format!("рішення ради № {number} від 18.11.2026")));
 }
 
 /// The PIM unit builds an optimal plan within yearly ceilings and submits it; returns its id.
@@ -356,10 +357,10 @@ async fn the_cycle_in_a_browser() {
     tab.screenshot("#ceilings", "plan-ceilings").await;
     tab.screenshot("#side-by-side", "plan-side-by-side").await;
 
-    tab.run("document.querySelector(\"form[action$='/approve'] input[name=_csrf]\").remove()").await;
+    tab.run("document.querySelector(\"form[action$='/review'] input[name=_csrf]\").remove()").await;
     tab.fill("#number", "16/2026").await;
-    tab.set("#date", "2026-12-18").await;
-    tab.click("form[action$='/approve'] button").await;
+    tab.set("#date", "2026-11-18").await;
+    tab.click("form[action$='/review'] button").await;
     assert_eq!(tab.find("h1").await.text().await.unwrap(), "Форму відхилено", "a form without its CSRF token");
     let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan}"), &app.admin())).await;
     assert_eq!(stored["status"], "submitted", "and nothing changed");

@@ -40,7 +40,10 @@ async fn a_portfolio_is_returned_corrected_approved_and_amended() {
         let again = pim.submit_portfolio(&corrected).await.unwrap();
         let unnumbered = council.approve_portfolio(&again, " ", "2026-12-01").await.unwrap_err();
         assert_eq!((unnumbered.status, problem_fields(&unnumbered.problem)), (422, vec!["number".to_owned()]));
-        let approved = council.approve_portfolio(&again, "7/2026", "2026-12-01").await.unwrap();
+        let tomorrow = (portfel_domain::calendar::local_date(chrono::Utc::now()) + chrono::Days::new(1)).to_string();
+        let early = council.approve_portfolio(&again, "7/2026", &tomorrow).await.unwrap_err();
+        assert_eq!((early.status, problem_fields(&early.problem)), (422, vec!["date".to_owned()]), "not after today");
+        let approved = council.approve_portfolio(&again, "№ 7/2026", "2026-12-01").await.unwrap();
         assert_eq!(approved.workflow.status, Approved);
         assert_eq!(approved.workflow.decision.as_ref().map(|d| d.number.as_str()), Some("7/2026"));
         for id in &ids {
@@ -60,7 +63,7 @@ async fn a_portfolio_is_returned_corrected_approved_and_amended() {
         let amendment = pim.amend_portfolio(&approved, &approved.content).await.unwrap();
         assert_eq!((amendment.workflow.number, amendment.workflow.previous_id), (2, Some(approved.workflow.id)));
         let amendment = pim.submit_portfolio(&amendment).await.unwrap();
-        council.approve_portfolio(&amendment, "9/2026", "2026-12-15").await.unwrap();
+        council.approve_portfolio(&amendment, "9/2026", "2026-11-30").await.unwrap();
         let states: Vec<_> = initiator.portfolios().await.unwrap().iter().map(|p| p.workflow.status).collect();
         assert_eq!(states, [Superseded, Approved]);
     }

@@ -260,9 +260,18 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
         let id = plan["id"].as_str().unwrap().to_owned();
         assert_eq!(send(app.req(Method::POST, &format!("/api/v1/plans/{id}/submit"), &pim).if_match(1)).await.0, 200);
         let mut c = Browser::signed_in(&app, "council", w.pim_org, &[Role::Council]).await;
-        let mut form = html::form(&c.get(&format!("/plans/{id}")).await.2, &format!("/plans/{id}/approve"));
-        form.set("number", "14/2");
+        // The decision goes through its confirmation step, which says what will be frozen;
+        // a number typed with its "№" is kept once.
+        let mut form = html::form(&c.get(&format!("/plans/{id}")).await.2, &format!("/plans/{id}/review"));
+        form.set("number", "№ 14/2");
         form.set("date", "2026-11-30");
+        let (s, _, page) = c.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 200, "{page}");
+        let card = html::select(&html::parse(&page), ".card").iter().map(html::text).collect::<String>();
+        assert!(card.contains("рішенням № 14/2 від 30.11.2026") && card.contains("буде заморожена"), "{card}");
+        let (_, plan) = send(app.req(Method::GET, &format!("/api/v1/plans/{id}"), &pim)).await;
+        assert_eq!(plan["status"], "submitted", "the confirmation step changes nothing");
+        let form = html::form(&page, &format!("/plans/{id}/approve"));
         let (s, _, page) = c.post(&form.action, &form.pairs()).await;
         assert_eq!(s, 303, "{page}");
         let (_, plan) = send(app.req(Method::GET, &format!("/api/v1/plans/{id}"), &pim)).await;

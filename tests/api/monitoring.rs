@@ -266,7 +266,7 @@ async fn the_rolling_plan_schedules_what_a_continuing_project_did_not_spend() {
                 .await;
         let pid = portfolio["id"].as_str().unwrap();
         send(app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/submit"), &pim).if_match(1)).await;
-        let decision = json!({"number": "3/2027", "date": "2027-12-20"});
+        let decision = json!({"number": "3/2027", "date": "2026-11-25"});
         let (s, _) = send(
             app.req(Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council).if_match(2).json(&decision),
         )

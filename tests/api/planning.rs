@@ -67,9 +67,9 @@ async fn portfolio_and_plan_through_the_council() {
         assert_eq!((returned.workflow.status, returned.workflow.comment.is_some()), (DocumentStatus::Returned, true));
         let fixed = pim_caller.rebuild_portfolio(&returned, "0").await.unwrap();
         let resubmitted = pim_caller.submit_portfolio(&fixed).await.unwrap();
-        let refused = pim_caller.approve_portfolio(&resubmitted, "7/2026", "2026-12-20").await.unwrap_err();
+        let refused = pim_caller.approve_portfolio(&resubmitted, "7/2026", "2026-11-20").await.unwrap_err();
         assert_eq!(refused.status, 403, "only the council approves");
-        let approved = council_caller.approve_portfolio(&resubmitted, "7/2026", "2026-12-20").await.unwrap();
+        let approved = council_caller.approve_portfolio(&resubmitted, "7/2026", "2026-11-20").await.unwrap();
         assert_eq!(
             (approved.workflow.status, approved.workflow.decision.as_ref().map(|d| d.number.as_str())),
             (DocumentStatus::Approved, Some("7/2026"))
@@ -179,7 +179,7 @@ async fn portfolio_and_plan_through_the_council() {
         let (s, plan) = send(
             app.req(Method::POST, &format!("/api/v1/plans/{plan_id}/approve"), &council)
                 .if_match(2)
-                .json(&json!({"number": "9/2026", "date": "2026-12-27"})),
+                .json(&json!({"number": "9/2026", "date": "2026-11-27"})),
         )
         .await;
         assert_eq!(s, 200, "{plan}");
@@ -254,7 +254,7 @@ async fn portfolio_and_plan_through_the_council() {
         // Approving the amendment supersedes the first version: one version is in force.
         let (s, _) = send(app.req(Method::POST, &format!("/api/v1/plans/{draft}/submit"), &pim).if_match(1)).await;
         assert_eq!(s, 200);
-        let decision = json!({"number": "11/2027", "date": "2027-03-01"});
+        let decision = json!({"number": "11/2027", "date": "2026-11-28"});
         let approve = format!("/api/v1/plans/{draft}/approve");
         let (s, p) = send(app.req(Method::POST, &approve, &council).if_match(2).json(&decision)).await;
         assert_eq!((s, p["status"].as_str()), (200, Some("approved")), "{p}");

@@ -88,7 +88,7 @@ async fn two_replicas_keep_every_guarantee() {
     let approve = |replica: usize| {
         on(replica, Method::POST, &format!("/api/v1/portfolios/{pid}/approve"), &council)
             .header("If-Match", "\"2\"")
-            .json(&json!({"number": format!("{}/2026", 20 + replica), "date": "2026-12-20"}))
+            .json(&json!({"number": format!("{}/2026", 20 + replica), "date": "2026-11-20"}))
     };
     let ((a, _, pa), (b, _, pb)) = tokio::join!(exchange(&client, approve(0)), exchange(&client, approve(1)));
     let mut statuses = [a, b];

@@ -123,13 +123,29 @@ pub struct Workflow {
 }
 
 impl Decision {
-    /// Errors of a decision: its number is required.
-    pub fn check(&self) -> Vec<FieldError> {
-        if self.number.trim().is_empty() {
-            vec![FieldError::new("number", "required", "the decision number is required")]
-        } else {
-            Vec::new()
+    /// The decision as it is kept: the number trimmed and without a leading
+    /// "№" (documents print "№ " before it themselves).
+    pub fn normalised(&self) -> Decision {
+        let number = self.number.trim();
+        let number = number.strip_prefix('№').map_or(number, str::trim_start);
+        Decision { number: number.to_owned(), date: self.date }
+    }
+
+    /// Errors of a decision taken by `today`: a number is required and the
+    /// date is not after today.
+    pub fn check(&self, today: NaiveDate) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.normalised().number.is_empty() {
+            errors.push(FieldError::new("number", "required", "the decision number is required"));
         }
+        if self.date > today {
+            errors.push(FieldError::new(
+                "date",
+                "in_future",
+                format!("the decision date {} is after today ({today})", self.date),
+            ));
+        }
+        errors
     }
 }
 
@@ -265,8 +281,13 @@ mod tests {
     #[test]
     fn a_decision_needs_its_number() {
         let date = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
-        assert!(Decision { number: "7/2026".into(), date }.check().is_empty());
-        assert_eq!(Decision { number: "  ".into(), date }.check()[0].field, "number");
+        assert!(Decision { number: "7/2026".into(), date }.check(date).is_empty());
+        assert_eq!(Decision { number: "  ".into(), date }.check(date)[0].field, "number");
+        assert_eq!(Decision { number: " № ".into(), date }.check(date)[0].field, "number");
+        let tomorrow = date.succ_opt().unwrap();
+        assert_eq!(Decision { number: "7".into(), date: tomorrow }.check(date)[0].code, "in_future");
+        assert_eq!(Decision { number: " №14/2 ".into(), date }.normalised().number, "14/2");
+        assert_eq!(Decision { number: "№ 14/2".into(), date }.normalised().number, "14/2");
     }
 
     #[test]

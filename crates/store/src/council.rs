@@ -236,12 +236,12 @@ pub async fn approve<T: CouncilPaper>(
     target: Target,
     decision: &Decision,
 ) -> StoreResult<Document<T>> {
-    let errors = decision.check();
+    let errors = decision.check(portfel_domain::calendar::local_date(chrono::Utc::now()));
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
     let txn = crate::begin_write(db).await?;
-    let decision = decision.clone();
+    let decision = decision.normalised();
     let approver = actor.sub.clone();
     let (before, doc) = change::<_, T>(&txn, actor, target, Step::Approve, |m| {
         m.decision_number = Set(Some(decision.number));

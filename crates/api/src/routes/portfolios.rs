@@ -94,7 +94,7 @@ pub async fn submit_portfolio(
 /// Approve a portfolio (council)
 #[utoipa::path(post, path = "/api/v1/portfolios/{id}/approve", tag = "planning", description = "Records the decision number and date and freezes the version; its new projects move to `in_portfolio`.",
     params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
-    request_body(content = Decision, example = json!({"number": "7/2026", "date": "2026-12-20"})),
+    request_body(content = Decision, example = json!({"number": "7/2026", "date": "2026-11-20"})),
     responses((status = 200, description = "Approved", body = Portfolio, headers(("ETag" = String)))))]
 pub async fn approve_portfolio(
     auth: Auth,

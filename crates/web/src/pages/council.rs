@@ -11,13 +11,15 @@ use portfel_api::routes::council as flow;
 use portfel_api::routes::methodologies::get_methodology;
 use portfel_api::routes::rounds::results::{self, CardQuery};
 use portfel_api::routes::rounds::setup::get_round;
+use portfel_domain::FieldError;
 use portfel_domain::Permission;
 use portfel_planning::council::{CouncilPaper, DocumentStatus, Workflow};
+use portfel_planning::workflow::{Decision, Kind};
 use portfel_scoring::scorecard::ScoreCard;
 use uuid::Uuid;
 
 use crate::error::PageResult;
-use crate::forms::Fields;
+use crate::forms::{Errors, Fields};
 use crate::session::{Posted, Signed};
 use crate::{WebState, charts, format, labels, layout};
 use serde_json::json;
@@ -49,11 +51,7 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
                 (form("submit", html! { button type="submit" { "Подати на розгляд ради" } }))
             }
             @if council && w.status == DocumentStatus::Submitted {
-                (form("approve", html! {
-                    div { label for="number" { "Номер рішення" } input #number type="text" name="number" required; }
-                    div { label for="date" { "Дата рішення" } input #date type="date" name="date" required; }
-                    button type="submit" { "Схвалити" }
-                }))
+                (form("review", decision_inputs(None, None)))
                 (form("return", html! {
                     div { label for="comment" { "Коментар для доопрацювання" } input #comment type="text" name="comment" required; }
                     button.danger type="submit" { "Повернути на доопрацювання" }
@@ -62,6 +60,90 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
             a.button.secondary href=(format!("{base}/print")) { "Версія для друку" }
         }
     }
+}
+
+/// The decision's number and date (not after today), and the button that
+/// leads to the confirmation step.
+fn decision_inputs(number: Option<&str>, date: Option<&str>) -> Markup {
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now()).format("%Y-%m-%d").to_string();
+    html! {
+        div { label for="number" { "Номер рішення" } input #number type="text" name="number" value=[number] required; }
+        div { label for="date" { "Дата рішення" } input #date type="date" name="date" value=[date] max=(today) required; }
+        button type="submit" { "Схвалити…" }
+    }
+}
+
+/// What is approved, in words: "єдиний проєктний портфель" or "середньостроковий план".
+fn paper_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Portfolio => "єдиний проєктний портфель",
+        Kind::Plan => "середньостроковий план пріоритетних публічних інвестицій",
+    }
+}
+
+/// The confirmation step of an approval: what will be frozen and what the
+/// approval moves, with the decision checked by the rule the API applies.
+async fn confirm_approval<T: CouncilPaper + 'static>(
+    state: &WebState,
+    user: &Signed,
+    id: Uuid,
+    fields: &Fields,
+) -> PageResult<Response> {
+    let doc = flow::read::<T>(&state.app, &user.auth, id).await?;
+    let base = format!("/{}s/{id}", T::KIND.as_str());
+    let number = fields.text("number").unwrap_or_default().to_owned();
+    let date = fields.text("date").unwrap_or_default().to_owned();
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+    let decision =
+        chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok().map(|d| Decision { number: number.clone(), date: d });
+    let errors = match &decision {
+        Some(d) => d.check(today),
+        None => {
+            let mut errors = vec![FieldError::new("date", "required", "the decision date is required")];
+            errors.extend(Decision { number: number.clone(), date: today }.check(today));
+            errors
+        }
+    };
+    let approval = doc.content.approval();
+    let titles = super::rounds::titles(state, user, approval.passports.clone()).await;
+    let title = format!("Підтвердження схвалення: {}", paper_name(T::KIND));
+    let page = layout::page(
+        user,
+        &title,
+        html! {
+            p { a href=(base) { "← До версії " (doc.workflow.number) } }
+            h1 { "Підтвердження схвалення" }
+            @if !errors.is_empty() {
+                (layout::error_summary(&Errors(errors.clone())))
+                form method="post" action=(format!("{base}/review")) {
+                    (layout::guarded(user, doc.workflow.version))
+                    (decision_inputs(Some(&number), Some(&date)))
+                }
+            } @else if let Some(decision) = decision.map(|d| d.normalised()) {
+                div.card {
+                    p { "Інвестиційна рада схвалює " strong { (paper_name(T::KIND)) ", версію " (doc.workflow.number) }
+                        " рішенням № " (decision.number) " від " (decision.date.format("%d.%m.%Y")) "." }
+                    p { "Після схвалення ця версія буде заморожена: змінити її можна буде лише новою версією (зміною). "
+                        "Чинна раніше схвалена версія втратить чинність." }
+                    @if !approval.passports.is_empty() {
+                        p { "Проєкти, що перейдуть зі стану «" (labels::status(approval.from)) "» у стан «" (labels::status(approval.to)) "» ("
+                            (approval.passports.len()) "):" }
+                        ol { @for pid in &approval.passports { li { (titles.get(pid).map_or("—", String::as_str)) } } }
+                    }
+                }
+                div.actions {
+                    form method="post" action=(format!("{base}/approve")) {
+                        (layout::guarded(user, doc.workflow.version))
+                        input type="hidden" name="number" value=(decision.number);
+                        input type="hidden" name="date" value=(date);
+                        button type="submit" { "Підтвердити схвалення" }
+                    }
+                    a.button.secondary href=(base) { "Скасувати" }
+                }
+            }
+        },
+    );
+    Ok(page.into_response())
 }
 
 /// A table of versions with links.
@@ -90,8 +172,9 @@ fn comment<T: serde::de::DeserializeOwned>(fields: &Fields) -> JsonBody<T> {
     JsonBody::from_value(json!({"comment": fields.text("comment")}))
 }
 
-/// POST /portfolios/{id}/{action} and /plans/{id}/{action}: submit, approve
-/// or return a version, through the API's one council workflow; then back to
+/// POST /portfolios/{id}/{action} and /plans/{id}/{action}: submit, review
+/// an approval (the confirmation step, which changes nothing), approve or
+/// return a version, through the API's one council workflow; then back to
 /// the version, or the refusal's page.
 pub async fn workflow_action<T: CouncilPaper + 'static>(
     State(state): State<WebState>,
@@ -101,6 +184,7 @@ pub async fn workflow_action<T: CouncilPaper + 'static>(
     let IfMatch(v) = fields.version()?;
     let (app, auth) = (&state.app, &user.auth);
     let done = match action.as_str() {
+        "review" => return confirm_approval::<T>(&state, &user, id, &fields).await,
         "submit" => flow::submit::<T>(app, auth, id, v).await.map(drop),
         "approve" => flow::approve::<T>(app, auth, id, v, decision(&fields)).await.map(drop),
         "return" => flow::send_back::<T>(app, auth, id, v, comment(&fields)).await.map(drop),

@@ -1,0 +1,23 @@
+//! Dates as a hromada reads them: the calendar day in Kyiv.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Kyiv;
+
+/// The calendar day in Kyiv at the instant `at`.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Kyiv).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_turns_at_kyiv_midnight() {
+        let winter = |h| DateTime::parse_from_rfc3339(&format!("2026-12-01T{h}:30:00Z")).unwrap().to_utc();
+        assert_eq!(local_date(winter("21")), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(local_date(winter("22")), NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), "UTC+2 in winter");
+        let summer = DateTime::parse_from_rfc3339("2026-07-01T21:30:00Z").unwrap().to_utc();
+        assert_eq!(local_date(summer), NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(), "UTC+3 in summer");
+    }
+}
