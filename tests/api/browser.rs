@@ -224,7 +224,7 @@ async fn expert_declares_and_scores(tab: &Tab, round: &str, own: &str) {
     tab.open("/").await;
     assert_eq!(tab.path().await, "/assignments");
     tab.click(&format!("a[href='/rounds/{round}/projects/{own}/score']")).await;
-    assert!(tab.text().await.contains("Проєкт відкриється для оцінювання після вашої декларації"));
+    assert!(tab.text().await.contains("Паспорт проєкту відкриється для оцінювання після вашої декларації"));
     assert!(tab.all("input[name^='score.']").await.is_empty(), "no scoring before the declaration");
     tab.find("#c-no").await.click().await.unwrap();
     tab.click("main form button[type=submit]").await;
@@ -352,7 +352,8 @@ async fn the_cycle_in_a_browser() {
     tab.open(&format!("/plans/{plan}")).await;
     assert!(tab.find("#ceilings svg").await.is_displayed().await.unwrap(), "ceiling usage is drawn");
     let proof = tab.find("#proof").await.text().await.unwrap();
-    assert!(proof.contains("(розв'язувач microlp)") && proof.contains(" %"), "the optimal plan's proof: {proof}");
+    assert!(proof.starts_with("доведено") && proof.contains(" %"), "the optimal plan's proof: {proof}");
+    assert!(!proof.chars().any(|c| c.is_ascii_alphabetic()), "no solver's name in Latin letters: {proof}");
     tab.audit().await;
     tab.screenshot("#ceilings", "plan-ceilings").await;
     tab.screenshot("#side-by-side", "plan-side-by-side").await;

@@ -47,8 +47,20 @@ pub fn role(r: Role) -> &'static str {
     }
 }
 
+/// Portfel's own labels where a DREAM codelist gives two codes one
+/// Ukrainian label, so that a choice never shows two identical options.
+const DISTINCT: [(Codelist, &str, &str); 4] = [
+    (Codelist::InitiationTypes, "rehabilitation", "Реконструкція, модернізація, ремонт"),
+    (Codelist::InitiationTypes, "replacement", "Заміна обладнання чи конструкцій"),
+    (Codelist::InitiationTypes, "expansion", "Розширення наявного об'єкта"),
+    (Codelist::WbEco, "SA", "Соціальний захист (підсектор)"),
+];
+
 /// The Ukrainian label of `code` in `list`, or the code itself.
 pub fn code(list: Codelist, code: &str) -> String {
+    if let Some((_, _, label)) = DISTINCT.iter().find(|(l, c, _)| *l == list && *c == code) {
+        return (*label).to_owned();
+    }
     Codelists::embedded()
         .entries(list)
         .iter()
@@ -296,4 +308,28 @@ pub fn choice(list: &[(&str, &str)], code: &str) -> String {
 pub fn choice_of<T: serde::Serialize>(list: &[(&str, &str)], value: &T) -> String {
     let code = serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     choice(list, &code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_choice_offers_two_codes_under_one_label() {
+        for list in [
+            Codelist::InitiationTypes,
+            Codelist::WbEco,
+            Codelist::FundingSourceCategories,
+            Codelist::InitiationPurpose,
+            Codelist::InitiationNature,
+        ] {
+            let mut seen = std::collections::HashMap::new();
+            for e in Codelists::embedded().entries(list) {
+                let label = code(list, &e.code);
+                if let Some(other) = seen.insert(label.clone(), e.code.clone()) {
+                    panic!("{list:?}: {other} and {} are both «{label}»", e.code);
+                }
+            }
+        }
+    }
 }

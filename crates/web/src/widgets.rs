@@ -95,11 +95,7 @@ pub fn select(
 
 /// The options of a DREAM codelist, with Ukrainian labels.
 pub fn codelist(list: Codelist) -> Vec<(String, String)> {
-    Codelists::embedded()
-        .entries(list)
-        .iter()
-        .map(|e| (e.code.clone(), format!("{} — {}", e.code, e.label_uk)))
-        .collect()
+    Codelists::embedded().entries(list).iter().map(|e| (e.code.clone(), crate::labels::code(list, &e.code))).collect()
 }
 
 /// Options from fixed pairs.

@@ -11,7 +11,7 @@ use portfel_api::extract::JsonBody;
 use portfel_api::routes::plans::{scenarios, versions as api};
 use portfel_domain::Permission;
 use portfel_planning::council::{DocumentStatus, PlanVersion};
-use portfel_planning::{Plan, PlanBuilder, Solver};
+use portfel_planning::{Plan, PlanBuilder};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -136,17 +136,12 @@ fn builder_name(b: PlanBuilder) -> &'static str {
 }
 
 /// For an optimal plan: how far from the best possible plan it is proven to
-/// be, and the solver that built it.
+/// be (the solver that proved it is named in the API's `solver`).
 fn proof(plan: &Plan) -> Option<String> {
     let gap = plan.gap?;
-    let solver = match plan.solver? {
-        Solver::Microlp => "microlp",
-        Solver::Highs => "HiGHS",
-    };
+    plan.solver?;
     let within = format!("{:.3}", gap * 100.0).replace('.', ",");
-    Some(format!(
-        "доведено: сумарна цінність менша від найбільшої можливої не більш як на {within} % (розв'язувач {solver})"
-    ))
+    Some(format!("доведено: сумарна цінність менша від найбільшої можливої не більш як на {within} %"))
 }
 
 /// Years of the plan period.

@@ -233,7 +233,8 @@ pub async fn withdraw_project(
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/projects/{passport_id}/brief", tag = "evaluation",
     description = "The project's title and initiating organisation, for an expert assigned to it (whatever the declaration) and the PIM unit.",
     params(("id" = Uuid, Path, description = "Round id"), ("passport_id" = Uuid, Path, description = "Passport id")),
-    responses((status = 200, description = "The brief", body = ProjectBrief)))]
+    responses((status = 200, description = "The brief", body = ProjectBrief),
+              (status = 404, description = "The passport is not in the round", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn project_brief(
     auth: Auth,
     State(state): State<AppState>,
@@ -241,6 +242,9 @@ pub async fn project_brief(
 ) -> ApiResult<Json<ProjectBrief>> {
     auth.require(Permission::ReadAssignments)?;
     let db = state.store.db();
+    if !portfel_store::rounds::projects(db, id).await?.iter().any(|p| p.passport_id == passport_id) {
+        return Err(ApiError::NotFound("the passport is not in this round".into()));
+    }
     if !auth.may(Permission::PrepareRounds) {
         let mine = portfel_store::rounds::assignments(db, id, Some(passport_id)).await?;
         if !mine.iter().any(|a| a.expert == auth.claims.sub) {
