@@ -17,6 +17,7 @@ mod evaluation;
 mod forms;
 mod hardening;
 mod layering;
+mod messages;
 mod metrics;
 mod monitoring;
 mod openapi;

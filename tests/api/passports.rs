@@ -168,7 +168,7 @@ async fn incomplete_passports_are_refused_with_every_failing_field() {
         ] {
             assert!(fields.contains(&f.to_owned()), "{f} missing in {fields:?}");
         }
-        assert!(p["detail"].as_str().unwrap().contains("financing for 2027 (90.00) does not cover the cost (100.00)"));
+        assert!(p["detail"].as_str().unwrap().contains("financing for 2027 (90.00) does not match the cost (100.00)"));
         let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &ini)).await;
         assert_eq!((p["status"].as_str(), p["version"].as_i64()), (Some("draft"), Some(i64::from(v))));
     }

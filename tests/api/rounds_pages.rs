@@ -72,6 +72,15 @@ async fn a_conflict_a_replacement_a_reopening_and_a_withdrawal_from_the_pages() 
             "{summaries:?}"
         );
         assert!(select(&doc, "td").iter().any(|td| text(td) == "Користувач exp-1"), "people by name, not login");
+        // Closing now is refused in Ukrainian, naming the projects by title.
+        let close = form(&page, &format!("/rounds/{round}/close"));
+        let (status, _, refused) = pim.post(&close.action, &close.pairs()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let summary = select(&parse(&refused), ".error-summary li").iter().map(text).collect::<Vec<_>>();
+        assert!(
+            summary.iter().any(|s| s.contains("проєкт «Ремонт школи»: подано оцінки 0 з 3 експертів")),
+            "{summary:?}"
+        );
         let action = format!("/rounds/{round}/projects/{school}/experts");
         let mut add = form(&page, &action);
         add.set("expert", "exp-4");

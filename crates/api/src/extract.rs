@@ -101,8 +101,28 @@ fn checked_value<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T,
             p if p == "." => "body".to_owned(),
             p => p,
         };
-        ApiError::Validation(vec![portfel_domain::FieldError::new(field, "invalid_value", e.into_inner().to_string())])
+        ApiError::Validation(vec![serde_refusal(field, &e.into_inner().to_string())])
     })
+}
+
+/// A deserialisation error as a field error with a catalogue code: a
+/// missing or null value is `required`, an unreadable amount
+/// `invalid_amount` naming the text as sent; anything else `invalid_value`.
+fn serde_refusal(field: String, message: &str) -> portfel_domain::FieldError {
+    use portfel_domain::FieldError;
+    if message.starts_with("invalid type: null") || message.starts_with("missing field") {
+        return FieldError { message: message.to_owned(), ..FieldError::of(field, "required", &[]) };
+    }
+    // `portfel_domain::money` writes `invalid amount "<text>": <reason>`.
+    if let Some(rest) = message.strip_prefix("invalid amount \"")
+        && let Some((text, _)) = rest.rsplit_once("\":")
+    {
+        return FieldError {
+            message: message.to_owned(),
+            ..FieldError::of(field, "invalid_amount", &[("value", text.to_owned())])
+        };
+    }
+    FieldError::new(field, "invalid_value", message)
 }
 
 /// Normalises every string (and object key) of `value` to NFC, collecting a

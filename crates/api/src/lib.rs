@@ -6,6 +6,7 @@ pub mod export;
 pub mod extract;
 pub mod headers;
 pub mod idempotency;
+pub mod language;
 pub mod limits;
 pub mod metrics;
 mod openapi;
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.timeouts.request))
         .layer(middleware::from_fn_with_state(state.clone(), limits::layer))
         .layer(middleware::map_response(problem_fallback))
+        .layer(middleware::from_fn(language::layer))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)

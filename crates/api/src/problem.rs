@@ -5,14 +5,14 @@ use axum::response::{IntoResponse, Response};
 use portfel_domain::access::EditRefusal;
 use portfel_domain::{FieldError, TransitionError};
 use portfel_store::StoreError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Media type of problem responses.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem details document.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// Stable identifier of the kind of problem.
     #[schema(example = "urn:portfel:problem:validation")]
@@ -28,10 +28,10 @@ pub struct Problem {
     #[schema(example = "2 fields are invalid")]
     pub detail: String,
     /// Failing fields, for validation problems.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// Version the resource is at, for `412 Precondition Failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i32>,
 }
 
@@ -80,8 +80,8 @@ pub enum ApiError {
         current: i32,
     },
     /// The write conflicts with the resource's state.
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
     /// The database cannot be reached now; the reason is logged, never sent.
     #[error("the database is unavailable; retry later")]
     Unavailable(String),
@@ -135,6 +135,7 @@ impl ApiError {
         let (status, slug, title) = self.parts();
         let errors = match self {
             ApiError::Validation(e) | ApiError::BadRequest { errors: e, .. } => e.clone(),
+            ApiError::Conflict(e) => vec![e.clone()],
             _ => Vec::new(),
         };
         let detail = match self {
@@ -220,7 +221,9 @@ impl From<EditRefusal> for ApiError {
     fn from(e: EditRefusal) -> Self {
         match e {
             EditRefusal::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-            EditRefusal::Frozen(_) => ApiError::Conflict(e.to_string()),
+            EditRefusal::Frozen(s) => {
+                ApiError::Conflict(FieldError::of("state", "passport_frozen", &[("state", s.as_str().to_owned())]))
+            }
             EditRefusal::OrganisationRequired => ApiError::bad_field("organisation_id", "required", e.to_string()),
         }
     }
@@ -229,7 +232,11 @@ impl From<EditRefusal> for ApiError {
 impl From<TransitionError> for ApiError {
     fn from(e: TransitionError) -> Self {
         match e {
-            TransitionError::Illegal { .. } => ApiError::Conflict(e.to_string()),
+            TransitionError::Illegal { from, to } => ApiError::Conflict(FieldError::of(
+                "to",
+                "illegal_transition",
+                &[("from", from.as_str().to_owned()), ("to", to.as_str().to_owned())],
+            )),
             TransitionError::RoleNotAllowed { .. } | TransitionError::OtherOrganisation { .. } => {
                 ApiError::Forbidden(e.to_string())
             }

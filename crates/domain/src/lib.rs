@@ -8,6 +8,7 @@ pub mod codelist;
 pub mod field_error;
 pub mod lifecycle;
 pub mod link;
+pub mod messages;
 pub mod money;
 pub mod passport;
 pub mod permission;

@@ -46,7 +46,7 @@ pub struct PartyRef {
     #[schema(example = "КП «Житлосервіс»")]
     pub name: String,
     /// EDRPOU code (scheme UA-EDR), 8 digits.
-    #[validate(regex(path = *EDRPOU, message = "EDRPOU code must be 8 digits"))]
+    #[validate(regex(path = *EDRPOU, code = "edrpou", message = "EDRPOU code must be 8 digits"))]
     #[schema(example = "12345678", pattern = r"^\d{8}$")]
     pub edrpou: String,
 }
@@ -56,7 +56,7 @@ pub struct PartyRef {
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// KATOTTG code of the settlement or territory.
-    #[validate(regex(path = *KATOTTG, message = "KATOTTG code must be UA followed by 17 digits"))]
+    #[validate(regex(path = *KATOTTG, code = "katottg", message = "KATOTTG code must be UA followed by 17 digits"))]
     #[schema(example = "UA46060250010015970", pattern = r"^UA\d{17}$")]
     pub katottg: String,
     /// Street address or description of the site.

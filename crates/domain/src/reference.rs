@@ -23,7 +23,7 @@ pub struct OrganisationInput {
     #[schema(example = "Управління освіти Бучанської міської ради")]
     pub name: String,
     /// EDRPOU code, 8 digits.
-    #[validate(regex(path = *EDRPOU, message = "EDRPOU code must be 8 digits"))]
+    #[validate(regex(path = *EDRPOU, code = "edrpou", message = "EDRPOU code must be 8 digits"))]
     #[schema(example = "44012345", pattern = r"^\d{8}$")]
     pub edrpou: String,
     /// Kind of organisation (DREAM `TED-TYPE` code).

@@ -89,10 +89,10 @@ pub fn check_content(content: &PassportContent, codes: &Codelists) -> Vec<FieldE
             && let Some(span) = &span
             && !span.contains(&year)
         {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 format!("{field}.year"),
                 "year_outside_duration",
-                format!("year {year} is outside the project's years {}–{}", span.start(), span.end()),
+                &[("year", year.to_string()), ("first", span.start().to_string()), ("last", span.end().to_string())],
             ));
         }
     };
@@ -178,11 +178,10 @@ pub fn financing_balance(content: &PassportContent) -> Vec<FieldError> {
         .into_iter()
         .filter(|(_, (cost, finance))| cost != finance)
         .map(|(year, (cost, finance))| {
-            let verb = if finance < cost { "does not cover" } else { "exceeds" };
-            FieldError::new(
+            FieldError::of(
                 "financing",
                 "financing_mismatch",
-                format!("financing for {year} ({finance}) {verb} the cost ({cost})"),
+                &[("year", year.to_string()), ("financed", finance.to_string()), ("cost", cost.to_string())],
             )
         })
         .collect()
@@ -191,10 +190,10 @@ pub fn financing_balance(content: &PassportContent) -> Vec<FieldError> {
 /// Adds an `unknown_code` error unless `value` is in `list`.
 pub fn check_code(errors: &mut Vec<FieldError>, codes: &Codelists, field: String, list: Codelist, value: &str) {
     if !codes.contains(list, value) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::of(
             field,
             "unknown_code",
-            format!("'{value}' is not a code of the DREAM codelist {}", list.name()),
+            &[("value", value.to_owned()), ("codelist", list.name().to_owned())],
         ));
     }
 }

@@ -3,7 +3,7 @@
 //! most one open report; an accepted report never changes, and a correction
 //! is the period's next revision.
 
-use portfel_domain::Status;
+use portfel_domain::{FieldError, Status};
 use uuid::Uuid;
 
 use crate::period::Period;
@@ -46,6 +46,25 @@ pub enum Refusal {
         /// What was asked.
         action: ReportAction,
     },
+}
+
+impl Refusal {
+    /// The refusal with its catalogue code and parameters.
+    pub fn refusal(&self) -> FieldError {
+        match self {
+            Refusal::NotReporting(s) => FieldError::of("state", "not_reporting", &[("state", s.as_str().to_owned())]),
+            Refusal::StillOpen { id, period } => {
+                FieldError::of("state", "report_open", &[("id", id.to_string()), ("period", period.to_string())])
+            }
+            Refusal::Fixed(s) => FieldError::of("state", "report_fixed", &[("state", s.as_str().to_owned())]),
+            Refusal::PeriodChanged => FieldError::of("period", "period_changed", &[]),
+            Refusal::Step { status, action } => FieldError::of(
+                "state",
+                "report_step",
+                &[("state", status.as_str().to_owned()), ("action", verb(*action).to_owned())],
+            ),
+        }
+    }
 }
 
 fn verb(action: ReportAction) -> &'static str {

@@ -211,6 +211,32 @@ pub enum Refusal {
     },
 }
 
+impl Refusal {
+    /// The refusal with its catalogue code and parameters.
+    pub fn refusal(&self) -> FieldError {
+        match self {
+            Refusal::Frozen { kind } => {
+                FieldError::of("state", "council_frozen", &[("kind", kind.as_str().to_owned())])
+            }
+            Refusal::NotNow { kind, status, step } => {
+                let verb = match step {
+                    Step::Edit => "edit",
+                    Step::Submit => "submit",
+                    Step::Approve => "approve",
+                    Step::Return => "return",
+                    Step::Supersede => "supersede",
+                };
+                let params = [
+                    ("kind", kind.as_str().to_owned()),
+                    ("state", status.as_str().to_owned()),
+                    ("step", verb.to_owned()),
+                ];
+                FieldError::of("state", "council_step", &params)
+            }
+        }
+    }
+}
+
 /// The state a `kind` version in `status` reaches by `step`, or why it may not.
 pub fn step(kind: Kind, status: DocumentStatus, step: Step) -> Result<DocumentStatus, Refusal> {
     step.from(status).ok_or(if status.decided() {

@@ -25,33 +25,29 @@ pub fn closing_blockers(m: &Methodology, projects: &[RoundProject], assignments:
     let mut errors = Vec::new();
     for p in projects {
         match p.eligible {
-            None => errors.push(FieldError::new(
-                "projects",
-                "not_screened",
-                format!("project {} is not screened", p.passport_id),
-            )),
+            None => errors.push(FieldError::of("projects", "not_screened", &[("project", p.passport_id.to_string())])),
             Some(true) => {
                 let submitted: Vec<&Assignment> = submitted_on(assignments, p.passport_id).collect();
                 if submitted.len() < usize::from(m.min_experts) {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::of(
                         "projects",
                         "scores_missing",
-                        format!(
-                            "project {} has {} of {} experts' scores submitted",
-                            p.passport_id,
-                            submitted.len(),
-                            m.min_experts
-                        ),
+                        &[
+                            ("project", p.passport_id.to_string()),
+                            ("submitted", submitted.len().to_string()),
+                            ("needed", m.min_experts.to_string()),
+                        ],
                     ));
                 }
                 for d in disagreements(m, p, &submitted).into_iter().filter(|d| !d.resolved) {
-                    errors.push(FieldError::new(
+                    errors.push(FieldError::of(
                         "projects",
                         "unresolved_disagreement",
-                        format!(
-                            "project {}: experts disagree on {} (spread {}); record a consensus note or reopen scores",
-                            p.passport_id, d.criterion, d.spread
-                        ),
+                        &[
+                            ("project", p.passport_id.to_string()),
+                            ("criterion", d.criterion),
+                            ("spread", d.spread.to_string()),
+                        ],
                     ));
                 }
             }

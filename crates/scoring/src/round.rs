@@ -103,6 +103,17 @@ pub struct Round {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+impl Frozen {
+    /// The refusal with its catalogue code.
+    pub fn refusal(&self) -> FieldError {
+        let code = match self {
+            Frozen::Methodology => "methodology_frozen",
+            Frozen::Round => "round_closed",
+        };
+        FieldError::of("state", code, &[])
+    }
+}
+
 impl Round {
     /// Refuses any work on a closed round.
     pub fn check_open(&self) -> Result<(), Frozen> {
@@ -255,18 +266,18 @@ pub fn check_scores(m: &Methodology, scores: &[ExpertScore], submit: bool) -> Ve
     for (i, s) in scores.iter().enumerate() {
         let at = format!("scores[{i}]");
         let Some(criterion) = m.criterion(&s.criterion) else {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 format!("{at}.criterion"),
                 "unknown_criterion",
-                format!("no criterion {} in the methodology", s.criterion),
+                &[("criterion", s.criterion.clone())],
             ));
             continue;
         };
         let CriterionKind::Expert { scale_min, scale_max } = criterion.kind else {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 format!("{at}.criterion"),
                 "computed_criterion",
-                format!("{} is computed from the passport, not scored", s.criterion),
+                &[("criterion", s.criterion.clone())],
             ));
             continue;
         };
@@ -278,10 +289,10 @@ pub fn check_scores(m: &Methodology, scores: &[ExpertScore], submit: bool) -> Ve
             ));
         }
         if s.score < scale_min || s.score > scale_max || s.score.normalize().scale() > 2 {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 format!("{at}.score"),
                 "out_of_scale",
-                format!("score must lie between {scale_min} and {scale_max}, with at most two decimals"),
+                &[("min", scale_min.to_string()), ("max", scale_max.to_string())],
             ));
         } else if (s.score == scale_min || s.score == scale_max)
             && s.justification.as_deref().is_none_or(|j| j.trim().is_empty())
@@ -296,11 +307,7 @@ pub fn check_scores(m: &Methodology, scores: &[ExpertScore], submit: bool) -> Ve
     if submit {
         for (_, criterion, _) in m.criteria().filter(|(_, c, _)| matches!(c.kind, CriterionKind::Expert { .. })) {
             if !seen.contains(criterion.code.as_str()) {
-                errors.push(FieldError::new(
-                    "scores",
-                    "missing_criterion",
-                    format!("criterion {} has no score", criterion.code),
-                ));
+                errors.push(FieldError::of("scores", "missing_criterion", &[("criterion", criterion.code.clone())]));
             }
         }
     }

@@ -109,7 +109,7 @@ pub async fn import_many(
 fn refusal(error: StoreError) -> StoreResult<Vec<FieldError>> {
     match error {
         StoreError::Invalid(errors) => Ok(errors),
-        StoreError::Conflict(message) => Ok(vec![FieldError::new("document", "conflict", message)]),
+        StoreError::Conflict(e) => Ok(vec![FieldError { field: "document".into(), ..e }]),
         StoreError::Db(db) => match db.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(m) | SqlErr::ForeignKeyConstraintViolation(m)) => {
                 Ok(vec![FieldError::new(

@@ -1,5 +1,6 @@
 //! Store errors.
 
+use portfel_domain::FieldError;
 use sea_orm::{DbErr, SqlErr};
 
 /// Why a store operation failed.
@@ -15,11 +16,11 @@ pub enum StoreError {
         current: i32,
     },
     /// A uniqueness rule or another state rule refused the write.
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
     /// The input refers to something that does not exist or breaks a stored rule.
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<portfel_domain::FieldError>),
+    Invalid(Vec<FieldError>),
     /// Stored data could not be decoded.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
@@ -46,13 +47,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 impl StoreError {
     /// One invalid field.
     pub(crate) fn invalid(field: impl Into<String>, code: &str, message: impl Into<String>) -> StoreError {
-        StoreError::Invalid(vec![portfel_domain::FieldError::new(field, code, message)])
+        StoreError::Invalid(vec![FieldError::new(field, code, message)])
     }
 
     /// Turns a unique-constraint violation into a [`StoreError::Conflict`].
     pub(crate) fn unique(err: DbErr, what: &str) -> StoreError {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                StoreError::Conflict(FieldError::of("state", "already_exists", &[("what", what.to_owned())]))
+            }
             _ => StoreError::from(err),
         }
     }
@@ -66,13 +69,13 @@ impl From<serde_json::Error> for StoreError {
 
 impl From<portfel_scoring::round::Frozen> for StoreError {
     fn from(e: portfel_scoring::round::Frozen) -> Self {
-        StoreError::Conflict(e.to_string())
+        StoreError::Conflict(e.refusal())
     }
 }
 
 impl From<portfel_scoring::assignment::Refusal> for StoreError {
     fn from(e: portfel_scoring::assignment::Refusal) -> Self {
-        StoreError::Conflict(e.to_string())
+        StoreError::Conflict(e.refusal())
     }
 }
 
@@ -87,12 +90,12 @@ impl From<portfel_scoring::assignment::ScoringRefusal> for StoreError {
 
 impl From<portfel_monitoring::reporting::Refusal> for StoreError {
     fn from(e: portfel_monitoring::reporting::Refusal) -> Self {
-        StoreError::Conflict(e.to_string())
+        StoreError::Conflict(e.refusal())
     }
 }
 
 impl From<portfel_planning::workflow::Refusal> for StoreError {
     fn from(e: portfel_planning::workflow::Refusal) -> Self {
-        StoreError::Conflict(e.to_string())
+        StoreError::Conflict(e.refusal())
     }
 }

@@ -80,12 +80,16 @@ impl IntoResponse for PageError {
                 }
                 let problem = e.problem();
                 let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                (
-                    status,
-                    labels::status_headline(status),
-                    labels::problem_detail(status, &problem.detail),
-                    problem.errors,
-                )
+                let mut errors = problem.errors;
+                let detail = match (status, errors.first()) {
+                    (StatusCode::CONFLICT, Some(refusal)) => {
+                        let text = labels::message(refusal);
+                        errors.clear();
+                        labels::problem_detail(status, &text)
+                    }
+                    _ => labels::problem_detail(status, &problem.detail),
+                };
+                (status, labels::status_headline(status), detail, errors)
             }
         };
         (status, page(headline, &detail, &errors)).into_response()

@@ -4,28 +4,10 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-/// Groups the digits of an integer part by three.
-fn grouped(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `amount` rounded to `places` decimals, grouped, with a decimal comma.
+/// `amount` rounded to `places` decimals, grouped, with a decimal comma
+/// (as the message catalogue writes Ukrainian figures).
 pub fn number(amount: Decimal, places: u32) -> String {
-    let rounded = amount.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    let text = format!("{:.*}", places as usize, rounded.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "−" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{},{f}", grouped(int)),
-        None => format!("{sign}{}", grouped(int)),
-    }
+    portfel_domain::messages::figure(amount, places, portfel_domain::messages::Lang::Uk)
 }
 
 /// An amount in UAH with kopecks.

@@ -13,10 +13,22 @@ use crate::error::PageError;
 /// (sent to the API as `If-Match`).
 pub const VERSION_FIELD: &str = "_version";
 
-/// An amount as typed (`1 200,50`) in the API's form (`1200.50`): spaces
-/// dropped, a decimal comma made a point.
+/// An amount as people type it (`1 200,50`, `1.200.000,50`, `1,200,000.50`)
+/// in the API's form (`1200.50`): spaces dropped, the last separator taken as
+/// the decimal one unless it repeats. What still is no number (`40 млн`) is
+/// sent as typed, so the refusal names the text the user wrote.
 pub fn amount(raw: &str) -> String {
-    raw.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".")
+    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    let (commas, dots) = (compact.matches(',').count(), compact.matches('.').count());
+    let normal = match (commas, dots) {
+        (0, 0) | (0, 1) => compact.clone(),
+        (1, 0) => compact.replace(',', "."),
+        (_, 0) => compact.replace(',', ""),
+        (0, _) => compact.replace('.', ""),
+        _ if compact.rfind('.') > compact.rfind(',') => compact.replace(',', ""),
+        _ => compact.replace('.', "").replace(',', "."),
+    };
+    if normal.parse::<rust_decimal::Decimal>().is_ok() { normal } else { raw.trim().to_owned() }
 }
 
 /// The fields of a posted form, in order.
@@ -323,6 +335,17 @@ mod tests {
         assert!(back.on("cross_cutting.barrier_free"));
         assert!(back.filled("costs[0]") && !fields.values().filled("costs[1]"), "a posted blank row is not filled");
         let errors = Errors(vec![FieldError::new("costs[0].amount", "x", "y")]);
+        for (typed, sent) in [
+            ("1 200 000,50", "1200000.50"),
+            ("1.200.000,50", "1200000.50"),
+            ("1,200,000.50", "1200000.50"),
+            ("1.200.000", "1200000"),
+            ("25,1", "25.1"),
+            ("25.1", "25.1"),
+            ("40 млн", "40 млн"),
+        ] {
+            assert_eq!(amount(typed), sent, "{typed}");
+        }
         assert_eq!(errors.at("costs[0].amount").len(), 1);
         assert_eq!(errors.at("costs").len(), 1);
         assert!(errors.at("costs[1]").is_empty());

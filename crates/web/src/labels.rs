@@ -120,7 +120,7 @@ pub fn status_headline(status: StatusCode) -> &'static str {
 /// What to tell the user about a problem of `status`, with the API's detail.
 pub fn problem_detail(status: StatusCode, detail: &str) -> String {
     match status.as_u16() {
-        403 => format!("Ваша роль не дозволяє цю дію або сторінку. ({detail})"),
+        403 => "Ваша роль або організація не дозволяє цю дію чи сторінку.".to_owned(),
         404 => "Такого запису немає або він вам не доступний.".to_owned(),
         409 => format!("Поточний стан документа не дозволяє цю дію: {detail}"),
         412 => "Поки ви працювали, документ змінив хтось інший. Оновіть сторінку й повторіть дію.".to_owned(),
@@ -180,6 +180,32 @@ pub fn field(path: &str) -> String {
             "comment" => "Коментар",
             "reason" => "Причина",
             "expert" => "Експерт",
+            "balance_holder" => "Балансоутримувач",
+            "implementer" => "Виконавець",
+            "edrpou" => "код ЄДРПОУ",
+            "nature" => "Характер",
+            "position" => "посада",
+            "phone" => "телефон",
+            "projects" => "Проєкти",
+            "passport_ids" => "Проєкти",
+            "criterion" => "критерій",
+            "methodology_id" => "Методика",
+            "deadline" => "Строк для експертів",
+            "portfolio_id" => "Портфель",
+            "first_year" => "Перший рік",
+            "last_year" => "Останній рік",
+            "builder" => "Спосіб побудови",
+            "constraints" => "Обмеження",
+            "time_limit_seconds" => "Час розрахунку",
+            "variants" => "Варіанти",
+            "trials" => "Кількість випробувань",
+            "top_k" => "Верхні місця",
+            "spread" => "Розкид ваг",
+            "per_project" => "Експертів на проєкт",
+            "kind" => "вид",
+            "organisation_id" => "Організація",
+            "to" => "Новий стан",
+            "query" => "Пошук",
             "experts" => "Експерти",
             "scores" => "Оцінки",
             "score" => "бал",
@@ -213,22 +239,9 @@ pub fn field(path: &str) -> String {
     out.join(" · ")
 }
 
-/// A field error's message in words where its code is a common one.
+/// A field error's message in Ukrainian, from the one catalogue.
 pub fn message(e: &FieldError) -> String {
-    match e.code.as_str() {
-        "required" => "обов'язкове поле".to_owned(),
-        "too_long" | "length" => format!("задовге або закоротке значення ({})", e.message),
-        "invalid_value" => format!("хибне значення ({})", e.message),
-        "control_character" => "містить недопустимі керівні символи".to_owned(),
-        "financing_mismatch" => format!("фінансування не збігається з вартістю ({})", e.message),
-        "duplicate" if e.field == "expert" => "цей експерт уже призначений на проєкт".to_owned(),
-        "duplicate" => "таке значення вже є".to_owned(),
-        "in_future" => "дата не може бути пізнішою за сьогоднішню".to_owned(),
-        "own_organisation" => "експерт працює в організації-ініціаторі проєкту".to_owned(),
-        "not_an_expert" => "користувач не має ролі експерта".to_owned(),
-        "unknown_reference" => "такого запису немає".to_owned(),
-        _ => e.message.clone(),
-    }
+    e.text(portfel_domain::messages::Lang::Uk)
 }
 
 /// A screening gate.

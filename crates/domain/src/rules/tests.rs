@@ -104,7 +104,12 @@ fn financing_must_match_cost_each_year() {
     let errors = check_submission(&p, Codelists::embedded());
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, "financing_mismatch");
-    assert_eq!(errors[0].message, "financing for 2028 (9499999.99) does not cover the cost (9500000.00)");
+    assert_eq!(errors[0].message, "financing for 2028 (9,499,999.99) does not match the cost (9,500,000.00)");
+    let uk = errors[0].text(crate::messages::Lang::Uk);
+    assert_eq!(
+        uk,
+        "фінансування на 2028 рік (9\u{202f}499\u{202f}999,99 грн) не дорівнює вартості (9\u{202f}500\u{202f}000,00 грн)"
+    );
 }
 
 #[test]

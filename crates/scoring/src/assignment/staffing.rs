@@ -48,9 +48,9 @@ pub fn experts_needed(methodology: &Methodology, per_project: Option<u8>) -> usi
 }
 
 /// Experts are assigned only once every project of the round is screened.
-pub fn check_screened(projects: &[RoundProject]) -> Result<(), String> {
+pub fn check_screened(projects: &[RoundProject]) -> Result<(), FieldError> {
     if projects.iter().any(|p| p.eligible.is_none()) {
-        Err("screen the round before assigning experts".into())
+        Err(FieldError::of("state", "screen_first", &[]))
     } else {
         Ok(())
     }
@@ -73,7 +73,7 @@ pub fn choose_experts(
         match lookup {
             ExpertLookup::Expert { organisation_id } => pool.push((sub.clone(), *organisation_id)),
             ExpertLookup::NotAnExpert => {
-                errors.push(FieldError::new(field, "not_an_expert", format!("{sub} lacks the expert role")))
+                errors.push(FieldError::of(field, "not_an_expert", &[("expert", sub.clone())]))
             }
             ExpertLookup::Unknown => {
                 errors.push(FieldError::new(field, "unknown_reference", format!("no registered user {sub}")))
@@ -97,14 +97,14 @@ pub fn choose_experts(
         candidates.sort_by_key(|(sub, _)| (load[sub], sub.clone()));
         let missing = needed.saturating_sub(active);
         if candidates.len() < missing {
-            errors.push(FieldError::new(
+            errors.push(FieldError::of(
                 "experts",
                 "not_enough_experts",
-                format!(
-                    "project {} needs {missing} more expert(s) outside its organisation; {} available",
-                    project.passport_id,
-                    candidates.len()
-                ),
+                &[
+                    ("project", project.passport_id.to_string()),
+                    ("missing", missing.to_string()),
+                    ("available", candidates.len().to_string()),
+                ],
             ));
             continue;
         }
@@ -125,17 +125,19 @@ pub fn add_expert(
     project: ProjectToStaff,
     existing: &[Assignment],
 ) -> Result<NewAssignment, FieldError> {
-    let refuse = |code: &str, message: String| Err(FieldError::new("expert", code, message));
+    let refuse = |code: &str| Err(FieldError::of("expert", code, &[("expert", sub.to_owned())]));
     match lookup {
-        ExpertLookup::Unknown => refuse("unknown_reference", format!("no registered user {sub}")),
-        ExpertLookup::NotAnExpert => refuse("not_an_expert", format!("{sub} lacks the expert role")),
+        ExpertLookup::Unknown => {
+            Err(FieldError::new("expert", "unknown_reference", format!("no registered user {sub}")))
+        }
+        ExpertLookup::NotAnExpert => refuse("not_an_expert"),
         ExpertLookup::Expert { organisation_id } if organisation_id == project.organisation_id => {
-            refuse("own_organisation", format!("{sub} works for the initiating organisation"))
+            refuse("own_organisation")
         }
         ExpertLookup::Expert { .. }
             if existing.iter().any(|a| a.passport_id == project.passport_id && a.expert == sub) =>
         {
-            refuse("duplicate", format!("{sub} is already assigned to the project"))
+            refuse("duplicate_expert")
         }
         ExpertLookup::Expert { .. } => Ok(NewAssignment { passport_id: project.passport_id, expert: sub.to_owned() }),
     }
@@ -223,7 +225,7 @@ mod tests {
         let joins = add_expert("b2", ExpertLookup::Expert { organisation_id: org_b }, project, &existing);
         assert_eq!(joins, Ok(NewAssignment { passport_id: p, expert: "b2".into() }));
         let code = |sub: &str, lookup| add_expert(sub, lookup, project, &existing).unwrap_err().code;
-        assert_eq!(code("b1", ExpertLookup::Expert { organisation_id: org_b }), "duplicate");
+        assert_eq!(code("b1", ExpertLookup::Expert { organisation_id: org_b }), "duplicate_expert");
         assert_eq!(code("a1", ExpertLookup::Expert { organisation_id: org_a }), "own_organisation");
         assert_eq!(code("clerk", ExpertLookup::NotAnExpert), "not_an_expert");
         assert_eq!(code("ghost", ExpertLookup::Unknown), "unknown_reference");

@@ -28,6 +28,20 @@ pub enum Refusal {
     NotSubmitted,
 }
 
+impl Refusal {
+    /// The refusal with its catalogue code.
+    pub fn refusal(&self) -> FieldError {
+        let code = match self {
+            Refusal::AlreadyDeclared => "already_declared",
+            Refusal::NotDeclared => "not_declared",
+            Refusal::Conflicted => "conflicted",
+            Refusal::Submitted => "scores_submitted",
+            Refusal::NotSubmitted => "scores_not_submitted",
+        };
+        FieldError::of("state", code, &[])
+    }
+}
+
 /// Why scores were not taken: the state refuses, or the scores break the methodology.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScoringRefusal {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use portfel_domain::Status;
+use portfel_domain::{FieldError, Status};
 use portfel_scoring::closing::close_round;
 use portfel_scoring::round::{Round, RoundResults};
 use portfel_scoring::sensitivity::SensitivityConfig;
@@ -73,6 +73,6 @@ pub async fn close(
 /// The frozen results of a closed round.
 pub async fn results<C: ConnectionTrait>(conn: &C, round_id: Uuid) -> StoreResult<RoundResults> {
     let model = round::Entity::find_by_id(round_id).one(conn).await?.ok_or(StoreError::NotFound("evaluation round"))?;
-    let json = model.results.ok_or_else(|| StoreError::Conflict("the round is not closed yet".into()))?;
+    let json = model.results.ok_or_else(|| StoreError::Conflict(FieldError::of("state", "round_open", &[])))?;
     Ok(serde_json::from_str(&json)?)
 }

@@ -160,7 +160,7 @@ pub async fn add_expert(
         return Err(StoreError::NotFound("round project"));
     };
     if row.eligible != Some(true) {
-        return Err(StoreError::Conflict("experts are assigned only to screened, eligible projects".into()));
+        return Err(StoreError::Conflict(FieldError::of("state", "not_eligible", &[])));
     }
     let lookup = expert_lookup(&txn, sub).await?;
     let passport = passports::get(&txn, passport_id).await?;

@@ -181,11 +181,8 @@ pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Pa
     let report = get(&state, &user, id).await?;
     user.auth.require_reporter(report.organisation_id)?;
     if !report.status.editable() {
-        let status = labels::report_status(report.status);
-        return Err(ApiError::Conflict(format!(
-            "звіт у стані «{status}» не змінюється; виправлення — новий звіт за період"
-        ))
-        .into());
+        let state = [("state", report.status.as_str().to_owned())];
+        return Err(ApiError::Conflict(portfel_domain::FieldError::of("state", "report_fixed", &state)).into());
     }
     let values = Values::from_json(&serde_json::to_value(&report.content)?);
     let target = Target::Existing { id, version: report.version };

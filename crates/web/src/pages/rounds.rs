@@ -32,6 +32,18 @@ pub async fn titles(state: &WebState, user: &Signed, ids: Vec<Uuid>) -> HashMap<
     out
 }
 
+/// The errors with each project they name (`project`, an id) named by its title.
+fn with_titles(errors: &Errors, names: &HashMap<Uuid, String>) -> Errors {
+    let titled = errors.0.iter().cloned().map(|mut e| {
+        let title = e.params.get("project").and_then(|id| id.parse::<Uuid>().ok()).and_then(|id| names.get(&id));
+        if let Some(title) = title.cloned() {
+            e.params.insert("project".into(), title);
+        }
+        e
+    });
+    Errors(titled.collect())
+}
+
 /// GET /rounds.
 pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
     let axum::Json(rounds) = setup::list_rounds(user.auth.clone(), State(state.app.clone())).await?;
@@ -154,7 +166,7 @@ async fn round_page(
             h1 { (round.data.name) }
             p { "Строк: " (round.data.deadline.format("%d.%m.%Y")) " · " @if closed { "закрито" } @else { "триває" } " · версія " (version) }
             @if let Some(r) = refusal { p.problem role="alert" { (r) } }
-            (layout::error_summary(errors))
+            (layout::error_summary(&with_titles(errors, &names)))
             @if !closed && user.may(Permission::PrepareRounds) {
                 div.actions {
                     (step("screen", "Провести скринінг", html! {}))
@@ -327,6 +339,7 @@ async fn outcome(state: &WebState, user: &Signed, id: Uuid, result: Result<(), A
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(ApiError::Conflict(reason)) => {
+            let reason = labels::message(&reason);
             let page =
                 round_page(state, user, id, &Errors::default(), Some(&format!("Дію не виконано: {reason}"))).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
