@@ -237,6 +237,7 @@ async fn expert_declares_and_scores(tab: &Tab, round: &str, own: &str) {
     tab.click("button[name=_submit][value=false]").await;
     assert_eq!(tab.find("#f-score-SE4").await.prop("value").await.unwrap().as_deref(), Some("3"), "the draft is kept");
     tab.screenshot("main", "expert-scoring").await;
+    tab.phone_screenshot("phone-expert-scoring").await;
     tab.click("button[name=_submit][value=true]").await;
     assert!(tab.find("p.notice").await.text().await.unwrap().starts_with("Оцінки подано"));
     assert!(tab.all("button[name=_submit]").await.is_empty(), "submitted scores are final");
@@ -338,6 +339,7 @@ async fn the_cycle_in_a_browser() {
     tab.open(&format!("/portfolios/{portfolio}")).await;
     tab.audit().await;
     tab.screenshot("main", "council-portfolio").await;
+    tab.phone_screenshot("phone-council-portfolio").await;
     tab.open(&format!("/rounds/{round}/projects/{own}/card")).await;
     assert!(tab.find("svg").await.is_displayed().await.unwrap(), "the rank interval is drawn");
     tab.audit().await;

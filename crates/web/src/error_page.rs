@@ -66,7 +66,7 @@ impl IntoResponse for PageError {
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "Форму відхилено",
-                "Форма не містить чинного токена захисту (CSRF). Оновіть сторінку й надішліть форму ще раз.".to_owned(),
+                "Форма не містить чинного токена захисту. Оновіть сторінку й надішліть форму ще раз.".to_owned(),
                 Vec::new(),
             ),
             PageError::BadForm => {

@@ -6,7 +6,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -17,6 +16,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const REQUIRED: &str = "PORTFEL_BROWSER_TESTS";
 /// Width and height of the browser's window.
 const WINDOW: (u32, u32) = (1400, 1100);
+/// Width and height of a phone's window.
+const PHONE: (u32, u32) = (390, 844);
 
 /// A running headless Chromium and ChromeDriver.
 pub struct Chrome {
@@ -132,8 +133,10 @@ pub struct Tab {
 
 impl Tab {
     /// Opens `path` of the server.
+    /// Opens `path` of the server, and audits the page ([`Tab::audit`]).
     pub async fn open(&self, path: &str) {
         self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+        self.audit().await;
     }
 
     /// The path (with query) of the page shown.
@@ -200,6 +203,7 @@ impl Tab {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.find("body").await;
+        self.audit().await;
     }
 
     /// Runs `script` in the page.
@@ -228,14 +232,64 @@ impl Tab {
     /// for every form control, the skip link first in the tab order, and text contrast of at
     /// least 4.5:1 (3:1 for large text) against the background it sits on (WCAG 2.1 AA).
     pub async fn audit(&self) {
+        let path = self.path().await;
+        if ["/docs", "/api/", "/openapi.json"].iter().any(|p| path.starts_with(p)) {
+            return; // the API's documentation viewer and documents, not pages of the workspace
+        }
         let found = self.run(AUDIT).await;
         let problems: Vec<&Value> = found.as_array().expect("audit list").iter().collect();
         assert!(problems.is_empty(), "accessibility of {}: {problems:#?}", self.path().await);
-        if self.client.find(Locator::Css("a.skip")).await.is_ok() {
-            self.client.find(Locator::Css("body")).await.unwrap().send_keys(&Key::Tab).await.unwrap();
-            let first = self.run("return document.activeElement.className").await;
-            assert_eq!(first, "skip", "Tab first reaches the skip link on {}", self.path().await);
+        let found = self.axe().await;
+        assert!(found.as_array().is_some_and(Vec::is_empty), "axe-core on {}: {found:#}", self.path().await);
+        self.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        let widths = self.run("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        self.client.set_window_size(WINDOW.0, WINDOW.1).await.unwrap();
+        let (page, window) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        assert!(page <= window, "{} is {page} px wide on a {window} px phone", self.path().await);
+        let english = self.run(ENGLISH).await;
+        let english: Vec<&str> =
+            english.as_array().unwrap().iter().filter_map(Value::as_str).filter(|w| !LOGINS.contains(w)).collect();
+        assert!(english.is_empty(), "English words on {}: {english:?}", self.path().await);
+        // Tab first reaches the skip link: it leads the document's order and no tabindex reorders it.
+        let order = self
+            .run(
+                "const f = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea'); \
+                 return [document.querySelector('a.skip') !== null, f ? f.className : '', \
+                 document.querySelectorAll('[tabindex]:not([tabindex=\"-1\"]):not([tabindex=\"0\"])').length]",
+            )
+            .await;
+        if order[0] == json!(true) {
+            assert_eq!(
+                (order[1].as_str(), order[2].as_u64()),
+                (Some("skip"), Some(0)),
+                "tab order of {}",
+                self.path().await
+            );
         }
+    }
+
+    /// Saves a PNG of the whole page as a phone (390 px wide) shows it, as
+    /// `docs/screenshots/{name}.png`.
+    pub async fn phone_screenshot(&self, name: &str) -> PathBuf {
+        self.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        let height = self.run("return document.documentElement.scrollHeight").await.as_u64().unwrap() as u32;
+        self.client.set_window_size(PHONE.0, height.clamp(PHONE.1, 4000)).await.unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        self.client.set_window_size(WINDOW.0, WINDOW.1).await.unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// The violations axe-core finds on the page (WCAG 2.1 A and AA rules).
+    pub async fn axe(&self) -> Value {
+        if self.run("return typeof axe === 'undefined'").await == json!(true) {
+            self.client.execute(axe_source(), vec![]).await.unwrap();
+        }
+        self.client.execute_async(AXE_RUN, vec![]).await.unwrap()
     }
 
     /// Signs in as `sub` through the sign-in form.
@@ -263,6 +317,50 @@ impl Tab {
         let _ = self.client.close().await;
     }
 }
+
+/// Logins of the walk-through's people: test data shown beside their names, not product text.
+const LOGINS: [&str; 6] = ["pim", "council", "ini-a", "exp-1", "exp-2", "exp-3"];
+
+/// axe-core's script, installed from npm into `target/axe` on first use.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe");
+        let script = dir.join("node_modules/axe-core/axe.min.js");
+        if !script.exists() {
+            let status = Command::new("npm")
+                .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .arg(format!("axe-core@{AXE_VERSION}"))
+                .status()
+                .expect("npm installs axe-core for the browser tests");
+            assert!(status.success(), "npm install axe-core@{AXE_VERSION} failed");
+        }
+        std::fs::read_to_string(&script).unwrap()
+    })
+}
+
+/// The axe-core release the audit runs.
+const AXE_VERSION: &str = "4.10.3";
+
+/// Runs axe-core on the document; calls back with its violations, each with the nodes it names.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))))
+  .catch(e => done([{ id: 'axe-error', help: String(e) }]));
+"#;
+
+/// Words in Latin letters in the page's visible text, but for the names Ukrainian text keeps
+/// (API, DREAM, file formats), addresses, e-mails and codes.
+const ENGLISH: &str = r#"
+const names = new Set(['API', 'DREAM', 'PDF', 'CSV', 'XLSX', 'OpenAPI', 'JSON', 'UAH', 'UA-GIS', 'WB-ECO', 'United24']);
+const text = document.body.innerText
+  .replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/UA\d+/g, ' ');
+const words = text.match(/[A-Za-z][A-Za-z-]*[A-Za-z0-9]*/g) || [];
+return [...new Set(words.filter(w => !names.has(w) && !/^[A-Z]{1,3}\d*$/.test(w)))];
+"#;
 
 /// The accessibility checks of [`Tab::audit`], run in the page; returns what fails.
 const AUDIT: &str = r#"
