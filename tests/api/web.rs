@@ -287,3 +287,49 @@ async fn the_whole_passport_on_its_page_and_as_a_printable_concept() {
         assert_eq!(status, StatusCode::FORBIDDEN, "another organisation's draft stays private in print too");
     }
 }
+
+#[tokio::test]
+async fn returning_a_passport_lands_the_pim_unit_on_the_list_with_a_notice() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let initiator = app.caller(w.initiator_a(&app));
+        let draft = initiator.create_passport(&complete_passport(w.goal)).await.unwrap();
+        let submitted = initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap();
+        let id = submitted.meta.id;
+        let mut pim = Browser::signed_in(&app, "pim-web", w.pim_org, &[Role::PimUnit]).await;
+        let (_, _, page) = pim.get(&format!("/passports/{id}")).await;
+        let doc = parse(&page);
+        let back = select(&doc, "form[action$='/transition']")
+            .into_iter()
+            .find(|f| {
+                f.select(&scraper::Selector::parse("input[name=to]").unwrap())
+                    .any(|i| i.value().attr("value") == Some("draft"))
+            })
+            .expect("a form returning the passport");
+        let version = back
+            .select(&scraper::Selector::parse("input[name=_version]").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned();
+        let csrf = back
+            .select(&scraper::Selector::parse("input[name=_csrf]").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned();
+        let form =
+            [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("to", "draft"), ("reason", "Додайте кошторис")];
+        let (status, location, _) = pim.post(&format!("/passports/{id}/transition"), &form).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/passports?moved=draft"));
+        let (status, _, page) = pim.get(&location).await;
+        assert_eq!(status, StatusCode::OK, "not a forbidden page");
+        let notices: Vec<String> = select(&parse(&page), ".notice").iter().map(text).collect();
+        assert!(notices.iter().any(|n| n.contains("«Чернетка»") && n.contains("повернуто ініціатору")), "{notices:?}");
+        assert_eq!(initiator.passport(id).await.unwrap().status, portfel_domain::Status::Draft);
+    }
+}

@@ -29,6 +29,18 @@ pub async fn organisation_names(state: &WebState, user: &Signed) -> PageResult<H
     Ok(list.into_iter().map(|o| (o.meta.id, o.data.name)).collect())
 }
 
+/// The value of `name` in a query string, and the query string without it.
+fn take_param(raw: Option<String>, name: &str) -> (Option<String>, Option<String>) {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let value = pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if value.is_none() {
+        return (None, raw);
+    }
+    let rest: Vec<_> = pairs.into_iter().filter(|(k, _)| k != name).collect();
+    (value, serde_urlencoded::to_string(rest).ok())
+}
+
 /// A query string parsed as the API parses it, blank values left out (forms send them).
 pub fn query<T: serde::de::DeserializeOwned>(raw: Option<String>) -> PageResult<T> {
     let pairs: Vec<(String, String)> =
@@ -45,6 +57,13 @@ fn badge(status: Status) -> Markup {
 
 /// GET /passports: what the user may see, filtered by state and text.
 pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): RawQuery) -> PageResult<Markup> {
+    let (moved, raw) = take_param(raw, "moved");
+    let notice = moved.and_then(|m| Status::parse(&m)).map(|s| {
+        format!(
+            "Паспорт переведено в стан «{}» і повернуто ініціатору; вам він більше не доступний.",
+            labels::status(s)
+        )
+    });
     let q: ListQuery = query(raw)?;
     let (status, text) = (q.status, q.q.clone().unwrap_or_default());
     let page = api::passport_summaries(&user.auth, &state.app, ListQuery { limit: Some(200), ..q }).await?;
@@ -57,6 +76,7 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
         "Паспорти проєктів",
         html! {
             h1 { "Паспорти проєктів" }
+            (layout::notice(notice.as_deref(), "ok"))
             @if user.may(Permission::CreatePassports) { p { a.button href="/passports/new" { "Новий паспорт" } } }
             form.filters method="get" action="/passports" {
                 div {
@@ -469,7 +489,16 @@ pub async fn transition(
         api::transition_passport(user.auth.clone(), app, Path(id), IfMatch(v), body).await
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/passports/{id}")).into_response()),
+        Ok(moved) => {
+            // A passport returned to its initiator as a draft is no longer the PIM unit's to read.
+            let readable = api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await.is_ok();
+            let to = if readable {
+                format!("/passports/{id}")
+            } else {
+                format!("/passports?moved={}", moved.into_body().status.as_str())
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(ApiError::Validation(errors)) => {
             let page = passport_page(&state, &user, id, &Errors(errors), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
