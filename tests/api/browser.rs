@@ -222,7 +222,7 @@ async fn experts_score_by_api(app: &TestApp, w: &World, round: &str, ids: &[Stri
 /// `exp-1` declares no conflict on the lyceum, saves a draft and submits.
 async fn expert_declares_and_scores(tab: &Tab, round: &str, own: &str) {
     tab.open("/").await;
-    assert_eq!(tab.path().await, "/assignments");
+    assert_eq!(tab.path().await, "/tasks", "the expert starts at what waits for it");
     tab.click(&format!("a[href='/rounds/{round}/projects/{own}/score']")).await;
     assert!(tab.text().await.contains("Паспорт проєкту відкриється для оцінювання після вашої декларації"));
     assert!(tab.all("input[name^='score.']").await.is_empty(), "no scoring before the declaration");
@@ -335,8 +335,8 @@ async fn the_cycle_in_a_browser() {
     let portfolio = pim_closes_and_builds_a_portfolio(&tab, &round).await;
     tab.sign_out().await;
     tab.sign_in("council", &passwords["council"]).await;
-    assert_eq!(tab.path().await, "/portfolios", "the council starts at the portfolio");
-    tab.open(&format!("/portfolios/{portfolio}")).await;
+    assert_eq!(tab.path().await, "/tasks", "the council starts at what waits for it");
+    tab.click(&format!("main section a[href='/portfolios/{portfolio}']")).await;
     tab.audit().await;
     tab.screenshot("main", "council-portfolio").await;
     tab.phone_screenshot("phone-council-portfolio").await;

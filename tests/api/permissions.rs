@@ -59,7 +59,8 @@ async fn the_api_refuses_exactly_what_a_role_is_not_granted() {
 }
 
 /// The sections of the navigation, as the pages name them.
-const SECTIONS: [(&str, Permission); 8] = [
+const SECTIONS: [(&str, Permission); 9] = [
+    ("/tasks", Permission::FollowTasks),
     ("/passports", Permission::WorkOnPassports),
     ("/rounds", Permission::PrepareRounds),
     ("/assignments", Permission::Score),

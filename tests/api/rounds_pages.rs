@@ -234,3 +234,59 @@ async fn membership_refusals_name_the_field_and_change_nothing() {
         assert_eq!(hidden.unwrap_err().status, 403);
     }
 }
+
+#[tokio::test]
+async fn each_role_starts_on_what_waits_for_it() {
+    for app in TestApp::all().await {
+        let Staffed { w, round, ids } = staffed(&app).await;
+        let initiator = app.caller(w.initiator_a(&app));
+        let draft = initiator.create_passport(&complete_passport(w.goal)).await.unwrap();
+        let waiting = initiator.create_passport(&complete_passport(w.goal)).await.unwrap();
+        initiator.move_passport(waiting.meta.id, waiting.meta.version, "submitted").await.unwrap();
+        let exp1 = app.caller(app.token("exp-1", Some(w.pim_org), &[Role::Expert]));
+        exp1.declare(round, ids[0], true, Some("Родинний зв'язок")).await.unwrap();
+
+        // The expert's home is its tasks: two declarations due (one was made, with a conflict).
+        let mut expert = Browser::new(&app);
+        assert_eq!(expert.sign_in("exp-2", "exp-2-пароль-2026").await, StatusCode::SEE_OTHER);
+        let (_, location, _) = expert.get("/").await;
+        assert_eq!(location, "/tasks");
+        let (_, _, page) = expert.get("/tasks").await;
+        let doc = parse(&page);
+        let links: Vec<String> =
+            select(&doc, "main section a").iter().filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert!(links.iter().all(|l| l.starts_with(&format!("/rounds/{round}/projects/")) && l.ends_with("/score")));
+        assert!(text(&select(&doc, "nav a")[0]).contains("Мої завдання"), "first in the menu");
+
+        // The PIM unit: a passport to take into a round, and the school short of one expert.
+        let mut pim = Browser::signed_in(&app, "pim-web", w.pim_org, &[Role::PimUnit]).await;
+        let (_, _, page) = pim.get("/tasks").await;
+        let doc = parse(&page);
+        let sections: Vec<String> = select(&doc, "main section h2").iter().map(text).collect();
+        assert!(sections.iter().any(|s| s.starts_with("Подані паспорти") && s.ends_with("(1)")), "{sections:?}");
+        assert!(
+            sections.iter().any(|s| s.starts_with("Проєкти раундів, яким бракує експертів") && s.ends_with("(1)")),
+            "{sections:?}"
+        );
+        let hrefs: Vec<String> =
+            select(&doc, "main section a").iter().filter_map(|a| a.value().attr("href").map(str::to_owned)).collect();
+        assert!(
+            hrefs.contains(&format!("/passports/{}", waiting.meta.id)) && hrefs.contains(&format!("/rounds/{round}"))
+        );
+
+        // The initiator: its draft.
+        let mut ini = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+        let (_, _, page) = ini.get("/tasks").await;
+        let hrefs: Vec<String> = select(&parse(&page), "main section a")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect();
+        assert_eq!(hrefs, [format!("/passports/{}", draft.meta.id)]);
+
+        // The council has nothing before it yet.
+        let mut council = Browser::signed_in(&app, "council-web", w.pim_org, &[Role::Council]).await;
+        let (_, _, page) = council.get("/tasks").await;
+        assert!(text(&select(&parse(&page), "p.notice")[0]).contains("нічого не чекає"));
+    }
+}

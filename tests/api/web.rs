@@ -155,7 +155,10 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
             }
             let (s, _, page) = b.post(&format!("/passports/{id}/transition"), &form).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
-            assert!(text(&select(&parse(&page), "main")[0]).contains("CSRF"), "the refusal names the token: {page}");
+            assert!(
+                text(&select(&parse(&page), "main")[0]).contains("токена захисту"),
+                "the refusal names the token: {page}"
+            );
         }
         let (_, body) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &w.initiator_a(&app))).await;
         assert_eq!((body["status"].as_str(), body["version"].as_i64()), (Some("draft"), Some(1)), "{}", app.backend);

@@ -36,7 +36,7 @@ pub use state::AppState;
 use problem::PROBLEM_JSON;
 use routes::{
     audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans, portfolios,
-    programmes, reports, rounds, strategy, users, years,
+    programmes, reports, rounds, strategy, tasks, users, years,
 };
 
 /// Every documented route.
@@ -83,6 +83,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::setup::screen_round))
         .routes(routes!(rounds::setup::assign_experts))
         .routes(routes!(rounds::setup::list_assignments))
+        .routes(routes!(tasks::my_tasks))
         .routes(routes!(rounds::setup::add_project_expert))
         .routes(routes!(rounds::setup::withdraw_project))
         .routes(routes!(rounds::setup::project_brief))

@@ -16,6 +16,7 @@ pub mod records;
 pub mod reference;
 pub mod role;
 pub mod rules;
+pub mod tasks;
 pub mod text;
 
 pub use codelist::{Codelist, CodelistEntry, Codelists};

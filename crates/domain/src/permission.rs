@@ -63,11 +63,13 @@ pub enum Permission {
     ReadDreamFeed,
     /// Use the API directly, with its documentation.
     UseApi,
+    /// Follow one's own tasks: what waits for the person in the workspace.
+    FollowTasks,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 29] = [
         Permission::ManageReference,
         Permission::ReadUsers,
         Permission::ManageUsers,
@@ -96,6 +98,7 @@ impl Permission {
         Permission::SyncDream,
         Permission::ReadDreamFeed,
         Permission::UseApi,
+        Permission::FollowTasks,
     ];
 
     /// The roles holding this permission.
@@ -128,6 +131,7 @@ impl Permission {
             Permission::SyncDream => &[Integration, PimUnit, Admin],
             Permission::ReadDreamFeed => &[Integration, PimUnit, Admin, Council],
             Permission::UseApi => &[Admin, Integration],
+            Permission::FollowTasks => &[Initiator, PimUnit, Expert, Council, Admin],
         }
     }
 
@@ -143,7 +147,7 @@ mod tests {
 
     /// The permissions as a grid: one row per permission, one column per role
     /// (initiator, PIM unit, expert, council, admin, integration).
-    const GRID: [(Permission, [bool; 6]); 28] = {
+    const GRID: [(Permission, [bool; 6]); 29] = {
         const X: bool = true;
         const O: bool = false;
         [
@@ -176,6 +180,7 @@ mod tests {
             (Permission::SyncDream, [O, X, O, O, X, X]),
             (Permission::ReadDreamFeed, [O, X, O, X, X, X]),
             (Permission::UseApi, [O, O, O, O, X, X]),
+            (Permission::FollowTasks, [X, X, X, X, X, O]),
         ]
     };
 

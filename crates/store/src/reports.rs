@@ -50,6 +50,19 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<ReportRe
     Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("report")).and_then(to_record)
 }
 
+/// Reports in one of `statuses` (of `organisation` only, when given), oldest change first.
+pub async fn in_states<C: ConnectionTrait>(
+    conn: &C,
+    statuses: &[ReportStatus],
+    organisation: Option<Uuid>,
+) -> StoreResult<Vec<ReportRecord>> {
+    let mut query = Entity::find().filter(Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    if let Some(org) = organisation {
+        query = query.filter(Column::OrganisationId.eq(org));
+    }
+    crate::records(conn, query.order_by_asc(Column::UpdatedAt), to_record).await
+}
+
 /// A project's reports, by period and revision.
 pub async fn for_passport<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Vec<ReportRecord>> {
     let query = Entity::find()

@@ -22,7 +22,8 @@ fn head(title: &str) -> Markup {
 }
 
 /// The sections of the workspace, each offered to those its permission allows.
-pub const NAVIGATION: [(&str, &str, Permission); 8] = [
+pub const NAVIGATION: [(&str, &str, Permission); 9] = [
+    ("/tasks", "Мої завдання", Permission::FollowTasks),
     ("/passports", "Паспорти проєктів", Permission::WorkOnPassports),
     ("/rounds", "Оцінювання", Permission::PrepareRounds),
     ("/assignments", "Мої призначення", Permission::Score),

@@ -15,6 +15,7 @@ pub mod programmes;
 pub mod reports;
 pub mod rounds;
 pub mod strategy;
+pub mod tasks;
 pub mod users;
 pub mod years;
 

@@ -10,6 +10,7 @@ mod programme_facts;
 mod reports;
 mod rounds;
 mod sign_in;
+mod tasks;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<WebState> {
         .route("/", get(home))
         .route("/login", get(sign_in::form).post(sign_in::sign_in))
         .route("/logout", post(sign_in::sign_out))
+        .route("/tasks", get(tasks::list))
         .route("/passports", get(passports::list).post(passports::create))
         .route("/passports/new", get(passports::new_form))
         .route("/passports/{id}", get(passports::show).post(passports::update))

@@ -1,0 +1,73 @@
+//! "Мої завдання": what waits for the signed-in person now, by kind of work,
+//! each with the link that opens it (the API's `GET /api/v1/tasks`).
+
+use axum::extract::State;
+use maud::{Markup, html};
+use portfel_api::routes::tasks::{Task, my_tasks};
+use portfel_domain::tasks::TaskKind;
+use portfel_planning::workflow::Kind;
+
+use crate::error::PageResult;
+use crate::session::Signed;
+use crate::{WebState, layout};
+
+/// The heading of a kind of work.
+fn heading(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::SubmitDraft => "Чернетки паспортів, які треба завершити й подати",
+        TaskKind::FinishReport => "Звіти про виконання: чернетки та повернуті на доопрацювання",
+        TaskKind::Declare => "Декларації про конфлікт інтересів, які треба подати",
+        TaskKind::Score => "Проєкти, які треба оцінити",
+        TaskKind::ScreenPassport => "Подані паспорти, що чекають на включення до раунду оцінювання",
+        TaskKind::StaffProject => "Проєкти раундів, яким бракує експертів",
+        TaskKind::CheckReport => "Подані звіти, які треба прийняти або повернути",
+        TaskKind::ReviseCouncilPaper => "Версії, повернуті інвестиційною радою на доопрацювання",
+        TaskKind::Decide => "Версії на розгляді інвестиційної ради",
+    }
+}
+
+/// Where a task is done, and what it is called there.
+fn link(t: &Task) -> (String, String) {
+    let title = t.title.clone().unwrap_or_else(|| "Проєкт (назва відкриється після декларації)".to_owned());
+    match (t.kind, t.round_id, t.paper) {
+        (TaskKind::Declare | TaskKind::Score, Some(round), _) => {
+            (format!("/rounds/{round}/projects/{}/score", t.subject_id), title)
+        }
+        (TaskKind::StaffProject, Some(round), _) => (format!("/rounds/{round}"), title),
+        (TaskKind::FinishReport | TaskKind::CheckReport, _, _) => (format!("/reports/{}", t.subject_id), title),
+        (_, _, Some(paper)) => {
+            let name = if paper == Kind::Portfolio {
+                "Єдиний проєктний портфель"
+            } else {
+                "Середньостроковий план"
+            };
+            let number = t.number.map(|n| format!(", версія {n}")).unwrap_or_default();
+            (format!("/{}s/{}", paper.as_str(), t.subject_id), format!("{name}{number}"))
+        }
+        _ => (format!("/passports/{}", t.subject_id), title),
+    }
+}
+
+/// GET /tasks.
+pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+    let axum::Json(tasks) = my_tasks(user.auth.clone(), State(state.app.clone())).await?;
+    let kinds = TaskKind::for_roles(&user.auth.claims.roles);
+    Ok(layout::page(
+        &user,
+        "Мої завдання",
+        html! {
+            h1 { "Мої завдання" }
+            @if tasks.is_empty() { p.notice { "Зараз на вас нічого не чекає." } }
+            @else { p { "Чекає на вас: " strong { (tasks.len()) } "." } }
+            @for kind in kinds {
+                @let mine: Vec<&Task> = tasks.iter().filter(|t| t.kind == kind).collect();
+                @if !mine.is_empty() {
+                    section.card aria-labelledby=(format!("task-{kind:?}")) {
+                        h2 id=(format!("task-{kind:?}")) { (heading(kind)) " (" (mine.len()) ")" }
+                        ul { @for t in &mine { @let (href, name) = link(t); li { a href=(href) { (name) } } } }
+                    }
+                }
+            }
+        },
+    ))
+}
