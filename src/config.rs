@@ -55,6 +55,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Most connections served at once; further ones wait to be accepted.
     pub max_connections: usize,
+    /// The hromada's name, heading every printed document (empty: the first
+    /// registered organisation's name).
+    pub hromada: String,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             metrics_token: None,
             trusted_proxies: Vec::new(),
             max_connections: 1024,
+            hromada: String::new(),
         }
     }
 }
@@ -198,6 +202,7 @@ impl Config {
                 .collect::<anyhow::Result<_>>()?;
         }
         env.read("PORTFEL_MAX_CONNECTIONS", &mut self.max_connections)?;
+        env.read("PORTFEL_HROMADA", &mut self.hromada)?;
         anyhow::ensure!(self.max_connections > 0, "PORTFEL_MAX_CONNECTIONS (max_connections) must be at least 1");
         Ok(())
     }
@@ -235,6 +240,7 @@ impl Config {
             cookie_secure: self.cookie_secure,
             session_ttl: chrono::Duration::hours(i64::from(self.session_hours.max(1))),
             trusted_proxies: portfel_web::client::TrustedProxies(self.trusted_proxies.clone()),
+            hromada: self.hromada.trim().to_owned(),
         }
     }
 
@@ -270,9 +276,11 @@ mod tests {
             .apply_env(|name| match name {
                 "DATABASE_URL" => Some("postgres://db/portfel".into()),
                 "PORTFEL_LOG_FORMAT" => Some("json".into()),
+                "PORTFEL_HROMADA" => Some(" Соснівська міська територіальна громада ".into()),
                 _ => None,
             })
             .unwrap();
+        assert_eq!(config.web().hromada, "Соснівська міська територіальна громада");
         assert_eq!(config.database_url, "postgres://db/portfel");
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.body_limit, 10);

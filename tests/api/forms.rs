@@ -281,5 +281,17 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
             "[{}] {plan}",
             app.backend
         );
+
+        // The printed annex: the hromada (no name configured: the organisation registered
+        // first), the decision it is annexed to, the plan's parts and the signatures.
+        let (_, _, page) = c.get(&format!("/plans/{id}/print")).await;
+        let doc = html::parse(&page);
+        let one = |css: &str| html::select(&doc, css).first().map(html::text).unwrap_or_default();
+        assert_eq!(one(".doc-org"), "Управління освіти");
+        assert_eq!(one(".annex-ref"), "Додаток до рішення інвестиційної ради № 14/2 від 30.11.2026");
+        assert_eq!(one("h1"), "Середньостроковий план пріоритетних публічних інвестицій на 2027–2029 роки");
+        let parts: Vec<String> = html::select(&doc, "h2").iter().map(html::text).collect();
+        assert!(parts.iter().any(|p| p.starts_with("2. Фінансування проєктів за джерелами")), "{parts:?}");
+        assert_eq!(html::select(&doc, ".signatures .signature").len(), 2, "the council's chair and secretary sign");
     }
 }

@@ -120,6 +120,25 @@ pub fn notice(text: Option<&str>, kind: &str) -> Markup {
     html! { @if let Some(t) = text { p class=(format!("notice {kind}")) role="status" { (t) } } }
 }
 
+/// The head of a printed council annex: the hromada, the decision it is
+/// annexed to (or that it is a version not yet decided), and its title.
+pub fn annex_head(hromada: &str, title: &str, w: &portfel_planning::workflow::Workflow) -> Markup {
+    html! {
+        p.doc-org { (hromada) }
+        p.annex-ref {
+            @if let Some(d) = &w.decision {
+                "Додаток до рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y"))
+            } @else {
+                "Проєкт, версія " (w.number) " (" (labels::document_status(w.status)) "), рішенням ради не схвалено"
+            }
+        }
+        h1 { (title) }
+    }
+}
+
+/// Who signs a council annex.
+pub const COUNCIL_SIGNATORIES: [&str; 2] = ["Голова інвестиційної ради", "Секретар інвестиційної ради"];
+
 /// The signature block of a printed document: one line per signatory's position.
 pub fn signatures(positions: &[&str]) -> Markup {
     html! {

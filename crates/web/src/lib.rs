@@ -47,6 +47,8 @@ pub struct WebSettings {
     pub session_ttl: chrono::Duration,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client.
     pub trusted_proxies: client::TrustedProxies,
+    /// The hromada's name heading printed documents (empty: the first registered organisation's).
+    pub hromada: String,
 }
 
 impl Default for WebSettings {
@@ -55,6 +57,7 @@ impl Default for WebSettings {
             cookie_secure: false,
             session_ttl: chrono::Duration::hours(8),
             trusted_proxies: client::TrustedProxies::default(),
+            hromada: String::new(),
         }
     }
 }

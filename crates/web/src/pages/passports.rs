@@ -41,6 +41,17 @@ fn take_param(raw: Option<String>, name: &str) -> (Option<String>, Option<String
     (value, serde_urlencoded::to_string(rest).ok())
 }
 
+/// The hromada's name for printed documents: the configured one, else the
+/// name of the organisation registered first.
+pub async fn hromada(state: &WebState, user: &Signed) -> PageResult<String> {
+    if !state.settings.hromada.is_empty() {
+        return Ok(state.settings.hromada.clone());
+    }
+    let axum::Json(list) =
+        portfel_api::routes::organisations::list_organisations(user.auth.clone(), State(state.app.clone())).await?;
+    Ok(list.into_iter().min_by_key(|o| o.meta.created_at).map(|o| o.data.name).unwrap_or_default())
+}
+
 /// A query string parsed as the API parses it, blank values left out (forms send them).
 pub fn query<T: serde::de::DeserializeOwned>(raw: Option<String>) -> PageResult<T> {
     let pairs: Vec<(String, String)> =
@@ -218,13 +229,15 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
     let names = organisation_names(&state, &user).await?;
     let goals = strategy_goals(&state, &user).await?;
     let organisation = names.get(&p.organisation_id).map_or("—", String::as_str);
+    let hromada = hromada(&state, &user).await?;
     Ok(layout::page(
         &user,
         "Паспорт проєкту — друк",
         html! {
             p.no-print { a href=(format!("/passports/{id}")) { "← До паспорта" } " "
                 button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
-            p.doc-org { (organisation) }
+            p.doc-org { (hromada) }
+            p.annex-ref { (organisation) }
             h1 { "Концепція публічного інвестиційного проєкту" }
             p.doc-title { strong { (p.content.title.uk) } }
             p { "Стан: " (labels::status(p.status)) " · редакція " (p.revision)

@@ -221,6 +221,49 @@ fn included_totals(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
     }
 }
 
+/// Every included project's money by funding source and year, thousand UAH.
+fn by_source(plan: &Plan, years: &[i32], titles: &HashMap<Uuid, String>) -> Markup {
+    let rows: Vec<(Uuid, String)> = plan
+        .included
+        .iter()
+        .flat_map(|i| {
+            let mut sources: Vec<String> = i.amounts.iter().map(|a| a.source.clone()).collect();
+            sources.sort();
+            sources.dedup();
+            sources.into_iter().map(move |s| (i.id, s))
+        })
+        .collect();
+    let amount = |id: Uuid, source: &str, year: i32| -> Decimal {
+        let inclusion = plan.included.iter().find(|i| i.id == id);
+        inclusion.map_or(Decimal::ZERO, |i| {
+            i.amounts.iter().filter(|a| a.source == source && a.year == year).map(|a| a.amount).sum()
+        })
+    };
+    html! {
+        div.scroll { table {
+            thead { tr { th { "Проєкт" } th { "Джерело" } @for y in years { th.num { (y) } } } }
+            tbody { @for (id, source) in &rows { tr {
+                td { (titles.get(id).map_or_else(|| id.to_string(), Clone::clone)) } td { (labels::source(source)) }
+                @for y in years { td.num { (format::thousands(amount(*id, source, *y))) } }
+            } } }
+        } }
+    }
+}
+
+/// Why a project is left out, in words: the projects it names by title, the
+/// funding source by its label.
+fn reason(e: &portfel_planning::outcome::Exclusion, titles: &HashMap<Uuid, String>) -> String {
+    if e.code == "ceiling"
+        && let Some(year) = e.year
+    {
+        return match &e.source {
+            Some(s) => format!("не вміщується: граничний обсяг {year} року за джерелом «{}»", labels::source(s)),
+            None => format!("не вміщується: загальний граничний обсяг {year} року"),
+        };
+    }
+    titles.iter().fold(e.reason.clone(), |text, (id, title)| text.replace(&id.to_string(), &format!("«{title}»")))
+}
+
 fn exclusions(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
     html! {
         @if !plan.excluded.is_empty() {
@@ -228,7 +271,7 @@ fn exclusions(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
                 thead { tr { th { "Не включено" } th { "Чому" } } }
                 tbody { @for e in &plan.excluded { tr {
                     td { (titles.get(&e.id).map_or_else(|| e.id.to_string(), Clone::clone)) }
-                    td { (e.reason) }
+                    td { (reason(e, titles)) }
                 } } }
             }
         }
@@ -300,8 +343,8 @@ fn side_by_side(optimal: &Plan, rank: &Plan, titles: &HashMap<Uuid, String>) -> 
     let ids = |p: &Plan| p.included.iter().map(|i| i.id).collect::<BTreeSet<_>>();
     let (o, r) = (ids(optimal), ids(rank));
     let name = |id: &Uuid| titles.get(id).map_or_else(|| id.to_string(), Clone::clone);
-    let reason =
-        |p: &Plan, id: &Uuid| p.excluded.iter().find(|e| e.id == *id).map(|e| e.reason.clone()).unwrap_or_default();
+    let why =
+        |p: &Plan, id: &Uuid| p.excluded.iter().find(|e| e.id == *id).map(|e| reason(e, titles)).unwrap_or_default();
     html! {
         section #side-by-side aria-labelledby="side-by-side-title" {
             h2 #side-by-side-title { "Оптимальний план і план за рейтингом" }
@@ -315,8 +358,8 @@ fn side_by_side(optimal: &Plan, rank: &Plan, titles: &HashMap<Uuid, String>) -> 
                 table {
                     thead { tr { th { "Проєкт" } th { "Де включено" } th { "Чому не включено в іншому" } } }
                     tbody {
-                        @for id in o.difference(&r) { tr.diff-added { td { (name(id)) } td { "лише в оптимальному" } td { (reason(rank, id)) } } }
-                        @for id in r.difference(&o) { tr.diff-removed { td { (name(id)) } td { "лише за рейтингом" } td { (reason(optimal, id)) } } }
+                        @for id in o.difference(&r) { tr.diff-added { td { (name(id)) } td { "лише в оптимальному" } td { (why(rank, id)) } } }
+                        @for id in r.difference(&o) { tr.diff-removed { td { (name(id)) } td { "лише за рейтингом" } td { (why(optimal, id)) } } }
                     }
                 }
             }
@@ -403,17 +446,26 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
     let titles = candidate_titles(&state, &user, &plan).await?;
     let ys = years(&plan);
     let r = &plan.content.result;
+    let hromada = super::passports::hromada(&state, &user).await?;
+    let (first, last) = (plan.content.request.first_year, plan.content.request.last_year);
+    let title = format!("Середньостроковий план пріоритетних публічних інвестицій на {first}–{last} роки");
     Ok(layout::page(
         &user,
         "План — друк",
         html! {
             p.no-print { button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
-            h1 { "Середньостроковий план пріоритетних публічних інвестицій на " (plan.content.request.first_year) "–" (plan.content.request.last_year) " роки" }
-            p { (labels::document_status(plan.workflow.status))
-                @if let Some(d) = &plan.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+            (layout::annex_head(&hromada, &title, &plan.workflow))
+            h2 { "1. Проєкти плану, тис. грн" }
             (included(r, &ys, &titles))
-            h2 { "Стелі та їх використання, тис. грн" }
+            h2 { "2. Фінансування проєктів за джерелами, тис. грн" }
+            (by_source(r, &ys, &titles))
+            h2 { "3. Граничні обсяги (стелі) та їх використання, тис. грн" }
             (usage_table(r))
+            @if !r.excluded.is_empty() {
+                h2 { "4. Проєкти портфеля, не включені до плану, і причини" }
+                (exclusions(r, &titles))
+            }
+            (layout::signatures(&layout::COUNCIL_SIGNATORIES))
         },
     ))
 }

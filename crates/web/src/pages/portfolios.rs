@@ -159,15 +159,16 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
     let p = get(&state, &user, id).await?;
     let names = organisation_names(&state, &user).await?;
     let items: Vec<&PortfolioItem> = p.content.items.iter().collect();
+    let hromada = super::passports::hromada(&state, &user).await?;
+    let title = format!("Єдиний проєктний портфель публічних інвестиційних проєктів, версія {}", p.workflow.number);
     Ok(layout::page(
         &user,
         "Портфель — друк",
         html! {
             p.no-print { button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
-            h1 { "Єдиний проєктний портфель публічних інвестиційних проєктів, версія " (p.workflow.number) }
-            p { (labels::document_status(p.workflow.status))
-                @if let Some(d) = &p.workflow.decision { ", рішення інвестиційної ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+            (layout::annex_head(&hromada, &title, &p.workflow))
             (items_table(&items, &names, None))
+            (layout::signatures(&layout::COUNCIL_SIGNATORIES))
         },
     ))
 }
