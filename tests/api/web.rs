@@ -336,3 +336,48 @@ async fn returning_a_passport_lands_the_pim_unit_on_the_list_with_a_notice() {
         assert_eq!(initiator.passport(id).await.unwrap().status, portfel_domain::Status::Draft);
     }
 }
+
+#[tokio::test]
+async fn the_passport_list_filters_by_organisation_sector_year_and_words_in_a_shareable_address() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut school = complete_passport(w.goal);
+        school["title"]["uk"] = json!("Ремонт школи");
+        let mut water = complete_passport(w.goal);
+        water["title"]["uk"] = json!("Водогін");
+        water["description"]["uk"] = json!("Нова насосна станція");
+        water["sector"] = json!("WC");
+        water["start_year"] = json!(2029);
+        water["costs"][0]["year"] = json!(2029);
+        water["costs"][1]["year"] = json!(2030);
+        water["financing"][0]["year"] = json!(2029);
+        water["financing"][1]["year"] = json!(2030);
+        water["financing"][2]["year"] = json!(2030);
+        for (token, body) in [(w.initiator_a(&app), &school), (w.initiator_b(&app), &water)] {
+            let caller = app.caller(token);
+            let p = caller.create_passport(body).await.unwrap();
+            caller.move_passport(p.meta.id, p.meta.version, "submitted").await.unwrap();
+        }
+        let mut pim = Browser::signed_in(&app, "pim-web", w.pim_org, &[Role::PimUnit]).await;
+        let titles =
+            |page: &str| -> Vec<String> { select(&parse(page), "tbody td:first-child a").iter().map(text).collect() };
+        let (_, _, all) = pim.get("/passports").await;
+        assert_eq!(titles(&all).len(), 2);
+        for (query, expected) in [
+            (format!("organisation_id={}", w.org_b), vec!["Водогін"]),
+            ("sector=WC".to_owned(), vec!["Водогін"]),
+            ("year=2027".to_owned(), vec!["Ремонт школи"]),
+            ("q=насосна".to_owned(), vec!["Водогін"]),
+            ("q=&sector=&year=2030".to_owned(), vec!["Водогін"]),
+        ] {
+            let (status, _, page) = pim.get(&format!("/passports?{query}")).await;
+            assert_eq!(status, StatusCode::OK, "{query}");
+            assert_eq!(titles(&page), expected, "{query}");
+        }
+        // The form shows the filters it was opened with.
+        let (_, _, page) = pim.get("/passports?sector=WC&year=2030").await;
+        let doc = parse(&page);
+        assert_eq!(select(&doc, "#sector option[selected]")[0].value().attr("value"), Some("WC"));
+        assert_eq!(select(&doc, "#year")[0].value().attr("value"), Some("2030"));
+    }
+}

@@ -77,6 +77,9 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
     });
     let q: ListQuery = query(raw)?;
     let (status, text) = (q.status, q.q.clone().unwrap_or_default());
+    let (organisation, sector, year) = (q.organisation_id, q.sector.clone(), q.year);
+    let mut organisations: Vec<(Uuid, String)> = organisation_names(&state, &user).await?.into_iter().collect();
+    organisations.sort_by(|a, b| a.1.cmp(&b.1));
     let page = api::passport_summaries(&user.auth, &state.app, ListQuery { limit: Some(200), ..q }).await?;
     let mut counts: HashMap<Status, usize> = HashMap::new();
     for p in &page.items {
@@ -99,8 +102,28 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
                         }
                     }
                 }
-                div { label for="q" { "Пошук у назві" } input #q type="text" name="q" value=(text); }
+                div {
+                    label for="organisation_id" { "Ініціатор" }
+                    select #organisation_id name="organisation_id" {
+                        option value="" { "усі" }
+                        @for (id, name) in &organisations {
+                            option value=(id) selected[organisation == Some(*id)] { (name) }
+                        }
+                    }
+                }
+                div {
+                    label for="sector" { "Сектор" }
+                    select #sector name="sector" {
+                        option value="" { "усі" }
+                        @for (code, name) in codelist(Codelist::WbEco) {
+                            option value=(code) selected[sector.as_deref() == Some(code.as_str())] { (name) }
+                        }
+                    }
+                }
+                div { label for="year" { "Рік реалізації" } input #year type="number" name="year" min="2000" max="2100" value=[year]; }
+                div { label for="q" { "Пошук у назві та описі" } input #q type="search" name="q" value=(text); }
                 button type="submit" { "Показати" }
+                a href="/passports" { "Скинути фільтри" }
             }
             @if page.items.is_empty() { p { "Паспортів не знайдено." } } @else {
                 table {
