@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use portfel_domain::reference::UserInput;
 use portfel_domain::{PassportContent, Role, Status};
 use portfel_monitoring::period::Period;
 use portfel_monitoring::report::{ReportAction, ReportContent, SourceFact};
@@ -95,8 +96,38 @@ async fn main() {
 
     let jwt = support::jwt();
     let token = jwt.issue("pim", None, &[Role::PimUnit], chrono::Duration::hours(1));
-    let base = support::serve(portfel_api::app(support::state(store, jwt))).await;
+    let input = UserInput {
+        sub: "pim".into(),
+        full_name: "Підрозділ".into(),
+        organisation_id: org,
+        roles: vec![Role::PimUnit],
+        email: None,
+    };
+    portfel_store::users::create(&db, &pim, &input).await.unwrap();
+    let hash = portfel_web::password::hash("pim-password-2026").unwrap();
+    portfel_store::sessions::set_password(&db, &pim, "pim", &hash).await.unwrap();
+    let app = portfel::server::app(support::state(store, jwt), portfel_web::WebSettings::default());
+    let base = support::serve(app).await;
+    let cookie = support::sign_in(&base, "pim", "pim-password-2026").await;
     let client = reqwest::Client::new();
+    let mut page_times = Vec::new();
+    let mut page_size = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = client.get(format!("{base}/monitoring?on=2028-01-25")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        page_size = r.bytes().await.unwrap().len();
+        page_times.push(t.elapsed());
+    }
+    page_times.sort();
+    println!(
+        "{:<16} best {:>7.1} ms  median {:>7.1} ms  worst {:>7.1} ms  {:>6} KB",
+        "page /monitoring",
+        ms(page_times[0]),
+        ms(page_times[page_times.len() / 2]),
+        ms(*page_times.last().unwrap()),
+        page_size / 1024
+    );
     for (what, query, runs) in [("summary, JSON", "", 5), ("summary, CSV", "&format=csv", 3)] {
         let mut times = Vec::new();
         let mut size = 0;

@@ -186,38 +186,9 @@ async fn approved_portfolio(api: &Api, cast: &Cast, round: &str) -> String {
     let p = api.call(Method::POST, "/api/v1/portfolios", &cast.pim, None, Some(body)).await;
     let id = p["id"].as_str().unwrap().to_owned();
     api.call(Method::POST, &format!("/api/v1/portfolios/{id}/submit"), &cast.pim, Some(1), None).await;
-    let decision = json!({"number": "1/2026", "date": "2026-12-18"});
+    let decision = json!({"number": "1/2026", "date": "2026-11-18"});
     api.call(Method::POST, &format!("/api/v1/portfolios/{id}/approve"), &cast.council, Some(2), Some(decision)).await;
     id
-}
-
-/// A signed-in browser session's cookie header, through the sign-in form.
-async fn sign_in(base: &str) -> String {
-    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let page = client.get(format!("{base}/login")).send().await.unwrap();
-    let cookies = |r: &reqwest::Response| -> Vec<String> {
-        r.headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
-            .collect()
-    };
-    let login_cookies = cookies(&page).join("; ");
-    let html = page.text().await.unwrap();
-    let marker = "name=\"_login\" value=\"";
-    let start = html.find(marker).unwrap() + marker.len();
-    let token = &html[start..start + html[start..].find('"').unwrap()];
-    let form = [("_login", token), ("sub", "council"), ("password", "council-password-2026"), ("next", "/")];
-    let r = client
-        .post(format!("{base}/login"))
-        .header("cookie", login_cookies)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(form).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "council signs in");
-    cookies(&r).join("; ")
 }
 
 /// Opens `path` `views` times; prints the first view's time and the median and worst of the rest.
@@ -281,7 +252,7 @@ async fn main() {
     }
     println!("seeded through the API in {:.1} s", seeding.elapsed().as_secs_f64());
 
-    let cookie = sign_in(&base).await;
+    let cookie = support::sign_in(&base, "council", "council-password-2026").await;
     let client = Client::new();
     let n = portfolio_size;
     measure(

@@ -62,3 +62,33 @@ pub async fn strategy_goal(store: &Store) -> Uuid {
         StrategyGoalInput { level: GoalLevel::Strategic, parent_id: None, code: "1".into(), title: "Ціль".into() };
     portfel_store::strategy::create_goal(store.db(), &actor(), document.meta.id, &goal).await.unwrap().meta.id
 }
+
+/// A signed-in browser session's cookie header for `sub`, through the sign-in form.
+#[allow(dead_code, reason = "the page benchmarks sign in; the API ones do not")]
+pub async fn sign_in(base: &str, sub: &str, password: &str) -> String {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(format!("{base}/login")).send().await.unwrap();
+    let cookies = |r: &reqwest::Response| -> Vec<String> {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+            .collect()
+    };
+    let login_cookies = cookies(&page).join("; ");
+    let html = page.text().await.unwrap();
+    let marker = "name=\"_login\" value=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let token = &html[start..start + html[start..].find('"').unwrap()];
+    let form = [("_login", token), ("sub", sub), ("password", password), ("next", "/")];
+    let r = client
+        .post(format!("{base}/login"))
+        .header("cookie", login_cookies)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(form).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{sub} signs in");
+    cookies(&r).join("; ")
+}

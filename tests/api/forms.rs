@@ -235,10 +235,23 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
         for (i, year) in [2027, 2028, 2029].iter().enumerate() {
             form.set(&format!("_ceiling_year{i}"), &year.to_string());
         }
-        form.set("_ceiling0", "1 500 000,50");
+        form.set("_ceiling0", "40 млн");
         form.set("_ceiling1", "30 000 000");
         form.set("builder", "rank_order");
         form.fields.retain(|(name, _)| name != "carry_unspent");
+        // An amount that is no number is refused on the form, in Ukrainian, naming what was typed.
+        let (s, _, page) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 422, "{page}");
+        let summary = html::select(&html::parse(&page), ".error-summary li").iter().map(html::text).collect::<Vec<_>>();
+        assert!(summary.iter().any(|e| e.contains("«40 млн» — не сума")), "{summary:?}");
+        assert_eq!(send(app.req(Method::GET, "/api/v1/plans", &pim)).await.1, json!([]), "nothing was built");
+        form.set("_ceiling0", "1 500 000,50");
+        // A ceiling per source and a sector's largest share, in per cent.
+        form.set("_src_year0", "2028");
+        form.set("_src0", "stateSubsidies");
+        form.set("_src_amount0", "20 000 000");
+        form.set("_sector0", "ES");
+        form.set("_sector_max0", "60");
         let (s, location, page) = b.post(&form.action, &form.pairs()).await;
         assert_eq!(s, 303, "{page}");
         let (_, plan) = send(app.req(Method::GET, &format!("/api/v1{location}"), &pim)).await;
@@ -256,6 +269,8 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
             app.backend
         );
         assert_eq!(request["ceilings"]["total"], json!({"2027": "1500000.50", "2028": "30000000"}), "{plan}");
+        assert_eq!(request["ceilings"]["by_source"], json!({"2028/stateSubsidies": "20000000"}), "{plan}");
+        assert_eq!(request["ceilings"]["sectors"], json!([{"sector": "ES", "min_share": null, "max_share": "0.6"}]));
 
         let id = plan["id"].as_str().unwrap().to_owned();
         assert_eq!(send(app.req(Method::POST, &format!("/api/v1/plans/{id}/submit"), &pim).if_match(1)).await.0, 200);

@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use portfel_api::extract::JsonBody;
+use portfel_api::problem::ApiError;
 use portfel_api::routes::plans::{scenarios, versions as api};
-use portfel_domain::Permission;
+use portfel_domain::{FieldError, Permission};
 use portfel_planning::council::{DocumentStatus, PlanVersion};
 use portfel_planning::{Plan, PlanBuilder};
 use rust_decimal::Decimal;
@@ -19,27 +21,35 @@ use uuid::Uuid;
 use super::council::{diff_table, membership_rows, versions_table, workflow};
 use crate::charts::{self, YearBar};
 use crate::error::PageResult;
-use crate::forms::{Fields, Kind};
+use crate::forms::{Errors, Fields, Kind};
 use crate::session::{Posted, Signed};
 use crate::{WebState, format, labels, layout};
 
 /// GET /plans.
 pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+    list_page(&state, &user, &Errors::default()).await
+}
+
+/// The plan versions and the form of a new one, with the form's `errors`.
+async fn list_page(state: &WebState, user: &Signed, errors: &Errors) -> PageResult<Markup> {
     let axum::Json(plans) = api::list_plans(user.auth.clone(), State(state.app.clone())).await?;
     let axum::Json(portfolios) =
         portfel_api::routes::portfolios::list_portfolios(user.auth.clone(), State(state.app.clone())).await?;
     let approved: Vec<_> = portfolios.iter().filter(|p| p.workflow.status == DocumentStatus::Approved).collect();
     let first = chrono::Utc::now().date_naive().format("%Y").to_string().parse::<i32>().unwrap_or(2027) + 1;
+    let sources = crate::widgets::codelist(portfel_domain::codelist::Codelist::FundingSourceCategories);
+    let sectors = crate::widgets::codelist(portfel_domain::codelist::Codelist::WbEco);
     Ok(layout::page(
-        &user,
+        user,
         "Середньостроковий план",
         html! {
             h1 { "Середньостроковий план пріоритетних публічних інвестицій" }
             (versions_table("/plans", plans.iter().map(|p| (&p.workflow, p.content.result.included.len()))))
             @if user.may(Permission::PrepareDecisions) {
                 h2 { "Сформувати версію плану" }
+                (layout::error_summary(errors))
                 form.card method="post" action="/plans" {
-                    (layout::csrf(&user))
+                    (layout::csrf(user))
                     label for="portfolio" { "Схвалений портфель" }
                     select #portfolio name="portfolio_id" required {
                         @for p in &approved { option value=(p.workflow.id) { "Версія " (p.workflow.number)
@@ -57,6 +67,36 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
                                     aria-label=(format!("Рік стелі №{}", i + 1)) id=(format!("ceiling-year-{i}")); }
                                 td { input id=(format!("ceiling-{i}")) type="text" name=(format!("_ceiling{i}")) inputmode="decimal"
                                     aria-label=(format!("Стеля видатків №{}, грн", i + 1)); }
+                            } } }
+                        }
+                    }
+                    details {
+                        summary { "Стелі за джерелами фінансування (необов'язково)" }
+                        table {
+                            thead { tr { th { "Рік" } th { "Джерело" } th { "Стеля, грн" } } }
+                            tbody { @for i in 0..6 { tr {
+                                td { input type="number" name=(format!("_src_year{i}")) min="2000" max="2100"
+                                    aria-label=(format!("Рік стелі за джерелом №{}", i + 1)); }
+                                td { select name=(format!("_src{i}")) aria-label=(format!("Джерело стелі №{}", i + 1)) {
+                                    option value="" { "—" }
+                                    @for (code, name) in &sources { option value=(code) { (name) } } } }
+                                td { input type="text" inputmode="decimal" name=(format!("_src_amount{i}"))
+                                    aria-label=(format!("Стеля за джерелом №{}, грн", i + 1)); }
+                            } } }
+                        }
+                    }
+                    details {
+                        summary { "Частки секторів за весь період (необов'язково)" }
+                        table {
+                            thead { tr { th { "Сектор" } th { "Не менше, %" } th { "Не більше, %" } } }
+                            tbody { @for i in 0..4 { tr {
+                                td { select name=(format!("_sector{i}")) aria-label=(format!("Сектор №{}", i + 1)) {
+                                    option value="" { "—" }
+                                    @for (code, name) in &sectors { option value=(code) { (name) } } } }
+                                td { input type="text" inputmode="decimal" name=(format!("_sector_min{i}"))
+                                    aria-label=(format!("Найменша частка сектору №{}, %", i + 1)); }
+                                td { input type="text" inputmode="decimal" name=(format!("_sector_max{i}"))
+                                    aria-label=(format!("Найбільша частка сектору №{}, %", i + 1)); }
                             } } }
                         }
                     }
@@ -85,15 +125,57 @@ fn ceiling_input(i: usize, year: i32, label: Markup) -> Markup {
     }
 }
 
-/// Year ceilings of a form: `_ceiling_yearN` and `_ceilingN` pairs.
-fn ceilings(fields: &Fields) -> serde_json::Map<String, Value> {
-    (0..10)
-        .filter_map(|i| {
-            let year = fields.text(&format!("_ceiling_year{i}"))?;
-            let amount = crate::forms::amount(fields.text(&format!("_ceiling{i}"))?);
-            Some((year.to_owned(), Value::String(amount)))
-        })
-        .collect()
+/// An amount typed into `field`, or the refusal naming what was typed.
+fn typed_amount(typed: &str, field: String, errors: &mut Vec<FieldError>) -> Value {
+    let amount = crate::forms::amount(typed);
+    if amount.parse::<Decimal>().is_err() {
+        errors.push(FieldError::of(field, "invalid_amount", &[("value", typed.to_owned())]));
+    }
+    Value::String(amount)
+}
+
+/// The ceilings of a form: year totals (`_ceiling_yearN`, `_ceilingN`), per
+/// source (`_src_yearN`, `_srcN`, `_src_amountN`) and sector shares in per
+/// cent (`_sectorN`, `_sector_minN`, `_sector_maxN`), with every amount that
+/// is no number refused by name.
+fn ceilings(fields: &Fields) -> (Value, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let mut total = serde_json::Map::new();
+    for i in 0..10 {
+        if let (Some(year), Some(typed)) =
+            (fields.text(&format!("_ceiling_year{i}")), fields.text(&format!("_ceiling{i}")))
+        {
+            let amount = typed_amount(typed, format!("ceilings.total.{year}"), &mut errors);
+            total.insert(year.to_owned(), amount);
+        }
+    }
+    let mut by_source = serde_json::Map::new();
+    for i in 0..10 {
+        let (year, source) = (fields.text(&format!("_src_year{i}")), fields.text(&format!("_src{i}")));
+        if let (Some(year), Some(source), Some(typed)) = (year, source, fields.text(&format!("_src_amount{i}"))) {
+            let key = portfel_planning::input::Ceilings::source_key(year.parse().unwrap_or_default(), source);
+            let amount = typed_amount(typed, format!("ceilings.by_source.{key}"), &mut errors);
+            by_source.insert(key, amount);
+        }
+    }
+    let mut sectors = Vec::new();
+    for i in 0..10 {
+        let Some(sector) = fields.text(&format!("_sector{i}")) else { continue };
+        let share = |name: &str, errors: &mut Vec<FieldError>| {
+            let typed = fields.text(&format!("{name}{i}"))?;
+            let field = format!(
+                "ceilings.sectors[{}].{}",
+                sectors.len(),
+                if name == "_sector_min" { "min_share" } else { "max_share" }
+            );
+            let percent = typed_amount(typed, field, errors);
+            let share = percent.as_str().and_then(|p| p.parse::<Decimal>().ok()).map(|p| p / Decimal::ONE_HUNDRED);
+            Some(share.map_or(percent, |s| Value::String(s.normalize().to_string())))
+        };
+        let (min, max) = (share("_sector_min", &mut errors), share("_sector_max", &mut errors));
+        sectors.push(json!({"sector": sector, "min_share": min, "max_share": max}));
+    }
+    (json!({"total": total, "by_source": by_source, "sectors": sectors}), errors)
 }
 
 /// POST /plans.
@@ -102,9 +184,22 @@ pub async fn create(State(state): State<WebState>, Posted { user, fields }: Post
         "first_year" | "last_year" => Kind::Integer,
         _ => Kind::Text,
     });
-    body["ceilings"] = json!({"total": ceilings(&fields)});
+    let (limits, errors) = ceilings(&fields);
+    if !errors.is_empty() {
+        let page = list_page(&state, &user, &Errors(errors)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    body["ceilings"] = limits;
     body["carry_unspent"] = json!(fields.text("carry_unspent").is_some());
-    let created = api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await?;
+    let created = match api::create_plan(user.auth.clone(), State(state.app.clone()), JsonBody::from_value(body)).await
+    {
+        Ok(created) => created,
+        Err(ApiError::Validation(errors)) => {
+            let page = list_page(&state, &user, &Errors(errors)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let plan = created.into_body();
     // The side-by-side view needs the other builder's plan: start on it now, not at the first view.
     let (alternatives, content) = (state.alternatives.clone(), plan.content);
@@ -391,8 +486,9 @@ async fn scenario_page(state: &WebState, user: &Signed, id: Uuid, fields: Option
         None => None,
         Some(f) => {
             let mut total = serde_json::to_value(&req.ceilings)?;
-            for (y, amount) in ceilings(f) {
-                total["total"][y] = amount;
+            let (typed, _) = ceilings(f);
+            for (y, amount) in typed["total"].as_object().into_iter().flatten() {
+                total["total"][y] = amount.clone();
             }
             let mut constraints = serde_json::to_value(&req.constraints)?;
             constraints["forced_in"] = json!(f.all("forced_in"));
