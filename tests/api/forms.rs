@@ -211,7 +211,7 @@ async fn a_measures_fact_posted_back_unchanged_keeps_its_amount_and_narrative() 
         let (s, _, page) = b.get(&format!("/programmes/{id}/facts?year=2027")).await;
         assert_eq!(s, 200, "{page}");
         let form = html::form(&page, &format!("/programmes/{id}/facts"));
-        assert_eq!(form.get("measure"), Some("1.1"));
+        assert_eq!(form.get("amount.1.1"), Some("99,9505"), "thousand UAH, every kopeck kept");
         let (s, _, answer) = b.post(&form.action, &form.pairs()).await;
         assert_eq!(s, 303, "[{}] {answer}", app.backend);
         let (_, after) = send(app.req(Method::GET, &report, &pim)).await;

@@ -456,8 +456,19 @@ async fn implementation_facts_go_to_dream_and_come_back_as_accepted_reports() {
 }
 
 /// A measure's fact form for 2027.
-fn fact_form<'a>(csrf: &'a str, measure: &'a str, amount: &'a str) -> [(&'a str, &'a str); 5] {
-    [("_csrf", csrf), ("measure", measure), ("year", "2027"), ("amount", amount), ("narrative", "Придбано обладнання")]
+/// Pairs of text, as the browser helper posts them.
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// The facts form with one measure's amount (thousand UAH) and narrative.
+fn fact_form(csrf: &str, measure: &str, amount: &str) -> Vec<(String, String)> {
+    vec![
+        ("_csrf".into(), csrf.into()),
+        ("year".into(), "2027".into()),
+        (format!("amount.{measure}"), amount.into()),
+        (format!("narrative.{measure}"), "Придбано обладнання".into()),
+    ]
 }
 
 #[tokio::test]
@@ -497,19 +508,24 @@ async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() 
         let (s, _, xlsx) = b.get(&format!("/programmes/{programme_id}/report.xlsx?year=2027")).await;
         assert_eq!((s.as_u16(), xlsx.starts_with("PK")), (200, true), "the XLSX downloads with the session");
 
-        // The PIM unit records a measure's fact on its form; a wrong amount is refused beside the field.
+        // The PIM unit records the measures' facts on one form, in thousand UAH; a wrong amount is
+        // refused beside its field.
         let facts = format!("/programmes/{programme_id}/facts");
         let (s, _, page) = b.get(&format!("{facts}?year=2027")).await;
         assert_eq!(s, 200);
-        assert!(page.contains("value=\"99950.00\""), "the stored fact fills its form: {page}");
+        assert!(page.contains("value=\"99,95\""), "the stored fact fills its form in thousand UAH: {page}");
         let csrf = crate::web::hidden(&page, "_csrf");
-        let (s, _, page) = b.post(&facts, &fact_form(&csrf, "1.2", "сто гривень")).await;
+        let (s, _, page) = b.post(&facts, &pairs(&fact_form(&csrf, "1.2", "сто гривень"))).await;
         assert_eq!(s, 422, "an amount that is not one");
         assert!(page.contains("aria-invalid=\"true\""), "{page}");
-        assert_eq!(b.post(&facts, &fact_form(&csrf, "9.9", "1,00")).await.0, 422, "a measure the programme lacks");
-        let good = fact_form(&csrf, "1.2", "1 000 000,00");
-        let (s, location, _) = b.post(&facts, &good).await;
-        assert_eq!((s.as_u16(), location.as_str()), (303, format!("{facts}?year=2027#m-1-2").as_str()));
+        assert_eq!(
+            b.post(&facts, &pairs(&fact_form(&csrf, "9.9", "1,00"))).await.0,
+            422,
+            "a measure the programme lacks"
+        );
+        let good = fact_form(&csrf, "1.2", "1 000,0");
+        let (s, location, _) = b.post(&facts, &pairs(&good)).await;
+        assert_eq!((s.as_u16(), location.as_str()), (303, format!("{facts}?year=2027&saved=1").as_str()));
         let (_, report) =
             send(app.req(Method::GET, &format!("/api/v1/programmes/{programme_id}/report?year=2027"), &pim)).await;
         let row = &report["sections"][0]["rows"][1];
@@ -518,6 +534,11 @@ async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() 
             (Some("1000.0"), Some("Придбано обладнання")),
             "{row}"
         );
+        // "25,1" on the form is 25,1 thousand UAH, as the report reads it: 25 100,00 UAH.
+        assert_eq!(b.post(&facts, &pairs(&fact_form(&csrf, "1.2", "25,1"))).await.0, 303);
+        let (_, report) =
+            send(app.req(Method::GET, &format!("/api/v1/programmes/{programme_id}/report?year=2027"), &pim)).await;
+        assert_eq!(report["sections"][0]["rows"][1]["fact"], "25.1", "{report}");
 
         let ini_password = app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await;
         let mut initiator = crate::web::Browser::new(&app);

@@ -1,7 +1,7 @@
-//! Recording what a programme's measures spent in a year: one small form per
-//! measure (amount in UAH, what was done), saved through the API's handler,
-//! so a second fact for a measure and year replaces the first and both are
-//! audited.
+//! Recording what a programme's measures spent in a year: one form for every
+//! measure, amounts in thousand UAH as the annual report shows them, saved
+//! through the API's handler measure by measure (a second fact for a measure
+//! and year replaces the first; both are audited).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -10,37 +10,71 @@ use maud::{Markup, html};
 use portfel_api::extract::JsonBody;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::programmes as api;
-use portfel_domain::Permission;
+use portfel_domain::{FieldError, Permission};
 use portfel_monitoring::programme::MeasureFact;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
 
-use super::monitoring::YearQuery;
 use crate::error::PageResult;
-use crate::forms::{Errors, Kind, Values};
+use crate::forms::{Errors, Fields, Values};
 use crate::session::{Posted, Signed};
-use crate::widgets::{area, input};
+use crate::widgets::input_id;
 use crate::{WebState, format, layout};
 
-/// The anchor of a measure's form.
-fn anchor(number: &str) -> String {
-    format!("m-{}", number.replace('.', "-"))
+/// The year asked for, and how many facts the last save changed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsQuery {
+    /// Budget year (default: this year, within the programme's period).
+    pub year: Option<i32>,
+    /// Facts saved by the form just posted.
+    pub saved: Option<usize>,
 }
 
-/// The page; `refused` holds the measure whose save was refused, with the values typed and the errors.
+/// A thousand.
+const THOUSAND: Decimal = Decimal::ONE_THOUSAND;
+
+/// An amount in UAH as thousand UAH, every kopeck kept (`99 950,50` → `99,9505`).
+fn in_thousands(amount: Decimal) -> String {
+    let t = (amount / THOUSAND).normalize();
+    format::number(t, t.scale().max(1))
+}
+
+/// The form's field of a measure's `part` (`amount` or `narrative`).
+fn field(part: &str, measure: &str) -> String {
+    format!("{part}.{measure}")
+}
+
+/// The page, with the values typed and their `errors` when a save was refused.
 async fn page(
     state: &WebState,
     user: &Signed,
     id: Uuid,
-    year: Option<i32>,
-    refused: Option<(&str, &Values, &Errors)>,
+    q: &FactsQuery,
+    typed: Option<(&Values, &Errors)>,
 ) -> PageResult<Markup> {
     user.auth.require(Permission::KeepProgrammes)?;
     let record = api::get_programme(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
     let p = &record.programme;
-    let year = year
+    let year = q
+        .year
         .unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now().date_naive()))
         .clamp(p.period_start, p.period_end);
     let facts = portfel_store::programmes::facts(state.app.store.db(), id).await?;
+    let (values, errors) = match typed {
+        Some((values, errors)) => (values.clone(), errors.clone()),
+        None => {
+            let mut v = Values::default();
+            for f in facts.iter().filter(|f| f.year == year) {
+                v.set(&field("amount", &f.measure), in_thousands(f.amount.value()));
+                v.set(&field("narrative", &f.measure), f.narrative.clone());
+            }
+            (v, Errors::default())
+        }
+    };
+    let saved = q.saved.map(|n| format!("Збережено фактів: {n}."));
     Ok(layout::page(
         user,
         &p.title,
@@ -52,35 +86,29 @@ async fn page(
                     @for y in p.period_start..=p.period_end { option value=(y) selected[y == year] { (y) } } } }
                 button type="submit" { "Показати" }
             }
-            @for section in &p.sections {
-                h2 { (section.number) ". " (section.title) }
-                @for m in &section.measures {
-                    @let planned: rust_decimal::Decimal = m.planned.iter().filter(|a| a.year == year).map(|a| a.amount.value()).sum();
-                    @let stored = facts.iter().find(|f| f.measure == m.number && f.year == year);
-                    @let (values, errors) = match refused {
-                        Some((number, values, errors)) if number == m.number => (values.clone(), errors.clone()),
-                        _ => {
-                            let mut v = Values::default();
-                            if let Some(f) = stored {
-                                v.set("amount", f.amount.value().to_string());
-                                v.set("narrative", f.narrative.clone());
+            (layout::notice(saved.as_deref(), "ok"))
+            (layout::error_summary(&errors))
+            form method="post" action=(format!("/programmes/{id}/facts")) {
+                (layout::csrf(user))
+                input type="hidden" name="year" value=(year);
+                @for section in &p.sections {
+                    h2 { (section.number) ". " (section.title) }
+                    div.scroll { table {
+                        thead { tr { th scope="col" { "Захід" } th.num scope="col" { "За планом, тис. грн" }
+                            th scope="col" { "Фактично, тис. грн" } th scope="col" { "Стан виконання" } } }
+                        tbody { @for m in &section.measures {
+                            @let planned: Decimal = m.planned.iter().filter(|a| a.year == year).map(|a| a.amount.value()).sum();
+                            @let (amount, narrative) = (field("amount", &m.number), field("narrative", &m.number));
+                            tr id=(format!("m-{}", m.number.replace('.', "-"))) {
+                                td { strong { (m.number) } " " (m.text) }
+                                td.num { (format::thousands(planned)) }
+                                (crate::widgets::decimal_cell(&format!("Фактично за {year} рік, тис. грн (захід {})", m.number), &amount, &values, &errors))
+                                td { textarea id=(input_id(&narrative)) name=(narrative) aria-label=(format!("Стан виконання заходу {}", m.number)) { (values.get(&narrative)) } }
                             }
-                            (v, Errors::default())
-                        }
-                    };
-                    form.card id=(anchor(&m.number)) method="post" action=(format!("/programmes/{id}/facts")) {
-                        (layout::csrf(user))
-                        input type="hidden" name="measure" value=(m.number);
-                        input type="hidden" name="year" value=(year);
-                        h3 { (m.number) " " (m.text) }
-                        p.muted { "За планом на " (year) " рік: " (format::uah(planned)) " грн"
-                            @if stored.is_none() { " · факт ще не внесено" } }
-                        (layout::error_summary(&errors))
-                        (input(&format!("Витрачено за {year} рік, грн (захід {})", m.number), "amount", "text", &values, &errors))
-                        (area(&format!("Стан виконання заходу {}", m.number), "narrative", &values, &errors))
-                        button type="submit" { "Зберегти факт заходу " (m.number) }
-                    }
+                        } }
+                    } }
                 }
+                p { button type="submit" { "Зберегти факти за " (year) " рік" } }
             }
         },
     ))
@@ -91,35 +119,67 @@ pub async fn form(
     State(state): State<WebState>,
     user: Signed,
     Path(id): Path<Uuid>,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<FactsQuery>,
 ) -> PageResult<Markup> {
-    page(&state, &user, id, q.year, None).await
+    page(&state, &user, id, &q, None).await
 }
 
-/// POST /programmes/{id}/facts: one measure's fact for a year.
+/// The facts of the form that differ from those stored: every measure with an
+/// amount, in UAH; an amount that is no number is refused by its field.
+fn posted_facts(fields: &Fields, year: i32, stored: &[MeasureFact]) -> Result<Vec<MeasureFact>, Vec<FieldError>> {
+    let (mut facts, mut errors) = (Vec::new(), Vec::new());
+    for (measure, typed) in fields.all_named_with("amount.") {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            continue;
+        }
+        let Ok(thousands) = crate::forms::amount(typed).parse::<Decimal>() else {
+            errors.push(FieldError::of(field("amount", &measure), "invalid_amount", &[("value", typed.to_owned())]));
+            continue;
+        };
+        let narrative = fields.get(&field("narrative", &measure)).unwrap_or_default().replace("\r\n", "\n");
+        let amount = (thousands * THOUSAND).normalize();
+        let same = stored
+            .iter()
+            .any(|f| f.measure == measure && f.year == year && f.amount.value() == amount && f.narrative == narrative);
+        if !same {
+            let fact = json!({"measure": measure, "year": year, "amount": amount.to_string(), "narrative": narrative});
+            facts.push(serde_json::from_value(fact).map_err(|_| {
+                vec![FieldError::of(field("amount", &measure), "invalid_amount", &[("value", typed.to_owned())])]
+            })?);
+        }
+    }
+    if errors.is_empty() { Ok(facts) } else { Err(errors) }
+}
+
+/// POST /programmes/{id}/facts: every measure's fact for a year.
 pub async fn record(
     State(state): State<WebState>,
     Path(id): Path<Uuid>,
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
-    let body = fields.to_json(|path| match path {
-        "year" => Kind::Integer,
-        "amount" => Kind::Money,
-        _ => Kind::Text,
-    });
-    let measure = fields.text("measure").unwrap_or_default().to_owned();
-    let year = fields.text("year").and_then(|y| y.parse().ok());
-    let sent = JsonBody::<MeasureFact>::from_value(body);
-    match api::record_fact(user.auth.clone(), State(state.app.clone()), Path(id), sent).await {
-        Ok(_) => {
-            let year = year.unwrap_or_default();
-            Ok(Redirect::to(&format!("/programmes/{id}/facts?year={year}#{}", anchor(&measure))).into_response())
+    user.auth.require(Permission::KeepProgrammes)?;
+    let year = fields.text("year").and_then(|y| y.parse().ok()).unwrap_or_default();
+    let q = FactsQuery { year: Some(year), saved: None };
+    let stored = portfel_store::programmes::facts(state.app.store.db(), id).await?;
+    let refused = |errors: Vec<FieldError>| async {
+        let page = page(&state, &user, id, &q, Some((&fields.values(), &Errors(errors)))).await?;
+        PageResult::Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let facts = match posted_facts(&fields, year, &stored) {
+        Ok(facts) => facts,
+        Err(errors) => return refused(errors).await,
+    };
+    for fact in &facts {
+        let sent = JsonBody::<MeasureFact>::from_value(serde_json::to_value(fact)?);
+        match api::record_fact(user.auth.clone(), State(state.app.clone()), Path(id), sent).await {
+            Ok(_) => {}
+            Err(ApiError::Validation(errors)) => {
+                let named = errors.into_iter().map(|e| FieldError { field: field("amount", &fact.measure), ..e });
+                return refused(named.collect()).await;
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(ApiError::Validation(errors)) => {
-            let (values, errors) = (fields.values(), Errors(errors));
-            let page = page(&state, &user, id, year, Some((&measure, &values, &errors))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e.into()),
     }
+    Ok(Redirect::to(&format!("/programmes/{id}/facts?year={year}&saved={}", facts.len())).into_response())
 }
