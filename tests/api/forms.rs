@@ -310,3 +310,70 @@ async fn a_plan_and_the_councils_decision_hold_what_their_forms_held() {
         assert_eq!(html::select(&doc, ".signatures .signature").len(), 2, "the council's chair and secretary sign");
     }
 }
+
+#[tokio::test]
+async fn a_programme_entered_and_amended_on_its_form_holds_what_the_form_held() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let mut b = pim_browser(&app, &w).await;
+        let mut form = html::form(&b.get("/programmes/new").await.2, "/programmes");
+        for (name, value) in [
+            ("title", "Програма розвитку освіти на 2027–2029 роки"),
+            ("responsible", "Управління освіти"),
+            ("decision_number", "12/2026"),
+            ("decision_date", "2026-11-18"),
+            ("period_start", "2027"),
+            ("period_end", "2029"),
+            ("sections[0].number", "1"),
+            ("sections[0].title", "Інфраструктура"),
+            ("sections[0].measures[0].number", "1.1"),
+            ("sections[0].measures[0].text", "Ремонт шкіл"),
+            ("sections[0].measures[0].executors", "Управління освіти\r\nКП «Освітній простір»"),
+            ("sections[0].measures[0].planned[0].year", "2027"),
+            ("sections[0].measures[0].planned[0].source", "localBudget"),
+            ("sections[0].measures[0].planned[0].amount", "два мільйони"),
+        ] {
+            form.set(name, value);
+        }
+        let (s, _, page) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 422, "an amount that is no number: {page}");
+        assert_eq!(send(app.req(Method::GET, "/api/v1/programmes", &pim)).await.1, json!([]), "nothing recorded");
+        form.set("sections[0].measures[0].planned[0].amount", "1 250,5");
+        let (s, location, page) = b.post(&form.action, &form.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, stored) = send(app.req(Method::GET, &format!("/api/v1{location}"), &pim)).await;
+        let measure = &stored["sections"][0]["measures"][0];
+        assert_eq!(
+            measure["planned"],
+            json!([{"year": 2027, "source": "localBudget", "amount": "1250500.00"}]),
+            "{stored}"
+        );
+        assert_eq!(measure["executors"], json!(["Управління освіти", "КП «Освітній простір»"]));
+        assert_eq!(stored["sections"].as_array().unwrap().len(), 1, "blank spare rows are left out");
+
+        // Posted back unchanged, the programme stays as it was; a measure added in a spare row joins it.
+        let id = stored["id"].as_str().unwrap();
+        let edit = html::form(&b.get(&format!("/programmes/{id}/edit")).await.2, &format!("/programmes/{id}"));
+        assert_eq!(edit.get("sections[0].measures[0].planned[0].amount"), Some("1\u{202f}250,5"), "thousand UAH");
+        let (s, _, page) = b.post(&edit.action, &edit.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, again) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}"), &pim)).await;
+        assert_eq!(again["sections"], stored["sections"]);
+        let mut edit = html::form(&b.get(&format!("/programmes/{id}/edit")).await.2, &format!("/programmes/{id}"));
+        edit.set("sections[0].measures[1].number", "1.2");
+        edit.set("sections[0].measures[1].text", "Обладнання кабінетів");
+        let (s, _, page) = b.post(&edit.action, &edit.pairs()).await;
+        assert_eq!(s, 422, "a measure needs its planned financing");
+        let summary = html::select(&html::parse(&page), ".error-summary li").iter().map(html::text).collect::<Vec<_>>();
+        assert_eq!(summary.len(), 1, "{summary:?}");
+        assert!(summary[0].starts_with("Розділ №1 · Захід №2 · за планом") && summary[0].ends_with("обов'язкове поле"));
+        edit.set("sections[0].measures[1].planned[0].year", "2028");
+        edit.set("sections[0].measures[1].planned[0].source", "stateSubsidies");
+        edit.set("sections[0].measures[1].planned[0].amount", "300");
+        let (s, _, page) = b.post(&edit.action, &edit.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, amended) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}"), &pim)).await;
+        assert_eq!(amended["sections"][0]["measures"][1]["number"], "1.2", "{amended}");
+    }
+}

@@ -7,6 +7,7 @@ mod passports;
 mod plans;
 mod portfolios;
 mod programme_facts;
+mod programme_form;
 mod reports;
 mod rounds;
 mod sign_in;
@@ -55,8 +56,10 @@ pub fn routes() -> Router<WebState> {
         .route("/reports/{id}/{action}", post(reports::decide))
         .route("/monitoring", get(monitoring::summary))
         .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
-        .route("/programmes", get(monitoring::programmes))
-        .route("/programmes/{id}", get(monitoring::programme))
+        .route("/programmes", get(monitoring::programmes).post(programme_form::create))
+        .route("/programmes/new", get(programme_form::new_form))
+        .route("/programmes/{id}", get(monitoring::programme).post(programme_form::update))
+        .route("/programmes/{id}/edit", get(programme_form::edit_form))
         .route("/programmes/{id}/facts", get(programme_facts::form).post(programme_facts::record))
         .route("/programmes/{id}/report.{ext}", get(monitoring::programme_download))
         .route("/plans", get(plans::list).post(plans::create))

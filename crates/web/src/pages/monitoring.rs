@@ -141,6 +141,7 @@ pub async fn programmes(State(state): State<WebState>, user: Signed) -> PageResu
         "Цільові програми",
         html! {
             h1 { "Місцеві цільові програми" }
+            @if user.may(Permission::KeepProgrammes) { p { a.button href="/programmes/new" { "Нова програма" } } }
             @if list.is_empty() { p { "Програм ще немає." } } @else {
                 table {
                     thead { tr { th { "Програма" } th { "Рішення" } th { "Період" } th { "Відповідальний" } } }
@@ -198,6 +199,7 @@ pub async fn programme(
                 a.button.secondary href=(download("csv")) { "CSV" }
                 @if user.may(Permission::KeepProgrammes) {
                     a.button href=(format!("/programmes/{id}/facts?year={year}")) { "Внести фактичне виконання" }
+                    a.button.secondary href=(format!("/programmes/{id}/edit")) { "Змінити програму" }
                 }
             }
             table {

@@ -1,0 +1,219 @@
+//! A target programme as the council approved it, entered and amended from
+//! the page: its decision, period, sections and numbered measures, each with
+//! its executors and planned financing per year and source in thousand UAH
+//! (the unit of the annual report). Field names are the API's paths.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use portfel_api::extract::{IfMatch, JsonBody};
+use portfel_api::problem::ApiError;
+use portfel_api::routes::programmes as api;
+use portfel_domain::codelist::Codelist;
+use portfel_domain::{FieldError, Permission};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::PageResult;
+use crate::forms::{Errors, Fields, Kind, Values};
+use crate::session::{Posted, Signed};
+use crate::widgets::{area, cell, codelist, input, select};
+use crate::{WebState, format, layout};
+
+/// Rows of `list` the values hold, plus `spare` empty ones.
+fn rows(values: &Values, list: &str, spare: usize) -> usize {
+    (0..200).take_while(|i| values.has_prefix(&format!("{list}[{i}]"))).count() + spare
+}
+
+/// Where the form posts: a new programme, or the amendment of one at a version.
+enum Target {
+    New,
+    Existing { id: Uuid, version: i32 },
+}
+
+fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -> Markup {
+    let (title, action) = match target {
+        Target::New => ("Нова цільова програма".to_owned(), "/programmes".to_owned()),
+        Target::Existing { id, .. } => ("Зміни до цільової програми".to_owned(), format!("/programmes/{id}")),
+    };
+    let sources = codelist(Codelist::FundingSourceCategories);
+    let e = errors;
+    layout::page(
+        user,
+        &title,
+        html! {
+            p { a href="/programmes" { "← Усі програми" } }
+            h1 { (title) }
+            (layout::error_summary(errors))
+            form method="post" action=(action) {
+                @match target { Target::New => (layout::csrf(user)), Target::Existing { version, .. } => (layout::guarded(user, *version)) }
+                div.grid {
+                    (input("Назва програми", "title", "text", values, e))
+                    (input("Відповідальний виконавець", "responsible", "text", values, e))
+                    (input("Номер рішення ради", "decision_number", "text", values, e))
+                    (input("Дата рішення", "decision_date", "date", values, e))
+                    (input("Перший рік", "period_start", "number", values, e))
+                    (input("Останній рік", "period_end", "number", values, e))
+                }
+                @for s in 0..rows(values, "sections", 1) {
+                    @let sp = format!("sections[{s}]");
+                    fieldset.card {
+                        legend { "Розділ " (s + 1) }
+                        div.grid {
+                            (input(&format!("Номер розділу {}", s + 1), &format!("{sp}.number"), "text", values, e))
+                            (input(&format!("Назва розділу {}", s + 1), &format!("{sp}.title"), "text", values, e))
+                        }
+                        @for m in 0..rows(values, &format!("{sp}.measures"), 2) {
+                            @let mp = format!("{sp}.measures[{m}]");
+                            div.card {
+                                h3 { "Захід " (s + 1) "." (m + 1) }
+                                div.grid {
+                                    (input(&format!("Номер заходу {}.{}", s + 1, m + 1), &format!("{mp}.number"), "text", values, e))
+                                    (input(&format!("Зміст заходу {}.{}", s + 1, m + 1), &format!("{mp}.text"), "text", values, e))
+                                }
+                                (area("Виконавці (кожен з нового рядка)", &format!("{mp}.executors"), values, e))
+                                div.scroll { table {
+                                    caption { "Обсяг фінансування за планом, тис. грн" }
+                                    thead { tr { th scope="col" { "Рік" } th scope="col" { "Джерело" } th scope="col" { "Сума, тис. грн" } } }
+                                    tbody { @for a in 0..rows(values, &format!("{mp}.planned"), 2) {
+                                        @let ap = format!("{mp}.planned[{a}]");
+                                        tr {
+                                            (cell(&format!("Рік, захід {}.{}, рядок {}", s + 1, m + 1, a + 1), &format!("{ap}.year"), "number", values, e))
+                                            td { (select(None, &format!("{ap}.source"), &sources, values, e)) }
+                                            (crate::widgets::decimal_cell(&format!("Сума, тис. грн, захід {}.{}, рядок {}", s + 1, m + 1, a + 1), &format!("{ap}.amount"), values, e))
+                                        }
+                                    } }
+                                } }
+                            }
+                        }
+                    }
+                }
+                p.muted { "Щоб додати ще розділи, заходи чи рядки фінансування, збережіть форму: вона відкриється з новими порожніми рядками." }
+                p { button type="submit" { "Зберегти програму" } }
+            }
+        },
+    )
+}
+
+/// The stored programme's values, its amounts in thousand UAH.
+fn values_of(record: &portfel_monitoring::records::ProgrammeRecord) -> PageResult<Values> {
+    let mut json = serde_json::to_value(&record.programme)?;
+    for s in json["sections"].as_array_mut().into_iter().flatten() {
+        for m in s["measures"].as_array_mut().into_iter().flatten() {
+            for a in m["planned"].as_array_mut().into_iter().flatten() {
+                if let Some(uah) = a["amount"].as_str().and_then(|t| t.parse::<Decimal>().ok()) {
+                    let t = (uah / Decimal::ONE_THOUSAND).normalize();
+                    a["amount"] = Value::String(format::number(t, t.scale().max(1)));
+                }
+            }
+        }
+    }
+    Ok(Values::from_json(&json))
+}
+
+/// The form as the API's document: blank measures and sections left out,
+/// amounts from thousand UAH to UAH; an amount that is no number refused by name.
+fn document(fields: &Fields) -> Result<Value, Vec<FieldError>> {
+    let mut body = fields.to_json(|path| match path {
+        "period_start" | "period_end" | "sections.measures.planned.year" => Kind::Integer,
+        "sections.measures.executors" => Kind::Lines,
+        _ => Kind::Text,
+    });
+    let mut errors = Vec::new();
+    let named = |v: &Value| ["number", "text", "title"].iter().any(|k| v.get(*k).is_some());
+    if let Some(sections) = body["sections"].as_array_mut() {
+        for (s, section) in sections.iter_mut().enumerate() {
+            if let Some(measures) = section["measures"].as_array_mut() {
+                measures
+                    .retain(|m| named(m) || m.get("planned").and_then(Value::as_array).is_some_and(|p| !p.is_empty()));
+                for (m, measure) in measures.iter_mut().enumerate() {
+                    for (a, row) in measure["planned"].as_array_mut().into_iter().flatten().enumerate() {
+                        let Some(typed) = row["amount"].as_str().map(str::to_owned) else { continue };
+                        match crate::forms::amount(&typed).parse::<Decimal>() {
+                            Ok(t) => row["amount"] = Value::String((t * Decimal::ONE_THOUSAND).normalize().to_string()),
+                            Err(_) => errors.push(FieldError::of(
+                                format!("sections[{s}].measures[{m}].planned[{a}].amount"),
+                                "invalid_amount",
+                                &[("value", typed)],
+                            )),
+                        }
+                    }
+                }
+            }
+        }
+        sections.retain(|s| named(s) || s.get("measures").and_then(Value::as_array).is_some_and(|m| !m.is_empty()));
+    }
+    for section in body["sections"].as_array_mut().into_iter().flatten() {
+        if section.get("measures").is_none() {
+            section["measures"] = Value::Array(Vec::new());
+        }
+        for measure in section["measures"].as_array_mut().into_iter().flatten() {
+            for list in ["executors", "planned"] {
+                if measure.get(list).is_none() {
+                    measure[list] = Value::Array(Vec::new());
+                }
+            }
+        }
+    }
+    if body.get("sections").is_none() {
+        body["sections"] = Value::Array(Vec::new());
+    }
+    if errors.is_empty() { Ok(body) } else { Err(errors) }
+}
+
+/// GET /programmes/new.
+pub async fn new_form(user: Signed) -> PageResult<Markup> {
+    user.auth.require(Permission::KeepProgrammes)?;
+    Ok(form_page(&user, &Target::New, &Values::default(), &Errors::default()))
+}
+
+/// GET /programmes/{id}/edit.
+pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    user.auth.require(Permission::KeepProgrammes)?;
+    let record = api::get_programme(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    let target = Target::Existing { id, version: record.version };
+    Ok(form_page(&user, &target, &values_of(&record)?, &Errors::default()))
+}
+
+/// The form again with what was typed and why it was refused.
+fn refused(user: &Signed, target: &Target, fields: &Fields, errors: Vec<FieldError>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, form_page(user, target, &fields.values(), &Errors(errors))).into_response()
+}
+
+/// POST /programmes and POST /programmes/{id}.
+async fn save(state: &WebState, user: &Signed, target: Target, fields: &Fields) -> PageResult<Response> {
+    let body = match document(fields) {
+        Ok(body) => body,
+        Err(errors) => return Ok(refused(user, &target, fields, errors)),
+    };
+    let app = State(state.app.clone());
+    let saved = match &target {
+        Target::New => api::create_programme(user.auth.clone(), app, JsonBody::from_value(body)).await,
+        Target::Existing { id, version } => {
+            api::update_programme(user.auth.clone(), app, Path(*id), IfMatch(*version), JsonBody::from_value(body))
+                .await
+        }
+    };
+    match saved {
+        Ok(record) => Ok(Redirect::to(&format!("/programmes/{}", record.into_body().id)).into_response()),
+        Err(ApiError::Validation(errors)) => Ok(refused(user, &target, fields, errors)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST /programmes.
+pub async fn create(State(state): State<WebState>, Posted { user, fields }: Posted) -> PageResult<Response> {
+    save(&state, &user, Target::New, &fields).await
+}
+
+/// POST /programmes/{id}.
+pub async fn update(
+    State(state): State<WebState>,
+    Path(id): Path<Uuid>,
+    Posted { user, fields }: Posted,
+) -> PageResult<Response> {
+    let IfMatch(version) = fields.version()?;
+    save(&state, &user, Target::Existing { id, version }, &fields).await
+}
