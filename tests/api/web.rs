@@ -334,6 +334,20 @@ async fn returning_a_passport_lands_the_pim_unit_on_the_list_with_a_notice() {
         let notices: Vec<String> = select(&parse(&page), ".notice").iter().map(text).collect();
         assert!(notices.iter().any(|n| n.contains("«Чернетка»") && n.contains("повернуто ініціатору")), "{notices:?}");
         assert_eq!(initiator.passport(id).await.unwrap().status, portfel_domain::Status::Draft);
+        let (_, history) =
+            send(app.req(Method::GET, &format!("/api/v1/passports/{id}/history"), &w.initiator_a(&app))).await;
+        let last = history.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            (last["actor"].as_str(), last["actor_name"].as_str()),
+            (Some("pim-web"), Some("Користувач pim-web"))
+        );
+        let mut ini = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+        let (_, _, page) = ini.get(&format!("/passports/{id}")).await;
+        let cells: Vec<String> = select(&parse(&page), "tbody td").iter().map(text).collect();
+        assert!(
+            cells.contains(&"Користувач pim-web".to_owned()) && !cells.contains(&"pim-web".to_owned()),
+            "names, not logins: {cells:?}"
+        );
     }
 }
 

@@ -200,6 +200,9 @@ pub struct StateChange {
     pub at: DateTime<Utc>,
     /// Who (`sub`).
     pub actor: String,
+    /// The person's full name, when the actor is a registered user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
     /// State before.
     pub from: Status,
     /// State after.

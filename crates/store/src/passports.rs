@@ -392,15 +392,17 @@ pub async fn history<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<
         let value: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("{}"))?;
         parse_status(value["status"].as_str().unwrap_or_default())
     };
-    rows.into_iter()
-        .map(|e| {
-            Ok(portfel_domain::records::StateChange {
-                at: e.at,
-                actor: e.actor,
-                from: state(&e.before)?,
-                to: state(&e.after)?,
-                reason: e.reason,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for e in rows {
+        let actor_name = crate::users::by_sub(conn, &e.actor).await?.map(|u| u.data.full_name);
+        out.push(portfel_domain::records::StateChange {
+            at: e.at,
+            actor: e.actor,
+            actor_name,
+            from: state(&e.before)?,
+            to: state(&e.after)?,
+            reason: e.reason,
+        });
+    }
+    Ok(out)
 }

@@ -188,7 +188,7 @@ async fn passport_page(
             @if let Some(last) = history.last().filter(|h| h.reason.is_some()) {
                 div.notice.bad role="status" {
                     strong { (labels::status(last.from)) " → " (labels::status(last.to)) } " ("
-                    (last.actor) ", " (last.at.format("%d.%m.%Y %H:%M")) "): " (last.reason.as_deref().unwrap_or_default())
+                    (last.actor_name.as_deref().unwrap_or(&last.actor)) ", " (last.at.format("%d.%m.%Y %H:%M")) "): " (last.reason.as_deref().unwrap_or_default())
                 }
             }
             div.actions {
@@ -215,7 +215,7 @@ async fn passport_page(
                 table {
                     thead { tr { th { "Коли" } th { "Хто" } th { "Зміна" } th { "Причина" } } }
                     tbody { @for h in &history { tr {
-                        td { (h.at.format("%d.%m.%Y %H:%M")) } td { (h.actor) }
+                        td { (h.at.format("%d.%m.%Y %H:%M")) } td { (h.actor_name.as_deref().unwrap_or(&h.actor)) }
                         td { (labels::status(h.from)) " → " (labels::status(h.to)) } td { (h.reason.as_deref().unwrap_or("")) }
                     } } }
                 }
