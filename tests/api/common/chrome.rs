@@ -220,12 +220,7 @@ impl Tab {
         self.client.set_window_size(WINDOW.0, tall).await.unwrap();
         let png = element.screenshot().await.unwrap();
         self.client.set_window_size(WINDOW.0, WINDOW.1).await.unwrap();
-        assert_eq!(&png[1..4], b"PNG");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        path
+        save_png(name, &png)
     }
 
     /// Checks the page as a keyboard and screen-reader user needs it: `lang="uk"`, a name
@@ -276,12 +271,7 @@ impl Tab {
         self.client.set_window_size(PHONE.0, height.clamp(PHONE.1, 4000)).await.unwrap();
         let png = self.client.screenshot().await.unwrap();
         self.client.set_window_size(WINDOW.0, WINDOW.1).await.unwrap();
-        assert_eq!(&png[1..4], b"PNG");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        path
+        save_png(name, &png)
     }
 
     /// The violations axe-core finds on the page (WCAG 2.1 A and AA rules).
@@ -316,6 +306,16 @@ impl Tab {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+}
+
+/// Saves a screenshot as `docs/screenshots/{name}.png`.
+fn save_png(name: &str, png: &[u8]) -> PathBuf {
+    assert_eq!(&png[1..4], b"PNG");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    path
 }
 
 /// Logins of the walk-through's people: test data shown beside their names, not product text.

@@ -55,6 +55,22 @@ pub struct ListQuery {
     pub view: Option<ListView>,
 }
 
+impl ListQuery {
+    /// The first `limit` passports in state `status`, nothing else filtered.
+    pub fn in_state(status: Status, limit: u64) -> ListQuery {
+        ListQuery {
+            status: Some(status),
+            organisation_id: None,
+            sector: None,
+            year: None,
+            q: None,
+            cursor: None,
+            limit: Some(limit),
+            view: None,
+        }
+    }
+}
+
 /// How much of each item a list returns: summaries (passports), events without
 /// their states before and after (audit), or whole records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]

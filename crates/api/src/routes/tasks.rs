@@ -57,16 +57,7 @@ pub async fn my_tasks(auth: Auth, State(state): State<AppState>) -> ApiResult<Js
 
 async fn tasks_of(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiResult<Vec<Task>> {
     let db = state.store.db();
-    let passports = |status| crate::routes::passports::ListQuery {
-        status: Some(status),
-        organisation_id: None,
-        sector: None,
-        year: None,
-        q: None,
-        cursor: None,
-        limit: Some(200),
-        view: None,
-    };
+    let passports = |status| crate::routes::passports::ListQuery::in_state(status, 200);
     let title = |id| async move { portfel_store::passports::get(db, id).await.map(|p| p.content.title.uk).ok() };
     Ok(match kind {
         TaskKind::SubmitDraft => {

@@ -116,16 +116,7 @@ async fn round_page(
     let mut candidates = Vec::new();
     if !closed {
         for status in [Status::Submitted, Status::Screening, Status::UnderEvaluation] {
-            let q = ListQuery {
-                status: Some(status),
-                organisation_id: None,
-                sector: None,
-                year: None,
-                q: None,
-                cursor: None,
-                limit: Some(200),
-                view: None,
-            };
+            let q = ListQuery::in_state(status, 200);
             let page = passports_api::passport_summaries(&user.auth, &state.app, q).await?;
             candidates.extend(page.items.into_iter().filter(|p| !projects.iter().any(|r| r.passport_id == p.id)));
         }
