@@ -258,6 +258,7 @@ async fn each_role_starts_on_what_waits_for_it() {
         assert_eq!(links.len(), 2, "{links:?}");
         assert!(links.iter().all(|l| l.starts_with(&format!("/rounds/{round}/projects/")) && l.ends_with("/score")));
         assert!(text(&select(&doc, "nav a")[0]).contains("Мої завдання"), "first in the menu");
+        assert_eq!(select(&doc, "nav a .count").iter().map(text).collect::<Vec<_>>(), ["2"], "with its count");
 
         // The PIM unit: a passport to take into a round, and the school short of one expert.
         let mut pim = Browser::signed_in(&app, "pim-web", w.pim_org, &[Role::PimUnit]).await;
@@ -287,6 +288,8 @@ async fn each_role_starts_on_what_waits_for_it() {
         // The council has nothing before it yet.
         let mut council = Browser::signed_in(&app, "council-web", w.pim_org, &[Role::Council]).await;
         let (_, _, page) = council.get("/tasks").await;
-        assert!(text(&select(&parse(&page), "p.notice")[0]).contains("нічого не чекає"));
+        let doc = parse(&page);
+        assert!(text(&select(&doc, "p.notice")[0]).contains("нічого не чекає"));
+        assert!(select(&doc, "nav a .count").is_empty(), "no count when nothing waits");
     }
 }

@@ -46,7 +46,12 @@ pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
                 header.top {
                     a.brand href="/" { "Портфель" }
                     nav aria-label="Розділи" {
-                        ul { @for (href, label, permission) in NAVIGATION { @if user.may(permission) { li { a href=(href) { (label) } } } } }
+                        ul { @for (href, label, permission) in NAVIGATION { @if user.may(permission) { li { a href=(href) {
+                            (label)
+                            @if let (Permission::FollowTasks, Some(n)) = (permission, user.waiting.filter(|n| *n > 0)) {
+                                " " span.count { (n) }
+                            }
+                        } } } } }
                     }
                     div.who {
                         span { (user.name) " · " (roles) }

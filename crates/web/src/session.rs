@@ -1,7 +1,7 @@
 //! Sessions: the cookie, the signed-in user as the API sees a caller, and
 //! the CSRF check of every state-changing form.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use chrono::Utc;
@@ -31,6 +31,8 @@ pub struct Signed {
     pub csrf: String,
     /// Hash of the session token (to sign out).
     pub token_hash: String,
+    /// How many tasks wait for the user, for the menu (counted for pages, not for posts).
+    pub waiting: Option<usize>,
 }
 
 impl Signed {
@@ -134,6 +136,7 @@ pub async fn current(state: &WebState, headers: &HeaderMap) -> Result<Option<Sig
         name: user.data.full_name,
         csrf: session.csrf,
         token_hash: hash,
+        waiting: None,
     }))
 }
 
@@ -142,7 +145,12 @@ impl FromRequestParts<WebState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
         let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-        current(state, &parts.headers).await?.ok_or(PageError::SignIn(next))
+        let mut user = current(state, &parts.headers).await?.ok_or(PageError::SignIn(next))?;
+        if parts.method == axum::http::Method::GET && user.may(Permission::FollowTasks) {
+            let tasks = portfel_api::routes::tasks::my_tasks(user.auth.clone(), State(state.app.clone())).await;
+            user.waiting = tasks.ok().map(|axum::Json(list)| list.len());
+        }
+        Ok(user)
     }
 }
 
