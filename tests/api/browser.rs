@@ -49,10 +49,42 @@ async fn people(app: &TestApp, w: &World) -> std::collections::HashMap<&'static 
     out.insert("ini-a", app.user_with_password("ini-a", w.org_a, &[Role::Initiator]).await);
     out.insert("pim", app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await);
     out.insert("council", app.user_with_password("council", w.pim_org, &[Role::Council]).await);
-    for sub in EXPERTS {
+    for sub in EXPERTS.into_iter().chain([REPLACEMENT]) {
         out.insert(sub, app.user_with_password(sub, w.pim_org, &[Role::Expert]).await);
     }
     out
+}
+
+/// The expert the PIM unit assigns in place of one who declares a conflict.
+const REPLACEMENT: &str = "exp-4";
+
+/// `exp-2` starts at its tasks and declares a conflict of interest on `own`;
+/// the PIM unit assigns `exp-4` in its place on the round's page.
+async fn a_conflict_is_replaced_on_the_pages(
+    tab: &Tab,
+    passwords: &std::collections::HashMap<&'static str, String>,
+    round: &str,
+    own: &str,
+) {
+    tab.sign_in("exp-2", &passwords["exp-2"]).await;
+    assert_eq!(tab.path().await, "/tasks");
+    tab.click(&format!("main section a[href='/rounds/{round}/projects/{own}/score']")).await;
+    assert!(tab.find("legend").await.text().await.unwrap().contains('«'), "the declaration names the project");
+    tab.find("#c-yes").await.click().await.unwrap();
+    tab.fill("#note", "Мій родич працює в організації-ініціаторі").await;
+    tab.click("main form button[type=submit]").await;
+    assert!(tab.text().await.contains("Ви заявили конфлікт інтересів"), "{}", tab.text().await);
+    tab.sign_out().await;
+    tab.sign_in("pim", &passwords["pim"]).await;
+    tab.open(&format!("/rounds/{round}")).await;
+    let form = format!("form[action='/rounds/{round}/projects/{own}/experts']");
+    tab.find(&format!("details:has({form}) summary")).await.click().await.unwrap();
+    tab.choose(&format!("#add-expert-{own}"), REPLACEMENT).await;
+    tab.click(&format!("{form} button")).await;
+    assert_eq!(tab.path().await, format!("/rounds/{round}"), "{}", tab.text().await);
+    let progress = tab.find("table:has(th.num) tbody").await.text().await.unwrap();
+    assert!(progress.contains("Користувач exp-4 1"), "the replacement has the project: {progress}");
+    tab.sign_out().await;
 }
 
 /// The initiator types a draft with a wrong amount, sees the error beside
@@ -191,7 +223,7 @@ async fn pim_opens_a_round(tab: &Tab) -> String {
 async fn experts_score_by_api(app: &TestApp, w: &World, round: &str, ids: &[String], own: &str) {
     let (_, assignments) =
         send(app.req(Method::GET, &format!("/api/v1/rounds/{round}/assignments"), &w.pim(app))).await;
-    assert_eq!(assignments.as_array().unwrap().len(), EXPERTS.len() * (ids.len() + 1));
+    assert_eq!(assignments.as_array().unwrap().len(), EXPERTS.len() * (ids.len() + 1) + 1, "and the replacement");
     for (n, id) in ids.iter().enumerate() {
         let score = PROJECTS[n].5;
         for (k, sub) in EXPERTS.iter().enumerate() {
@@ -208,7 +240,7 @@ async fn experts_score_by_api(app: &TestApp, w: &World, round: &str, ids: &[Stri
             assert_eq!(s, 200, "{p}");
         }
     }
-    for sub in ["exp-2", "exp-3"] {
+    for sub in ["exp-3", REPLACEMENT] {
         let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
         let path = format!("/api/v1/rounds/{round}/projects/{own}");
         send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false}))).await;
@@ -324,6 +356,7 @@ async fn the_cycle_in_a_browser() {
     tab.sign_in("pim", &passwords["pim"]).await;
     let round = pim_opens_a_round(&tab).await;
     tab.sign_out().await;
+    a_conflict_is_replaced_on_the_pages(&tab, &passwords, &round, &own).await;
     experts_score_by_api(&app, &w, &round, &ids, &own).await;
     tab.sign_in("exp-1", &passwords["exp-1"]).await;
     expert_declares_and_scores(&tab, &round, &own).await;

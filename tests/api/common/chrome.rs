@@ -319,7 +319,7 @@ fn save_png(name: &str, png: &[u8]) -> PathBuf {
 }
 
 /// Logins of the walk-through's people: test data shown beside their names, not product text.
-const LOGINS: [&str; 6] = ["pim", "council", "ini-a", "exp-1", "exp-2", "exp-3"];
+const LOGINS: [&str; 7] = ["pim", "council", "ini-a", "exp-1", "exp-2", "exp-3", "exp-4"];
 
 /// axe-core's script, installed from npm into `target/axe` on first use.
 fn axe_source() -> &'static str {
