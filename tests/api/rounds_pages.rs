@@ -275,6 +275,10 @@ async fn each_role_starts_on_what_waits_for_it() {
         assert!(
             hrefs.contains(&format!("/passports/{}", waiting.meta.id)) && hrefs.contains(&format!("/rounds/{round}"))
         );
+        let staff = select(&doc, "main section a")
+            .into_iter()
+            .find(|a| a.value().attr("href") == Some(format!("/rounds/{round}").as_str()));
+        assert_eq!(staff.map(|a| text(&a)).as_deref(), Some("Ремонт школи"), "named by the passport's title");
 
         // The initiator: its draft.
         let mut ini = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;

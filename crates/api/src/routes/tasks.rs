@@ -2,14 +2,17 @@
 //! due, passports to take into a round, projects short of experts, reports to
 //! finish or to check, council papers to decide or to correct.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::State;
 use portfel_domain::tasks::TaskKind;
 use portfel_domain::{Permission, Status};
 use portfel_monitoring::report::ReportStatus;
-use portfel_planning::council::{PlanContent, PortfolioContent};
-use portfel_planning::workflow::{DocumentStatus, Kind, Workflow};
+use portfel_planning::workflow::{DocumentStatus, Kind};
 use portfel_scoring::round::{AssignmentStatus, RoundStatus};
+use portfel_store::council::{self, Document};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -48,86 +51,132 @@ impl Task {
     responses((status = 200, description = "The caller's tasks, by kind", body = [Task])))]
 pub async fn my_tasks(auth: Auth, State(state): State<AppState>) -> ApiResult<Json<Vec<Task>>> {
     auth.require(Permission::FollowTasks)?;
-    let mut out = Vec::new();
-    for kind in TaskKind::for_roles(&auth.claims.roles) {
-        out.extend(tasks_of(&state, &auth, kind).await?);
+    let kinds = TaskKind::for_roles(&auth.claims.roles);
+    // Each task, with the passport whose title it shows (read for all at once at the end).
+    let mut found: Vec<(Task, Option<Uuid>)> = Vec::new();
+    for kind in [TaskKind::SubmitDraft, TaskKind::ScreenPassport].into_iter().filter(|k| kinds.contains(k)) {
+        found.extend(passports_waiting(&state, &auth, kind).await?);
     }
+    for kind in [TaskKind::FinishReport, TaskKind::CheckReport].into_iter().filter(|k| kinds.contains(k)) {
+        found.extend(reports_waiting(&state, &auth, kind).await?);
+    }
+    if kinds.iter().any(|k| matches!(k, TaskKind::Declare | TaskKind::Score)) {
+        found.extend(assignments_waiting(&state, &auth, &kinds).await?);
+    }
+    if kinds.contains(&TaskKind::StaffProject) {
+        found.extend(projects_short_of_experts(&state).await?);
+    }
+    if kinds.iter().any(|k| matches!(k, TaskKind::Decide | TaskKind::ReviseCouncilPaper)) {
+        found.extend(papers_waiting(&state, &auth, &kinds).await?.into_iter().map(|t| (t, None)));
+    }
+    let ids: Vec<Uuid> = found.iter().filter_map(|(_, p)| *p).collect();
+    let titles: HashMap<Uuid, String> =
+        portfel_store::passports::briefs(state.store.db(), &ids).await?.into_iter().map(|b| (b.id, b.title)).collect();
+    let mut out: Vec<Task> = found
+        .into_iter()
+        .map(|(mut t, passport)| {
+            if t.title.is_none() {
+                t.title = passport.and_then(|p| titles.get(&p).cloned());
+            }
+            t
+        })
+        .collect();
+    out.sort_by_key(|t| TaskKind::ALL.iter().position(|k| *k == t.kind));
     Ok(Json(out))
 }
 
-async fn tasks_of(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiResult<Vec<Task>> {
+/// Drafts of the caller's organisation, or submitted passports, with their titles.
+async fn passports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
+    let status = if kind == TaskKind::SubmitDraft { Status::Draft } else { Status::Submitted };
+    let query = crate::routes::passports::ListQuery::in_state(status, 200);
+    let page = crate::routes::passports::passport_summaries(auth, state, query).await?;
+    let own = |p: &portfel_domain::records::PassportSummary| {
+        kind != TaskKind::SubmitDraft || Some(p.organisation_id) == auth.claims.org
+    };
+    Ok(page.items.into_iter().filter(own).map(|p| (Task::of(kind, p.id, Some(p.title)), None)).collect())
+}
+
+/// Reports of the caller's organisation to finish, or submitted reports to check.
+async fn reports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
+    let (states, org) = if kind == TaskKind::CheckReport {
+        (&[ReportStatus::Submitted][..], None)
+    } else {
+        (&[ReportStatus::Draft, ReportStatus::Returned][..], Some(auth.claims.org.unwrap_or_default()))
+    };
+    let reports = portfel_store::reports::in_states(state.store.db(), states, org).await?;
+    Ok(reports.into_iter().map(|r| (Task::of(kind, r.id, None), Some(r.passport_id))).collect())
+}
+
+/// The caller's assignments in open rounds: declarations due, and scores not yet submitted.
+async fn assignments_waiting(
+    state: &AppState,
+    auth: &Auth,
+    kinds: &[TaskKind],
+) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
     let db = state.store.db();
-    let passports = |status| crate::routes::passports::ListQuery::in_state(status, 200);
-    let title = |id| async move { portfel_store::passports::get(db, id).await.map(|p| p.content.title.uk).ok() };
-    Ok(match kind {
-        TaskKind::SubmitDraft => {
-            let page = crate::routes::passports::passport_summaries(auth, state, passports(Status::Draft)).await?;
-            let own = page.items.into_iter().filter(|p| Some(p.organisation_id) == auth.claims.org);
-            own.map(|p| Task::of(kind, p.id, Some(p.title))).collect()
+    let mut open: HashMap<Uuid, bool> = HashMap::new();
+    let mut out = Vec::new();
+    for a in portfel_store::rounds::assignments_of(db, &auth.claims.sub).await? {
+        let kind = match (a.status, a.submitted_at) {
+            (AssignmentStatus::AwaitingDeclaration, _) => TaskKind::Declare,
+            (AssignmentStatus::Active, None) => TaskKind::Score,
+            _ => continue,
+        };
+        if !kinds.contains(&kind) {
+            continue;
         }
-        TaskKind::ScreenPassport => {
-            let page = crate::routes::passports::passport_summaries(auth, state, passports(Status::Submitted)).await?;
-            page.items.into_iter().map(|p| Task::of(kind, p.id, Some(p.title))).collect()
+        let is_open = match open.get(&a.round_id) {
+            Some(o) => *o,
+            None => {
+                let o = portfel_store::rounds::get(db, a.round_id).await?.status == RoundStatus::Open;
+                *open.entry(a.round_id).or_insert(o)
+            }
+        };
+        if is_open {
+            // Before the declaration the expert may not read the passport, its title included.
+            let title_of = (kind == TaskKind::Score).then_some(a.passport_id);
+            out.push((Task { round_id: Some(a.round_id), ..Task::of(kind, a.passport_id, None) }, title_of));
         }
-        TaskKind::FinishReport | TaskKind::CheckReport => {
-            let (states, org) = if kind == TaskKind::CheckReport {
-                (&[ReportStatus::Submitted][..], None)
-            } else {
-                (&[ReportStatus::Draft, ReportStatus::Returned][..], Some(auth.claims.org.unwrap_or_default()))
+    }
+    Ok(out)
+}
+
+/// Eligible projects of open rounds with fewer experts (conflicts aside) than the methodology asks.
+async fn projects_short_of_experts(state: &AppState) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
+    let db = state.store.db();
+    let mut out = Vec::new();
+    for round in portfel_store::rounds::list(db).await?.into_iter().filter(|r| r.status == RoundStatus::Open) {
+        let needed = portfel_store::methodologies::get(db, round.data.methodology_id).await?.definition.min_experts;
+        let assignments = portfel_store::rounds::assignments(db, round.meta.id, None).await?;
+        let projects = portfel_store::rounds::projects(db, round.meta.id).await?;
+        for p in projects.into_iter().filter(|p| p.eligible == Some(true)) {
+            let on = assignments.iter().filter(|a| a.passport_id == p.passport_id);
+            if on.filter(|a| a.status != AssignmentStatus::Conflict).count() < usize::from(needed) {
+                let task =
+                    Task { round_id: Some(round.meta.id), ..Task::of(TaskKind::StaffProject, p.passport_id, None) };
+                out.push((task, Some(p.passport_id)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Portfolio and plan versions before the council, or returned by it; their
+/// contents are not read.
+async fn papers_waiting(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> ApiResult<Vec<Task>> {
+    let mut out = Vec::new();
+    for paper in [Kind::Portfolio, Kind::Plan] {
+        let docs: Vec<Document<IgnoredAny>> = council::list(state.store.db(), paper).await?;
+        for w in docs.into_iter().map(|d| d.workflow).filter(|w| flow::may_read(auth, w).is_ok()) {
+            let kind = match w.status {
+                DocumentStatus::Submitted => TaskKind::Decide,
+                DocumentStatus::Returned => TaskKind::ReviseCouncilPaper,
+                _ => continue,
             };
-            let mut list = Vec::new();
-            for r in portfel_store::reports::in_states(db, states, org).await? {
-                list.push(Task::of(kind, r.id, title(r.passport_id).await));
+            if kinds.contains(&kind) {
+                out.push(Task { paper: Some(paper), number: Some(w.number), ..Task::of(kind, w.id, None) });
             }
-            list
         }
-        TaskKind::Declare | TaskKind::Score => {
-            let wanted = if kind == TaskKind::Declare {
-                AssignmentStatus::AwaitingDeclaration
-            } else {
-                AssignmentStatus::Active
-            };
-            let mut list = Vec::new();
-            for a in portfel_store::rounds::assignments_of(db, &auth.claims.sub).await? {
-                let open = portfel_store::rounds::get(db, a.round_id).await?.status == RoundStatus::Open;
-                if open && a.status == wanted && a.submitted_at.is_none() {
-                    let title = if kind == TaskKind::Score { title(a.passport_id).await } else { None };
-                    list.push(Task { round_id: Some(a.round_id), ..Task::of(kind, a.passport_id, title) });
-                }
-            }
-            list
-        }
-        TaskKind::StaffProject => {
-            let mut list = Vec::new();
-            for round in portfel_store::rounds::list(db).await?.into_iter().filter(|r| r.status == RoundStatus::Open) {
-                let needed =
-                    portfel_store::methodologies::get(db, round.data.methodology_id).await?.definition.min_experts;
-                let assignments = portfel_store::rounds::assignments(db, round.meta.id, None).await?;
-                for p in portfel_store::rounds::projects(db, round.meta.id)
-                    .await?
-                    .into_iter()
-                    .filter(|p| p.eligible == Some(true))
-                {
-                    let on = assignments.iter().filter(|a| a.passport_id == p.passport_id);
-                    let active = on.filter(|a| a.status != AssignmentStatus::Conflict).count();
-                    if active < usize::from(needed) {
-                        let t = Task::of(kind, p.passport_id, title(p.passport_id).await);
-                        list.push(Task { round_id: Some(round.meta.id), ..t });
-                    }
-                }
-            }
-            list
-        }
-        TaskKind::Decide | TaskKind::ReviseCouncilPaper => {
-            let wanted = if kind == TaskKind::Decide { DocumentStatus::Submitted } else { DocumentStatus::Returned };
-            let Json(portfolios) = flow::list::<PortfolioContent>(state, auth).await?;
-            let Json(plans) = flow::list::<PlanContent>(state, auth).await?;
-            let papers = portfolios.into_iter().map(|p| (Kind::Portfolio, p.workflow));
-            let papers = papers.chain(plans.into_iter().map(|p| (Kind::Plan, p.workflow)));
-            papers
-                .filter(|(_, w): &(Kind, Workflow)| w.status == wanted)
-                .map(|(paper, w)| Task { paper: Some(paper), number: Some(w.number), ..Task::of(kind, w.id, None) })
-                .collect()
-        }
-    })
+    }
+    Ok(out)
 }
