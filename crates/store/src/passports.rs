@@ -392,9 +392,14 @@ pub async fn history<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<
         let value: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("{}"))?;
         parse_status(value["status"].as_str().unwrap_or_default())
     };
+    let mut names: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for e in rows {
-        let actor_name = crate::users::by_sub(conn, &e.actor).await?.map(|u| u.data.full_name);
+        if !names.contains_key(&e.actor) {
+            let name = crate::users::by_sub(conn, &e.actor).await?.map(|u| u.data.full_name);
+            names.insert(e.actor.clone(), name);
+        }
+        let actor_name = names[&e.actor].clone();
         out.push(portfel_domain::records::StateChange {
             at: e.at,
             actor: e.actor,

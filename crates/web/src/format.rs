@@ -21,6 +21,13 @@ pub fn thousands(amount: Decimal) -> String {
     number(portfel_monitoring::thousands::thousand_uah(amount), 1)
 }
 
+/// An amount in UAH as thousand UAH for a form to show, every kopeck kept
+/// (`99 950,50` → `99,9505`); [`crate::forms::thousand_uah`] reads it back.
+pub fn thousands_exact(amount: Decimal) -> String {
+    let t = (amount / Decimal::ONE_THOUSAND).normalize();
+    number(t, t.scale().max(1))
+}
+
 /// A score.
 pub fn score(value: Decimal) -> String {
     number(value, 2)

@@ -31,6 +31,12 @@ pub fn amount(raw: &str) -> String {
     if normal.parse::<rust_decimal::Decimal>().is_ok() { normal } else { raw.trim().to_owned() }
 }
 
+/// An amount typed in thousand UAH, in UAH; `None` when it is no number.
+pub fn thousand_uah(typed: &str) -> Option<rust_decimal::Decimal> {
+    let thousands = amount(typed).parse::<rust_decimal::Decimal>().ok()?;
+    Some((thousands * rust_decimal::Decimal::ONE_THOUSAND).normalize())
+}
+
 /// The fields of a posted form, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Fields(Vec<(String, String)>);
@@ -230,6 +236,11 @@ impl Values {
     /// True when `name` holds `value` (checkbox lists, selects).
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.0.get(name).is_some_and(|v| v.iter().any(|x| x == value))
+    }
+
+    /// Rows of the list `list` these values hold, plus `spare` empty ones.
+    pub fn rows(&self, list: &str, spare: usize) -> usize {
+        (0..200).take_while(|i| self.has_prefix(&format!("{list}[{i}]"))).count() + spare
     }
 
     /// True when some field's name starts with `prefix`.

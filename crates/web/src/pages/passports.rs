@@ -241,11 +241,6 @@ fn kind(path: &str) -> Kind {
     }
 }
 
-/// Rows shown of a table: the filled ones and `spare` empty ones.
-fn rows(values: &Values, list: &str, spare: usize) -> usize {
-    (0..200).take_while(|i| values.has_prefix(&format!("{list}[{i}]"))).count() + spare
-}
-
 /// GET /passports/{id}/print: the concept of the project as a document.
 pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
     let p = api::get_passport(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
@@ -345,7 +340,7 @@ async fn passport_form(
                     }
                 }
                 fieldset.card { legend { "Місце реалізації" }
-                    @for i in 0..rows(values, "locations", 1) {
+                    @for i in 0..values.rows("locations", 1) {
                         div.grid {
                             (input(&format!("Код КАТОТТГ №{}", i + 1), &format!("locations[{i}].katottg"), "text", values, e))
                             (input(&format!("Адреса №{}", i + 1), &format!("locations[{i}].address"), "text", values, e))
@@ -372,7 +367,7 @@ async fn passport_form(
                     (layout::field_errors(e, "costs"))
                     table {
                         thead { tr { th { "Рік" } th { "Стаття" } th { "Вид" } th { "Сума, грн" } } }
-                        tbody { @for i in 0..rows(values, "costs", 2) { tr {
+                        tbody { @for i in 0..values.rows("costs", 2) { tr {
                             (cell("Рік витрат", &format!("costs[{i}].year"), "number", values, e))
                             td { (select(None, &format!("costs[{i}].item"), &options(&COST_ITEMS), values, e)) }
                             td { (select(None, &format!("costs[{i}].cost_type"), &options(&COST_TYPES), values, e)) }
@@ -383,7 +378,7 @@ async fn passport_form(
                     (layout::field_errors(e, "financing"))
                     table {
                         thead { tr { th { "Рік" } th { "Джерело" } th { "Сума, грн" } } }
-                        tbody { @for i in 0..rows(values, "financing", 2) { tr {
+                        tbody { @for i in 0..values.rows("financing", 2) { tr {
                             (cell("Рік фінансування", &format!("financing[{i}].year"), "number", values, e))
                             td { (select(None, &format!("financing[{i}].source"), &sources, values, e)) }
                             (cell("Сума фінансування, грн", &format!("financing[{i}].amount"), "text", values, e))
@@ -400,7 +395,7 @@ async fn passport_form(
                     (layout::field_errors(e, "readiness.documents"))
                     table {
                         thead { tr { th { "Вид" } th { "Назва" } th { "Номер" } th { "Дата" } th { "Посилання" } } }
-                        tbody { @for i in 0..rows(values, "readiness.documents", 1) { tr {
+                        tbody { @for i in 0..values.rows("readiness.documents", 1) { tr {
                             @let at = |f: &str| format!("readiness.documents[{i}].{f}");
                             td { (select(None, &at("kind"), &options(&DOCUMENT_KINDS), values, e)) }
                             (cell("Назва документа", &at("title"), "text", values, e))
@@ -415,7 +410,7 @@ async fn passport_form(
                     }
                     table {
                         thead { tr { th { "Ризик" } th { "Імовірність" } th { "Вплив" } th { "Заходи" } } }
-                        tbody { @for i in 0..rows(values, "risks", 1) { tr {
+                        tbody { @for i in 0..values.rows("risks", 1) { tr {
                             (cell("Опис ризику", &format!("risks[{i}].description"), "text", values, e))
                             td { (select(None, &format!("risks[{i}].likelihood"), &options(&LEVELS), values, e)) }
                             td { (select(None, &format!("risks[{i}].impact"), &options(&LEVELS), values, e)) }
@@ -430,7 +425,7 @@ async fn passport_form(
                     }
                 }
                 fieldset.card { legend { "Контактні особи" }
-                    @for i in 0..rows(values, "contacts", 1) {
+                    @for i in 0..values.rows("contacts", 1) {
                         @let at = |f: &str| format!("contacts[{i}].{f}");
                         div.grid {
                             (input(&format!("Ім'я №{}", i + 1), &at("name"), "text", values, e))

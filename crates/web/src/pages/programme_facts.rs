@@ -33,15 +33,6 @@ pub struct FactsQuery {
     pub saved: Option<usize>,
 }
 
-/// A thousand.
-const THOUSAND: Decimal = Decimal::ONE_THOUSAND;
-
-/// An amount in UAH as thousand UAH, every kopeck kept (`99 950,50` → `99,9505`).
-fn in_thousands(amount: Decimal) -> String {
-    let t = (amount / THOUSAND).normalize();
-    format::number(t, t.scale().max(1))
-}
-
 /// The form's field of a measure's `part` (`amount` or `narrative`).
 fn field(part: &str, measure: &str) -> String {
     format!("{part}.{measure}")
@@ -68,7 +59,7 @@ async fn page(
         None => {
             let mut v = Values::default();
             for f in facts.iter().filter(|f| f.year == year) {
-                v.set(&field("amount", &f.measure), in_thousands(f.amount.value()));
+                v.set(&field("amount", &f.measure), format::thousands_exact(f.amount.value()));
                 v.set(&field("narrative", &f.measure), f.narrative.clone());
             }
             (v, Errors::default())
@@ -133,12 +124,11 @@ fn posted_facts(fields: &Fields, year: i32, stored: &[MeasureFact]) -> Result<Ve
         if typed.is_empty() {
             continue;
         }
-        let Ok(thousands) = crate::forms::amount(typed).parse::<Decimal>() else {
+        let Some(amount) = crate::forms::thousand_uah(typed) else {
             errors.push(FieldError::of(field("amount", &measure), "invalid_amount", &[("value", typed.to_owned())]));
             continue;
         };
         let narrative = fields.get(&field("narrative", &measure)).unwrap_or_default().replace("\r\n", "\n");
-        let amount = (thousands * THOUSAND).normalize();
         let same = stored
             .iter()
             .any(|f| f.measure == measure && f.year == year && f.amount.value() == amount && f.narrative == narrative);

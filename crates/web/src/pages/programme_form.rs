@@ -22,11 +22,6 @@ use crate::session::{Posted, Signed};
 use crate::widgets::{area, cell, codelist, input, select};
 use crate::{WebState, format, layout};
 
-/// Rows of `list` the values hold, plus `spare` empty ones.
-fn rows(values: &Values, list: &str, spare: usize) -> usize {
-    (0..200).take_while(|i| values.has_prefix(&format!("{list}[{i}]"))).count() + spare
-}
-
 /// Where the form posts: a new programme, or the amendment of one at a version.
 enum Target {
     New,
@@ -57,7 +52,7 @@ fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -
                     (input("Перший рік", "period_start", "number", values, e))
                     (input("Останній рік", "period_end", "number", values, e))
                 }
-                @for s in 0..rows(values, "sections", 1) {
+                @for s in 0..values.rows("sections", 1) {
                     @let sp = format!("sections[{s}]");
                     fieldset.card {
                         legend { "Розділ " (s + 1) }
@@ -65,7 +60,7 @@ fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -
                             (input(&format!("Номер розділу {}", s + 1), &format!("{sp}.number"), "text", values, e))
                             (input(&format!("Назва розділу {}", s + 1), &format!("{sp}.title"), "text", values, e))
                         }
-                        @for m in 0..rows(values, &format!("{sp}.measures"), 2) {
+                        @for m in 0..values.rows(&format!("{sp}.measures"), 2) {
                             @let mp = format!("{sp}.measures[{m}]");
                             div.card {
                                 h3 { "Захід " (s + 1) "." (m + 1) }
@@ -77,7 +72,7 @@ fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -
                                 div.scroll { table {
                                     caption { "Обсяг фінансування за планом, тис. грн" }
                                     thead { tr { th scope="col" { "Рік" } th scope="col" { "Джерело" } th scope="col" { "Сума, тис. грн" } } }
-                                    tbody { @for a in 0..rows(values, &format!("{mp}.planned"), 2) {
+                                    tbody { @for a in 0..values.rows(&format!("{mp}.planned"), 2) {
                                         @let ap = format!("{mp}.planned[{a}]");
                                         tr {
                                             (cell(&format!("Рік, захід {}.{}, рядок {}", s + 1, m + 1, a + 1), &format!("{ap}.year"), "number", values, e))
@@ -104,8 +99,7 @@ fn values_of(record: &portfel_monitoring::records::ProgrammeRecord) -> PageResul
         for m in s["measures"].as_array_mut().into_iter().flatten() {
             for a in m["planned"].as_array_mut().into_iter().flatten() {
                 if let Some(uah) = a["amount"].as_str().and_then(|t| t.parse::<Decimal>().ok()) {
-                    let t = (uah / Decimal::ONE_THOUSAND).normalize();
-                    a["amount"] = Value::String(format::number(t, t.scale().max(1)));
+                    a["amount"] = Value::String(format::thousands_exact(uah));
                 }
             }
         }
@@ -131,9 +125,9 @@ fn document(fields: &Fields) -> Result<Value, Vec<FieldError>> {
                 for (m, measure) in measures.iter_mut().enumerate() {
                     for (a, row) in measure["planned"].as_array_mut().into_iter().flatten().enumerate() {
                         let Some(typed) = row["amount"].as_str().map(str::to_owned) else { continue };
-                        match crate::forms::amount(&typed).parse::<Decimal>() {
-                            Ok(t) => row["amount"] = Value::String((t * Decimal::ONE_THOUSAND).normalize().to_string()),
-                            Err(_) => errors.push(FieldError::of(
+                        match crate::forms::thousand_uah(&typed) {
+                            Some(uah) => row["amount"] = Value::String(uah.to_string()),
+                            None => errors.push(FieldError::of(
                                 format!("sections[{s}].measures[{m}].planned[{a}].amount"),
                                 "invalid_amount",
                                 &[("value", typed)],
