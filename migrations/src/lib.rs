@@ -14,6 +14,7 @@ mod m20261122_000004_dream;
 mod m20261123_000005_sessions;
 mod m20261124_000006_monitoring;
 mod m20261125_000007_passport_summary;
+mod m20261203_000008_passport_search;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_sessions::Migration),
             Box::new(m20261124_000006_monitoring::Migration),
             Box::new(m20261125_000007_passport_summary::Migration),
+            Box::new(m20261203_000008_passport_search::Migration),
         ]
     }
 }

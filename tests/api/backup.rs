@@ -94,6 +94,14 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
         let most = after + WRITERS;
         assert!((before.len()..=most).contains(&restored), "[{backend}] {} ≤ {restored} ≤ {most}", before.len());
         assert_eq!(count(target.db(), "passport_revisions").await as usize, restored, "[{backend}]");
+        let search = portfel_store::passports::PassportFilter {
+            visibility: portfel_domain::access::Visibility { all: true, ..Default::default() },
+            text: Some("школи".into()),
+            limit: 10_000,
+            ..Default::default()
+        };
+        let (found, _) = portfel_store::passports::summaries(target.db(), &search).await.unwrap();
+        assert_eq!(found.len(), restored, "[{backend}] the restored passports are found by their words");
         assert_eq!(
             count(target.db(), "audit_events WHERE action = 'passport.create'").await as usize,
             restored,

@@ -1,6 +1,7 @@
 //! Passports end to end: create, read, update with revisions, list with
 //! filters and cursors, submit, every main-line transition, refusals, audit.
 
+use crate::common::html;
 use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
@@ -350,5 +351,139 @@ async fn a_passport_for_an_unknown_organisation_is_refused_naming_the_field() {
         assert_eq!(s, 422, "[{}]", app.backend);
         let (_, list) = send(app.req(Method::GET, "/api/v1/passports", &app.admin())).await;
         assert_eq!(list["items"], json!([]), "[{}] nothing was stored", app.backend);
+    }
+}
+
+/// A submitted passport of organisation A: title, description, and its cost
+/// in kopecks, all in one 2028 construction line financed from the local budget.
+async fn searchable(app: &TestApp, w: &World, title: &str, description: &str, kopecks: i64) -> String {
+    let mut body = complete_passport(w.goal);
+    let amount = format!("{}.{:02}", kopecks / 100, kopecks % 100);
+    body["title"] = json!({"uk": title});
+    body["description"] = json!({"uk": description});
+    body["costs"] = json!([{"year": 2028, "item": "construction", "cost_type": "capex", "amount": amount}]);
+    body["financing"] = json!([{"year": 2028, "source": "localBudget", "amount": amount}]);
+    let ini = w.initiator_a(app);
+    let (id, v) = create_passport(app, &ini, &body).await;
+    let (s, _, p) = transition(app, &ini, &id, v, "submitted", None).await;
+    assert_eq!(s, 200, "{p}");
+    id
+}
+
+#[tokio::test]
+async fn words_find_passports_by_title_description_and_code_within_a_cost_range() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let lyceum =
+            searchable(&app, &w, "Капітальний ремонт ліцею №3", "Утеплення фасаду та заміна вікон", 1_000_000_000)
+                .await;
+        let water =
+            searchable(&app, &w, "Реконструкція водогону", "Заміна труб на вул. Центральній", 500_000_000).await;
+        let clinic =
+            searchable(&app, &w, "Термомодернізація амбулаторії", "Утеплення фасаду амбулаторії", 250_000_050).await;
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        let body = json!({"id": "dream-1", "code": "DREAM-UA-010125-00000001",
+            "document": dream_document(1, "2025-06-01T10:00:00Z")});
+        let (s, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body)).await;
+        assert_eq!(s, 200, "{r}");
+        let imported = r["passport_id"].as_str().unwrap().to_owned();
+        let found = |q: &str| {
+            let (app, q) = (&app, q.to_owned());
+            async move {
+                let (s, page) = send(app.req(Method::GET, &format!("/api/v1/passports?{q}"), &app.admin())).await;
+                assert_eq!(s, 200, "{q}: {page}");
+                let mut ids: Vec<String> =
+                    page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
+                ids.sort();
+                ids
+            }
+        };
+        let ids = |list: &[&String]| {
+            let mut list: Vec<String> = list.iter().map(|s| (*s).clone()).collect();
+            list.sort();
+            list
+        };
+        let enc = |q: &str| format!("q={}", urlencoding(q));
+        for (q, expected, why) in [
+            ("фасаду", ids(&[&lyceum, &clinic]), "a word of the description"),
+            ("утеплення ЛІЦЕЮ", ids(&[&lyceum]), "every word, in any case, title and description together"),
+            ("модернізац", ids(&[&clinic]), "part of a longer word"),
+            ("ремонт водогону", ids(&[]), "no passport has both words"),
+            ("00000001", ids(&[&imported]), "a part of the DREAM code"),
+            ("dream-ua-010125", ids(&[&imported]), "the DREAM code in another case"),
+            ("% _", ids(&[&lyceum, &water, &clinic, &imported]), "wildcards are no words"),
+        ] {
+            assert_eq!(found(&enc(q)).await, expected, "[{}] {q}: {why}", app.backend);
+        }
+        for (q, expected) in [
+            ("cost_from=5000000", ids(&[&lyceum, &water])),
+            ("cost_to=5000000.00", ids(&[&water, &clinic, &imported])),
+            ("cost_from=2500000.50&cost_to=2500000.50", ids(&[&clinic])),
+            ("cost_from=2500000.51&cost_to=4999999.99", ids(&[])),
+        ] {
+            assert_eq!(found(q).await, expected, "[{}] {q}", app.backend);
+        }
+        assert_eq!(found(&format!("{}&cost_to=3000000", enc("утеплення"))).await, ids(&[&clinic]));
+        let (s, p) = send(app.req(Method::GET, "/api/v1/passports?cost_from=9&cost_to=1", &app.admin())).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["cost_to".to_owned()]), "{p}");
+        let (s, p) = send(app.req(Method::GET, "/api/v1/passports?cost_from=lots", &app.admin())).await;
+        assert_eq!((s, problem_fields(&p)), (400, vec!["cost_from".to_owned()]), "{p}");
+        // An edited title is found by its new words only.
+        let (s, stored) = send(app.req(Method::GET, &format!("/api/v1/passports/{water}"), &app.admin())).await;
+        assert_eq!(s, 200);
+        let mut content = stored["content"].clone();
+        content["title"]["uk"] = json!("Будівництво каналізаційного колектора");
+        let version = stored["version"].as_i64().unwrap().to_string();
+        let (s, p) = send(
+            app.req(Method::PUT, &format!("/api/v1/passports/{water}"), &w.pim(&app))
+                .header("If-Match", format!("\"{version}\""))
+                .json(&content),
+        )
+        .await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(found(&enc("колектора")).await, ids(&[&water]));
+        assert_eq!(found(&enc("водогону")).await, ids(&[]), "[{}] the old title is gone", app.backend);
+    }
+}
+
+/// `text` as a URL's query value.
+fn urlencoding(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)]).unwrap().trim_start_matches('=').to_owned()
+}
+
+#[tokio::test]
+async fn the_passport_list_filters_by_words_and_costs_as_people_type_them() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        searchable(&app, &w, "Капітальний ремонт ліцею №3", "Утеплення фасаду", 1_000_000_000).await;
+        searchable(&app, &w, "Термомодернізація амбулаторії", "Утеплення фасаду амбулаторії", 250_000_050).await;
+        let mut b = crate::web::Browser::signed_in(&app, "pim-list", w.pim_org, &[Role::PimUnit]).await;
+        let titles = |page: &str| -> Vec<String> {
+            let html = html::parse(page);
+            html::select(&html, "main table tbody tr td:first-child a").iter().map(html::text).collect()
+        };
+        let (s, _, page) = b.get(&format!("/passports?q={}&cost_to=3+000+000", urlencoding("утеплення"))).await;
+        assert_eq!(s, 200, "{page}");
+        assert_eq!(titles(&page), ["Термомодернізація амбулаторії"], "[{}]", app.backend);
+        let html = html::parse(&page);
+        let value = |css: &str| html::select(&html, css)[0].value().attr("value").map(str::to_owned);
+        assert_eq!(
+            (value("#q").as_deref(), value("#cost_to").as_deref()),
+            (Some("утеплення"), Some("3 000 000")),
+            "the filters stay as typed, so the address can be shared"
+        );
+        let (s, _, page) = b.get(&format!("/passports?cost_from={}", urlencoding("2 500 000,50"))).await;
+        assert_eq!((s.as_u16(), titles(&page).len()), (200, 2), "a decimal comma and spaces");
+        for (query, field, says) in [
+            ("cost_from=40+%D0%BC%D0%BB%D0%BD", "cost_from", "«40 млн»"),
+            ("cost_from=9&cost_to=1", "cost_to", "верхня межа"),
+        ] {
+            let (s, _, page) = b.get(&format!("/passports?{query}")).await;
+            assert_eq!(s, 200, "{query}: a refusal is shown on the list, not as an error page");
+            let html = html::parse(&page);
+            let summary = html::text(&html::select(&html, "div.error-summary")[0]);
+            assert!(summary.contains(says), "{query}: {summary}");
+            assert_eq!(html::select(&html, &format!("#{field}[aria-invalid=true]")).len(), 1, "{query}");
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::codelist::{Codelist, Codelists};
 use rust_decimal::Decimal;
 
 /// A language Portfel speaks.
@@ -233,6 +234,11 @@ pub const CATALOGUE: &[Entry] = &[
     e("period_changed", "період звіту не змінюється", "a report's period does not change"),
     e("range", "значення поза допустимими межами", "value out of range"),
     e(
+        "range_reversed",
+        "верхня межа не може бути меншою за нижню ({from:amount})",
+        "the upper bound cannot be below the lower bound ({from:amount})",
+    ),
+    e(
         "report_fixed",
         "звіт у стані «{state:state}» не змінюється; виправлення — новий звіт за той самий період",
         "a {state} report does not change; a correction is a new report for its period",
@@ -418,9 +424,184 @@ pub fn figure(amount: Decimal, places: u32, lang: Lang) -> String {
     out
 }
 
+/// A share (0.125) as a percentage the pages write: «12,5 %», at most two decimals.
+pub fn percent(share: Decimal) -> String {
+    let value = (share * Decimal::ONE_HUNDRED).round_dp(2).normalize();
+    format!("{}\u{a0}%", figure(value, value.scale(), Lang::Uk))
+}
+
+/// A field path in words, e.g. `costs[1].amount` → «Витрати №2 · сума».
+pub fn field_label(path: &str) -> String {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let word = match name {
+            "title" => "Назва",
+            "uk" => "українською",
+            "en" => "англійською",
+            "description" => "Опис",
+            "problem" => "Проблема",
+            "goals" => "Цілі",
+            "project_type" => "Тип проєкту",
+            "purpose" => "Призначення",
+            "sector" => "Сектор",
+            "locations" => "Місце реалізації",
+            "katottg" => "код КАТОТТГ",
+            "address" => "адреса",
+            "strategy_goal_ids" => "Цілі стратегії",
+            "start_year" => "Рік початку",
+            "duration_years" => "Тривалість",
+            "costs" => "Витрати",
+            "financing" => "Фінансування",
+            "year" => "рік",
+            "item" => "стаття",
+            "cost_type" => "вид",
+            "amount" => "сума",
+            "source" => "джерело",
+            "readiness" => "Готовність",
+            "design_documentation" => "проєктна документація",
+            "land" => "земля",
+            "state_expertise" => "експертиза",
+            "beneficiaries" => "Бенефіціари",
+            "total" => "усього",
+            "idps" => "ВПО",
+            "om_cost_per_year" => "Витрати на утримання",
+            "risks" => "Ризики",
+            "likelihood" => "імовірність",
+            "impact" => "вплив",
+            "contacts" => "Контакти",
+            "name" => "ім'я",
+            "email" => "ел. пошта",
+            "number" => "Номер рішення",
+            "date" => "Дата рішення",
+            "comment" => "Коментар",
+            "reason" => "Причина",
+            "expert" => "Експерт",
+            "sections" => "Розділ",
+            "measures" => "Захід",
+            "executors" => "виконавці",
+            "responsible" => "Відповідальний виконавець",
+            "decision_number" => "Номер рішення",
+            "decision_date" => "Дата рішення",
+            "period_start" => "Перший рік",
+            "period_end" => "Останній рік",
+            "balance_holder" => "Балансоутримувач",
+            "implementer" => "Виконавець",
+            "edrpou" => "код ЄДРПОУ",
+            "nature" => "Характер",
+            "position" => "посада",
+            "phone" => "телефон",
+            "projects" => "Проєкти",
+            "passport_ids" => "Проєкти",
+            "criterion" => "критерій",
+            "methodology_id" => "Методика",
+            "deadline" => "Строк для експертів",
+            "portfolio_id" => "Портфель",
+            "first_year" => "Перший рік",
+            "last_year" => "Останній рік",
+            "builder" => "Спосіб побудови",
+            "constraints" => "Обмеження",
+            "time_limit_seconds" => "Час розрахунку",
+            "variants" => "Варіанти",
+            "trials" => "Кількість випробувань",
+            "top_k" => "Верхні місця",
+            "spread" => "Розкид ваг",
+            "per_project" => "Експертів на проєкт",
+            "kind" => "вид",
+            "organisation_id" => "Організація",
+            "to" => "Новий стан",
+            "query" => "Пошук",
+            "cost_from" => "Вартість від",
+            "cost_to" => "Вартість до",
+            "experts" => "Експерти",
+            "scores" => "Оцінки",
+            "score" => "бал",
+            "justification" => "обґрунтування",
+            "min_score" => "Мінімальний бал",
+            "ceilings" => "Стелі",
+            "body" => "Форма",
+            "period" => "Період",
+            "quarter" => "квартал",
+            "received" => "отримано",
+            "spent" => "витрачено",
+            "progress_percent" => "Фізичний прогрес",
+            "milestones" => "Віхи",
+            "planned" => "за планом",
+            "actual" => "фактично",
+            "indicators" => "Показники",
+            "unit" => "одиниця",
+            "baseline" => "базове значення",
+            "target" => "цільове значення",
+            "narrative" => "Що зроблено",
+            "estimated_cost" => "Очікувана вартість",
+            "documents" => "Документи",
+            "url" => "посилання",
+            other => other,
+        };
+        out.push(match index {
+            Some(i) => format!("{word} №{}", i + 1),
+            None => word.to_owned(),
+        });
+    }
+    out.join(" · ")
+}
+
+/// Portfel's own labels where a DREAM codelist gives two codes one
+/// Ukrainian label, so that a choice never shows two identical options.
+const DISTINCT: [(Codelist, &str, &str); 4] = [
+    (Codelist::InitiationTypes, "rehabilitation", "Реконструкція, модернізація, ремонт"),
+    (Codelist::InitiationTypes, "replacement", "Заміна обладнання чи конструкцій"),
+    (Codelist::InitiationTypes, "expansion", "Розширення наявного об'єкта"),
+    (Codelist::WbEco, "SA", "Соціальний захист (підсектор)"),
+];
+
+/// The Ukrainian label of `code` in `list`, or the code itself.
+pub fn code_label(list: Codelist, code: &str) -> String {
+    if let Some((_, _, label)) = DISTINCT.iter().find(|(l, c, _)| *l == list && *c == code) {
+        return (*label).to_owned();
+    }
+    Codelists::embedded()
+        .entries(list)
+        .iter()
+        .find(|e| e.code == code)
+        .map_or_else(|| code.to_owned(), |e| e.label_uk.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_read_as_percentages() {
+        use std::str::FromStr;
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(percent(d("0.1")), "10\u{a0}%");
+        assert_eq!(percent(d("0.125")), "12,5\u{a0}%");
+        assert_eq!(percent(d("0.05")), "5\u{a0}%");
+        assert_eq!(percent(d("0.333333")), "33,33\u{a0}%");
+    }
+
+    #[test]
+    fn no_choice_offers_two_codes_under_one_label() {
+        for list in [
+            Codelist::InitiationTypes,
+            Codelist::WbEco,
+            Codelist::FundingSourceCategories,
+            Codelist::InitiationPurpose,
+            Codelist::InitiationNature,
+        ] {
+            let mut seen = std::collections::HashMap::new();
+            for e in Codelists::embedded().entries(list) {
+                let label = code_label(list, &e.code);
+                if let Some(other) = seen.insert(label.clone(), e.code.clone()) {
+                    panic!("{list:?}: {other} and {} are both «{label}»", e.code);
+                }
+            }
+        }
+    }
 
     /// Names Ukrainian text keeps in Latin letters.
     const NAMES: [&str; 9] = ["DREAM", "API", "JSON", "ETag", "If-Match", "ASCII", "UA", "http", "https"];

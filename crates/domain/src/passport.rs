@@ -433,7 +433,7 @@ impl PassportContent {
         self.costs.iter().map(|c| c.amount).sum()
     }
 
-    /// Lower-cased text used for full-text filtering.
+    /// Lower-cased text used for word search ([`search_words`]).
     pub fn search_text(&self) -> String {
         let mut text = self.title.uk.clone();
         for part in [self.title.en.as_deref(), self.description.as_ref().map(|d| d.uk.as_str())].into_iter().flatten() {
@@ -441,5 +441,31 @@ impl PassportContent {
             text.push_str(part);
         }
         text.to_lowercase()
+    }
+}
+
+/// The words a passport search looks for, each to be found somewhere in a
+/// passport's [`PassportContent::search_text`] or its DREAM code: lower-cased,
+/// split at spaces and at the `LIKE` wildcards `%` and `_` (which the search
+/// would otherwise read as "anything"), repeats dropped.
+pub fn search_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in query.to_lowercase().split(|c: char| c.is_whitespace() || c == '%' || c == '_') {
+        if !word.is_empty() && !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_words;
+
+    #[test]
+    fn search_words_are_lower_cased_split_and_without_wildcards() {
+        assert_eq!(search_words("  Ремонт   ЛІЦЕЮ ремонт "), ["ремонт", "ліцею"]);
+        assert_eq!(search_words("100%_готовий"), ["100", "готовий"]);
+        assert!(search_words(" % _ ").is_empty());
     }
 }

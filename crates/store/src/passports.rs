@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use portfel_domain::access::Visibility;
 use portfel_domain::records::{Passport, PassportRevision, PassportSummary};
 use portfel_domain::{PassportContent, Status};
+use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
-use sea_orm::sea_query::{Condition, Expr, LikeExpr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
     QuerySelect,
@@ -203,8 +204,13 @@ pub struct PassportFilter {
     pub sector: Option<String>,
     /// Only projects running in this year.
     pub year: Option<i32>,
-    /// Only passports whose title or description contains this text (any case).
+    /// Only passports with every word of this text ([`portfel_domain::passport::search_words`])
+    /// in their title, description or DREAM code, in any case.
     pub text: Option<String>,
+    /// Only passports costing at least this much.
+    pub cost_from: Option<Decimal>,
+    /// Only passports costing at most this much.
+    pub cost_to: Option<Decimal>,
     /// Only passports created after this one (cursor).
     pub after: Option<Uuid>,
     /// Page size.
@@ -228,6 +234,26 @@ fn visibility_condition(v: &Visibility) -> Condition {
     any
 }
 
+/// A passport's total cost as a number the database compares (the column
+/// holds the decimal's text, exact to the kopeck).
+fn total_cost() -> Expr {
+    Expr::col((passport::Entity, passport::Column::TotalCost)).cast_as("NUMERIC")
+}
+
+/// Passports with `word` in their search text or their DREAM code (on
+/// PostgreSQL the `LIKE` is answered by the `pg_trgm` index; SQLite reads the
+/// rows in id order and stops at a page).
+fn word_condition(word: &str) -> Condition {
+    use crate::entity::dream_link;
+    let pattern = format!("%{word}%");
+    let code = Query::select()
+        .column(dream_link::Column::PassportId)
+        .from(dream_link::Entity)
+        .and_where(Func::lower(Expr::col(dream_link::Column::Code)).like(pattern.clone()))
+        .to_owned();
+    Condition::any().add(passport::Column::SearchText.like(pattern)).add(passport::Column::Id.in_subquery(code))
+}
+
 /// The passports `filter` selects, in creation order, one more than a page
 /// (to tell whether another page follows).
 fn filtered(filter: &PassportFilter) -> sea_orm::Select<passport::Entity> {
@@ -248,8 +274,15 @@ fn filtered(filter: &PassportFilter) -> sea_orm::Select<passport::Entity> {
         query = query.filter(passport::Column::StartYear.lte(year)).filter(passport::Column::EndYear.gte(year));
     }
     if let Some(text) = &filter.text {
-        let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        query = query.filter(passport::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+        for word in portfel_domain::passport::search_words(text) {
+            query = query.filter(word_condition(&word));
+        }
+    }
+    if let Some(from) = filter.cost_from {
+        query = query.filter(total_cost().gte(Expr::val(from.to_string()).cast_as("NUMERIC")));
+    }
+    if let Some(to) = filter.cost_to {
+        query = query.filter(total_cost().lte(Expr::val(to.to_string()).cast_as("NUMERIC")));
     }
     if let Some(after) = filter.after {
         query = query.filter(passport::Column::Id.gt(after));

@@ -2,7 +2,7 @@
 //! sectors (from DREAM's codelists), field names and common problems.
 
 use axum::http::StatusCode;
-use portfel_domain::codelist::{Codelist, Codelists};
+use portfel_domain::codelist::Codelist;
 use portfel_domain::{FieldError, Role, Status};
 use portfel_planning::council::DocumentStatus;
 
@@ -47,25 +47,9 @@ pub fn role(r: Role) -> &'static str {
     }
 }
 
-/// Portfel's own labels where a DREAM codelist gives two codes one
-/// Ukrainian label, so that a choice never shows two identical options.
-const DISTINCT: [(Codelist, &str, &str); 4] = [
-    (Codelist::InitiationTypes, "rehabilitation", "Реконструкція, модернізація, ремонт"),
-    (Codelist::InitiationTypes, "replacement", "Заміна обладнання чи конструкцій"),
-    (Codelist::InitiationTypes, "expansion", "Розширення наявного об'єкта"),
-    (Codelist::WbEco, "SA", "Соціальний захист (підсектор)"),
-];
-
 /// The Ukrainian label of `code` in `list`, or the code itself.
 pub fn code(list: Codelist, code: &str) -> String {
-    if let Some((_, _, label)) = DISTINCT.iter().find(|(l, c, _)| *l == list && *c == code) {
-        return (*label).to_owned();
-    }
-    Codelists::embedded()
-        .entries(list)
-        .iter()
-        .find(|e| e.code == code)
-        .map_or_else(|| code.to_owned(), |e| e.label_uk.clone())
+    portfel_domain::messages::code_label(list, code)
 }
 
 /// A funding source.
@@ -132,119 +116,7 @@ pub fn problem_detail(status: StatusCode, detail: &str) -> String {
 
 /// A field path in words, e.g. `costs[1].amount` → «Витрати №2 · сума».
 pub fn field(path: &str) -> String {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let (name, index) = match part.split_once('[') {
-            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
-        };
-        let word = match name {
-            "title" => "Назва",
-            "uk" => "українською",
-            "en" => "англійською",
-            "description" => "Опис",
-            "problem" => "Проблема",
-            "goals" => "Цілі",
-            "project_type" => "Тип проєкту",
-            "purpose" => "Призначення",
-            "sector" => "Сектор",
-            "locations" => "Місце реалізації",
-            "katottg" => "код КАТОТТГ",
-            "address" => "адреса",
-            "strategy_goal_ids" => "Цілі стратегії",
-            "start_year" => "Рік початку",
-            "duration_years" => "Тривалість",
-            "costs" => "Витрати",
-            "financing" => "Фінансування",
-            "year" => "рік",
-            "item" => "стаття",
-            "cost_type" => "вид",
-            "amount" => "сума",
-            "source" => "джерело",
-            "readiness" => "Готовність",
-            "design_documentation" => "проєктна документація",
-            "land" => "земля",
-            "state_expertise" => "експертиза",
-            "beneficiaries" => "Бенефіціари",
-            "total" => "усього",
-            "idps" => "ВПО",
-            "om_cost_per_year" => "Витрати на утримання",
-            "risks" => "Ризики",
-            "likelihood" => "імовірність",
-            "impact" => "вплив",
-            "contacts" => "Контакти",
-            "name" => "ім'я",
-            "email" => "ел. пошта",
-            "number" => "Номер рішення",
-            "date" => "Дата рішення",
-            "comment" => "Коментар",
-            "reason" => "Причина",
-            "expert" => "Експерт",
-            "sections" => "Розділ",
-            "measures" => "Захід",
-            "executors" => "виконавці",
-            "responsible" => "Відповідальний виконавець",
-            "decision_number" => "Номер рішення",
-            "decision_date" => "Дата рішення",
-            "period_start" => "Перший рік",
-            "period_end" => "Останній рік",
-            "balance_holder" => "Балансоутримувач",
-            "implementer" => "Виконавець",
-            "edrpou" => "код ЄДРПОУ",
-            "nature" => "Характер",
-            "position" => "посада",
-            "phone" => "телефон",
-            "projects" => "Проєкти",
-            "passport_ids" => "Проєкти",
-            "criterion" => "критерій",
-            "methodology_id" => "Методика",
-            "deadline" => "Строк для експертів",
-            "portfolio_id" => "Портфель",
-            "first_year" => "Перший рік",
-            "last_year" => "Останній рік",
-            "builder" => "Спосіб побудови",
-            "constraints" => "Обмеження",
-            "time_limit_seconds" => "Час розрахунку",
-            "variants" => "Варіанти",
-            "trials" => "Кількість випробувань",
-            "top_k" => "Верхні місця",
-            "spread" => "Розкид ваг",
-            "per_project" => "Експертів на проєкт",
-            "kind" => "вид",
-            "organisation_id" => "Організація",
-            "to" => "Новий стан",
-            "query" => "Пошук",
-            "experts" => "Експерти",
-            "scores" => "Оцінки",
-            "score" => "бал",
-            "justification" => "обґрунтування",
-            "min_score" => "Мінімальний бал",
-            "ceilings" => "Стелі",
-            "body" => "Форма",
-            "period" => "Період",
-            "quarter" => "квартал",
-            "received" => "отримано",
-            "spent" => "витрачено",
-            "progress_percent" => "Фізичний прогрес",
-            "milestones" => "Віхи",
-            "planned" => "за планом",
-            "actual" => "фактично",
-            "indicators" => "Показники",
-            "unit" => "одиниця",
-            "baseline" => "базове значення",
-            "target" => "цільове значення",
-            "narrative" => "Що зроблено",
-            "estimated_cost" => "Очікувана вартість",
-            "documents" => "Документи",
-            "url" => "посилання",
-            other => other,
-        };
-        out.push(match index {
-            Some(i) => format!("{word} №{}", i + 1),
-            None => word.to_owned(),
-        });
-    }
-    out.join(" · ")
+    portfel_domain::messages::field_label(path)
 }
 
 /// A field error's message in Ukrainian, from the one catalogue.
@@ -329,28 +201,4 @@ pub fn choice(list: &[(&str, &str)], code: &str) -> String {
 pub fn choice_of<T: serde::Serialize>(list: &[(&str, &str)], value: &T) -> String {
     let code = serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     choice(list, &code)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_choice_offers_two_codes_under_one_label() {
-        for list in [
-            Codelist::InitiationTypes,
-            Codelist::WbEco,
-            Codelist::FundingSourceCategories,
-            Codelist::InitiationPurpose,
-            Codelist::InitiationNature,
-        ] {
-            let mut seen = std::collections::HashMap::new();
-            for e in Codelists::embedded().entries(list) {
-                let label = code(list, &e.code);
-                if let Some(other) = seen.insert(label.clone(), e.code.clone()) {
-                    panic!("{list:?}: {other} and {} are both «{label}»", e.code);
-                }
-            }
-        }
-    }
 }

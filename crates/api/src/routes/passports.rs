@@ -7,8 +7,9 @@ use portfel_domain::access::{creating_organisation, may_edit};
 use portfel_domain::lifecycle::{check_transition, next_states};
 use portfel_domain::records::{Passport, PassportRevision, PassportSummary, StateChange};
 use portfel_domain::rules::{check_content, check_submission};
-use portfel_domain::{Codelists, PassportContent, Role, Status};
+use portfel_domain::{Codelists, FieldError, PassportContent, Role, Status};
 use portfel_store::passports::PassportFilter;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -42,8 +43,15 @@ pub struct ListQuery {
     pub sector: Option<String>,
     /// Only projects running in this year.
     pub year: Option<i32>,
-    /// Text to find in title or description (case-insensitive).
+    /// Words to find, each somewhere in the title, description or DREAM code
+    /// (any case; a word may be part of a longer one).
     pub q: Option<String>,
+    /// Only passports whose total cost is at least this many UAH.
+    #[param(value_type = Option<String>, example = "1000000.00")]
+    pub cost_from: Option<Decimal>,
+    /// Only passports whose total cost is at most this many UAH.
+    #[param(value_type = Option<String>, example = "5000000.00")]
+    pub cost_to: Option<Decimal>,
     /// Cursor from `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-f]{32}$")]
     pub cursor: Option<String>,
@@ -64,6 +72,8 @@ impl ListQuery {
             sector: None,
             year: None,
             q: None,
+            cost_from: None,
+            cost_to: None,
             cursor: None,
             limit: Some(limit),
             view: None,
@@ -210,6 +220,15 @@ pub async fn list_passports(
 }
 
 fn list_filter(auth: &Auth, q: ListQuery) -> ApiResult<PassportFilter> {
+    if let (Some(from), Some(to)) = (q.cost_from, q.cost_to)
+        && from > to
+    {
+        return Err(ApiError::Validation(vec![FieldError::of(
+            "cost_to",
+            "range_reversed",
+            &[("from", from.to_string())],
+        )]));
+    }
     Ok(PassportFilter {
         visibility: auth.visibility(),
         status: q.status,
@@ -217,6 +236,8 @@ fn list_filter(auth: &Auth, q: ListQuery) -> ApiResult<PassportFilter> {
         sector: q.sector,
         year: q.year,
         text: q.q.filter(|t| !t.trim().is_empty()),
+        cost_from: q.cost_from,
+        cost_to: q.cost_to,
         after: q.cursor.as_deref().map(crate::cursor::decode_id).transpose()?,
         limit: super::page_limit(q.limit)?,
     })

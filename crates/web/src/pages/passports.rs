@@ -75,12 +75,25 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
             labels::status(s)
         )
     });
+    let (typed_from, raw) = take_param(raw, "cost_from");
+    let (typed_to, raw) = take_param(raw, "cost_to");
+    let mut errors = Errors::default();
+    let cost_from = cost_bound("cost_from", typed_from.as_deref(), &mut errors);
+    let cost_to = cost_bound("cost_to", typed_to.as_deref(), &mut errors);
     let q: ListQuery = query(raw)?;
     let (status, text) = (q.status, q.q.clone().unwrap_or_default());
     let (organisation, sector, year) = (q.organisation_id, q.sector.clone(), q.year);
     let mut organisations: Vec<(Uuid, String)> = organisation_names(&state, &user).await?.into_iter().collect();
     organisations.sort_by(|a, b| a.1.cmp(&b.1));
-    let page = api::passport_summaries(&user.auth, &state.app, ListQuery { limit: Some(200), ..q }).await?;
+    let asked = ListQuery { limit: Some(200), cost_from, cost_to, ..q };
+    let page = match api::passport_summaries(&user.auth, &state.app, asked).await {
+        Err(ApiError::Validation(refused)) => {
+            errors.0.extend(refused);
+            api::PassportSummaryPage { items: Vec::new(), next_cursor: None }
+        }
+        other => other?,
+    };
+    let typed = |t: &Option<String>| t.clone().unwrap_or_default();
     let mut counts: HashMap<Status, usize> = HashMap::new();
     for p in &page.items {
         *counts.entry(p.status).or_default() += 1;
@@ -92,6 +105,7 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
             h1 { "Паспорти проєктів" }
             (layout::notice(notice.as_deref(), "ok"))
             @if user.may(Permission::CreatePassports) { p { a.button href="/passports/new" { "Новий паспорт" } } }
+            (layout::error_summary(&errors))
             form.filters method="get" action="/passports" {
                 div {
                     label for="status" { "Стан" }
@@ -121,7 +135,9 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
                     }
                 }
                 div { label for="year" { "Рік реалізації" } input #year type="number" name="year" min="2000" max="2100" value=[year]; }
-                div { label for="q" { "Пошук у назві та описі" } input #q type="search" name="q" value=(text); }
+                div { label for="q" { "Слова в назві, описі чи коді" } input #q type="search" name="q" value=(text); }
+                (cost_filter("cost_from", "Вартість від, грн", &typed(&typed_from), &errors))
+                (cost_filter("cost_to", "Вартість до, грн", &typed(&typed_to), &errors))
                 button type="submit" { "Показати" }
                 a href="/passports" { "Скинути фільтри" }
             }
@@ -145,6 +161,30 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
             }
         },
     ))
+}
+
+/// A cost bound typed in a filter (`1 000 000`, `2500000,50`), blank for
+/// none; what is no amount is noted in `errors` and left out of the search.
+fn cost_bound(name: &str, typed: Option<&str>, errors: &mut Errors) -> Option<rust_decimal::Decimal> {
+    let typed = typed.map(str::trim).filter(|t| !t.is_empty())?;
+    let value = crate::forms::amount(typed).parse().ok();
+    if value.is_none() {
+        errors.0.push(portfel_domain::FieldError::of(name, "invalid_amount", &[("value", typed.to_owned())]));
+    }
+    value
+}
+
+/// A cost bound's input in the filters, with its error beside it.
+fn cost_filter(name: &str, label: &str, typed: &str, errors: &Errors) -> Markup {
+    let wrong = !errors.at(name).is_empty();
+    html! {
+        div {
+            label for=(name) { (label) }
+            input id=(name) type="text" inputmode="decimal" name=(name) value=(typed)
+                aria-invalid=[wrong.then_some("true")] aria-describedby=[wrong.then(|| format!("{name}-error"))];
+            @for e in errors.at(name) { p.field-error id=(format!("{name}-error")) { (labels::message(e)) } }
+        }
+    }
 }
 
 /// GET /passports/{id}.
