@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use portfel_domain::codelist::Codelist;
+use portfel_domain::messages::{Lang, code_label, figure, percent};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -281,12 +283,15 @@ impl<'a> Ledger<'a> {
             });
         }
         for u in usage.iter().filter(|u| u.remaining < Decimal::ZERO) {
+            let source = u
+                .source
+                .as_deref()
+                .map_or_else(|| "усього".to_owned(), |s| code_label(Codelist::FundingSourceCategories, s));
             warnings.push(format!(
-                "{} {}: розподілено {} при граничному обсязі {}",
+                "{} рік, {source}: розподілено {} грн при граничному обсязі {} грн",
                 u.year,
-                u.source.as_deref().unwrap_or("усього"),
-                u.allocated,
-                u.ceiling
+                figure(u.allocated, 2, Lang::Uk),
+                figure(u.ceiling, 2, Lang::Uk)
             ));
         }
         let period = self.period_ceiling();
@@ -294,7 +299,11 @@ impl<'a> Ledger<'a> {
             if let Some(min) = s.min_share
                 && self.by_sector.get(s.sector.as_str()).copied().unwrap_or_default() < min * period
             {
-                warnings.push(format!("сектор {}: частка менша за мінімальну {min}", s.sector));
+                warnings.push(format!(
+                    "сектор «{}»: частка менша за мінімальну {}",
+                    code_label(Codelist::WbEco, &s.sector),
+                    percent(min)
+                ));
             }
         }
         let chosen: BTreeSet<Uuid> = self.included.keys().copied().collect();

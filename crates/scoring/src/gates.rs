@@ -1,5 +1,6 @@
 //! Eligibility gates: pass/fail checks; failing any one excludes a project.
 
+use portfel_domain::messages::{field_label, percent};
 use portfel_domain::passport::DesignStatus;
 use portfel_domain::rules::check_submission;
 use portfel_domain::{Codelists, PassportContent};
@@ -45,7 +46,9 @@ impl Gate {
             Gate::CompletePassport => {
                 let errors = check_submission(p, Codelists::embedded());
                 (!errors.is_empty()).then(|| {
-                    let fields = errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ");
+                    let mut fields: Vec<String> = errors.iter().map(|e| field_label(&e.field)).collect();
+                    fields.dedup();
+                    let fields = fields.join(", ");
                     format!("паспорт неповний або містить помилки: {fields}")
                 })
             }
@@ -56,9 +59,9 @@ impl Gate {
                 let share = if total > Decimal::ZERO { local / total } else { Decimal::ZERO };
                 (share < *min_share).then(|| {
                     format!(
-                        "частка місцевого співфінансування {}% менша за {}%",
-                        (share * Decimal::ONE_HUNDRED).round_dp(2),
-                        (*min_share * Decimal::ONE_HUNDRED).normalize()
+                        "частка місцевого співфінансування {} менша за {}",
+                        percent(share.round_dp(4)),
+                        percent(*min_share)
                     )
                 })
             }
