@@ -6,7 +6,6 @@ use crate::common::chrome::{Chrome, Tab};
 use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
-use serde_json::{Value, json};
 
 /// Projects of the hromada besides the one typed in the browser: title,
 /// WB-ECO sector, cost in hundredths of the lyceum's, beneficiaries, IDPs and
@@ -25,22 +24,6 @@ const EXPERTS: [&str; 3] = ["exp-1", "exp-2", "exp-3"];
 /// `amount` (whole hryvnias) scaled by `hundredths`, as the API writes money.
 fn scaled(amount: i64, hundredths: i64) -> String {
     format!("{}.00", amount * hundredths / 100)
-}
-
-/// A complete passport of `PROJECTS[n]`.
-fn project(goal: uuid::Uuid, n: usize) -> Value {
-    let (title, sector, k, total, idps, _) = PROJECTS[n];
-    let mut p = complete_passport(goal);
-    p["title"] = json!({"uk": title});
-    p["sector"] = json!(sector);
-    p["beneficiaries"] = json!({"total": total, "idps": idps});
-    for (list, line, amount) in
-        [("costs", 0, 500_000), ("costs", 1, 9_500_000), ("financing", 0, 500_000), ("financing", 1, 1_500_000)]
-    {
-        p[list][line]["amount"] = json!(scaled(amount, k));
-    }
-    p["financing"][2]["amount"] = json!(scaled(8_000_000, k));
-    p
 }
 
 /// Registers the people of the walk-through; returns their passwords by sub.
@@ -175,6 +158,69 @@ async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
     id
 }
 
+/// The initiator types project `n` of `PROJECTS` in the passport form, saves
+/// and submits it; returns its id.
+async fn initiator_types_a_project(tab: &Tab, n: usize) -> String {
+    let (title, sector, k, total, idps, _) = PROJECTS[n];
+    let (design, build) = (scaled(500_000, k), scaled(9_500_000, k));
+    tab.open("/passports/new").await;
+    for (css, text) in [
+        ("#f-title-uk", title.to_owned()),
+        ("#f-description-uk", format!("{title}: роботи за робочим проєктом")),
+        ("#f-problem", "Об'єкт не відповідає потребам громади".to_owned()),
+        ("#f-goals", "Якісна послуга для мешканців".to_owned()),
+        ("#f-balance_holder-name", "Управління освіти".to_owned()),
+        ("#f-balance_holder-edrpou", "40000001".to_owned()),
+        ("#f-locations-0--katottg", "UA46060250010015970".to_owned()),
+        ("#f-start_year", "2027".to_owned()),
+        ("#f-duration_years", "2".to_owned()),
+        ("#f-om_cost_per_year", "50 000".to_owned()),
+        ("#f-costs-0--year", "2027".to_owned()),
+        ("#f-costs-0--amount", design.clone()),
+        ("#f-costs-1--year", "2028".to_owned()),
+        ("#f-costs-1--amount", build.clone()),
+        ("#f-financing-0--year", "2027".to_owned()),
+        ("#f-financing-0--amount", design),
+        ("#f-financing-1--year", "2028".to_owned()),
+        ("#f-financing-1--amount", build),
+        ("#f-readiness-documents-0--title", "Робочий проєкт".to_owned()),
+        ("#f-beneficiaries-total", total.to_string()),
+        ("#f-beneficiaries-idps", idps.to_string()),
+        ("#f-risks-0--description", "Зростання цін на матеріали".to_owned()),
+        ("#f-contacts-0--name", "Олена Коваленко".to_owned()),
+    ] {
+        tab.fill(css, &text).await;
+    }
+    for (css, value) in [
+        ("#f-project_type", "rehabilitation"),
+        ("#f-purpose", "development"),
+        ("#f-sector", sector),
+        ("#f-costs-0--item", "design"),
+        ("#f-costs-1--item", "construction"),
+        ("#f-financing-0--source", "stateSubsidies"),
+        ("#f-financing-1--source", "localBudget"),
+        ("#f-readiness-design_documentation", "approved"),
+        ("#f-readiness-land", "owned"),
+        ("#f-readiness-state_expertise", "positive"),
+        ("#f-readiness-documents-0--kind", "designDocument"),
+        ("#f-risks-0--likelihood", "low"),
+        ("#f-risks-0--impact", "medium"),
+    ] {
+        tab.choose(css, value).await;
+    }
+    tab.set("#f-readiness-documents-0--date", "2026-03-15").await;
+    tab.find("input[name=strategy_goal_ids]").await.click().await.unwrap();
+    tab.find("#nature-construction").await.click().await.unwrap();
+    tab.click("main form button[type=submit]").await;
+    let path = tab.path().await;
+    let Some(id) = path.strip_prefix("/passports/").map(str::to_owned) else {
+        panic!("{title} saved to {path}: {}", tab.text().await)
+    };
+    tab.click("form:has(input[name=to][value=submitted]) button").await;
+    assert!(tab.find("span.badge").await.text().await.unwrap().contains("Подано"), "{}", tab.text().await);
+    id
+}
+
 /// Saving the edit form of a complete draft as it stands changes nothing:
 /// every field of the passport has its input.
 async fn editing_keeps_every_field(tab: &Tab, app: &TestApp, w: &World) {
@@ -205,7 +251,7 @@ async fn pim_opens_a_round(tab: &Tab) -> String {
     tab.click("form[action$='/screen'] button").await;
     let text = tab.text().await;
     assert_eq!(text.matches("пройшов").count(), PROJECTS.len() + 1, "every project passes screening: {text}");
-    assert!(!text.contains("не пройшов"));
+    assert!(!text.contains("не пройшов"), "{text}");
     tab.find("details:has(form[action$='/assign']) summary").await.click().await.unwrap();
     for e in EXPERTS {
         tab.find(&format!("#exp-{e}")).await.click().await.unwrap();
@@ -219,35 +265,42 @@ async fn pim_opens_a_round(tab: &Tab) -> String {
     round
 }
 
-/// Experts score every project through the API, but `exp-1` leaves `own` to the browser.
-async fn experts_score_by_api(app: &TestApp, w: &World, round: &str, ids: &[String], own: &str) {
-    let (_, assignments) =
-        send(app.req(Method::GET, &format!("/api/v1/rounds/{round}/assignments"), &w.pim(app))).await;
-    assert_eq!(assignments.as_array().unwrap().len(), EXPERTS.len() * (ids.len() + 1) + 1, "and the replacement");
-    for (n, id) in ids.iter().enumerate() {
-        let score = PROJECTS[n].5;
-        for (k, sub) in EXPERTS.iter().enumerate() {
-            let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
-            let path = format!("/api/v1/rounds/{round}/projects/{id}");
-            let (s, _) =
-                send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false})))
-                    .await;
-            assert_eq!(s, 200);
-            let score = if k == 2 { score - 1 + n as i64 % 2 } else { score };
-            let scores: Vec<Value> = CRITERIA.iter().map(|c| json!({"criterion": c, "score": score})).collect();
-            let body = json!({"scores": scores, "submit": true});
-            let (s, p) = send(app.req(Method::PUT, &format!("{path}/scores"), &token).json(&body)).await;
-            assert_eq!(s, 200, "{p}");
+/// Each expert signs in, opens each project it has to score from its tasks,
+/// declares no conflict and submits its scores; `exp-1` leaves `own` for
+/// [`expert_declares_and_scores`], and `exp-2` (who declared a conflict on
+/// `own`) is replaced there by `exp-4`.
+async fn experts_score_on_the_pages(
+    tab: &Tab,
+    passwords: &std::collections::HashMap<&'static str, String>,
+    round: &str,
+    ids: &[String],
+    own: &str,
+) {
+    for (k, sub) in EXPERTS.iter().chain([&REPLACEMENT]).enumerate() {
+        tab.sign_in(sub, &passwords[sub]).await;
+        let mut work: Vec<(&str, i64)> = ids
+            .iter()
+            .enumerate()
+            .filter(|_| *sub != REPLACEMENT)
+            .map(|(n, id)| (id.as_str(), if k == 2 { PROJECTS[n].5 - 1 + n as i64 % 2 } else { PROJECTS[n].5 }))
+            .collect();
+        if matches!(*sub, "exp-3" | REPLACEMENT) {
+            work.push((own, 4));
         }
-    }
-    for sub in ["exp-3", REPLACEMENT] {
-        let token = app.token(sub, Some(w.pim_org), &[Role::Expert]);
-        let path = format!("/api/v1/rounds/{round}/projects/{own}");
-        send(app.req(Method::POST, &format!("{path}/declaration"), &token).json(&json!({"conflict": false}))).await;
-        let scores: Vec<Value> = CRITERIA.iter().map(|c| json!({"criterion": c, "score": 4})).collect();
-        let body = json!({"scores": scores, "submit": true});
-        let (s, p) = send(app.req(Method::PUT, &format!("{path}/scores"), &token).json(&body)).await;
-        assert_eq!(s, 200, "{p}");
+        for (id, score) in work {
+            let link = format!("main section a[href='/rounds/{round}/projects/{id}/score']");
+            assert_eq!(tab.all(&link).await.len(), 1, "{sub} finds {id} among its tasks: {}", tab.text().await);
+            tab.click(&link).await;
+            tab.find("#c-no").await.click().await.unwrap();
+            tab.click("main form button[type=submit]").await;
+            for c in CRITERIA {
+                tab.fill(&format!("#f-score-{c}"), &score.to_string()).await;
+            }
+            tab.click("button[name=_submit][value=true]").await;
+            assert!(tab.find("p.notice").await.text().await.unwrap().starts_with("Оцінки подано"), "{sub} on {id}");
+            tab.open("/tasks").await;
+        }
+        tab.sign_out().await;
     }
 }
 
@@ -324,8 +377,14 @@ async fn pim_builds_a_plan(tab: &Tab, portfolio: &str) -> String {
 #[tokio::test]
 async fn the_cycle_in_a_browser() {
     let Some(chrome) = Chrome::start() else { return };
-    let (backend, url, dir) = backends().await.remove(0);
-    let app = TestApp::start(backend, &url, dir).await;
+    for (backend, url, dir) in backends().await {
+        let app = TestApp::start(backend, &url, dir).await;
+        walk_the_cycle(&chrome, app).await;
+    }
+}
+
+/// One hromada's cycle on `app`, from the pages alone.
+async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     let w = World::create(&app).await;
     let passwords = people(&app, &w).await;
     let tab = chrome.tab(&app.base).await;
@@ -336,6 +395,10 @@ async fn the_cycle_in_a_browser() {
 
     tab.sign_in("ini-a", &passwords["ini-a"]).await;
     let own = initiator_submits_a_passport(&tab, &app).await;
+    let mut ids = Vec::new();
+    for n in 0..PROJECTS.len() {
+        ids.push(initiator_types_a_project(&tab, n).await);
+    }
     editing_keeps_every_field(&tab, &app, &w).await;
     tab.open("/rounds").await;
     assert_eq!(tab.find("h1").await.text().await.unwrap(), "Доступ заборонено", "rounds are not the initiator's");
@@ -344,20 +407,11 @@ async fn the_cycle_in_a_browser() {
     tab.open("/passports").await;
     assert!(tab.path().await.starts_with("/login"), "signed out means signed out");
 
-    let ini = w.initiator_a(&app);
-    let mut ids = Vec::new();
-    for n in 0..PROJECTS.len() {
-        let (id, v) = create_passport(&app, &ini, &project(w.goal, n)).await;
-        let (s, _, p) = transition(&app, &ini, &id, v, "submitted", None).await;
-        assert_eq!(s, 200, "{p}");
-        ids.push(id);
-    }
-
     tab.sign_in("pim", &passwords["pim"]).await;
     let round = pim_opens_a_round(&tab).await;
     tab.sign_out().await;
     a_conflict_is_replaced_on_the_pages(&tab, &passwords, &round, &own).await;
-    experts_score_by_api(&app, &w, &round, &ids, &own).await;
+    experts_score_on_the_pages(&tab, &passwords, &round, &ids, &own).await;
     tab.sign_in("exp-1", &passwords["exp-1"]).await;
     expert_declares_and_scores(&tab, &round, &own).await;
     tab.open("/passports/new").await;
