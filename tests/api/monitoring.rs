@@ -661,3 +661,60 @@ async fn initiators_write_reports_in_the_workspace_and_the_pim_unit_decides_ther
         assert_eq!(pim.get(&format!("/passports/{id}/reports/new")).await.0, 403, "the PIM unit");
     }
 }
+
+#[tokio::test]
+async fn the_monitoring_page_shows_flagged_projects_first_a_page_at_a_time() {
+    use crate::common::html;
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut on_time = Vec::new();
+        for _ in 0..2 {
+            let id = in_plan(&app, &w).await;
+            for q in 1..=3 {
+                accepted_report(&app, &w, &id, &report(q, "100000.00")).await;
+            }
+            on_time.push(id);
+        }
+        let late = in_plan(&app, &w).await;
+        accepted_report(&app, &w, &late, &report(2, "100000.00")).await;
+        let password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("pim", &password).await;
+        let rows = |page: &str| {
+            let doc = html::parse(page);
+            let links: Vec<String> = html::select(&doc, "table tbody tr td:first-child a")
+                .iter()
+                .filter_map(|a| a.value().attr("href").map(str::to_owned))
+                .collect();
+            let nav: Vec<(String, String)> = html::select(&doc, "nav.pages a")
+                .iter()
+                .map(|a| {
+                    (a.value().attr("rel").unwrap_or_default().to_owned(), a.value().attr("href").unwrap().to_owned())
+                })
+                .collect();
+            (links, nav)
+        };
+        let base = "/monitoring?on=2027-10-25&per_page=1";
+        let (s, _, page) = b.get(base).await;
+        assert_eq!(s, 200, "[{}] {page}", app.backend);
+        let (links, nav) = rows(&page);
+        assert_eq!(links, [format!("/passports/{late}")], "[{}] the flagged project comes first", app.backend);
+        assert_eq!(nav, [("next".to_owned(), "/monitoring?on=2027-10-25&per_page=1&page=2".to_owned())]);
+        let (_, _, page) = b.get(&format!("{base}&page=99")).await;
+        let (links, nav) = rows(&page);
+        assert!(links.len() == 1 && on_time.iter().any(|id| links[0] == format!("/passports/{id}")), "{links:?}");
+        assert_eq!(
+            nav,
+            [("prev".to_owned(), "/monitoring?on=2027-10-25&per_page=1&page=2".to_owned())],
+            "the last page"
+        );
+        let (_, _, page) = b.get("/monitoring?on=2027-10-25&flagged=1").await;
+        let (links, nav) = rows(&page);
+        assert_eq!((links, nav.len()), (vec![format!("/passports/{late}")], 0), "only the flagged project, one page");
+        let doc = html::parse(&page);
+        let ticked = html::select(&doc, "#flagged").first().and_then(|i| i.value().attr("checked")).is_some();
+        assert!(ticked, "the filter shows as ticked");
+        let (_, _, page) = b.get("/monitoring?on=2027-10-25").await;
+        assert_eq!(rows(&page).0.len(), 3, "all three on the default page");
+    }
+}

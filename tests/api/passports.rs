@@ -487,3 +487,36 @@ async fn the_passport_list_filters_by_words_and_costs_as_people_type_them() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_passport_list_pages_on_with_its_filters_kept() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let ini = w.initiator_a(&app);
+        for _ in 0..201 {
+            create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        }
+        let mut b = crate::web::Browser::signed_in(&app, "ini-pages", w.org_a, &[Role::Initiator]).await;
+        let read = |page: &str| {
+            let html = html::parse(page);
+            let rows = html::select(&html, "main table tbody tr").len();
+            let next = html::select(&html, "nav.pages a[rel=next]")
+                .first()
+                .and_then(|a| a.value().attr("href"))
+                .map(str::to_owned);
+            (rows, next)
+        };
+        let (s, _, page) = b.get("/passports?status=draft&cost_from=1+000").await;
+        assert_eq!(s, 200, "{page}");
+        let (rows, next) = read(&page);
+        let next = next.unwrap_or_else(|| panic!("[{}] a link to the next page after {rows} rows", app.backend));
+        assert_eq!(rows, 200, "[{}] the first page", app.backend);
+        assert!(next.starts_with("/passports?status=draft&cost_from=1+000&cursor="), "{next}");
+        let (s, _, page) = b.get(&next).await;
+        assert_eq!(s, 200, "{page}");
+        assert_eq!(read(&page), (1, None), "[{}] the last passport, and no page after it", app.backend);
+        let html = html::parse(&page);
+        let first = html::select(&html, "nav.pages a[rel=first]");
+        assert_eq!(first.first().and_then(|a| a.value().attr("href")), Some("/passports?status=draft&cost_from=1+000"));
+    }
+}

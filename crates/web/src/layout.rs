@@ -120,6 +120,19 @@ pub fn error_summary(errors: &Errors) -> Markup {
     }
 }
 
+/// Links to the page before and after `page` of `pages`, `link` giving each page's address.
+pub fn pages_nav(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav.pages aria-label="Сторінки" {
+                @if page > 1 { a href=(link(page - 1)) rel="prev" { "← Попередня" } }
+                span { "Сторінка " (page) " з " (pages) }
+                @if page < pages { a href=(link(page + 1)) rel="next" { "Наступна →" } }
+            }
+        }
+    }
+}
+
 /// A message at the top of a page (after a successful action, or a refusal).
 pub fn notice(text: Option<&str>, kind: &str) -> Markup {
     html! { @if let Some(t) = text { p class=(format!("notice {kind}")) role="status" { (t) } } }

@@ -42,15 +42,50 @@ fn rate(r: Option<rust_decimal::Decimal>) -> String {
     r.map(|r| format!("{} %", format::number(r, 1))).unwrap_or_default()
 }
 
-/// GET /monitoring: per year and source, and per project with its flags.
-pub async fn summary(State(state): State<WebState>, user: Signed, Query(q): Query<OnQuery>) -> PageResult<Markup> {
+/// What the monitoring page is asked for: the day, only flagged projects, a page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SummaryQuery {
+    /// `YYYY-MM-DD`; today when left out.
+    pub on: Option<chrono::NaiveDate>,
+    /// Only projects with flags (`1`).
+    #[serde(default, deserialize_with = "checked")]
+    pub flagged: bool,
+    /// The page of the project table, from 1.
+    pub page: Option<usize>,
+    /// Projects to a page, 1–500; 100 when left out.
+    pub per_page: Option<usize>,
+}
+
+/// A checkbox's value: present (whatever it says) is ticked.
+fn checked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(!String::deserialize(d)?.is_empty())
+}
+
+/// The choices of projects to a page of the monitoring table, the first the default.
+const PAGE_SIZES: [usize; 4] = [100, 50, 200, 500];
+
+/// GET /monitoring: per year and source, and per project with its flags,
+/// flagged projects first, a hundred to a page.
+pub async fn summary(State(state): State<WebState>, user: Signed, Query(q): Query<SummaryQuery>) -> PageResult<Markup> {
     let s = summary_on(&user.auth, &state.app, &MonitoringQuery { on: q.on, format: None }).await?;
     let flagged = s.projects.iter().filter(|p| !p.flags.is_empty()).count();
+    let mut shown: Vec<_> = s.projects.iter().filter(|p| !q.flagged || !p.flags.is_empty()).collect();
+    shown.sort_by_key(|p| p.flags.is_empty());
+    let per_page = q.per_page.unwrap_or(PAGE_SIZES[0]).clamp(1, 500);
+    let pages = shown.len().div_ceil(per_page).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * per_page;
     let download = |ext: &str| format!("/monitoring/summary.{ext}?on={}", s.on);
+    let only = if q.flagged { "&flagged=1" } else { "" };
+    let link = |to: usize| format!("/monitoring?on={}{only}&per_page={per_page}&page={to}", s.on);
     let body = html! {
             h1 { "Моніторинг реалізації" }
             form.filters method="get" action="/monitoring" {
                 div { label for="on" { "Станом на" } input #on type="date" name="on" value=(s.on); }
+                div.check { input #flagged type="checkbox" name="flagged" value="1" checked[q.flagged]; label for="flagged" { "Лише з відхиленнями" } }
+                div { label for="per_page" { "Проєктів на сторінці" } select #per_page name="per_page" {
+                    @for n in PAGE_SIZES { option value=(n) selected[n == per_page] { (n) } }
+                } }
                 button type="submit" { "Показати" }
             }
             p { "Проєктів: " (s.projects.len()) " · з відхиленнями: " strong { (flagged) }
@@ -65,15 +100,20 @@ pub async fn summary(State(state): State<WebState>, user: Signed, Query(q): Quer
                 } } }
             }
             h2 { "Проєкти" }
-            table {
-                thead { tr { th { "Проєкт" } th { "Стан" } th.num { "Прогрес" } th.num { "Витрачено, тис. грн" } th { "Відхилення" } } }
-                tbody { @for p in &s.projects { tr class=[(!p.flags.is_empty()).then_some("diff-removed")] {
-                    td { a href=(format!("/passports/{}", p.id)) { (p.title) } }
-                    td { (Status::parse(&p.status).map_or_else(|| p.status.clone(), |s| labels::status(s).to_owned())) }
-                    td.num { (p.progress_percent.map(|v| format!("{} %", format::number(v, 0))).unwrap_or_default()) }
-                    td.num { (format::thousands(p.spent)) }
-                    td { (flag_list(&p.flags)) }
-                } } }
+            @if shown.is_empty() { p { "Проєктів не знайдено." } } @else {
+                table {
+                    caption.muted { "Спершу проєкти з відхиленнями · показано " (first + 1) "–"
+                        ((first + per_page).min(shown.len())) " з " (shown.len()) }
+                    thead { tr { th { "Проєкт" } th { "Стан" } th.num { "Прогрес" } th.num { "Витрачено, тис. грн" } th { "Відхилення" } } }
+                    tbody { @for p in shown.iter().skip(first).take(per_page) { tr class=[(!p.flags.is_empty()).then_some("diff-removed")] {
+                        td { a href=(format!("/passports/{}", p.id)) { (p.title) } }
+                        td { (Status::parse(&p.status).map_or_else(|| p.status.clone(), |s| labels::status(s).to_owned())) }
+                        td.num { (p.progress_percent.map(|v| format!("{} %", format::number(v, 0))).unwrap_or_default()) }
+                        td.num { (format::thousands(p.spent)) }
+                        td { (flag_list(&p.flags)) }
+                    } } }
+                }
+                (layout::pages_nav(page, pages, link))
             }
     };
     Ok(layout::page(&user, "Моніторинг", body))

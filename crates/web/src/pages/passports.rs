@@ -69,6 +69,12 @@ fn badge(status: Status) -> Markup {
 /// GET /passports: what the user may see, filtered by state and text.
 pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): RawQuery) -> PageResult<Markup> {
     let (moved, raw) = take_param(raw, "moved");
+    let (_, kept) = take_param(raw.clone(), "cursor");
+    let kept = kept.filter(|k| !k.is_empty()).map_or_else(|| "/passports".to_owned(), |k| format!("/passports?{k}"));
+    let next = |cursor: &str| {
+        let glue = if kept.contains('?') { '&' } else { '?' };
+        format!("{kept}{glue}{}", serde_urlencoded::to_string([("cursor", cursor)]).unwrap_or_default())
+    };
     let notice = moved.and_then(|m| Status::parse(&m)).map(|s| {
         format!(
             "Паспорт переведено в стан «{}» і повернуто ініціатору; вам він більше не доступний.",
@@ -85,7 +91,8 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
     let (organisation, sector, year) = (q.organisation_id, q.sector.clone(), q.year);
     let mut organisations: Vec<(Uuid, String)> = organisation_names(&state, &user).await?.into_iter().collect();
     organisations.sort_by(|a, b| a.1.cmp(&b.1));
-    let asked = ListQuery { limit: Some(200), cost_from, cost_to, ..q };
+    let first_page = q.cursor.is_none();
+    let asked = ListQuery { limit: Some(PASSPORTS_PER_PAGE), cost_from, cost_to, ..q };
     let page = match api::passport_summaries(&user.auth, &state.app, asked).await {
         Err(ApiError::Validation(refused)) => {
             errors.0.extend(refused);
@@ -94,10 +101,6 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
         other => other?,
     };
     let typed = |t: &Option<String>| t.clone().unwrap_or_default();
-    let mut counts: HashMap<Status, usize> = HashMap::new();
-    for p in &page.items {
-        *counts.entry(p.status).or_default() += 1;
-    }
     Ok(layout::page(
         &user,
         "Паспорти проєктів",
@@ -143,7 +146,10 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
             }
             @if page.items.is_empty() { p { "Паспортів не знайдено." } } @else {
                 table {
-                    caption.muted { "Паспортів: " (page.items.len()) }
+                    caption.muted {
+                        @if first_page && page.next_cursor.is_none() { "Паспортів: " (page.items.len()) }
+                        @else { "Паспортів на цій сторінці: " (page.items.len()) }
+                    }
                     thead { tr { th { "Назва" } th { "Ініціатор" } th { "Стан" } th.num { "Вартість, грн" } th.num { "Початок" } th { "Оновлено" } } }
                     tbody {
                         @for p in &page.items {
@@ -159,9 +165,18 @@ pub async fn list(State(state): State<WebState>, user: Signed, RawQuery(raw): Ra
                     }
                 }
             }
+            @if !first_page || page.next_cursor.is_some() {
+                nav.pages aria-label="Сторінки" {
+                    @if !first_page { a href=(kept) rel="first" { "← На початок списку" } }
+                    @if let Some(c) = &page.next_cursor { a href=(next(c)) rel="next" { "Наступні " (PASSPORTS_PER_PAGE) " →" } }
+                }
+            }
         },
     ))
 }
+
+/// Passports on one page of the list.
+const PASSPORTS_PER_PAGE: u64 = 200;
 
 /// A cost bound typed in a filter (`1 000 000`, `2500000,50`), blank for
 /// none; what is no amount is noted in `errors` and left out of the search.
