@@ -46,6 +46,46 @@ pub struct PortfolioContent {
     pub items: Vec<PortfolioItem>,
 }
 
+/// A round's ranked project as a new portfolio takes it: its item (rank
+/// and score as the round gave them) and the passport's state now.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// The item, its rank to be renumbered.
+    pub item: PortfolioItem,
+    /// The passport's state now.
+    pub status: Status,
+}
+
+/// States a ranked project may enter a portfolio from: evaluated, or already
+/// in a portfolio or plan (an amendment carries it on). Projects in
+/// implementation come in as continuing; completed, cancelled, failed and
+/// rejected ones never return.
+pub const RANKED_STATES: [Status; 3] = [Status::Evaluated, Status::InPortfolio, Status::InPlan];
+
+impl PortfolioContent {
+    /// The portfolio of a round: every `continuing` project (in implementation)
+    /// first, then the round's `ranked` projects scoring at least `min_score`
+    /// whose state allows it ([`RANKED_STATES`]), renumbered 1, 2, …; each
+    /// passport once, however often it is listed.
+    pub fn compose(round_id: Uuid, min_score: Decimal, continuing: Vec<PortfolioItem>, ranked: Vec<Ranked>) -> Self {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut items: Vec<PortfolioItem> = continuing
+            .into_iter()
+            .filter(|i| seen.insert(i.passport_id))
+            .map(|i| PortfolioItem { rank: None, score: None, continuing: true, ..i })
+            .collect();
+        let mut rank = 0;
+        for r in ranked {
+            let eligible = RANKED_STATES.contains(&r.status) && r.item.score.is_some_and(|s| s >= min_score);
+            if eligible && seen.insert(r.item.passport_id) {
+                rank += 1;
+                items.push(PortfolioItem { rank: Some(rank), continuing: false, ..r.item });
+            }
+        }
+        PortfolioContent { round_id, min_score, items }
+    }
+}
+
 /// A portfolio version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Portfolio {

@@ -4,7 +4,7 @@
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
 use portfel_monitoring::rolling::{Line, remaining, spent_by_source};
-use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem};
+use portfel_planning::council::{PlanRequest, PortfolioContent, PortfolioItem, Ranked};
 use portfel_planning::schedule::schedule;
 use portfel_planning::{Candidate, Exclusion};
 use rust_decimal::Decimal;
@@ -14,50 +14,39 @@ use uuid::Uuid;
 use crate::StoreResult;
 use crate::passports::{self, PassportFilter};
 
-/// The portfolio of a closed round: continuing projects (in implementation)
-/// apart and always included, then eligible projects scoring at least
-/// `min_score`, by rank.
+/// The portfolio of a closed round, composed by
+/// [`PortfolioContent::compose`]: continuing projects (in implementation)
+/// apart and always included, then the round's ranked projects scoring at
+/// least `min_score` that may still enter a portfolio, by rank, each once.
 pub async fn build_portfolio<C: ConnectionTrait>(
     conn: &C,
     round_id: Uuid,
     min_score: Decimal,
 ) -> StoreResult<PortfolioContent> {
     let results = crate::rounds::results(conn, round_id).await?;
-    let mut items = Vec::new();
+    let item = |p: &portfel_domain::records::Passport, rank: Option<u32>, score: Option<Decimal>| PortfolioItem {
+        passport_id: p.meta.id,
+        title: p.content.title.uk.clone(),
+        organisation_id: p.organisation_id,
+        sector: p.content.sector.clone().unwrap_or_default(),
+        rank,
+        score,
+        total_cost: p.total_cost.value(),
+        continuing: rank.is_none(),
+    };
     let filter = PassportFilter {
         visibility: Visibility { all: true, ..Default::default() },
         status: Some(Status::Implementation),
         limit: 10_000,
         ..Default::default()
     };
-    for p in passports::list(conn, &filter).await?.0 {
-        items.push(PortfolioItem {
-            passport_id: p.meta.id,
-            title: p.content.title.uk.clone(),
-            organisation_id: p.organisation_id,
-            sector: p.content.sector.clone().unwrap_or_default(),
-            rank: None,
-            score: None,
-            total_cost: p.total_cost.value(),
-            continuing: true,
-        });
-    }
-    let mut rank = 0;
-    for r in results.ranking.iter().filter(|r| r.rank.is_some() && r.final_score >= min_score) {
+    let continuing = passports::list(conn, &filter).await?.0.iter().map(|p| item(p, None, None)).collect();
+    let mut ranked = Vec::new();
+    for r in results.ranking.iter().filter(|r| r.rank.is_some()) {
         let p = passports::get(conn, r.id).await?;
-        rank += 1;
-        items.push(PortfolioItem {
-            passport_id: p.meta.id,
-            title: p.content.title.uk.clone(),
-            organisation_id: p.organisation_id,
-            sector: p.content.sector.clone().unwrap_or_default(),
-            rank: Some(rank),
-            score: Some(r.final_score),
-            total_cost: p.total_cost.value(),
-            continuing: false,
-        });
+        ranked.push(Ranked { item: item(&p, r.rank, Some(r.final_score)), status: p.status });
     }
-    Ok(PortfolioContent { round_id, min_score, items })
+    Ok(PortfolioContent::compose(round_id, min_score, continuing, ranked))
 }
 
 /// Plan candidates from a portfolio: each passport's financing plan becomes a
@@ -76,12 +65,13 @@ pub async fn plan_candidates<C: ConnectionTrait>(
 ) -> StoreResult<(Vec<Candidate>, Vec<Exclusion>)> {
     let mut out = Vec::with_capacity(portfolio.items.len());
     let mut unplannable = Vec::new();
-    for item in &portfolio.items {
+    let mut seen = std::collections::BTreeSet::new();
+    for item in portfolio.items.iter().filter(|i| seen.insert(i.passport_id)) {
         let p = passports::get(conn, item.passport_id).await?;
         let mut financing: Vec<Line> =
             p.content.financing.iter().map(|f| (f.year, f.source.clone(), f.amount.value())).collect();
         if item.continuing {
-            let mut reports = crate::reports::current_by_project(conn, Some(item.passport_id)).await?;
+            let mut reports = crate::reports::facts_by_project(conn, Some(item.passport_id)).await?;
             let spent = spent_by_source(&reports.remove(&item.passport_id).unwrap_or_default());
             financing = remaining(&financing, &spent, req.first_year, req.carry_unspent);
         }
