@@ -1,7 +1,8 @@
 //! The monitoring summary for a large portfolio in implementation: projects
 //! with four quarterly reports each, on SQLite.
 //!
-//! `cargo bench --bench monitoring` (set `BENCH_PROJECTS` to change the size).
+//! `cargo bench --bench monitoring` (set `BENCH_PROJECTS` to change the size, `BENCH_VIEWS` the
+//! views of the page, 5 by default).
 //! The projects and reports are seeded through the store; then the summary is
 //! asked for over HTTP (JSON and CSV), and the pure rules are timed alone.
 
@@ -9,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use portfel_domain::reference::UserInput;
 use portfel_domain::{PassportContent, Role, Status};
+use portfel_monitoring::deviation::{ProjectFacts, Thresholds};
 use portfel_monitoring::period::Period;
 use portfel_monitoring::report::{ReportAction, ReportContent, SourceFact};
+use portfel_monitoring::summary::{MonitoredProject, summary};
 use portfel_store::{Actor, Store};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -53,6 +56,46 @@ fn report(q: u8, i: usize) -> ReportContent {
     }
 }
 
+/// The summary's parts timed alone, five times each: reading the reports, reading the
+/// passports' briefs, and the rules over what was read.
+async fn phases(db: &sea_orm::DatabaseConnection) {
+    let mut times = [Duration::MAX; 3];
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut reports = portfel_store::reports::facts_by_project(db, None).await.unwrap();
+        times[0] = times[0].min(t.elapsed());
+        let ids: Vec<Uuid> = reports.keys().copied().collect();
+        let t = Instant::now();
+        let briefs = portfel_store::passports::briefs(db, &ids).await.unwrap();
+        times[1] = times[1].min(t.elapsed());
+        let projects: Vec<MonitoredProject> = briefs
+            .into_iter()
+            .map(|b| MonitoredProject {
+                id: b.id,
+                title: b.title,
+                status: b.status.as_str().to_owned(),
+                planned: Vec::new(),
+                facts: ProjectFacts {
+                    approved_cost: b.total_cost.value(),
+                    first_year: 2027,
+                    reports: reports.remove(&b.id).unwrap_or_default(),
+                    ..ProjectFacts::default()
+                },
+            })
+            .collect();
+        let t = Instant::now();
+        let s = summary(&projects, &Thresholds::default(), chrono::NaiveDate::from_ymd_opt(2028, 1, 25).unwrap());
+        times[2] = times[2].min(t.elapsed());
+        assert_eq!(s.projects.len(), projects.len());
+    }
+    println!(
+        "best of 5, alone: reports read {:.1} ms, passports' briefs {:.1} ms, rules and sums {:.1} ms",
+        ms(times[0]),
+        ms(times[1]),
+        ms(times[2])
+    );
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -93,6 +136,7 @@ async fn main() {
         }
     }
     println!("seeded through the store in {:.1} s", seeding.elapsed().as_secs_f64());
+    phases(&db).await;
 
     let jwt = support::jwt();
     let token = jwt.issue("pim", None, &[Role::PimUnit], chrono::Duration::hours(1));
@@ -112,7 +156,7 @@ async fn main() {
     let client = reqwest::Client::new();
     let mut page_times = Vec::new();
     let mut page_size = 0;
-    for _ in 0..5 {
+    for _ in 0..env("BENCH_VIEWS", 5) {
         let t = Instant::now();
         let r = client.get(format!("{base}/monitoring?on=2028-01-25")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(r.status(), 200);

@@ -15,6 +15,7 @@ mod m20261123_000005_sessions;
 mod m20261124_000006_monitoring;
 mod m20261125_000007_passport_summary;
 mod m20261203_000008_passport_search;
+mod m20261203_000009_report_submission;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_monitoring::Migration),
             Box::new(m20261125_000007_passport_summary::Migration),
             Box::new(m20261203_000008_passport_search::Migration),
+            Box::new(m20261203_000009_report_submission::Migration),
         ]
     }
 }

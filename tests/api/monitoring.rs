@@ -29,6 +29,16 @@ pub async fn in_plan(app: &TestApp, w: &World) -> String {
     id
 }
 
+/// A passport of organisation A walked on to `implementation`: only there are flags raised.
+pub async fn in_implementation(app: &TestApp, w: &World) -> String {
+    let id = in_plan(app, w).await;
+    let pim = w.pim(app);
+    let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+    let (s, _, p) = transition(app, &pim, &id, p["version"].as_i64().unwrap() as i32, "implementation", None).await;
+    assert_eq!(s, 200, "{p}");
+    id
+}
+
 /// Writes, submits and accepts a report; its id.
 async fn accepted_report(app: &TestApp, w: &World, passport: &str, body: &Value) -> String {
     let (ini, pim) = (w.initiator_a(app), w.pim(app));
@@ -209,7 +219,7 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
-        let id = in_plan(&app, &w).await;
+        let id = in_implementation(&app, &w).await;
         let flags = |on: &str| app.req(Method::GET, &format!("/api/v1/passports/{id}/flags?on={on}"), &ini);
         let (s, f) = send(flags("2027-04-20")).await;
         assert_eq!((s, f), (200, json!([])), "[{}] the first quarter's report is due on 20 April", app.backend);
@@ -476,7 +486,7 @@ async fn the_workspace_shows_flags_reports_and_the_printable_programme_report() 
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
-        let id = in_plan(&app, &w).await;
+        let id = in_implementation(&app, &w).await;
         let (_, r) =
             send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&report(2, "420000.00")))
                 .await;
@@ -669,13 +679,13 @@ async fn the_monitoring_page_shows_flagged_projects_first_a_page_at_a_time() {
         let w = World::create(&app).await;
         let mut on_time = Vec::new();
         for _ in 0..2 {
-            let id = in_plan(&app, &w).await;
+            let id = in_implementation(&app, &w).await;
             for q in 1..=3 {
                 accepted_report(&app, &w, &id, &report(q, "100000.00")).await;
             }
             on_time.push(id);
         }
-        let late = in_plan(&app, &w).await;
+        let late = in_implementation(&app, &w).await;
         accepted_report(&app, &w, &late, &report(2, "100000.00")).await;
         let password = app.user_with_password("pim", w.pim_org, &[Role::PimUnit]).await;
         let mut b = crate::web::Browser::new(&app);
@@ -716,5 +726,154 @@ async fn the_monitoring_page_shows_flagged_projects_first_a_page_at_a_time() {
         assert!(ticked, "the filter shows as ticked");
         let (_, _, page) = b.get("/monitoring?on=2027-10-25").await;
         assert_eq!(rows(&page).0.len(), 3, "all three on the default page");
+    }
+}
+
+#[tokio::test]
+async fn the_rules_read_the_whole_history_and_count_each_year_once() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let id = in_implementation(&app, &w).await;
+        let mut q1 = report(1, "300000.00");
+        q1["estimated_cost"] = json!("11500000.00");
+        accepted_report(&app, &w, &id, &q1).await;
+        accepted_report(&app, &w, &id, &report(2, "100000.00")).await;
+        let flags = |on: &str| app.req(Method::GET, &format!("/api/v1/passports/{id}/flags?on={on}"), &ini);
+        let (_, f) = send(flags("2027-07-25")).await;
+        let rules: Vec<&str> = f.as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        assert_eq!(
+            rules,
+            ["cost_overrun"],
+            "[{}] the second report gives no estimate: the first one's stands",
+            app.backend
+        );
+
+        // A year is reported either by quarters or by one annual report.
+        let mut annual = report(1, "400000.00");
+        annual["period"] = json!({"year": 2027});
+        let (s, p) = send(
+            app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini)
+                .header("Accept-Language", "uk")
+                .json(&annual),
+        )
+        .await;
+        assert_eq!(s, 409, "{p}");
+        assert_eq!(p["errors"][0]["code"], "year_by_quarters", "{p}");
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("2027 рік"), "{p}");
+        annual["period"] = json!({"year": 2028});
+        let (s, r) = send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&annual)).await;
+        assert_eq!(s, 201, "{r}");
+        let (s, p) = send(app.req(Method::POST, &format!("/api/v1/passports/{id}/reports"), &ini).json(&json!({
+            "period": {"year": 2028, "quarter": 1},
+            "financing": [], "progress_percent": "40", "narrative": "Роботи тривають"
+        })))
+        .await;
+        assert_eq!((s, p["errors"][0]["code"].as_str()), (409, Some("year_annual")), "{p}");
+
+        // The day asked for is judged on what was submitted by then.
+        let summary = |on: &str| app.req(Method::GET, &format!("/api/v1/monitoring/summary?on={on}"), &pim);
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+        let (_, before) = send(summary(&yesterday)).await;
+        assert_eq!(before["projects"][0]["spent"], "0", "nothing was submitted yet: {before}");
+        let (_, now) = send(summary("2027-07-25")).await;
+        assert_eq!(now["projects"][0]["spent"], "400000.00");
+
+        // A completed project is no longer flagged, however late the day.
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+        let (s, _, p) = transition(&app, &pim, &id, p["version"].as_i64().unwrap() as i32, "completed", None).await;
+        assert_eq!(s, 200, "{p}");
+        let (_, f) = send(flags("2040-01-01")).await;
+        assert_eq!(f, json!([]), "[{}] no flags once completed", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_portfolio_built_again_from_the_same_round_holds_each_project_once() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let bodies: Vec<Value> = (0..3).map(|_| complete_passport(w.goal)).collect();
+        let (round, ids) = closed_round(&app, &w, &bodies).await;
+        let build =
+            || app.req(Method::POST, "/api/v1/portfolios", &pim).json(&json!({"round_id": round, "min_score": "0"}));
+        let (s, first) = send(build()).await;
+        assert_eq!(s, 201, "{first}");
+        let walk = |id: String, steps: Vec<(&'static str, String)>| {
+            let app = &app;
+            let pim = pim.clone();
+            async move {
+                for (to, token) in steps {
+                    let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+                    let (s, _, p) = transition(app, &token, &id, p["version"].as_i64().unwrap() as i32, to, None).await;
+                    assert_eq!(s, 200, "-> {to}: {p}");
+                }
+            }
+        };
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{}", ids[0]), &pim)).await;
+        assert_eq!(p["status"], "evaluated", "{p}");
+        let to_implementation =
+            || vec![("in_portfolio", pim.clone()), ("in_plan", council.clone()), ("implementation", pim.clone())];
+        walk(ids[0].clone(), to_implementation()).await;
+        let mut completed = to_implementation();
+        completed.push(("completed", pim.clone()));
+        walk(ids[1].clone(), completed).await;
+        let (s, again) = send(build()).await;
+        assert_eq!(s, 201, "{again}");
+        let listed: Vec<(String, bool)> = again["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{again}"))
+            .iter()
+            .map(|i| (i["passport_id"].as_str().unwrap().to_owned(), i["continuing"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(
+            listed,
+            [(ids[0].clone(), true), (ids[2].clone(), false)],
+            "[{}] the project in implementation once, as continuing; the completed one never",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_measure_with_facts_stays_in_the_programme() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&programme())).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_str().unwrap().to_owned();
+        let fact = json!({"measure": "1.2", "year": 2027, "amount": "25100.00", "narrative": "Придбано обладнання"});
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/programmes/{id}/facts"), &pim).json(&fact)).await;
+        assert!((200..300).contains(&s), "{s}");
+        let report = || app.req(Method::GET, &format!("/api/v1/programmes/{id}/report?year=2027"), &pim);
+        let (_, before) = send(report()).await;
+        let mut amended = programme();
+        amended["sections"][0]["measures"].as_array_mut().unwrap().remove(1);
+        let put = |body: &Value| {
+            app.req(Method::PUT, &format!("/api/v1/programmes/{id}"), &pim)
+                .if_match(1)
+                .header("Accept-Language", "uk")
+                .json(body)
+        };
+        let (s, p) = send(put(&amended)).await;
+        assert_eq!((s, p["errors"][0]["code"].as_str()), (409, Some("measure_has_facts")), "[{}] {p}", app.backend);
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("захід 1.2"), "{p}");
+        let mut shorter = programme();
+        shorter["period_start"] = json!(2028);
+        shorter["period_end"] = json!(2029);
+        for section in shorter["sections"].as_array_mut().unwrap() {
+            for m in section["measures"].as_array_mut().unwrap() {
+                m["planned"] = json!([]);
+            }
+        }
+        let (s, p) = send(put(&shorter)).await;
+        assert_eq!((s, p["errors"][0]["code"].as_str()), (409, Some("year_has_facts")), "{p}");
+        let (_, after) = send(report()).await;
+        assert_eq!(after["total"], before["total"], "the fact still counts: nothing changed");
+        let mut renamed = programme();
+        renamed["sections"][0]["measures"][1]["text"] = json!("Обладнання для шкіл");
+        assert_eq!(send(put(&renamed)).await.0, 200, "a measure with facts may still be amended");
     }
 }

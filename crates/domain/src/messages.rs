@@ -183,6 +183,11 @@ pub const CATALOGUE: &[Entry] = &[
     e("length", "задовге або закоротке значення", "too long or too short"),
     e("malformed_json", "тіло запиту — не коректний JSON", "malformed JSON"),
     e(
+        "measure_has_facts",
+        "захід {measure} має факт за {year} рік: його не можна вилучити з програми",
+        "measure {measure} has a fact for {year}: it cannot be removed from the programme",
+    ),
+    e(
         "methodology_frozen",
         "затверджена методика не змінюється; створіть нову версію",
         "an approved methodology is frozen; create a new version instead",
@@ -284,6 +289,21 @@ pub const CATALOGUE: &[Entry] = &[
         "must be an absolute http:// or https:// address",
     ),
     e("wrong_state", "стан запису не дозволяє цього", "the record's state does not allow this"),
+    e(
+        "year_annual",
+        "за {year} рік уже є річний звіт: рік звітують або поквартально, або одним річним звітом",
+        "{year} is already reported by an annual report: a year is reported either by quarters or by one annual report",
+    ),
+    e(
+        "year_by_quarters",
+        "за {year} рік уже є квартальні звіти: рік звітують або поквартально, або одним річним звітом",
+        "{year} is already reported by quarters: a year is reported either by quarters or by one annual report",
+    ),
+    e(
+        "year_has_facts",
+        "захід {measure} має факт за {year} рік: цей рік має лишатися в періоді програми",
+        "measure {measure} has a fact for {year}: that year stays within the programme's period",
+    ),
     e("year_out_of_range", "рік має бути від 2000 до 2100", "year must be between 2000 and 2100"),
     e(
         "year_outside_duration",

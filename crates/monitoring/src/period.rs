@@ -72,6 +72,11 @@ impl Period {
         self.year == other.year && (other.quarter.is_none() || self.quarter == other.quarter)
     }
 
+    /// Sorts periods by time, a year's annual report after its fourth quarter.
+    pub fn order(self) -> (i32, u8) {
+        (self.year, self.quarter.unwrap_or(5))
+    }
+
     /// Quarters from the first of `first_year` whose last day is before `date`.
     pub fn quarters_ended_before(first_year: i32, date: NaiveDate) -> Vec<Period> {
         let mut out = Vec::new();

@@ -143,6 +143,27 @@ impl Programme {
         errors
     }
 
+    /// Why this programme cannot replace one holding `facts`, if it cannot: a
+    /// measure with a recorded fact stays (its fact would silently leave the
+    /// report's totals), and so does every year with facts.
+    pub fn amendment_refusal(&self, facts: &[MeasureFact]) -> Option<FieldError> {
+        let kept = |f: &&MeasureFact| self.measures().any(|(_, m)| m.number == f.measure);
+        if let Some(f) = facts.iter().find(|f| !kept(f)) {
+            return Some(FieldError::of(
+                "sections",
+                "measure_has_facts",
+                &[("measure", f.measure.clone()), ("year", f.year.to_string())],
+            ));
+        }
+        facts.iter().find(|f| !(self.period_start..=self.period_end).contains(&f.year)).map(|f| {
+            FieldError::of(
+                "period_end",
+                "year_has_facts",
+                &[("measure", f.measure.clone()), ("year", f.year.to_string())],
+            )
+        })
+    }
+
     /// What makes a fact impossible for this programme, if anything.
     pub fn fact_problem(&self, fact: &MeasureFact) -> Option<(&'static str, &'static str)> {
         if !self.measures().any(|(_, m)| m.number == fact.measure) {

@@ -1,13 +1,12 @@
 //! Monitoring records as stored: with their ids, versions and times.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::period::Period;
 use crate::programme::Programme;
 use crate::report::{ReportContent, ReportFacts, ReportStatus};
 
@@ -57,48 +56,60 @@ pub struct ReportRecord {
     pub content: ReportContent,
 }
 
-/// One revision of a period's report, as choosing the one that counts needs it.
+/// One stored revision of a period's report, as the rules need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Revision {
     /// The project.
     pub passport_id: Uuid,
-    /// Revision within the period.
-    pub revision: i32,
-    /// State.
-    pub status: ReportStatus,
-    /// What it reports.
-    pub content: ReportContent,
+    /// The revision and what the rules read of it.
+    pub facts: ReportFacts,
 }
 
-/// Per project, the report of each period that counts: its newest submitted
-/// or accepted revision, else its newest revision (which then does not
-/// count); periods in order.
-pub fn current_by_project(revisions: impl IntoIterator<Item = Revision>) -> BTreeMap<Uuid, Vec<ReportFacts>> {
-    let mut by_period: BTreeMap<(Uuid, Period), Revision> = BTreeMap::new();
-    for r in revisions {
-        let key = (r.passport_id, r.content.period);
-        let better = match by_period.get(&key) {
-            None => true,
-            Some(held) => (r.status.counts(), r.revision) > (held.status.counts(), held.revision),
-        };
-        if better {
-            by_period.insert(key, r);
-        }
-    }
+/// Every project's report revisions, oldest period and revision first.
+pub fn by_project(revisions: impl IntoIterator<Item = Revision>) -> BTreeMap<Uuid, Vec<ReportFacts>> {
     let mut out: BTreeMap<Uuid, Vec<ReportFacts>> = BTreeMap::new();
-    for ((passport_id, _), r) in by_period {
-        out.entry(passport_id).or_default().push(ReportFacts { status: r.status, content: r.content });
+    for r in revisions {
+        out.entry(r.passport_id).or_default().push(r.facts);
+    }
+    for reports in out.values_mut() {
+        reports.sort_by_key(|r| (r.content.period.order(), r.revision));
     }
     out
 }
 
-/// [`current_by_project`] of stored reports, all projects' in one list.
-pub fn current(reports: &[ReportRecord]) -> Vec<ReportFacts> {
-    let revisions = reports.iter().map(|r| Revision {
-        passport_id: r.passport_id,
-        revision: r.revision,
-        status: r.status,
-        content: r.content.clone(),
-    });
-    current_by_project(revisions).into_values().flatten().collect()
+/// What stood of a project's reports on `on`: for each period, its newest
+/// revision that counted that day ([`ReportFacts::counted_on`]). A year
+/// reported by one annual report counts that report and none of its
+/// quarters, so nothing is counted twice. In period order, a year's annual
+/// report after its quarters.
+pub fn standing(reports: &[ReportFacts], on: NaiveDate) -> Vec<&ReportContent> {
+    let mut by_period: BTreeMap<(i32, u8), &ReportFacts> = BTreeMap::new();
+    for r in reports.iter().filter(|r| r.counted_on(on)) {
+        let held = by_period.entry(r.content.period.order()).or_insert(r);
+        if r.revision > held.revision {
+            *held = r;
+        }
+    }
+    let annual: BTreeSet<i32> =
+        by_period.values().filter(|r| r.content.period.quarter.is_none()).map(|r| r.content.period.year).collect();
+    by_period
+        .into_values()
+        .filter(|r| r.content.period.quarter.is_none() || !annual.contains(&r.content.period.year))
+        .map(|r| &r.content)
+        .collect()
+}
+
+/// A project's accepted reports as they stand now, one per period.
+pub fn accepted(reports: &[ReportRecord]) -> Vec<ReportContent> {
+    let facts: Vec<ReportFacts> = reports
+        .iter()
+        .filter(|r| r.status == ReportStatus::Accepted)
+        .map(|r| ReportFacts {
+            revision: r.revision,
+            status: r.status,
+            submitted_on: Some(NaiveDate::MIN),
+            content: r.content.clone(),
+        })
+        .collect();
+    standing(&facts, NaiveDate::MAX).into_iter().cloned().collect()
 }

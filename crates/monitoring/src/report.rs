@@ -225,11 +225,23 @@ impl ReportContent {
     }
 }
 
-/// A project's reports as the rules see them: period, state and content.
+/// One revision of a project's report as the rules see it: its revision
+/// within the period, state, the day it was submitted and its content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFacts {
+    /// 1 for the period's first report, then each correction.
+    pub revision: i32,
     /// State of the report.
     pub status: ReportStatus,
+    /// The day it was last submitted; it counts from then while submitted or accepted.
+    pub submitted_on: Option<NaiveDate>,
     /// Its content.
     pub content: ReportContent,
+}
+
+impl ReportFacts {
+    /// Whether it counted on `on`: submitted or accepted, submitted by then.
+    pub fn counted_on(&self, on: NaiveDate) -> bool {
+        self.status.counts() && self.submitted_on.is_some_and(|d| d <= on)
+    }
 }

@@ -32,6 +32,14 @@ pub enum Refusal {
         /// Its period.
         period: Period,
     },
+    /// A year is reported either by quarters or by one annual report.
+    #[error("{year} is already reported {}: a year is reported either by quarters or by one annual report", if *.by_quarters { "by quarters" } else { "by an annual report" })]
+    YearReportedOtherwise {
+        /// The year.
+        year: i32,
+        /// Whether the year's reports held are quarterly ones.
+        by_quarters: bool,
+    },
     /// Submitted and accepted reports keep their content.
     #[error("a {} report does not change; a correction is a new report for its period", .0.as_str())]
     Fixed(ReportStatus),
@@ -58,6 +66,11 @@ impl Refusal {
             }
             Refusal::Fixed(s) => FieldError::of("state", "report_fixed", &[("state", s.as_str().to_owned())]),
             Refusal::PeriodChanged => FieldError::of("period", "period_changed", &[]),
+            Refusal::YearReportedOtherwise { year, by_quarters } => FieldError::of(
+                "period",
+                if *by_quarters { "year_by_quarters" } else { "year_annual" },
+                &[("year", year.to_string())],
+            ),
             Refusal::Step { status, action } => FieldError::of(
                 "state",
                 "report_step",
@@ -96,6 +109,18 @@ pub fn next_revision(project: Status, period: Period, earlier: &[EarlierReport])
         return Err(Refusal::StillOpen { id: open.id, period });
     }
     Ok(earlier.iter().map(|r| r.revision).max().unwrap_or(0) + 1)
+}
+
+/// Refuses a report of `period` when its year is held in the other kind: a
+/// year is reported either by quarters or by one annual report, so nothing
+/// is counted twice. `held` are the periods of the project's reports of any
+/// state.
+pub fn check_kind(period: Period, held: &[Period]) -> Result<(), Refusal> {
+    let other = held.iter().find(|p| p.year == period.year && p.quarter.is_none() != period.quarter.is_none());
+    match other {
+        Some(p) => Err(Refusal::YearReportedOtherwise { year: period.year, by_quarters: p.quarter.is_some() }),
+        None => Ok(()),
+    }
 }
 
 /// Refuses new content for a report that no longer changes or for another period.
@@ -204,6 +229,22 @@ mod tests {
         }
         let accepted = [earlier(1, ReportStatus::Accepted), earlier(2, ReportStatus::Accepted)];
         assert_eq!(next_revision(Status::Implementation, q1, &accepted), Ok(3));
+    }
+
+    #[test]
+    fn a_year_is_reported_by_quarters_or_by_one_annual_report() {
+        let quarters = [Period::quarter(2027, 1), Period::quarter(2027, 2)];
+        assert_eq!(
+            check_kind(Period::year(2027), &quarters),
+            Err(Refusal::YearReportedOtherwise { year: 2027, by_quarters: true })
+        );
+        assert_eq!(check_kind(Period::quarter(2027, 3), &quarters), Ok(()));
+        assert_eq!(check_kind(Period::year(2028), &quarters), Ok(()), "another year");
+        assert_eq!(
+            check_kind(Period::quarter(2028, 1), &[Period::year(2028)]),
+            Err(Refusal::YearReportedOtherwise { year: 2028, by_quarters: false })
+        );
+        assert_eq!(check_kind(Period::year(2028), &[Period::year(2028)]), Ok(()), "a correction of the annual report");
     }
 
     #[test]

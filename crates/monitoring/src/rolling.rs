@@ -12,13 +12,15 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::records::standing;
 use crate::report::ReportFacts;
 
-/// What the reports that count spent, per funding source, over all periods.
+/// What the reports that count now spent, per funding source, over all periods
+/// (each period once, see [`standing`]).
 pub fn spent_by_source(reports: &[ReportFacts]) -> BTreeMap<String, Decimal> {
     let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
-    for r in reports.iter().filter(|r| r.status.counts()) {
-        for f in &r.content.financing {
+    for r in standing(reports, chrono::NaiveDate::MAX) {
+        for f in &r.financing {
             *out.entry(f.source.clone()).or_default() += f.spent.value();
         }
     }

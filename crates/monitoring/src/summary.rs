@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::deviation::{Flag, ProjectFacts, Thresholds, flags};
+use crate::deviation::{Flag, ProjectFacts, Standing, Thresholds, flags};
 use crate::thousands::rate;
 
 /// A project as the summary sees it.
@@ -87,9 +87,10 @@ pub fn summary(projects: &[MonitoredProject], thresholds: &Thresholds, on: Naive
         for (year, source, amount) in &p.planned {
             lines.entry((*year, source.clone())).or_default()[0] += amount;
         }
-        for r in p.facts.reports.iter().filter(|r| r.status.counts()) {
-            for f in &r.content.financing {
-                let line = lines.entry((r.content.period.year, f.source.clone())).or_default();
+        let standing = Standing::of(&p.facts, on);
+        for r in standing.reports() {
+            for f in &r.financing {
+                let line = lines.entry((r.period.year, f.source.clone())).or_default();
                 line[1] += f.received.value();
                 line[2] += f.spent.value();
             }
@@ -98,8 +99,8 @@ pub fn summary(projects: &[MonitoredProject], thresholds: &Thresholds, on: Naive
             id: p.id,
             title: p.title.clone(),
             status: p.status.clone(),
-            progress_percent: p.facts.latest().map(|r| r.progress_percent),
-            spent: p.facts.spent().value(),
+            progress_percent: standing.latest().map(|r| r.progress_percent),
+            spent: standing.spent().value(),
             flags: flags(&p.facts, thresholds, on),
         });
     }

@@ -31,6 +31,37 @@ pub fn rate(part: Decimal, whole: Decimal) -> Option<Decimal> {
     part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole).map(one_decimal)
 }
 
+/// Which way a figure in a flag's reason is rounded: away from the rule's threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// Toward zero: for figures that fell short of a threshold.
+    Down,
+    /// Away from zero: for figures that passed a threshold.
+    Up,
+}
+
+impl Rounding {
+    fn one_decimal(self, value: Decimal) -> Decimal {
+        let strategy = match self {
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+        };
+        let mut v = value.round_dp_with_strategy(1, strategy);
+        v.rescale(1);
+        v
+    }
+}
+
+/// `amount` hryvnias in thousand UAH with one decimal, rounded `way`.
+pub fn thousand_uah_rounded(amount: Decimal, way: Rounding) -> Decimal {
+    way.one_decimal(amount / Decimal::ONE_THOUSAND)
+}
+
+/// `part` as a percentage of `whole` with one decimal, rounded `way`; none when `whole` is zero.
+pub fn rate_rounded(part: Decimal, whole: Decimal, way: Rounding) -> Option<Decimal> {
+    part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole).map(|v| way.one_decimal(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +78,14 @@ mod tests {
         assert_eq!(thousand_uah(d("-50.00")), d("-0.1"), "and away from zero below it");
         assert_eq!(thousand_uah(d("49.99")), d("0.0"));
         assert_eq!(thousand_uah(d("15000.00")).to_string(), "15.0", "always one decimal");
+    }
+
+    #[test]
+    fn figures_of_reasons_round_away_from_the_threshold() {
+        assert_eq!(rate_rounded(d("499990"), d("1000000"), Rounding::Down), Some(d("49.9")));
+        assert_eq!(thousand_uah_rounded(d("499990"), Rounding::Down), d("499.9"));
+        assert_eq!(rate_rounded(d("1100100"), d("1000000"), Rounding::Up).map(|r| r - d("100")), Some(d("10.1")));
+        assert_eq!(thousand_uah_rounded(d("1100001"), Rounding::Up), d("1100.1"));
     }
 
     #[test]

@@ -127,11 +127,15 @@ fn programme_problems_name_their_fields() {
 }
 
 /// A quarter's report: spent from the local budget, progress, and extras.
+/// Submitted (when it counts) five days after its quarter.
 fn report(q: u8, spent: &str, progress: &str, status: ReportStatus) -> ReportFacts {
+    let period = Period::quarter(2027, q);
     ReportFacts {
+        revision: 1,
         status,
+        submitted_on: status.counts().then(|| period.end() + chrono::Days::new(5)),
         content: ReportContent {
-            period: Period::quarter(2027, q),
+            period,
             financing: vec![SourceFact { source: "localBudget".into(), received: uah(spent), spent: uah(spent) }],
             progress_percent: d(progress),
             milestones: Vec::new(),
@@ -149,7 +153,14 @@ fn rules(reports: &[ReportFacts], today: NaiveDate) -> Vec<Rule> {
 
 fn raised(reports: &[ReportFacts], today: NaiveDate) -> Vec<Flag> {
     let planned: BTreeMap<i32, Decimal> = [(2027, d("400000.00")), (2028, d("600000.00"))].into();
-    let facts = ProjectFacts { approved_cost: d("1000000.00"), planned, first_year: 2027, reports: reports.to_vec() };
+    let facts = ProjectFacts {
+        in_implementation: true,
+        approved_cost: d("1000000.00"),
+        planned,
+        first_year: 2027,
+        last_year: 2028,
+        reports: reports.to_vec(),
+    };
     flags(&facts, &Thresholds::default(), today)
 }
 
@@ -167,24 +178,24 @@ fn a_missing_report_is_flagged_after_its_deadline_until_it_is_filed() {
 #[test]
 fn spending_behind_plan_is_flagged_after_the_third_quarter_until_it_catches_up() {
     let mut reports: Vec<ReportFacts> = (1..=3).map(|q| report(q, "50000.00", "30", ReportStatus::Accepted)).collect();
-    assert!(rules(&reports, date(2027, 9, 30)).is_empty(), "not checked before the quarter ends");
-    let behind = raised(&reports, date(2027, 10, 1));
+    assert!(rules(&reports, date(2027, 10, 20)).is_empty(), "not checked before the third quarter's report is due");
+    let behind = raised(&reports, date(2027, 10, 21));
     assert_eq!(behind.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::SpendingBehind]);
     assert_eq!(
         behind[0].reason,
         "у 2027 році витрачено 150,0 тис. грн з 400,0 тис. грн плану (37,5 %) після 3 кварталу"
     );
     reports[2].content.financing[0].spent = uah("100000.00");
-    assert!(rules(&reports, date(2027, 10, 1)).is_empty(), "200,000 of 400,000 is half: caught up");
+    assert!(rules(&reports, date(2027, 10, 21)).is_empty(), "200,000 of 400,000 is half: caught up");
 }
 
 #[test]
 fn a_cost_overrun_is_flagged_above_ten_percent() {
     let mut r = report(1, "10000.00", "5", ReportStatus::Submitted);
     r.content.estimated_cost = Some(uah("1100000.00"));
-    assert!(rules(std::slice::from_ref(&r), date(2027, 4, 1)).is_empty(), "exactly 10 % is within");
+    assert!(rules(std::slice::from_ref(&r), date(2027, 4, 10)).is_empty(), "exactly 10 % is within");
     r.content.estimated_cost = Some(uah("1150000.00"));
-    let over = raised(std::slice::from_ref(&r), date(2027, 4, 1));
+    let over = raised(std::slice::from_ref(&r), date(2027, 4, 10));
     assert_eq!(over.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::CostOverrun]);
     assert!(over[0].reason.contains("на 15,0 %"), "{}", over[0].reason);
 }
@@ -221,9 +232,11 @@ fn the_summary_adds_plan_receipts_and_spending_per_year_and_source() {
         status: "implementation".into(),
         planned: vec![(2027, "localBudget".into(), d(planned))],
         facts: ProjectFacts {
+            in_implementation: true,
             approved_cost: d("1000000.00"),
             planned: [(2027, d(planned))].into(),
             first_year: 2027,
+            last_year: 2027,
             reports,
         },
     };
@@ -232,7 +245,7 @@ fn the_summary_adds_plan_receipts_and_spending_per_year_and_source() {
         project(1, "400000.00", vec![report(1, "100000.00", "20", ReportStatus::Accepted)]),
         project(2, "200000.00", vec![report(1, "50000.00", "10", ReportStatus::Submitted), draft]),
     ];
-    let s = summary(&projects, &Thresholds::default(), date(2027, 4, 1));
+    let s = summary(&projects, &Thresholds::default(), date(2027, 4, 10));
     assert_eq!(s.by_year_and_source.len(), 1);
     let line = &s.by_year_and_source[0];
     assert_eq!(
@@ -242,4 +255,78 @@ fn the_summary_adds_plan_receipts_and_spending_per_year_and_source() {
     );
     assert_eq!(s.projects[1].progress_percent, Some(d("10")));
     assert!(s.projects.iter().all(|p| p.flags.is_empty()));
+}
+
+/// A project's facts for 2027 alone with `reports`.
+fn facts_of(reports: Vec<ReportFacts>, in_implementation: bool) -> ProjectFacts {
+    ProjectFacts {
+        in_implementation,
+        approved_cost: d("1000000.00"),
+        planned: [(2027, d("400000.00"))].into(),
+        first_year: 2027,
+        last_year: 2027,
+        reports,
+    }
+}
+
+#[test]
+fn what_a_later_report_leaves_out_is_what_the_last_one_said() {
+    let mut q1 = report(1, "10000.00", "10", ReportStatus::Accepted);
+    q1.content.estimated_cost = Some(uah("1200000.00"));
+    q1.content
+        .milestones
+        .push(Milestone { name: "Дозвіл отримано".into(), planned: date(2027, 5, 31), actual: None });
+    let q2 = report(2, "10000.00", "20", ReportStatus::Accepted);
+    let on = date(2027, 7, 10);
+    let raised: Vec<Rule> =
+        flags(&facts_of(vec![q1, q2], true), &Thresholds::default(), on).iter().map(|f| f.rule).collect();
+    assert_eq!(raised, [Rule::CostOverrun, Rule::MilestoneLate], "the second report says neither");
+}
+
+#[test]
+fn a_year_reported_annually_counts_once() {
+    let mut reports: Vec<ReportFacts> = (1..=3).map(|q| report(q, "100000.00", "30", ReportStatus::Accepted)).collect();
+    let mut annual = report(1, "300000.00", "60", ReportStatus::Accepted);
+    annual.content.period = Period::year(2027);
+    annual.submitted_on = Some(date(2028, 1, 15));
+    reports.push(annual);
+    let on = date(2028, 2, 1);
+    let facts = facts_of(reports, true);
+    let standing = portfel_monitoring::deviation::Standing::of(&facts, on);
+    assert_eq!(standing.spent(), uah("300000.00"), "the annual report, not also its quarters");
+    assert!(!flags(&facts, &Thresholds::default(), on).iter().any(|f| f.rule == Rule::ReportMissing));
+}
+
+#[test]
+fn flags_stop_outside_implementation_and_the_project_years() {
+    let reports = vec![report(1, "10000.00", "10", ReportStatus::Accepted)];
+    let late = date(2040, 1, 1);
+    assert!(flags(&facts_of(reports.clone(), false), &Thresholds::default(), late).is_empty(), "a completed project");
+    let missing = flags(&facts_of(reports, true), &Thresholds::default(), late);
+    let quarters = missing.iter().filter(|f| f.rule == Rule::ReportMissing).count();
+    assert_eq!(quarters, 3, "only 2027's quarters 2–4, never those past the project's years: {missing:?}");
+}
+
+#[test]
+fn a_day_is_judged_on_what_was_submitted_by_then() {
+    let milestone =
+        |actual| Milestone { name: "Договір укладено".into(), planned: date(2027, 4, 30), actual };
+    let mut q1 = report(1, "10000.00", "10", ReportStatus::Accepted);
+    q1.content.milestones.push(milestone(None));
+    let mut q2 = report(2, "10000.00", "20", ReportStatus::Accepted);
+    q2.content.milestones.push(milestone(Some(date(2027, 6, 15))));
+    let facts = facts_of(vec![q1, q2], true);
+    let on = |day| flags(&facts, &Thresholds::default(), day).iter().map(|f| f.rule).collect::<Vec<_>>();
+    assert_eq!(on(date(2027, 5, 15)), [Rule::MilestoneLate], "overdue on that day, reached only later");
+    assert!(on(date(2027, 7, 10)).is_empty(), "reached by the second report, submitted 5 July");
+}
+
+#[test]
+fn a_reason_never_reads_as_if_its_threshold_were_met() {
+    let reports: Vec<ReportFacts> = vec![report(3, "199999.99", "40", ReportStatus::Accepted)];
+    let mut facts = facts_of(reports, true);
+    facts.first_year = 2027;
+    let flagged = flags(&facts, &Thresholds::default(), date(2027, 12, 1));
+    let behind = flagged.iter().find(|f| f.rule == Rule::SpendingBehind).expect("199,999.99 of 400,000 is behind");
+    assert!(behind.reason.contains("199,9 тис. грн") && behind.reason.contains("(49,9 %)"), "{}", behind.reason);
 }

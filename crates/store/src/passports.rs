@@ -50,6 +50,8 @@ pub struct Brief {
     pub status: Status,
     /// First year of implementation.
     pub start_year: Option<i32>,
+    /// Last year of implementation.
+    pub end_year: Option<i32>,
     /// Total cost over all years.
     pub total_cost: portfel_domain::Uah,
 }
@@ -61,6 +63,7 @@ struct BriefRow {
     title: String,
     status: String,
     start_year: Option<i32>,
+    end_year: Option<i32>,
     total_cost: Option<String>,
 }
 
@@ -72,7 +75,7 @@ pub async fn briefs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<V
     for chunk in ids.chunks(1000) {
         let rows = passport::Entity::find()
             .select_only()
-            .columns([P::Id, P::Title, P::Status, P::StartYear, P::TotalCost])
+            .columns([P::Id, P::Title, P::Status, P::StartYear, P::EndYear, P::TotalCost])
             .filter(P::Id.is_in(chunk.iter().copied()))
             .into_model::<BriefRow>()
             .all(conn)
@@ -83,6 +86,7 @@ pub async fn briefs<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<V
                 title: row.title,
                 status: parse_status(&row.status)?,
                 start_year: row.start_year,
+                end_year: row.end_year,
                 total_cost: decimal("total_cost", row.total_cost)?.unwrap_or_default(),
             });
         }

@@ -62,6 +62,9 @@ pub async fn update(
     programme: &Programme,
 ) -> StoreResult<ProgrammeRecord> {
     let txn = crate::begin_write(db).await?;
+    if let Some(refusal) = programme.amendment_refusal(&facts(&txn, id).await?) {
+        return Err(StoreError::Conflict(refusal));
+    }
     let content = serde_json::to_string(programme)?;
     let guard = Guard { action: "programme.update", id, expected_version };
     let after = update_audited(&txn, actor, guard, |_: &ProgrammeRecord| {

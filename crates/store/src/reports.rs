@@ -73,31 +73,38 @@ pub async fn for_passport<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> St
     crate::records(conn, query, to_record).await
 }
 
-/// Per project (all, or `only` one), the report of each period that counts
-/// (see [`portfel_monitoring::records::current_by_project`]), reading only
-/// the columns that choice needs.
-pub async fn current_by_project<C: ConnectionTrait>(
+/// Every revision of the reports of each project (or of `only`), as the
+/// deviation rules read them (see [`portfel_monitoring::records::standing`]),
+/// reading only the columns they need.
+pub async fn facts_by_project<C: ConnectionTrait>(
     conn: &C,
     only: Option<Uuid>,
 ) -> StoreResult<BTreeMap<Uuid, Vec<ReportFacts>>> {
-    let mut query =
-        Entity::find().select_only().columns([Column::PassportId, Column::Revision, Column::Status, Column::Content]);
+    let mut query = Entity::find().select_only().columns([
+        Column::PassportId,
+        Column::Revision,
+        Column::Status,
+        Column::SubmittedAt,
+        Column::Content,
+    ]);
     if let Some(id) = only {
         query = query.filter(Column::PassportId.eq(id));
     }
-    let rows: Vec<(Uuid, i32, String, String)> = query.into_tuple().all(conn).await?;
+    type Row = (Uuid, i32, String, Option<chrono::DateTime<chrono::Utc>>, String);
+    let rows: Vec<Row> = query.into_tuple().all(conn).await?;
     let revisions = rows
         .into_iter()
-        .map(|(passport_id, revision, status, content)| {
-            Ok(Revision {
-                passport_id,
+        .map(|(passport_id, revision, status, submitted_at, content)| {
+            let facts = ReportFacts {
                 revision,
                 status: status_of(&status)?,
+                submitted_on: submitted_at.map(|t| t.date_naive()),
                 content: serde_json::from_str(&content)?,
-            })
+            };
+            Ok(Revision { passport_id, facts })
         })
         .collect::<StoreResult<Vec<Revision>>>()?;
-    Ok(portfel_monitoring::records::current_by_project(revisions))
+    Ok(portfel_monitoring::records::by_project(revisions))
 }
 
 /// Writes a draft report for a project in the plan or in implementation: the
@@ -122,6 +129,21 @@ pub async fn create(
         .map(|m| Ok(EarlierReport { id: m.id, revision: m.revision, status: status_of(&m.status)? }))
         .collect::<StoreResult<Vec<_>>>()?;
     let revision = reporting::next_revision(passport.status, period, &earlier)?;
+    let held: Vec<Period> = Entity::find()
+        .select_only()
+        .columns([Column::PeriodYear, Column::PeriodQuarter])
+        .filter(Column::PassportId.eq(passport_id))
+        .filter(Column::PeriodYear.eq(period.year))
+        .into_tuple::<(i32, i32)>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|(year, quarter)| match u8::try_from(quarter) {
+            Ok(q @ 1..=4) => Period::quarter(year, q),
+            _ => Period::year(year),
+        })
+        .collect();
+    reporting::check_kind(period, &held)?;
     let written = Written { organisation_id: passport.organisation_id, revision, status: ReportStatus::Draft };
     let record = insert(&txn, actor, passport_id, written, content).await?;
     audit::created(&txn, actor, "report.create", "report", record.id.to_string(), &record).await?;
@@ -160,6 +182,7 @@ async fn insert<C: ConnectionTrait>(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        submitted_at: Set((written.status == ReportStatus::Accepted).then_some(now)),
     })
     .exec_with_returning(conn)
     .await
@@ -171,7 +194,7 @@ async fn insert<C: ConnectionTrait>(
 pub async fn accepted<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Vec<ReportContent>> {
     let reports: Vec<ReportRecord> =
         for_passport(conn, passport_id).await?.into_iter().filter(|r| r.status == ReportStatus::Accepted).collect();
-    Ok(portfel_monitoring::records::current(&reports).into_iter().map(|r| r.content).collect())
+    Ok(portfel_monitoring::records::accepted(&reports))
 }
 
 /// Records the financing and progress DREAM holds for a project's periods as
@@ -238,6 +261,10 @@ pub async fn decide(
             status: Set(to.as_str().into()),
             return_reason: Set(reason.filter(|_| action == ReportAction::Return).map(str::to_owned)),
             decided_by: Set(decided.then(|| actor.sub.clone())),
+            submitted_at: match action {
+                ReportAction::Submit => Set(Some(crate::now())),
+                _ => sea_orm::ActiveValue::NotSet,
+            },
             ..Default::default()
         })
     })

@@ -61,7 +61,7 @@ fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
 async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
     let db = state.store.db();
     let plan = council::in_force::<_, PlanContent>(db, Kind::Plan).await?.map(|p| p.content);
-    let mut reports = portfel_store::reports::current_by_project(db, only).await?;
+    let mut reports = portfel_store::reports::facts_by_project(db, only).await?;
     let mut planned: BTreeMap<Uuid, Vec<(i32, String, rust_decimal::Decimal)>> = BTreeMap::new();
     for i in plan.iter().flat_map(|p| &p.result.included) {
         planned.insert(i.id, i.amounts.iter().map(|a| (a.year, a.source.clone(), a.amount)).collect());
@@ -73,7 +73,8 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
         planned.retain(|k, _| *k == id);
         planned.entry(id).or_default();
     }
-    let first_year = plan.as_ref().map(|p| p.request.first_year);
+    let (first_year, plan_last_year) =
+        (plan.as_ref().map(|p| p.request.first_year), plan.as_ref().map(|p| p.request.last_year));
     let ids: Vec<Uuid> = planned.keys().copied().collect();
     let passports: HashMap<Uuid, _> =
         portfel_store::passports::briefs(db, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -85,15 +86,18 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
             *by_year.entry(*year).or_default() += amount;
         }
         let first = by_year.keys().next().copied().or(first_year).or(passport.start_year).unwrap_or(2000);
+        let last = [passport.end_year, plan_last_year].into_iter().flatten().min().unwrap_or(first);
         out.push(MonitoredProject {
             id,
             title: passport.title.clone(),
             status: passport.status.as_str().to_owned(),
             planned: amounts,
             facts: ProjectFacts {
+                in_implementation: passport.status == portfel_domain::Status::Implementation,
                 approved_cost: passport.total_cost.value(),
                 planned: by_year,
                 first_year: first,
+                last_year: last,
                 reports: reports.remove(&id).unwrap_or_default(),
             },
         });

@@ -22,6 +22,7 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
 }
 
 super::without_relations!();
