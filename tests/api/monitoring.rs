@@ -197,8 +197,9 @@ async fn a_programme_reports_plan_and_fact_in_thousand_uah() {
 
         let csv = app.req(Method::GET, &url("&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
         let last = csv.lines().last().unwrap();
-        assert_eq!(last, ",Усього,,1384.6,110.0,7.9");
-        assert!(csv.lines().any(|l| l == "1.1,Захід 1.1,Замінено вікна,150.0,100.0,66.6"), "{csv}");
+        assert_eq!(last, ";Усього;;1384,6;110,0;7,9", "semicolons and decimal commas");
+        assert!(csv.starts_with('\u{feff}'), "a byte order mark, so spreadsheets read UTF-8");
+        assert!(csv.lines().any(|l| l == "1.1;Захід 1.1;Замінено вікна;150,0;100,0;66,6"), "{csv}");
         let xlsx = app.req(Method::GET, &url("&format=xlsx"), &pim).send().await.unwrap().bytes().await.unwrap();
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
         let sheet = book.worksheet_range("Звіт 2027").unwrap();
@@ -254,7 +255,9 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
         assert_eq!((project["spent"].as_str(), project["progress_percent"].as_str()), (Some("300000.00"), Some("35")));
         assert_eq!(project["flags"].as_array().unwrap().len(), 2);
         let csv = app.req(Method::GET, &format!("{url}&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
-        assert!(csv.lines().nth(1).unwrap().starts_with("2027,localBudget,,0.0,300.0,300.0,,,"), "{csv}");
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.starts_with("2027;Місцевий бюджет") && line.ends_with(";;0,0;300,0;300,0;;;"), "{csv}");
+        assert!(csv.lines().nth(2).unwrap().contains(";реалізація;"), "states in words: {csv}");
     }
 }
 

@@ -198,7 +198,7 @@ async fn portfolio_and_plan_through_the_council() {
         assert!(header.contains("Джерело фінансування") && header.contains("2027, тис. грн"), "{header}");
         let last = csv.lines().last().unwrap();
         assert!(last.contains("Усього"), "{last}");
-        let grand: f64 = last.split(',').next_back().unwrap().parse().unwrap();
+        let grand: f64 = last.split(';').next_back().unwrap().replace(',', ".").parse().unwrap();
         let planned: f64 = plan["result"]["total_allocated"].as_str().unwrap().parse::<f64>().unwrap() / 1000.0;
         assert!((grand - planned).abs() < 0.01, "{grand} vs {planned}");
         let xlsx = app

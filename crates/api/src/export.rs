@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use portfel_domain::codelist::Codelist;
+use portfel_domain::messages::code_label;
 use portfel_planning::council::{PlanVersion, Portfolio};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -45,6 +47,20 @@ pub struct Table {
     pub header: Vec<String>,
     /// Rows.
     pub rows: Vec<Vec<Cell>>,
+    /// How its CSV is written.
+    pub csv: CsvDialect,
+}
+
+/// How a table's CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvDialect {
+    /// For people opening it in a spreadsheet set to Ukrainian: a UTF-8 byte
+    /// order mark (so the Cyrillic is read as UTF-8), `;` between cells and
+    /// decimal commas (`1384,6`), as Ukrainian regional settings expect.
+    People,
+    /// Open data for programs: RFC 4180 — no byte order mark, `,` between
+    /// cells, decimal points — the columns documented in docs/open-data.md.
+    OpenData,
 }
 
 /// A cell.
@@ -76,17 +92,23 @@ fn thousands(amount: Decimal) -> Decimal {
 }
 
 impl Table {
-    /// CSV, comma-separated, amounts as `1234.56`; a text that a spreadsheet
-    /// would read as a formula is neutralised (see [`csv_text`]).
+    /// CSV in the table's [`CsvDialect`]; a text that a spreadsheet would
+    /// read as a formula is neutralised (see [`csv_text`]).
     pub fn to_csv(&self) -> Result<Vec<u8>, ApiError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let people = self.csv == CsvDialect::People;
+        let start = if people { "\u{feff}".as_bytes().to_vec() } else { Vec::new() };
+        let mut w = csv::WriterBuilder::new().delimiter(if people { b';' } else { b',' }).from_writer(start);
         let fail = |e: csv::Error| ApiError::Internal(format!("CSV export failed: {e}"));
+        let figure = |a: Decimal, decimals: u32| {
+            let text = fixed(a, decimals);
+            if people { text.replace('.', ",") } else { text }
+        };
         w.write_record(self.header.iter().map(|h| csv_text(h))).map_err(fail)?;
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
                 Cell::Text(t) => csv_text(t),
-                Cell::Amount(a) => fixed(*a, 2),
-                Cell::Tenths(a) => fixed(*a, 1),
+                Cell::Amount(a) => figure(*a, 2),
+                Cell::Tenths(a) => figure(*a, 1),
             }))
             .map_err(fail)?;
         }
@@ -125,6 +147,11 @@ impl Table {
     }
 }
 
+/// A funding source in Ukrainian, as people's tables show it.
+pub fn source_label(code: &str) -> String {
+    code_label(Codelist::FundingSourceCategories, code)
+}
+
 /// The portfolio as a table: continuing projects, then new ones by rank.
 pub fn portfolio_table(p: &Portfolio) -> Table {
     let header = ["№", "Назва проєкту", "Сектор", "Перехідний", "Бал", "Вартість, тис. грн"].map(String::from).to_vec();
@@ -136,7 +163,7 @@ pub fn portfolio_table(p: &Portfolio) -> Table {
             vec![
                 Cell::Text(i.rank.map_or("—".into(), |r| r.to_string())),
                 Cell::Text(i.title.clone()),
-                Cell::Text(i.sector.clone()),
+                Cell::Text(code_label(Codelist::WbEco, &i.sector)),
                 Cell::Text(if i.continuing { "так" } else { "ні" }.into()),
                 Cell::Text(i.score.map_or(String::new(), |s| s.to_string())),
                 Cell::Amount(thousands(i.total_cost)),
@@ -152,7 +179,7 @@ pub fn portfolio_table(p: &Portfolio) -> Table {
         Cell::Text(String::new()),
         Cell::Amount(thousands(total)),
     ]);
-    Table { title: "ЄПП".into(), header, rows }
+    Table { title: "ЄПП".into(), header, rows, csv: CsvDialect::People }
 }
 
 /// The plan as a table: one row per project and funding source with yearly
@@ -175,7 +202,7 @@ pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Tab
                 Cell::Text((n + 1).to_string()),
                 Cell::Text(titles.get(&inc.id).cloned().unwrap_or_else(|| inc.id.to_string())),
                 Cell::Text(inc.start_year.to_string()),
-                Cell::Text(source.to_owned()),
+                Cell::Text(source_label(source)),
             ];
             row.extend(years.iter().map(|y| Cell::Amount(thousands(amounts.get(y).copied().unwrap_or_default()))));
             row.push(Cell::Amount(thousands(years.iter().filter_map(|y| amounts.get(y)).copied().sum())));
@@ -186,9 +213,9 @@ pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Tab
     for (source, amounts) in &by_source {
         let mut row = vec![
             Cell::Text(String::new()),
-            Cell::Text(format!("Усього за джерелом {source}")),
+            Cell::Text(format!("Усього за джерелом «{}»", source_label(source))),
             Cell::Text(String::new()),
-            Cell::Text(source.clone()),
+            Cell::Text(source_label(source)),
         ];
         row.extend(years.iter().map(|y| Cell::Amount(thousands(amounts.get(y).copied().unwrap_or_default()))));
         row.push(Cell::Amount(thousands(years.iter().filter_map(|y| amounts.get(y)).copied().sum())));
@@ -206,7 +233,7 @@ pub fn plan_table(p: &PlanVersion, titles: &BTreeMap<uuid::Uuid, String>) -> Tab
     row.extend(years.iter().map(|y| Cell::Amount(thousands(grand.get(y).copied().unwrap_or_default()))));
     row.push(Cell::Amount(thousands(years.iter().filter_map(|y| grand.get(y)).copied().sum())));
     rows.push(row);
-    Table { title: "План".into(), header, rows }
+    Table { title: "План".into(), header, rows, csv: CsvDialect::People }
 }
 
 /// Open-data records as a flat table with the JSON field names as headers.
@@ -244,7 +271,7 @@ pub fn open_data_table(records: &[OpenDataRecord]) -> Table {
             ]
         })
         .collect();
-    Table { title: "open-data".into(), header, rows }
+    Table { title: "open-data".into(), header, rows, csv: CsvDialect::OpenData }
 }
 
 #[cfg(test)]
@@ -269,8 +296,11 @@ mod tests {
             title: "t".into(),
             header: vec!["Назва".into(), "Сума".into()],
             rows: vec![vec![Cell::Text("=1+1".into()), Cell::Amount(Decimal::new(-150, 2))]],
+            csv: CsvDialect::People,
         };
         let csv = String::from_utf8(table.to_csv().unwrap()).unwrap();
-        assert_eq!(csv, "Назва,Сума\n'=1+1,-1.50\n");
+        assert_eq!(csv, "\u{feff}Назва;Сума\n'=1+1;-1,50\n", "a byte order mark, semicolons, decimal commas");
+        let open = Table { csv: CsvDialect::OpenData, ..table };
+        assert_eq!(String::from_utf8(open.to_csv().unwrap()).unwrap(), "Назва,Сума\n'=1+1,-1.50\n");
     }
 }

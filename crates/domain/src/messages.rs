@@ -361,6 +361,11 @@ fn fill(template: &str, params: &BTreeMap<String, String>, lang: Lang) -> Option
     Some(out)
 }
 
+/// A wire state (`in_plan`, `accepted`) in Ukrainian words, or the code itself.
+pub fn state_word(code: &str) -> String {
+    word("state", code, Lang::Uk)
+}
+
 /// A wire word (a state, a kind of document, a step) in `lang`: `state`
 /// and `kind` name it, `verb` says doing it, `done` says it done.
 fn word(kind: &str, value: &str, lang: Lang) -> String {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::council::{ExportFormat, export};
 use super::passports::visible;
 use crate::auth::Auth;
-use crate::export::{Cell, Table};
+use crate::export::{Cell, CsvDialect, Table};
 use crate::extract::QueryParams;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -142,7 +142,7 @@ fn summary_table(s: &Summary) -> Table {
         .map(|l| {
             vec![
                 text(l.year.to_string()),
-                text(l.source.clone()),
+                text(crate::export::source_label(&l.source)),
                 text(String::new()),
                 Cell::Tenths(thousand_uah(l.planned)),
                 Cell::Tenths(thousand_uah(l.received)),
@@ -157,7 +157,7 @@ fn summary_table(s: &Summary) -> Table {
         vec![
             text(String::new()),
             text(p.title.clone()),
-            text(p.status.clone()),
+            text(portfel_domain::messages::state_word(&p.status)),
             text(String::new()),
             text(String::new()),
             Cell::Tenths(thousand_uah(p.spent)),
@@ -166,7 +166,9 @@ fn summary_table(s: &Summary) -> Table {
             text(p.flags.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; ")),
         ]
     }));
-    Table { title: "Моніторинг".into(), header: header.map(String::from).to_vec(), rows }
+    Table {
+        title: "Моніторинг".into(), header: header.map(String::from).to_vec(), rows, csv: CsvDialect::People
+    }
 }
 
 /// The monitoring summary

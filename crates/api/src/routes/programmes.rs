@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::Versioned;
 use super::council::{ExportFormat, export};
 use crate::auth::Auth;
-use crate::export::{Cell, Table};
+use crate::export::{Cell, CsvDialect, Table};
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -135,7 +135,12 @@ fn annual_table(r: &AnnualReport) -> Table {
         rows.push(line("", &format!("Разом за розділом {}", s.number), "", &s.subtotal));
     }
     rows.push(line("", "Усього", "", &r.total));
-    Table { title: format!("Звіт {}", r.year), header: header.map(String::from).to_vec(), rows }
+    Table {
+        title: format!("Звіт {}", r.year),
+        header: header.map(String::from).to_vec(),
+        rows,
+        csv: CsvDialect::People,
+    }
 }
 
 /// The annual programme report
