@@ -25,7 +25,10 @@ fn day(n: u64) -> NaiveDate {
 /// (thousands), expected cost (thousands), the milestone's reached day.
 type Drawn = (Period, i32, ReportStatus, Option<NaiveDate>, i64, Option<i64>, Option<Option<NaiveDate>>);
 
-fn revision() -> impl Strategy<Value = (u8, i32, usize, u64, i64, Option<i64>, Option<Option<u64>>)> {
+/// A revision as drawn: quarter (0 for the year), revision, state, submitted day, spent, cost, reached day.
+type Raw = (u8, i32, usize, u64, i64, Option<i64>, Option<Option<u64>>);
+
+fn revision() -> impl Strategy<Value = Raw> {
     (
         0u8..=4,
         1i32..=3,
@@ -37,11 +40,7 @@ fn revision() -> impl Strategy<Value = (u8, i32, usize, u64, i64, Option<i64>, O
     )
 }
 
-fn drawn(
-    year_annual: [bool; 2],
-    raw: Vec<(u8, i32, usize, u64, i64, Option<i64>, Option<Option<u64>>)>,
-    years: usize,
-) -> Vec<Drawn> {
+fn drawn(year_annual: [bool; 2], raw: Vec<Raw>, years: usize) -> Vec<Drawn> {
     raw.into_iter()
         .enumerate()
         .map(|(i, (q, revision, state, submitted, spent, cost, reached))| {
@@ -68,7 +67,7 @@ fn drawn(
 const MILESTONE: &str = "Роботи розпочато";
 
 fn facts(d: &Drawn) -> ReportFacts {
-    let (period, revision, status, submitted_on, spent, cost, reached) = d.clone();
+    let (period, revision, status, submitted_on, spent, cost, reached) = *d;
     let spent = Uah::new(Decimal::from(spent * 1000)).unwrap();
     ReportFacts {
         revision,
@@ -126,10 +125,11 @@ fn restated(history: &[Drawn], in_implementation: bool, last_year: i32, on: Naiv
     if estimate > 1100 {
         *out.entry(Rule::CostOverrun).or_default() += 1;
     }
-    if let Some(reached) = standing.iter().rev().find_map(|d| d.6) {
-        if !reached.is_some_and(|r| r <= on) && day(200) < on {
-            *out.entry(Rule::MilestoneLate).or_default() += 1;
-        }
+    if let Some(reached) = standing.iter().rev().find_map(|d| d.6)
+        && reached.is_none_or(|r| r > on)
+        && day(200) < on
+    {
+        *out.entry(Rule::MilestoneLate).or_default() += 1;
     }
     out
 }
