@@ -412,6 +412,7 @@ async fn words_find_passports_by_title_description_and_code_within_a_cost_range(
             ("00000001", ids(&[&imported]), "a part of the DREAM code"),
             ("dream-ua-010125", ids(&[&imported]), "the DREAM code in another case"),
             ("% _", ids(&[&lyceum, &water, &clinic, &imported]), "wildcards are no words"),
+            ("ліц\\ею", ids(&[]), "a backslash is a character, never an escape"),
         ] {
             assert_eq!(found(&enc(q)).await, expected, "[{}] {q}: {why}", app.backend);
         }

@@ -6,7 +6,7 @@ use portfel_domain::records::{Passport, PassportRevision, PassportSummary};
 use portfel_domain::{PassportContent, Status};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
     QuerySelect,
@@ -249,13 +249,14 @@ fn total_cost() -> Expr {
 /// rows in id order and stops at a page).
 fn word_condition(word: &str) -> Condition {
     use crate::entity::dream_link;
-    let pattern = format!("%{word}%");
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
     let code = Query::select()
         .column(dream_link::Column::PassportId)
         .from(dream_link::Entity)
-        .and_where(Func::lower(Expr::col(dream_link::Column::Code)).like(pattern.clone()))
+        .and_where(Func::lower(Expr::col(dream_link::Column::Code)).like(pattern()))
         .to_owned();
-    Condition::any().add(passport::Column::SearchText.like(pattern)).add(passport::Column::Id.in_subquery(code))
+    Condition::any().add(passport::Column::SearchText.like(pattern())).add(passport::Column::Id.in_subquery(code))
 }
 
 /// The passports `filter` selects, in creation order, one more than a page
