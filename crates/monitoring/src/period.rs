@@ -76,22 +76,6 @@ impl Period {
     pub fn order(self) -> (i32, u8) {
         (self.year, self.quarter.unwrap_or(5))
     }
-
-    /// Quarters from the first of `first_year` whose last day is before `date`.
-    pub fn quarters_ended_before(first_year: i32, date: NaiveDate) -> Vec<Period> {
-        let mut out = Vec::new();
-        let mut year = first_year;
-        loop {
-            for q in 1..=4 {
-                let p = Period::quarter(year, q);
-                if p.end() >= date {
-                    return out;
-                }
-                out.push(p);
-            }
-            year += 1;
-        }
-    }
 }
 
 impl std::fmt::Display for Period {
@@ -117,15 +101,6 @@ mod tests {
         assert_eq!(Period::quarter(2028, 3).end(), date(2028, 9, 30));
         assert_eq!(Period::quarter(2027, 4).end(), date(2027, 12, 31));
         assert_eq!(Period::year(2027).end(), date(2027, 12, 31));
-    }
-
-    #[test]
-    fn quarters_ended_before_a_date() {
-        assert!(Period::quarters_ended_before(2027, date(2027, 3, 31)).is_empty());
-        assert_eq!(
-            Period::quarters_ended_before(2027, date(2028, 1, 2)),
-            (1..=4).map(|q| Period::quarter(2027, q)).collect::<Vec<_>>()
-        );
     }
 
     #[test]

@@ -119,28 +119,22 @@ pub async fn create(
     let txn = crate::begin_write(db).await?;
     let passport = crate::passports::get(&txn, passport_id).await?;
     let period = content.period;
-    let earlier = Entity::find()
+    let of_year = Entity::find()
         .filter(Column::PassportId.eq(passport_id))
         .filter(Column::PeriodYear.eq(period.year))
-        .filter(Column::PeriodQuarter.eq(quarter_column(period)))
         .all(&txn)
-        .await?
-        .into_iter()
+        .await?;
+    let earlier = of_year
+        .iter()
+        .filter(|m| m.period_quarter == quarter_column(period))
         .map(|m| Ok(EarlierReport { id: m.id, revision: m.revision, status: status_of(&m.status)? }))
         .collect::<StoreResult<Vec<_>>>()?;
     let revision = reporting::next_revision(passport.status, period, &earlier)?;
-    let held: Vec<Period> = Entity::find()
-        .select_only()
-        .columns([Column::PeriodYear, Column::PeriodQuarter])
-        .filter(Column::PassportId.eq(passport_id))
-        .filter(Column::PeriodYear.eq(period.year))
-        .into_tuple::<(i32, i32)>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|(year, quarter)| match u8::try_from(quarter) {
-            Ok(q @ 1..=4) => Period::quarter(year, q),
-            _ => Period::year(year),
+    let held: Vec<Period> = of_year
+        .iter()
+        .map(|m| match u8::try_from(m.period_quarter) {
+            Ok(q @ 1..=4) => Period::quarter(m.period_year, q),
+            _ => Period::year(m.period_year),
         })
         .collect();
     reporting::check_kind(period, &held)?;
