@@ -47,10 +47,10 @@ pub struct ListQuery {
     /// (any case; a word may be part of a longer one).
     pub q: Option<String>,
     /// Only passports whose total cost is at least this many UAH.
-    #[param(value_type = Option<String>, example = "1000000.00")]
+    #[param(value_type = Option<String>, pattern = r"^-?\d{1,13}(\.\d{1,2})?$", example = "1000000.00")]
     pub cost_from: Option<Decimal>,
     /// Only passports whose total cost is at most this many UAH.
-    #[param(value_type = Option<String>, example = "5000000.00")]
+    #[param(value_type = Option<String>, pattern = r"^-?\d{1,13}(\.\d{1,2})?$", example = "5000000.00")]
     pub cost_to: Option<Decimal>,
     /// Cursor from `next_cursor` of the previous page.
     #[param(pattern = "^[0-9a-f]{32}$")]
