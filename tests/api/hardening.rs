@@ -221,3 +221,22 @@ async fn a_malformed_body_is_refused_before_its_version_is_checked() {
         assert_eq!((s, problem_fields(&p)), (422, vec!["locations[0].katottg".to_owned()]), "{p}");
     }
 }
+
+#[tokio::test]
+async fn problems_never_echo_a_control_character_in_any_language() {
+    for app in TestApp::all().await {
+        let pim = World::create(&app).await.pim(&app);
+        // Keys are echoed as field paths: a text-direction mark in one must come back escaped.
+        let body =
+            r#"{"name": "Методика", "\u061cключ": 1, "gates": [{"gate": "strategy_alignment", "\u202e": true}]}"#;
+        for lang in ["uk", "en"] {
+            let req = app.req(Method::POST, "/api/v1/methodologies", &pim).header("Accept-Language", lang);
+            let (s, p) = send(req.header("content-type", "application/json").body(body.to_owned())).await;
+            assert_eq!(s, 422, "[{}] {p}", app.backend);
+            let raw = ['\u{61c}', '\u{202e}'];
+            let text = p.to_string();
+            assert!(!text.contains(raw), "[{}] {lang}: {text}", app.backend);
+            assert!(p["detail"].as_str().unwrap().contains("\\u{61c}"), "escaped, not dropped: {text}");
+        }
+    }
+}

@@ -159,8 +159,9 @@ impl ApiError {
 }
 
 impl Problem {
-    /// The same problem with every control character in its text written as
-    /// an escape (`\u{1}`), so echoed input never puts one in a response.
+    /// The same problem with every control character and text-direction
+    /// control in its text written as an escape (`\u{1}`, `\u{202e}`), so
+    /// echoed input never puts one in a response.
     pub fn printable(mut self) -> Problem {
         self.title = printable(&self.title);
         self.detail = printable(&self.detail);
@@ -175,7 +176,7 @@ impl Problem {
 fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if portfel_domain::text::is_forbidden_control(c) {
+        if portfel_domain::text::is_forbidden_control(c) || portfel_domain::text::is_direction_control(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
