@@ -199,7 +199,8 @@ pub async fn create_passport(
 #[utoipa::path(get, path = "/api/v1/passports", tag = "passports", description = "Initiators see their organisation's passports; the PIM unit, council and integration scripts \
         see every passport past the draft stage; admins see all. Items are summaries unless `view=full` is asked for.",
     params(ListQuery),
-    responses((status = 200, description = "A page of passport summaries, or of whole passports with `view=full`", body = PassportListPage)))]
+    responses((status = 200, description = "A page of passport summaries, or of whole passports with `view=full`", body = PassportListPage),
+              (status = 422, description = "`cost_to` lies below `cost_from` (`range_reversed`)", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn list_passports(
     auth: Auth,
     State(state): State<AppState>,
