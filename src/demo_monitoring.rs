@@ -1,12 +1,14 @@
 //! The demo hromada's monitoring: quarterly reports of 2026 on the projects in
 //! implementation (one on schedule, one with a report missing and a milestone
-//! late, one over its cost with an indicator lagging), and a local target
-//! programme of two sections and a dozen measures with the year's facts.
+//! late, one over its cost with an indicator lagging), a local target
+//! programme of two sections and a dozen measures with the year's facts, and
+//! a programme its executive bodies report quarterly.
 
 use chrono::NaiveDate;
 use portfel_domain::{Status, Uah};
 use portfel_monitoring::period::Period;
 use portfel_monitoring::programme::{Measure, MeasureAmount, MeasureFact, Programme, Section};
+use portfel_monitoring::quarters::{QuarterFact, QuarterStatus};
 use portfel_monitoring::report::{Indicator, Milestone, ReportAction, ReportContent, SourceFact};
 use portfel_store::passports::PassportFilter;
 use portfel_store::{Actor, Store};
@@ -99,13 +101,15 @@ const MEASURES: [DemoMeasure; 12] = [
     ("2.6", "Стипендії міського голови обдарованим учням", 120_000, Some((90_000, "Призначено 15 стипендій"))),
 ];
 
-fn programme(gymnasium: Option<Uuid>) -> Programme {
+fn programme(gymnasium: Option<Uuid>, education: Uuid) -> Programme {
     let measure = |(number, text, planned, _): &DemoMeasure| Measure {
         number: (*number).into(),
         text: (*text).into(),
         executors: vec!["Управління освіти Соснівської міської ради".into()],
         planned: vec![MeasureAmount { year: 2026, source: "localBudget".into(), amount: uah(*planned) }],
         passport_ids: if *number == "1.1" { gymnasium.into_iter().collect() } else { Vec::new() },
+        organisation_ids: vec![education],
+        closed_after: None,
     };
     Programme {
         title: "Програма розвитку освіти Соснівської міської територіальної громади на 2026–2028 роки".into(),
@@ -127,6 +131,99 @@ fn programme(gymnasium: Option<Uuid>) -> Programme {
             },
         ],
     }
+}
+
+/// A measure of the quarterly-reported programme: number, text, executor (index
+/// into the demo's organisations), planned 2026, and each reported quarter of
+/// 2026 with its spending, what was done and how it stands.
+type QuarterlyMeasure = (&'static str, &'static str, usize, i64, &'static [(u8, i64, &'static str, QuarterStatus)]);
+
+#[rustfmt::skip]
+const QUARTERLY: [QuarterlyMeasure; 4] = [
+    ("1.1", "Поточний ремонт тротуарів у центральній частині міста", 3, 2_400_000, &[
+        (1, 180_000, "Укладено договір, відремонтовано 0,4 км тротуарів", QuarterStatus::Accepted),
+        (2, 760_000, "Відремонтовано ще 1,2 км тротуарів по вул. Шевченка", QuarterStatus::Accepted),
+        (3, 910_000, "Завершено ремонт по вул. Соборній", QuarterStatus::Submitted),
+    ]),
+    ("1.2", "Облаштування дитячих і спортивних майданчиків", 3, 1_200_000, &[
+        (1, 0, "Підготовлено технічні завдання", QuarterStatus::Accepted),
+        (2, 420_000, "Встановлено два дитячі майданчики", QuarterStatus::Accepted),
+        (3, 515_000, "Встановлено спортивний майданчик біля ліцею №1", QuarterStatus::Returned),
+    ]),
+    ("2.1", "Заміна аварійних ділянок водопровідних мереж", 4, 1_800_000, &[
+        (1, 350_000, "Замінено 0,6 км мереж по вул. Лісовій", QuarterStatus::Accepted),
+        (2, 610_000, "Замінено 0,9 км мереж, усунено 14 аварій", QuarterStatus::Accepted),
+    ]),
+    ("2.2", "Встановлення вузлів комерційного обліку води", 4, 300_000, &[]),
+];
+
+fn quarterly_programme(org_ids: &[Uuid]) -> Programme {
+    let measure = |(number, text, org, planned, _): &QuarterlyMeasure| Measure {
+        number: (*number).into(),
+        text: (*text).into(),
+        executors: Vec::new(),
+        planned: [2026, 2027]
+            .map(|year| MeasureAmount { year, source: "localBudget".into(), amount: uah(*planned) })
+            .to_vec(),
+        passport_ids: Vec::new(),
+        organisation_ids: vec![org_ids[*org]],
+        closed_after: None,
+    };
+    Programme {
+        title: "Програма благоустрою населених пунктів Соснівської громади на 2026–2027 роки".into(),
+        decision_number: "1790-40-VIII".into(),
+        decision_date: NaiveDate::from_ymd_opt(2025, 11, 27).expect("a date"),
+        period_start: 2026,
+        period_end: 2027,
+        responsible: "Управління житлово-комунального господарства Соснівської міської ради".into(),
+        sections: vec![
+            Section {
+                number: "1".into(),
+                title: "Благоустрій вулиць і громадських просторів".into(),
+                measures: QUARTERLY[..2].iter().map(measure).collect(),
+            },
+            Section {
+                number: "2".into(),
+                title: "Водопостачання".into(),
+                measures: QUARTERLY[2..].iter().map(measure).collect(),
+            },
+        ],
+    }
+}
+
+/// The quarterly programme and its 2026 quarters as the executive bodies
+/// reported them and the PIM unit decided.
+async fn load_quarterly(store: &Store, org_ids: &[Uuid], users: &[(&str, usize)], pim: &Actor) -> anyhow::Result<()> {
+    let db = store.db();
+    let record = portfel_store::programmes::create(db, pim, &quarterly_programme(org_ids)).await?;
+    let today = chrono::Utc::now().date_naive();
+    for (number, _, org, _, quarters) in QUARTERLY {
+        let sub = users.iter().find(|(_, o)| *o == org).map_or("admin", |(sub, _)| *sub);
+        let executor = Actor { sub: sub.into(), organisation: Some(org_ids[org]), request_id: None };
+        for &(quarter, spent, narrative, status) in quarters {
+            let fact = QuarterFact {
+                measure: number.into(),
+                year: 2026,
+                quarter,
+                amount: uah(spent),
+                narrative: narrative.into(),
+            };
+            let report =
+                portfel_store::programme_quarters::submit(db, &executor, record.id, org_ids[org], &fact, today).await?;
+            let reason = "Додайте акт приймання виконаних робіт";
+            match status {
+                QuarterStatus::Submitted => {}
+                QuarterStatus::Accepted => {
+                    portfel_store::programme_quarters::review(db, pim, report.id, report.version, true, None).await?;
+                }
+                QuarterStatus::Returned => {
+                    portfel_store::programme_quarters::review(db, pim, report.id, report.version, false, Some(reason))
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Loads the monitoring part of the demo; `org_ids` are the demo's organisations in order.
@@ -156,7 +253,7 @@ pub async fn load(store: &Store, org_ids: &[Uuid]) -> anyhow::Result<()> {
             }
         }
     }
-    let record = portfel_store::programmes::create(db, &pim, &programme(gymnasium)).await?;
+    let record = portfel_store::programmes::create(db, &pim, &programme(gymnasium, org_ids[2])).await?;
     for (number, _, _, fact) in MEASURES {
         if let Some((amount, narrative)) = fact {
             let fact =
@@ -164,5 +261,5 @@ pub async fn load(store: &Store, org_ids: &[Uuid]) -> anyhow::Result<()> {
             portfel_store::programmes::set_fact(db, &pim, record.id, &fact).await?;
         }
     }
-    Ok(())
+    load_quarterly(store, org_ids, &[("v.tkachenko", 3), ("s.kravets", 4)], &pim).await
 }

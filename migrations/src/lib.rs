@@ -16,6 +16,7 @@ mod m20261124_000006_monitoring;
 mod m20261125_000007_passport_summary;
 mod m20261203_000008_passport_search;
 mod m20261203_000009_report_submission;
+mod m20261203_000010_programme_history;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_passport_summary::Migration),
             Box::new(m20261203_000008_passport_search::Migration),
             Box::new(m20261203_000009_report_submission::Migration),
+            Box::new(m20261203_000010_programme_history::Migration),
         ]
     }
 }

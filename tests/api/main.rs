@@ -24,6 +24,7 @@ mod openapi;
 mod passports;
 mod permissions;
 mod planning;
+mod programme_history;
 mod replicas;
 mod robustness;
 mod rounds_pages;

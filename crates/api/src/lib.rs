@@ -36,7 +36,7 @@ pub use state::AppState;
 use problem::PROBLEM_JSON;
 use routes::{
     audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans, portfolios,
-    programmes, reports, rounds, strategy, tasks, users, years,
+    programmes, quarters, reports, rounds, strategy, tasks, users, years,
 };
 
 /// Every documented route.
@@ -73,6 +73,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::get_programme, programmes::update_programme))
         .routes(routes!(programmes::record_fact))
         .routes(routes!(programmes::programme_report))
+        .routes(routes!(programmes::programme_versions))
+        .routes(routes!(programmes::programme_diff))
+        .routes(routes!(quarters::list_quarters, quarters::submit_quarter))
+        .routes(routes!(quarters::accept_quarter))
+        .routes(routes!(quarters::return_quarter))
         .routes(routes!(methodologies::list_methodologies, methodologies::create_methodology))
         .routes(routes!(methodologies::get_methodology, methodologies::update_methodology))
         .routes(routes!(methodologies::approve_methodology))

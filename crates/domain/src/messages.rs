@@ -100,6 +100,11 @@ pub const CATALOGUE: &[Entry] = &[
     e("before_start", "дата не може бути раніше за дату початку", "the date cannot be before the start"),
     e("blank", "поле має містити хоча б один видимий символ", "must have at least one visible character"),
     e(
+        "closed_before_fact",
+        "захід {measure} має факт за {year} рік: його можна закрити лише після цього року",
+        "measure {measure} has a fact for {year}: it can only be closed after that year",
+    ),
+    e(
         "computed_criterion",
         "критерій {criterion} обчислюється з паспорта, його не оцінюють",
         "{criterion} is computed from the passport, not scored",
@@ -121,6 +126,11 @@ pub const CATALOGUE: &[Entry] = &[
         "council_step",
         "{kind:kind} у стані «{state:state}» не можна {step:verb}",
         "a {kind} in state '{state}' cannot be {step:done}",
+    ),
+    e(
+        "decision_before_previous",
+        "рішення про зміни не може бути раніше за рішення попередньої версії ({date})",
+        "an amendment cannot be decided before the version it amends ({date})",
     ),
     e("duplicate", "таке значення вже є", "the value is already there"),
     e("duplicate_expert", "цей експерт уже призначений на проєкт", "{expert} is already assigned to the project"),
@@ -183,9 +193,14 @@ pub const CATALOGUE: &[Entry] = &[
     e("length", "задовге або закоротке значення", "too long or too short"),
     e("malformed_json", "тіло запиту — не коректний JSON", "malformed JSON"),
     e(
+        "measure_closed",
+        "захід закрито, у {year} році він не виконується",
+        "the measure was closed and does not run in {year}",
+    ),
+    e(
         "measure_has_facts",
-        "захід {measure} має факт за {year} рік: його не можна вилучити з програми",
-        "measure {measure} has a fact for {year}: it cannot be removed from the programme",
+        "захід {measure} має факт за {year} рік: його не можна вилучити з програми, лише закрити після останнього року виконання",
+        "measure {measure} has a fact for {year}: it cannot be removed from the programme, only closed after its last year",
     ),
     e(
         "methodology_frozen",
@@ -215,6 +230,11 @@ pub const CATALOGUE: &[Entry] = &[
         "project {project} needs {missing} more expert(s) outside its organisation; {available} available",
     ),
     e(
+        "not_executor",
+        "ваша організація не є виконавцем заходу {measure}",
+        "your organisation does not carry out measure {measure}",
+    ),
+    e(
         "not_reporting",
         "звіти подають для проєктів у плані чи на реалізації, а не в стані «{state:state}»",
         "reports are written for projects in the plan or in implementation, not '{state}'",
@@ -226,6 +246,7 @@ pub const CATALOGUE: &[Entry] = &[
         "бал має бути в межах шкали від {min:number} до {max:number}, не більше двох знаків після коми",
         "score must lie between {min:number} and {max:number}, with at most two decimals",
     ),
+    e("outside_programme", "{year} рік поза періодом програми", "{year} is outside the programme's period"),
     e(
         "own_organisation",
         "експерт працює в організації-ініціаторі проєкту",
@@ -237,6 +258,17 @@ pub const CATALOGUE: &[Entry] = &[
         "a passport in state '{state}' can no longer be edited",
     ),
     e("period_changed", "період звіту не змінюється", "a report's period does not change"),
+    e(
+        "quarter_accepted",
+        "звіт за {quarter} квартал уже прийнято, його не можна змінити",
+        "the report for quarter {quarter} is accepted and cannot change",
+    ),
+    e("quarter_not_started", "{quarter} квартал ще не почався", "quarter {quarter} has not begun"),
+    e(
+        "quarter_not_submitted",
+        "прийняти або повернути можна лише поданий звіт",
+        "only a submitted report can be accepted or returned",
+    ),
     e("range", "значення поза допустимими межами", "value out of range"),
     e(
         "range_reversed",
@@ -277,6 +309,7 @@ pub const CATALOGUE: &[Entry] = &[
         "'{value}' is not a code of the DREAM codelist {codelist}",
     ),
     e("unknown_criterion", "методика не має критерію {criterion}", "the methodology has no criterion {criterion}"),
+    e("unknown_measure", "у програмі немає заходу {measure}", "the programme has no measure {measure}"),
     e("unknown_reference", "такого запису немає", "no such record"),
     e(
         "unresolved_disagreement",

@@ -28,30 +28,40 @@ pub enum TaskKind {
     ReviseCouncilPaper,
     /// A portfolio or plan version before the council.
     Decide,
+    /// A quarter of a programme measure one's organisation carries out, ended and not reported, or returned.
+    ReportQuarter,
+    /// A submitted quarterly programme report to accept or return.
+    CheckQuarter,
+    /// A programme whose period ends within half a year: time to prepare the next one.
+    RenewProgramme,
 }
 
 impl TaskKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [TaskKind; 9] = [
+    pub const ALL: [TaskKind; 12] = [
         TaskKind::Decide,
         TaskKind::Declare,
         TaskKind::Score,
         TaskKind::SubmitDraft,
         TaskKind::FinishReport,
+        TaskKind::ReportQuarter,
         TaskKind::ScreenPassport,
         TaskKind::StaffProject,
         TaskKind::CheckReport,
+        TaskKind::CheckQuarter,
         TaskKind::ReviseCouncilPaper,
+        TaskKind::RenewProgramme,
     ];
 
     /// The permission whose holders this kind of work waits for.
     pub fn permission(self) -> Permission {
         match self {
             TaskKind::SubmitDraft => Permission::CreatePassports,
-            TaskKind::FinishReport => Permission::WriteReports,
+            TaskKind::FinishReport | TaskKind::ReportQuarter => Permission::WriteReports,
             TaskKind::Declare | TaskKind::Score => Permission::Score,
             TaskKind::ScreenPassport | TaskKind::StaffProject => Permission::PrepareRounds,
-            TaskKind::CheckReport => Permission::CheckReports,
+            TaskKind::CheckReport | TaskKind::CheckQuarter => Permission::CheckReports,
+            TaskKind::RenewProgramme => Permission::KeepProgrammes,
             TaskKind::ReviseCouncilPaper => Permission::PrepareDecisions,
             TaskKind::Decide => Permission::Decide,
         }
@@ -73,10 +83,16 @@ mod tests {
         assert_eq!(TaskKind::for_roles(&[Role::Expert]), [TaskKind::Declare, TaskKind::Score]);
         assert_eq!(TaskKind::for_roles(&[Role::Council]), [TaskKind::Decide]);
         let initiator = TaskKind::for_roles(&[Role::Initiator]);
-        assert_eq!(initiator, [TaskKind::SubmitDraft, TaskKind::FinishReport]);
+        assert_eq!(initiator, [TaskKind::SubmitDraft, TaskKind::FinishReport, TaskKind::ReportQuarter]);
         let pim = TaskKind::for_roles(&[Role::PimUnit]);
-        for k in [TaskKind::ScreenPassport, TaskKind::StaffProject, TaskKind::CheckReport, TaskKind::ReviseCouncilPaper]
-        {
+        for k in [
+            TaskKind::ScreenPassport,
+            TaskKind::StaffProject,
+            TaskKind::CheckReport,
+            TaskKind::CheckQuarter,
+            TaskKind::ReviseCouncilPaper,
+            TaskKind::RenewProgramme,
+        ] {
             assert!(pim.contains(&k), "{k:?}");
         }
         assert!(!pim.contains(&TaskKind::Decide) && !pim.contains(&TaskKind::Score));

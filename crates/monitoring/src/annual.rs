@@ -64,6 +64,14 @@ pub struct SectionRows {
 pub struct AnnualReport {
     /// Programme title.
     pub programme: String,
+    /// The council's decision of the version read.
+    pub decision_number: String,
+    /// That decision's date.
+    pub decision_date: chrono::NaiveDate,
+    /// The body responsible for the programme.
+    pub responsible: String,
+    /// The programme's version read: the one in force in the year, when known.
+    pub version: Option<i32>,
     /// The year reported.
     pub year: i32,
     /// Sections.
@@ -115,6 +123,10 @@ pub fn annual_report(programme: &Programme, facts: &[MeasureFact], year: i32) ->
         .collect();
     AnnualReport {
         programme: programme.title.clone(),
+        decision_number: programme.decision_number.clone(),
+        decision_date: programme.decision_date,
+        responsible: programme.responsible.clone(),
+        version: None,
         year,
         sections,
         total: PlanFact::from_uah(plan_total, fact_total),

@@ -41,6 +41,20 @@ pub struct Measure {
     /// Investment passports the measure finances (none for events, training, promotion).
     #[serde(default)]
     pub passport_ids: Vec<Uuid>,
+    /// Organisations that carry it out and report its quarters (their initiators).
+    #[serde(default)]
+    pub organisation_ids: Vec<Uuid>,
+    /// The last year of a measure an amendment closed: no plan or fact after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub closed_after: Option<i32>,
+}
+
+impl Measure {
+    /// True when the measure runs in `year` (it was not closed before).
+    pub fn runs_in(&self, year: i32) -> bool {
+        self.closed_after.is_none_or(|last| year <= last)
+    }
 }
 
 /// A section of a programme.
@@ -114,9 +128,14 @@ impl Programme {
                 if !numbers.insert(m.number.as_str()) {
                     out.push((format!("{at}.number"), format!("measure {} appears twice", m.number)));
                 }
+                if m.closed_after.is_some_and(|y| !(self.period_start..=self.period_end).contains(&y)) {
+                    out.push((format!("{at}.closed_after"), "outside the programme's period".to_owned()));
+                }
                 for (k, a) in m.planned.iter().enumerate() {
                     if !(self.period_start..=self.period_end).contains(&a.year) {
                         out.push((format!("{at}.planned[{k}].year"), "outside the programme's period".to_owned()));
+                    } else if !m.runs_in(a.year) {
+                        out.push((format!("{at}.planned[{k}].year"), "after the measure was closed".to_owned()));
                     }
                     if a.amount.is_negative() {
                         out.push((format!("{at}.planned[{k}].amount"), "amounts are not negative".to_owned()));
@@ -146,14 +165,17 @@ impl Programme {
     /// Why this programme cannot replace one holding `facts`, if it cannot: a
     /// measure with a recorded fact stays (its fact would silently leave the
     /// report's totals), and so does every year with facts.
+    /// A measure may be closed after its last year with facts, never before it.
     pub fn amendment_refusal(&self, facts: &[MeasureFact]) -> Option<FieldError> {
-        let kept = |f: &&MeasureFact| self.measures().any(|(_, m)| m.number == f.measure);
-        if let Some(f) = facts.iter().find(|f| !kept(f)) {
-            return Some(FieldError::of(
-                "sections",
-                "measure_has_facts",
-                &[("measure", f.measure.clone()), ("year", f.year.to_string())],
-            ));
+        let params = |f: &MeasureFact| [("measure", f.measure.clone()), ("year", f.year.to_string())];
+        for f in facts {
+            match self.measure(&f.measure) {
+                None => return Some(FieldError::of("sections", "measure_has_facts", &params(f))),
+                Some(m) if !m.runs_in(f.year) => {
+                    return Some(FieldError::of("sections", "closed_before_fact", &params(f)));
+                }
+                Some(_) => {}
+            }
         }
         facts.iter().find(|f| !(self.period_start..=self.period_end).contains(&f.year)).map(|f| {
             FieldError::of(
@@ -164,10 +186,18 @@ impl Programme {
         })
     }
 
+    /// The measure numbered `number`.
+    pub fn measure(&self, number: &str) -> Option<&Measure> {
+        self.measures().map(|(_, m)| m).find(|m| m.number == number)
+    }
+
     /// What makes a fact impossible for this programme, if anything.
     pub fn fact_problem(&self, fact: &MeasureFact) -> Option<(&'static str, &'static str)> {
-        if !self.measures().any(|(_, m)| m.number == fact.measure) {
-            Some(("measure", "no such measure in the programme"))
+        let Some(measure) = self.measure(&fact.measure) else {
+            return Some(("measure", "no such measure in the programme"));
+        };
+        if !measure.runs_in(fact.year) {
+            Some(("year", "after the measure was closed"))
         } else if !(self.period_start..=self.period_end).contains(&fact.year) {
             Some(("year", "outside the programme's period"))
         } else if fact.amount.is_negative() {

@@ -33,6 +33,8 @@ fn measure(number: &str, planned: &[(&str, &str)]) -> Measure {
             .map(|(s, a)| MeasureAmount { year: 2027, source: (*s).into(), amount: uah(a) })
             .collect(),
         passport_ids: Vec::new(),
+        organisation_ids: Vec::new(),
+        closed_after: None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod organisations;
 mod passport_rows;
 pub mod passports;
 pub mod plan_inputs;
+pub mod programme_quarters;
 pub mod programmes;
 pub mod reports;
 pub mod rounds;

@@ -1,7 +1,10 @@
-//! Local target programmes and the yearly fact of each of their measures.
+//! Local target programmes, their versions (the approval, then each
+//! amendment), and the yearly fact of each of their measures.
 
 use portfel_monitoring::programme::{MeasureFact, Programme};
+use portfel_monitoring::quarters::annual_refusal;
 use portfel_monitoring::records::ProgrammeRecord;
+use portfel_monitoring::versions::{ProgrammeVersion, amendment_order_refusal};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -10,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::programme::{self, Column, Entity, Model};
-use crate::entity::programme_fact;
+use crate::entity::{programme_fact, programme_version};
 use crate::guarded::{Guard, record, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -48,9 +51,48 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, programme: &Programm
     .exec_with_returning(&txn)
     .await?;
     let record = to_record(model)?;
+    add_version(&txn, actor, record.id, 1, programme).await?;
     audit::created(&txn, actor, "programme.create", "programme", record.id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
+}
+
+async fn add_version<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+    number: i32,
+    programme: &Programme,
+) -> StoreResult<()> {
+    programme_version::Entity::insert(programme_version::ActiveModel {
+        programme_id: Set(id),
+        number: Set(number),
+        content: Set(serde_json::to_string(programme)?),
+        recorded_by: Set(actor.sub.clone()),
+        recorded_at: Set(crate::now()),
+    })
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every version of a programme, the approval first.
+pub async fn versions<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<ProgrammeVersion>> {
+    let rows = programme_version::Entity::find()
+        .filter(programme_version::Column::ProgrammeId.eq(id))
+        .order_by_asc(programme_version::Column::Number)
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ProgrammeVersion {
+                number: r.number,
+                recorded_at: r.recorded_at,
+                recorded_by: r.recorded_by,
+                programme: serde_json::from_str(&r.content)?,
+            })
+        })
+        .collect()
 }
 
 /// Replaces a programme (an amendment the council decided) at `expected_version`.
@@ -62,8 +104,18 @@ pub async fn update(
     programme: &Programme,
 ) -> StoreResult<ProgrammeRecord> {
     let txn = crate::begin_write(db).await?;
-    if let Some(refusal) = programme.amendment_refusal(&facts(&txn, id).await?) {
+    let mut recorded = facts(&txn, id).await?;
+    recorded.extend(crate::programme_quarters::list(&txn, id).await?.iter().map(|q| q.as_fact()));
+    if let Some(refusal) = programme.amendment_refusal(&recorded) {
         return Err(StoreError::Conflict(refusal));
+    }
+    let history = versions(&txn, id).await?;
+    let last = history.last().ok_or(StoreError::NotFound("programme"))?;
+    if let Some(refusal) = amendment_order_refusal(&last.programme, programme) {
+        return Err(StoreError::Invalid(vec![refusal]));
+    }
+    if last.programme != *programme {
+        add_version(&txn, actor, id, last.number + 1, programme).await?;
     }
     let content = serde_json::to_string(programme)?;
     let guard = Guard { action: "programme.update", id, expected_version };
@@ -79,6 +131,9 @@ pub async fn update(
 pub async fn set_fact(db: &DatabaseConnection, actor: &Actor, id: Uuid, fact: &MeasureFact) -> StoreResult<()> {
     let txn = crate::begin_write(db).await?;
     get(&txn, id).await?;
+    if let Some(refusal) = annual_refusal(fact, &crate::programme_quarters::list(&txn, id).await?) {
+        return Err(StoreError::Conflict(refusal));
+    }
     let before = facts(&txn, id).await?.into_iter().find(|f| f.measure == fact.measure && f.year == fact.year);
     programme_fact::Entity::insert(programme_fact::ActiveModel {
         programme_id: Set(id),

@@ -64,6 +64,19 @@ pub fn form(page: &str, action: &str) -> Form {
         .filter(posts)
         .find(|f| f.value().attr("action") == Some(action))
         .unwrap_or_else(|| panic!("no form posting to {action} in {page}"));
+    Form { action: action.to_owned(), fields: fields_of(found) }
+}
+
+/// The first form posting from within the element `scope` (a CSS selector) of `page`.
+pub fn form_in(page: &str, scope: &str) -> Form {
+    let doc = parse(page);
+    let css = format!("{scope} form[method=post]");
+    let found = select(&doc, &css).into_iter().next().unwrap_or_else(|| panic!("no {css} in {page}"));
+    Form { action: found.value().attr("action").unwrap_or_default().to_owned(), fields: fields_of(&found) }
+}
+
+/// What a browser would submit of form `found`.
+fn fields_of(found: &ElementRef<'_>) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     for control in found.select(&selector("input, select, textarea")) {
         let el = control.value();
@@ -98,5 +111,5 @@ pub fn form(page: &str, action: &str) -> Form {
             }
         }
     }
-    Form { action: action.to_owned(), fields }
+    fields
 }

@@ -12,6 +12,7 @@ pub mod passports;
 pub mod plans;
 pub mod portfolios;
 pub mod programmes;
+pub mod quarters;
 pub mod reports;
 pub mod rounds;
 pub mod strategy;

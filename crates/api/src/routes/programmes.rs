@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use portfel_domain::{Codelists, FieldError, Permission};
 use portfel_monitoring::annual::{AnnualReport, PlanFact, annual_report};
 use portfel_monitoring::programme::{MeasureFact, Programme};
+use portfel_monitoring::quarters::accepted_facts;
 use portfel_monitoring::records::ProgrammeRecord;
+use portfel_monitoring::versions::{ProgrammeDiff, ProgrammeVersion, diff, in_force};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -92,13 +94,65 @@ pub async fn record_fact(
 ) -> ApiResult<Json<AnnualReport>> {
     auth.require(Permission::KeepProgrammes)?;
     let fact = body.value()?;
-    let record = portfel_store::programmes::get(state.store.db(), id).await?;
-    if let Some((field, message)) = record.programme.fact_problem(&fact) {
+    let versions = portfel_store::programmes::versions(state.store.db(), id).await?;
+    let version = in_force(&versions, fact.year).ok_or(ApiError::NotFound("programme not found".into()))?;
+    if let Some((field, message)) = version.programme.fact_problem(&fact) {
         return Err(ApiError::Validation(vec![FieldError::new(field, "invalid", message)]));
     }
     portfel_store::programmes::set_fact(state.store.db(), &auth.actor(), id, &fact).await?;
-    let facts = portfel_store::programmes::facts(state.store.db(), id).await?;
-    Ok(Json(annual_report(&record.programme, &facts, fact.year)))
+    Ok(Json(report_of(&state, id, fact.year).await?))
+}
+
+/// A programme's versions
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/versions", tag = "monitoring", description = "The programme as approved (version 1), then each amendment \
+        with its council decision, oldest first. A year's report reads the version in force then: the last one decided by the year's end.",
+    params(("id" = Uuid, Path, description = "Programme id")),
+    responses((status = 200, description = "Every version", body = [ProgrammeVersion])))]
+pub async fn programme_versions(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<ProgrammeVersion>>> {
+    portfel_store::programmes::get(state.store.db(), id).await?;
+    Ok(Json(portfel_store::programmes::versions(state.store.db(), id).await?))
+}
+
+/// The two versions compared.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    /// The earlier version (default: the one before `to`).
+    #[param(minimum = 1, example = 1)]
+    pub from: Option<i32>,
+    /// The later version (default: the last).
+    #[param(minimum = 1, example = 2)]
+    pub to: Option<i32>,
+}
+
+/// What an amendment changed
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/diff", tag = "monitoring", description = "The programme's fields that changed between two versions, and each measure \
+        added, removed, closed or changed, with the years whose planned financing changed (UAH, all sources).",
+    params(("id" = Uuid, Path, description = "Programme id"), DiffQuery),
+    responses((status = 200, description = "The changes", body = ProgrammeDiff)))]
+pub async fn programme_diff(
+    _auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    QueryParams(q): QueryParams<DiffQuery>,
+) -> ApiResult<Json<ProgrammeDiff>> {
+    portfel_store::programmes::get(state.store.db(), id).await?;
+    let versions = portfel_store::programmes::versions(state.store.db(), id).await?;
+    let last = versions.last().map_or(1, |v| v.number);
+    let to = q.to.unwrap_or(last);
+    let from = q.from.unwrap_or((to - 1).max(1));
+    let find = |field: &str, n: i32| {
+        versions.iter().find(|v| v.number == n).ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::of(field, "unknown_reference", &[("id", n.to_string())])])
+        })
+    };
+    let (a, b) = (find("from", from)?, find("to", to)?);
+    Ok(Json(diff(a, b)))
 }
 
 /// The year and format of an annual report.
@@ -148,7 +202,7 @@ fn annual_table(r: &AnnualReport) -> Table {
         UAH with one decimal and the execution rate; a subtotal per section and «Усього». Every figure is rounded once, half away from zero, \
         from exact hryvnias, so a total may differ from the sum of its printed lines by their rounding.",
     params(("id" = Uuid, Path, description = "Programme id"), ReportQuery),
-    responses((status = 200, description = "The report (JSON, or CSV / XLSX with the same lines)", body = AnnualReport)))]
+    responses((status = 200, description = "The report (JSON, or CSV / XLSX with the same lines), of the version in force in the year", body = AnnualReport)))]
 pub async fn programme_report(
     _auth: Auth,
     State(state): State<AppState>,
@@ -165,7 +219,11 @@ pub async fn report_of(state: &AppState, id: Uuid, year: i32) -> ApiResult<Annua
     if !portfel_monitoring::period::Period::YEARS.contains(&year) {
         return Err(ApiError::bad_field("year", "invalid_parameter", "the year is 2000 to 2100"));
     }
-    let record = portfel_store::programmes::get(state.store.db(), id).await?;
-    let facts = portfel_store::programmes::facts(state.store.db(), id).await?;
-    Ok(annual_report(&record.programme, &facts, year))
+    let db = state.store.db();
+    portfel_store::programmes::get(db, id).await?;
+    let versions = portfel_store::programmes::versions(db, id).await?;
+    let version = in_force(&versions, year).ok_or(ApiError::NotFound("programme not found".into()))?;
+    let mut facts = portfel_store::programmes::facts(db, id).await?;
+    facts.extend(accepted_facts(&portfel_store::programme_quarters::list(db, id).await?));
+    Ok(AnnualReport { version: Some(version.number), ..annual_report(&version.programme, &facts, year) })
 }

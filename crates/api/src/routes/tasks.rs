@@ -1,6 +1,7 @@
 //! What waits for the caller now: drafts to submit, declarations and scores
 //! due, passports to take into a round, projects short of experts, reports to
-//! finish or to check, council papers to decide or to correct.
+//! finish or to check, council papers to decide or to correct, programme
+//! quarters to report or to check, programmes about to expire.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,8 @@ use axum::Json;
 use axum::extract::State;
 use portfel_domain::tasks::TaskKind;
 use portfel_domain::{Permission, Status};
+use portfel_monitoring::quarters::{QuarterReport, QuarterStatus, due_quarters, expires_within};
+use portfel_monitoring::records::ProgrammeRecord;
 use portfel_monitoring::report::ReportStatus;
 use portfel_planning::workflow::{DocumentStatus, Kind};
 use portfel_scoring::round::{AssignmentStatus, RoundStatus};
@@ -37,11 +40,32 @@ pub struct Task {
     pub paper: Option<Kind>,
     /// The council paper's version number.
     pub number: Option<i32>,
+    /// The programme measure, for quarterly reports.
+    pub measure: Option<String>,
+    /// The year, for quarterly reports.
+    pub year: Option<i32>,
+    /// The quarter, for quarterly reports.
+    pub quarter: Option<u8>,
 }
 
 impl Task {
     fn of(kind: TaskKind, subject_id: Uuid, title: Option<String>) -> Task {
-        Task { kind, subject_id, title, round_id: None, paper: None, number: None }
+        Task {
+            kind,
+            subject_id,
+            title,
+            round_id: None,
+            paper: None,
+            number: None,
+            measure: None,
+            year: None,
+            quarter: None,
+        }
+    }
+
+    fn of_quarter(kind: TaskKind, programme: &ProgrammeRecord, (measure, year, quarter): (String, i32, u8)) -> Task {
+        let title = Some(programme.programme.title.clone());
+        Task { measure: Some(measure), year: Some(year), quarter: Some(quarter), ..Task::of(kind, programme.id, title) }
     }
 }
 
@@ -65,6 +89,9 @@ pub async fn my_tasks(auth: Auth, State(state): State<AppState>) -> ApiResult<Js
     }
     if kinds.contains(&TaskKind::StaffProject) {
         found.extend(projects_short_of_experts(&state).await?);
+    }
+    if kinds.iter().any(|k| matches!(k, TaskKind::ReportQuarter | TaskKind::CheckQuarter | TaskKind::RenewProgramme)) {
+        found.extend(programme_work(&state, &auth, &kinds).await?.into_iter().map(|t| (t, None)));
     }
     if kinds.iter().any(|k| matches!(k, TaskKind::Decide | TaskKind::ReviseCouncilPaper)) {
         found.extend(papers_waiting(&state, &auth, &kinds).await?.into_iter().map(|t| (t, None)));
@@ -155,6 +182,41 @@ async fn projects_short_of_experts(state: &AppState) -> ApiResult<Vec<(Task, Opt
                 let task =
                     Task { round_id: Some(round.meta.id), ..Task::of(TaskKind::StaffProject, p.passport_id, None) };
                 out.push((task, Some(p.passport_id)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How many days before a programme's end the PIM unit is reminded to prepare the next one.
+pub const RENEWAL_NOTICE_DAYS: i64 = 183;
+
+/// Quarters the caller's organisation owes, quarterly reports to check, and
+/// programmes about to expire.
+async fn programme_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> ApiResult<Vec<Task>> {
+    let db = state.store.db();
+    let today = chrono::Utc::now().date_naive();
+    let mut out = Vec::new();
+    for record in portfel_store::programmes::list(db).await? {
+        if kinds.contains(&TaskKind::RenewProgramme) && expires_within(&record.programme, today, RENEWAL_NOTICE_DAYS) {
+            out.push(Task::of(TaskKind::RenewProgramme, record.id, Some(record.programme.title.clone())));
+        }
+        let wanted = [TaskKind::ReportQuarter, TaskKind::CheckQuarter];
+        if !wanted.iter().any(|k| kinds.contains(k)) {
+            continue;
+        }
+        let reports = portfel_store::programme_quarters::list(db, record.id).await?;
+        if kinds.contains(&TaskKind::CheckQuarter) {
+            for r in reports.iter().filter(|r| r.status == QuarterStatus::Submitted) {
+                let due = (r.fact.measure.clone(), r.fact.year, r.fact.quarter);
+                out.push(Task::of_quarter(TaskKind::CheckQuarter, &record, due));
+            }
+        }
+        if let (true, Some(org)) = (kinds.contains(&TaskKind::ReportQuarter), auth.claims.org) {
+            let annual = portfel_store::programmes::facts(db, record.id).await?;
+            let mine: Vec<QuarterReport> = reports.into_iter().filter(|r| r.organisation_id == org).collect();
+            for due in due_quarters(&record.programme, org, &mine, &annual, today) {
+                out.push(Task::of_quarter(TaskKind::ReportQuarter, &record, due));
             }
         }
     }

@@ -16,6 +16,8 @@ pub mod passport;
 pub mod passport_revision;
 pub mod programme;
 pub mod programme_fact;
+pub mod programme_quarter;
+pub mod programme_version;
 pub mod round_project;
 pub mod session;
 pub mod strategy_document;

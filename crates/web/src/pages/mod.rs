@@ -8,6 +8,8 @@ mod plans;
 mod portfolios;
 mod programme_facts;
 mod programme_form;
+mod programme_quarters;
+mod programme_versions;
 mod reports;
 mod rounds;
 mod sign_in;
@@ -61,6 +63,10 @@ pub fn routes() -> Router<WebState> {
         .route("/programmes/{id}", get(monitoring::programme).post(programme_form::update))
         .route("/programmes/{id}/edit", get(programme_form::edit_form))
         .route("/programmes/{id}/facts", get(programme_facts::form).post(programme_facts::record))
+        .route("/programmes/{id}/versions", get(programme_versions::history))
+        .route("/programmes/{id}/quarters", get(programme_quarters::list).post(programme_quarters::submit))
+        .route("/programme-quarters/{id}/accept", post(programme_quarters::accept))
+        .route("/programme-quarters/{id}/return", post(programme_quarters::give_back))
         .route("/programmes/{id}/report.{ext}", get(monitoring::programme_download))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))

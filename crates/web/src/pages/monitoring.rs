@@ -227,7 +227,9 @@ pub async fn programme(
         html! {
             p.no-print { a href="/programmes" { "← Усі програми" } }
             h1 { "Звіт про виконання: " (p.title) " за " (year) " рік" }
-            p { "Рішення № " (p.decision_number) " від " (p.decision_date.format("%d.%m.%Y")) " · відповідальний: " (p.responsible) }
+            p { "Рішення № " (report.decision_number) " від " (report.decision_date.format("%d.%m.%Y"))
+                @if let Some(v) = report.version { " (версія " (v) ", чинна у " (year) " році)" }
+                " · відповідальний: " (report.responsible) }
             div.actions.no-print {
                 form.filters method="get" action=(format!("/programmes/{id}")) {
                     div { label for="year" { "Рік" } select #year name="year" {
@@ -237,6 +239,8 @@ pub async fn programme(
                 button type="button" data-action="print" { "Друкувати або зберегти як PDF" }
                 a.button.secondary href=(download("xlsx")) { "XLSX" }
                 a.button.secondary href=(download("csv")) { "CSV" }
+                a.button.secondary href=(format!("/programmes/{id}/quarters?year={year}")) { "Квартальні звіти" }
+                a.button.secondary href=(format!("/programmes/{id}/versions")) { "Версії програми" }
                 @if user.may(Permission::KeepProgrammes) {
                     a.button href=(format!("/programmes/{id}/facts?year={year}")) { "Внести фактичне виконання" }
                     a.button.secondary href=(format!("/programmes/{id}/edit")) { "Змінити програму" }

@@ -168,6 +168,9 @@ pub async fn record(
                 let named = errors.into_iter().map(|e| FieldError { field: field("amount", &fact.measure), ..e });
                 return refused(named.collect()).await;
             }
+            Err(ApiError::Conflict(e)) => {
+                return refused(vec![FieldError { field: field("amount", &fact.measure), ..e }]).await;
+            }
             Err(e) => return Err(e.into()),
         }
     }

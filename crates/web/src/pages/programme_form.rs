@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::error::PageResult;
 use crate::forms::{Errors, Fields, Kind, Values};
 use crate::session::{Posted, Signed};
-use crate::widgets::{area, cell, codelist, input, select};
+use crate::widgets::{area, cell, codelist, input, input_id, select};
 use crate::{WebState, format, layout};
 
 /// Where the form posts: a new programme, or the amendment of one at a version.
@@ -28,7 +28,18 @@ enum Target {
     Existing { id: Uuid, version: i32 },
 }
 
-fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -> Markup {
+/// The organisations a measure may name as its executors: (id, name).
+async fn organisations(state: &WebState, user: &Signed) -> PageResult<Vec<(String, String)>> {
+    let mut names: Vec<(String, String)> = crate::pages::passports::organisation_names(state, user)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    names.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(names)
+}
+
+fn form_page(user: &Signed, target: &Target, orgs: &[(String, String)], values: &Values, errors: &Errors) -> Markup {
     let (title, action) = match target {
         Target::New => ("Нова цільова програма".to_owned(), "/programmes".to_owned()),
         Target::Existing { id, .. } => ("Зміни до цільової програми".to_owned(), format!("/programmes/{id}")),
@@ -69,6 +80,18 @@ fn form_page(user: &Signed, target: &Target, values: &Values, errors: &Errors) -
                                     (input(&format!("Зміст заходу {}.{}", s + 1, m + 1), &format!("{mp}.text"), "text", values, e))
                                 }
                                 (area("Виконавці (кожен з нового рядка)", &format!("{mp}.executors"), values, e))
+                                @let financed = format!("{mp}.passport_ids");
+                                @for passport in values.lines(&financed).lines() { input type="hidden" name=(financed) value=(passport); }
+                                @let owners = format!("{mp}.organisation_ids");
+                                div.grid {
+                                    div.field {
+                                        label for=(input_id(&owners)) { "Організації, що звітують щокварталу (утримуйте Ctrl, щоб вибрати кілька)" }
+                                        select id=(input_id(&owners)) name=(owners) multiple size="3" {
+                                            @for (id, name) in orgs { option value=(id) selected[values.has(&owners, id)] { (name) } }
+                                        }
+                                    }
+                                    (input(&format!("Захід закрито після року (захід {}.{}, лише для закритих)", s + 1, m + 1), &format!("{mp}.closed_after"), "number", values, e))
+                                }
                                 div.scroll { table {
                                     caption { "Обсяг фінансування за планом, тис. грн" }
                                     thead { tr { th scope="col" { "Рік" } th scope="col" { "Джерело" } th scope="col" { "Сума, тис. грн" } } }
@@ -111,8 +134,11 @@ fn values_of(record: &portfel_monitoring::records::ProgrammeRecord) -> PageResul
 /// amounts from thousand UAH to UAH; an amount that is no number refused by name.
 fn document(fields: &Fields) -> Result<Value, Vec<FieldError>> {
     let mut body = fields.to_json(|path| match path {
-        "period_start" | "period_end" | "sections.measures.planned.year" => Kind::Integer,
+        "period_start" | "period_end" | "sections.measures.planned.year" | "sections.measures.closed_after" => {
+            Kind::Integer
+        }
         "sections.measures.executors" => Kind::Lines,
+        "sections.measures.organisation_ids" | "sections.measures.passport_ids" => Kind::List,
         _ => Kind::Text,
     });
     let mut errors = Vec::new();
@@ -158,9 +184,10 @@ fn document(fields: &Fields) -> Result<Value, Vec<FieldError>> {
 }
 
 /// GET /programmes/new.
-pub async fn new_form(user: Signed) -> PageResult<Markup> {
+pub async fn new_form(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
     user.auth.require(Permission::KeepProgrammes)?;
-    Ok(form_page(&user, &Target::New, &Values::default(), &Errors::default()))
+    let orgs = organisations(&state, &user).await?;
+    Ok(form_page(&user, &Target::New, &orgs, &Values::default(), &Errors::default()))
 }
 
 /// GET /programmes/{id}/edit.
@@ -168,19 +195,28 @@ pub async fn edit_form(State(state): State<WebState>, user: Signed, Path(id): Pa
     user.auth.require(Permission::KeepProgrammes)?;
     let record = api::get_programme(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
     let target = Target::Existing { id, version: record.version };
-    Ok(form_page(&user, &target, &values_of(&record)?, &Errors::default()))
+    let orgs = organisations(&state, &user).await?;
+    Ok(form_page(&user, &target, &orgs, &values_of(&record)?, &Errors::default()))
 }
 
 /// The form again with what was typed and why it was refused.
-fn refused(user: &Signed, target: &Target, fields: &Fields, errors: Vec<FieldError>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, form_page(user, target, &fields.values(), &Errors(errors))).into_response()
+async fn refused(
+    state: &WebState,
+    user: &Signed,
+    target: &Target,
+    fields: &Fields,
+    errors: Vec<FieldError>,
+) -> PageResult<Response> {
+    let orgs = organisations(state, user).await?;
+    let page = form_page(user, target, &orgs, &fields.values(), &Errors(errors));
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// POST /programmes and POST /programmes/{id}.
 async fn save(state: &WebState, user: &Signed, target: Target, fields: &Fields) -> PageResult<Response> {
     let body = match document(fields) {
         Ok(body) => body,
-        Err(errors) => return Ok(refused(user, &target, fields, errors)),
+        Err(errors) => return refused(state, user, &target, fields, errors).await,
     };
     let app = State(state.app.clone());
     let saved = match &target {
@@ -192,7 +228,8 @@ async fn save(state: &WebState, user: &Signed, target: Target, fields: &Fields) 
     };
     match saved {
         Ok(record) => Ok(Redirect::to(&format!("/programmes/{}", record.into_body().id)).into_response()),
-        Err(ApiError::Validation(errors)) => Ok(refused(user, &target, fields, errors)),
+        Err(ApiError::Validation(errors)) => refused(state, user, &target, fields, errors).await,
+        Err(ApiError::Conflict(error)) => refused(state, user, &target, fields, vec![error]).await,
         Err(e) => Err(e.into()),
     }
 }

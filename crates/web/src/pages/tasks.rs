@@ -23,6 +23,9 @@ fn heading(kind: TaskKind) -> &'static str {
         TaskKind::CheckReport => "Подані звіти, які треба прийняти або повернути",
         TaskKind::ReviseCouncilPaper => "Версії, повернуті інвестиційною радою на доопрацювання",
         TaskKind::Decide => "Версії на розгляді інвестиційної ради",
+        TaskKind::ReportQuarter => "Квартальні звіти про виконання заходів програм, які треба подати",
+        TaskKind::CheckQuarter => "Подані квартальні звіти за програмами, які треба прийняти або повернути",
+        TaskKind::RenewProgramme => "Програми, що завершуються протягом пів року: час готувати нову",
     }
 }
 
@@ -35,6 +38,20 @@ fn link(t: &Task) -> (String, String) {
         }
         (TaskKind::StaffProject, Some(round), _) => (format!("/rounds/{round}"), title),
         (TaskKind::FinishReport | TaskKind::CheckReport, _, _) => (format!("/reports/{}", t.subject_id), title),
+        (TaskKind::ReportQuarter | TaskKind::CheckQuarter, _, _) => {
+            let (measure, year, quarter) =
+                (t.measure.clone().unwrap_or_default(), t.year.unwrap_or_default(), t.quarter.unwrap_or(1));
+            let at =
+                format!("/programmes/{}/quarters?year={year}#q-{}-{quarter}", t.subject_id, measure.replace('.', "-"));
+            (
+                at,
+                format!(
+                    "{title}: захід {measure}, {} {year} року",
+                    portfel_monitoring::quarters::quarter_name(quarter)
+                ),
+            )
+        }
+        (TaskKind::RenewProgramme, _, _) => (format!("/programmes/{}", t.subject_id), title),
         (_, _, Some(paper)) => {
             let name = if paper == Kind::Portfolio {
                 "Єдиний проєктний портфель"

@@ -1,0 +1,173 @@
+//! The executive bodies' quarterly reports of programme measures: submitted
+//! (again, after a return), accepted or returned by the PIM unit.
+
+use chrono::NaiveDate;
+use portfel_monitoring::quarters::{
+    QuarterFact, QuarterReport, QuarterStatus, Refusal, review_refusal, submission_refusal,
+};
+use portfel_monitoring::versions::in_force;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::audit;
+use crate::entity::programme_quarter::{ActiveModel, Column, Entity, Model};
+use crate::guarded::{Guard, record, update_audited};
+use crate::{Actor, StoreError, StoreResult};
+
+fn to_report(m: Model) -> StoreResult<QuarterReport> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("programme quarter {}: {what}", m.id));
+    Ok(QuarterReport {
+        id: m.id,
+        programme_id: m.programme_id,
+        organisation_id: m.organisation_id,
+        fact: QuarterFact {
+            measure: m.measure.clone(),
+            year: m.year,
+            quarter: u8::try_from(m.quarter).map_err(|_| corrupt("quarter"))?,
+            amount: m.amount.parse().map_err(|_| corrupt("amount"))?,
+            narrative: m.narrative.clone(),
+        },
+        status: QuarterStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        return_reason: m.return_reason,
+        submitted_by: m.submitted_by,
+        submitted_at: m.submitted_at,
+        reviewed_by: m.reviewed_by,
+        version: m.version,
+    })
+}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Invalid(e) => StoreError::Invalid(vec![e]),
+            Refusal::Conflict(e) => StoreError::Conflict(e),
+        }
+    }
+}
+
+/// One report.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<QuarterReport> {
+    Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("quarterly report")).and_then(to_report)
+}
+
+/// Every quarterly report of a programme, by year, quarter and measure.
+pub async fn list<C: ConnectionTrait>(conn: &C, programme_id: Uuid) -> StoreResult<Vec<QuarterReport>> {
+    let rows = Entity::find()
+        .filter(Column::ProgrammeId.eq(programme_id))
+        .order_by_asc(Column::Year)
+        .order_by_asc(Column::Quarter)
+        .order_by_asc(Column::Measure)
+        .all(conn)
+        .await?;
+    rows.into_iter().map(to_report).collect()
+}
+
+/// Every quarterly report in `status`, of one organisation if given, oldest submission first.
+pub async fn in_status<C: ConnectionTrait>(
+    conn: &C,
+    status: QuarterStatus,
+    organisation: Option<Uuid>,
+) -> StoreResult<Vec<QuarterReport>> {
+    let mut query = Entity::find().filter(Column::Status.eq(status.as_str()));
+    if let Some(org) = organisation {
+        query = query.filter(Column::OrganisationId.eq(org));
+    }
+    query.order_by_asc(Column::SubmittedAt).all(conn).await?.into_iter().map(to_report).collect()
+}
+
+/// Records `organisation`'s report of a measure's quarter, or submits it again
+/// over a submitted or returned one; the rules of
+/// [`portfel_monitoring::quarters::submission_refusal`] decide, against the
+/// programme's version in force in the report's year.
+pub async fn submit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    programme_id: Uuid,
+    organisation: Uuid,
+    fact: &QuarterFact,
+    today: NaiveDate,
+) -> StoreResult<QuarterReport> {
+    let txn = crate::begin_write(db).await?;
+    let versions = crate::programmes::versions(&txn, programme_id).await?;
+    let programme = &in_force(&versions, fact.year).ok_or(StoreError::NotFound("programme"))?.programme;
+    let annual = crate::programmes::facts(&txn, programme_id).await?;
+    let existing = list(&txn, programme_id)
+        .await?
+        .into_iter()
+        .find(|r| r.fact.measure == fact.measure && r.fact.year == fact.year && r.fact.quarter == fact.quarter);
+    if let Some(refusal) = submission_refusal(programme, fact, organisation, today, &annual, existing.as_ref()) {
+        return Err(refusal.into());
+    }
+    let now = crate::now();
+    let written = |id, version| ActiveModel {
+        id: Set(id),
+        programme_id: Set(programme_id),
+        organisation_id: Set(organisation),
+        measure: Set(fact.measure.clone()),
+        year: Set(fact.year),
+        quarter: Set(i32::from(fact.quarter)),
+        amount: Set(fact.amount.to_string()),
+        narrative: Set(fact.narrative.clone()),
+        status: Set(QuarterStatus::Submitted.as_str().to_owned()),
+        return_reason: Set(None),
+        submitted_by: Set(actor.sub.clone()),
+        submitted_at: Set(now),
+        reviewed_by: Set(None),
+        version: Set(version),
+        updated_at: Set(now),
+    };
+    let after = match existing {
+        None => {
+            let model = Entity::insert(written(Uuid::now_v7(), 1))
+                .exec_with_returning(&txn)
+                .await
+                .map_err(|e| StoreError::unique(e, "quarterly report"))?;
+            let record = to_report(model)?;
+            audit::created(&txn, actor, "quarter.submit", "programme_quarter", record.id.to_string(), &record).await?;
+            record
+        }
+        Some(before) => {
+            let guard = Guard { action: "quarter.submit", id: before.id, expected_version: before.version };
+            let mut changes = written(before.id, before.version);
+            changes.id = sea_orm::ActiveValue::NotSet;
+            changes.version = sea_orm::ActiveValue::NotSet;
+            changes.updated_at = sea_orm::ActiveValue::NotSet;
+            update_audited(&txn, actor, guard, |_: &QuarterReport| Ok(changes)).await?
+        }
+    };
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Accepts (`accept`) or returns with `reason` a submitted report at `expected_version`.
+pub async fn review(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    accept: bool,
+    reason: Option<&str>,
+) -> StoreResult<QuarterReport> {
+    let txn = crate::begin_write(db).await?;
+    let action = if accept { "quarter.accept" } else { "quarter.return" };
+    let guard = Guard { action, id, expected_version };
+    let after = update_audited(&txn, actor, guard, |before: &QuarterReport| {
+        if let Some(refusal) = review_refusal(before.status) {
+            return Err(StoreError::Conflict(refusal));
+        }
+        let to = if accept { QuarterStatus::Accepted } else { QuarterStatus::Returned };
+        Ok(ActiveModel {
+            status: Set(to.as_str().to_owned()),
+            return_reason: Set(reason.filter(|_| !accept).map(str::to_owned)),
+            reviewed_by: Set(Some(actor.sub.clone())),
+            ..Default::default()
+        })
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+record!(QuarterReport, Entity, Uuid, "quarterly report", get, |r| r.version);
