@@ -6,6 +6,7 @@ use crate::common::chrome::{Chrome, Tab};
 use crate::common::*;
 use portfel_domain::Role;
 use reqwest::Method;
+use serde_json::json;
 
 /// Projects of the hromada besides the one typed in the browser: title,
 /// WB-ECO sector, cost in hundredths of the lyceum's, beneficiaries, IDPs and
@@ -383,6 +384,49 @@ async fn the_cycle_in_a_browser() {
     }
 }
 
+/// An executive body reports a programme measure's quarter from its task; the
+/// PIM unit accepts it; the annual report, its versions page and its DOCX follow.
+async fn quarters_are_reported_and_accepted_on_the_pages(
+    tab: &Tab,
+    app: &TestApp,
+    w: &World,
+    passwords: &std::collections::HashMap<&'static str, String>,
+) {
+    let year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+    let programme = json!({
+        "title": "Програма підтримки малого підприємництва", "decision_number": "7/1",
+        "decision_date": format!("{year}-01-15"), "period_start": year, "period_end": year + 1,
+        "responsible": "Відділ економічного розвитку",
+        "sections": [{"number": "1", "title": "Підтримка", "measures": [{"number": "1.1", "text": "Гранти на відкриття бізнесу",
+            "organisation_ids": [w.org_a], "planned": [{"year": year, "source": "localBudget", "amount": "400000.00"}]}]}]
+    });
+    let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &w.pim(app)).json(&programme)).await;
+    assert_eq!(s, 201, "{p}");
+    let id = p["id"].as_str().unwrap().to_owned();
+
+    tab.sign_in("ini-a", &passwords["ini-a"]).await;
+    tab.open("/tasks").await;
+    tab.click(&format!("main a[href='/programmes/{id}/quarters?year={year}#q-1-1-4']")).await;
+    tab.audit().await;
+    tab.fill("#q-1-1-4-amount", "125,5").await;
+    tab.fill("#q-1-1-4-narrative", "Надано 12 грантів").await;
+    tab.click("#q-1-1-4 form button").await;
+    assert!(tab.find("#q-1-1-4").await.text().await.unwrap().contains("подано, чекає на перевірку"));
+    tab.audit().await;
+    tab.screenshot("main", "quarterly-report").await;
+    tab.sign_out().await;
+
+    tab.sign_in("pim", &passwords["pim"]).await;
+    tab.open(&format!("/programmes/{id}/quarters?year={year}")).await;
+    tab.click("#q-1-1-4 form[action$='/accept'] button").await;
+    assert!(tab.find("#q-1-1-4").await.text().await.unwrap().contains("прийнято"));
+    tab.audit().await;
+    tab.open(&format!("/programmes/{id}?year={year}")).await;
+    assert!(tab.find("tbody").await.text().await.unwrap().contains("IV квартал: Надано 12 грантів"));
+    tab.open(&format!("/programmes/{id}/versions")).await;
+    tab.sign_out().await;
+}
+
 /// One hromada's cycle on `app`, from the pages alone.
 async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     let w = World::create(&app).await;
@@ -458,6 +502,8 @@ async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     let (_, stored) = send(app.req(Method::GET, &format!("/api/v1/plans/{plan}"), &app.admin())).await;
     assert_eq!(stored["status"], "approved");
     tab.sign_out().await;
+
+    quarters_are_reported_and_accepted_on_the_pages(&tab, &app, &w, &passwords).await;
 
     // The API documentation runs under its own content policy (its viewer's scripts load from here).
     tab.open("/docs/").await;

@@ -32,7 +32,7 @@ async fn demo_loads_a_consistent_hromada_once() {
         }
     }
     let programmes = portfel_store::programmes::list(store.db()).await.unwrap();
-    assert_eq!(programmes.len(), 1);
+    assert_eq!(programmes.len(), 2, "an education programme and a quarterly-reported one");
     let sections = &programmes[0].programme.sections;
     assert_eq!((sections.len(), sections.iter().map(|s| s.measures.len()).sum::<usize>()), (2, 12));
     let facts = portfel_store::programmes::facts(store.db(), programmes[0].id).await.unwrap();
@@ -43,6 +43,20 @@ async fn demo_loads_a_consistent_hromada_once() {
         total,
         ("16925.0".into(), "11044.9".into(), Some("65.3".into())),
         "16,925,000 planned; 11,044,920 spent"
+    );
+    // The improvement programme is reported by its executive bodies each quarter: only the accepted
+    // quarters make 2026's facts (one submitted and one returned quarter wait).
+    let quarterly = &programmes[1];
+    let quarters = portfel_store::programme_quarters::list(store.db(), quarterly.id).await.unwrap();
+    let statuses: Vec<&str> = quarters.iter().map(|q| q.status.as_str()).collect();
+    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == "accepted").count(), 6);
+    let accepted = portfel_monitoring::quarters::accepted_facts(&quarters);
+    let report = portfel_monitoring::annual::annual_report(&quarterly.programme, &accepted, 2026);
+    assert_eq!((report.total.plan.to_string(), report.total.fact.to_string()), ("5700.0".into(), "2320.0".into()));
+    assert!(
+        quarterly.programme.measures().all(|(_, m)| !m.organisation_ids.is_empty()),
+        "every measure names its executor"
     );
     let mut reports = portfel_store::reports::facts_by_project(store.db(), None).await.unwrap();
     assert_eq!(

@@ -11,6 +11,7 @@ mod council;
 mod crash;
 mod demo;
 mod deployment;
+mod documents;
 mod dream_api;
 mod dream_sync;
 mod evaluation;

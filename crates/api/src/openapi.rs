@@ -24,6 +24,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
         crate::problem::Problem,
         portfel_domain::FieldError,
         crate::routes::council::ExportFormat,
+        crate::routes::programmes::ReportFormat,
         crate::routes::dream::FeedOrder,
         crate::routes::passports::ListView,
         crate::routes::rounds::results::CardFormat,

@@ -21,6 +21,7 @@ mod passport_rows;
 pub mod passports;
 pub mod plan_inputs;
 pub mod programme_quarters;
+mod programme_records;
 pub mod programmes;
 pub mod reports;
 pub mod rounds;

@@ -12,31 +12,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit;
-use crate::entity::programme_quarter::{ActiveModel, Column, Entity, Model};
+use crate::entity::programme_quarter::{ActiveModel, Column, Entity};
 use crate::guarded::{Guard, record, update_audited};
+pub use crate::programme_records::quarters as list;
+use crate::programme_records::{facts, to_report, versions};
 use crate::{Actor, StoreError, StoreResult};
-
-fn to_report(m: Model) -> StoreResult<QuarterReport> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("programme quarter {}: {what}", m.id));
-    Ok(QuarterReport {
-        id: m.id,
-        programme_id: m.programme_id,
-        organisation_id: m.organisation_id,
-        fact: QuarterFact {
-            measure: m.measure.clone(),
-            year: m.year,
-            quarter: u8::try_from(m.quarter).map_err(|_| corrupt("quarter"))?,
-            amount: m.amount.parse().map_err(|_| corrupt("amount"))?,
-            narrative: m.narrative.clone(),
-        },
-        status: QuarterStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
-        return_reason: m.return_reason,
-        submitted_by: m.submitted_by,
-        submitted_at: m.submitted_at,
-        reviewed_by: m.reviewed_by,
-        version: m.version,
-    })
-}
 
 impl From<Refusal> for StoreError {
     fn from(r: Refusal) -> Self {
@@ -50,18 +30,6 @@ impl From<Refusal> for StoreError {
 /// One report.
 pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<QuarterReport> {
     Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("quarterly report")).and_then(to_report)
-}
-
-/// Every quarterly report of a programme, by year, quarter and measure.
-pub async fn list<C: ConnectionTrait>(conn: &C, programme_id: Uuid) -> StoreResult<Vec<QuarterReport>> {
-    let rows = Entity::find()
-        .filter(Column::ProgrammeId.eq(programme_id))
-        .order_by_asc(Column::Year)
-        .order_by_asc(Column::Quarter)
-        .order_by_asc(Column::Measure)
-        .all(conn)
-        .await?;
-    rows.into_iter().map(to_report).collect()
 }
 
 /// Every quarterly report in `status`, of one organisation if given, oldest submission first.
@@ -90,9 +58,9 @@ pub async fn submit(
     today: NaiveDate,
 ) -> StoreResult<QuarterReport> {
     let txn = crate::begin_write(db).await?;
-    let versions = crate::programmes::versions(&txn, programme_id).await?;
+    let versions = versions(&txn, programme_id).await?;
     let programme = &in_force(&versions, fact.year).ok_or(StoreError::NotFound("programme"))?.programme;
-    let annual = crate::programmes::facts(&txn, programme_id).await?;
+    let annual = facts(&txn, programme_id).await?;
     let existing = list(&txn, programme_id)
         .await?
         .into_iter()

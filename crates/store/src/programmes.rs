@@ -4,17 +4,16 @@
 use portfel_monitoring::programme::{MeasureFact, Programme};
 use portfel_monitoring::quarters::annual_refusal;
 use portfel_monitoring::records::ProgrammeRecord;
-use portfel_monitoring::versions::{ProgrammeVersion, amendment_order_refusal};
+use portfel_monitoring::versions::amendment_order_refusal;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::programme::{self, Column, Entity, Model};
 use crate::entity::{programme_fact, programme_version};
 use crate::guarded::{Guard, record, update_audited};
+pub use crate::programme_records::{facts, versions};
 use crate::{Actor, StoreError, StoreResult};
 
 fn to_record(m: Model) -> StoreResult<ProgrammeRecord> {
@@ -76,25 +75,6 @@ async fn add_version<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Every version of a programme, the approval first.
-pub async fn versions<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<ProgrammeVersion>> {
-    let rows = programme_version::Entity::find()
-        .filter(programme_version::Column::ProgrammeId.eq(id))
-        .order_by_asc(programme_version::Column::Number)
-        .all(conn)
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ProgrammeVersion {
-                number: r.number,
-                recorded_at: r.recorded_at,
-                recorded_by: r.recorded_by,
-                programme: serde_json::from_str(&r.content)?,
-            })
-        })
-        .collect()
-}
-
 /// Replaces a programme (an amendment the council decided) at `expected_version`.
 pub async fn update(
     db: &DatabaseConnection,
@@ -105,7 +85,7 @@ pub async fn update(
 ) -> StoreResult<ProgrammeRecord> {
     let txn = crate::begin_write(db).await?;
     let mut recorded = facts(&txn, id).await?;
-    recorded.extend(crate::programme_quarters::list(&txn, id).await?.iter().map(|q| q.as_fact()));
+    recorded.extend(crate::programme_records::quarters(&txn, id).await?.iter().map(|q| q.as_fact()));
     if let Some(refusal) = programme.amendment_refusal(&recorded) {
         return Err(StoreError::Conflict(refusal));
     }
@@ -131,7 +111,7 @@ pub async fn update(
 pub async fn set_fact(db: &DatabaseConnection, actor: &Actor, id: Uuid, fact: &MeasureFact) -> StoreResult<()> {
     let txn = crate::begin_write(db).await?;
     get(&txn, id).await?;
-    if let Some(refusal) = annual_refusal(fact, &crate::programme_quarters::list(&txn, id).await?) {
+    if let Some(refusal) = annual_refusal(fact, &crate::programme_records::quarters(&txn, id).await?) {
         return Err(StoreError::Conflict(refusal));
     }
     let before = facts(&txn, id).await?.into_iter().find(|f| f.measure == fact.measure && f.year == fact.year);
@@ -167,29 +147,6 @@ pub async fn set_fact(db: &DatabaseConnection, actor: &Actor, id: Uuid, fact: &M
     }
     txn.commit().await?;
     Ok(())
-}
-
-/// Every fact of a programme, by measure and year.
-pub async fn facts<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<Vec<MeasureFact>> {
-    let rows = programme_fact::Entity::find()
-        .filter(programme_fact::Column::ProgrammeId.eq(id))
-        .order_by_asc(programme_fact::Column::Measure)
-        .order_by_asc(programme_fact::Column::Year)
-        .all(conn)
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(MeasureFact {
-                amount: r
-                    .amount
-                    .parse()
-                    .map_err(|e: portfel_domain::money::UahParseError| StoreError::Corrupt(e.to_string()))?,
-                measure: r.measure,
-                year: r.year,
-                narrative: r.narrative,
-            })
-        })
-        .collect()
 }
 
 record!(ProgrammeRecord, Entity, Uuid, "programme", get, |r| r.version);

@@ -355,7 +355,7 @@ axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 /// Words in Latin letters in the page's visible text, but for the names Ukrainian text keeps
 /// (API, DREAM, file formats), addresses, e-mails and codes.
 const ENGLISH: &str = r#"
-const names = new Set(['API', 'DREAM', 'PDF', 'CSV', 'XLSX', 'OpenAPI', 'JSON', 'UAH', 'UA-GIS', 'WB-ECO', 'United24']);
+const names = new Set(['API', 'DREAM', 'PDF', 'CSV', 'XLSX', 'DOCX', 'OpenAPI', 'JSON', 'UAH', 'UA-GIS', 'WB-ECO', 'United24']);
 const text = document.body.innerText
   .replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/UA\d+/g, ' ');
 const words = text.match(/[A-Za-z][A-Za-z-]*[A-Za-z0-9]*/g) || [];

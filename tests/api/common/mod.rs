@@ -4,6 +4,7 @@
 pub mod chrome;
 pub mod client;
 pub mod html;
+pub mod office;
 pub mod process;
 
 use std::sync::Arc;

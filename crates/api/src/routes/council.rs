@@ -31,6 +31,8 @@ pub struct ReturnRequest {
 pub const CSV: &str = "text/csv; charset=utf-8";
 /// Media type of XLSX exports.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The media type of a Word document.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// Export format.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -15,12 +15,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Versioned;
-use super::council::{ExportFormat, export};
+use super::council::{DOCX, ExportFormat, XLSX, export};
 use crate::auth::Auth;
 use crate::export::{Cell, CsvDialect, Table};
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
+use axum::http::header;
+use portfel_documents::{Letterhead, programme_report};
 
 fn checked(p: &Programme) -> ApiResult<()> {
     let errors = p.check(Codelists::embedded());
@@ -155,6 +157,20 @@ pub async fn programme_diff(
     Ok(Json(diff(a, b)))
 }
 
+/// The file an annual report comes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    /// JSON.
+    Json,
+    /// CSV for people's spreadsheets: BOM, `;`, decimal commas (see `CsvDialect::People`).
+    Csv,
+    /// Excel workbook in the council's layout.
+    Xlsx,
+    /// Word document in the council's layout.
+    Docx,
+}
+
 /// The year and format of an annual report.
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
@@ -163,8 +179,8 @@ pub struct ReportQuery {
     /// The budget year reported.
     #[param(minimum = 2000, maximum = 2100, example = 2027)]
     pub year: i32,
-    /// `json` (default), `csv` or `xlsx`.
-    pub format: Option<ExportFormat>,
+    /// `json` (default), `csv`, `xlsx` or `docx`.
+    pub format: Option<ReportFormat>,
 }
 
 /// The annual report as a table: section and measure lines, subtotals, «Усього».
@@ -202,16 +218,40 @@ fn annual_table(r: &AnnualReport) -> Table {
         UAH with one decimal and the execution rate; a subtotal per section and «Усього». Every figure is rounded once, half away from zero, \
         from exact hryvnias, so a total may differ from the sum of its printed lines by their rounding.",
     params(("id" = Uuid, Path, description = "Programme id"), ReportQuery),
-    responses((status = 200, description = "The report (JSON, or CSV / XLSX with the same lines), of the version in force in the year", body = AnnualReport)))]
+    responses((status = 200, description = "The report (JSON; CSV with the same lines; XLSX or DOCX in the council's layout: title, the decision, «План»/«Факт» under «Обсяг фінансування, тис. гривень», subtotals, «Усього», signature block), of the version in force in the year",
+        content((AnnualReport = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))))]
 pub async fn programme_report(
     _auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     QueryParams(q): QueryParams<ReportQuery>,
 ) -> ApiResult<Response> {
-    let report = report_of(&state, id, q.year).await?;
+    let hromada = first_organisation(&state).await?;
+    report_file(&state, id, q, &hromada).await
+}
+
+/// The name heading the API's documents: the organisation registered first (the hromada's council).
+async fn first_organisation(state: &AppState) -> ApiResult<String> {
+    let list = portfel_store::organisations::list(state.store.db()).await?;
+    Ok(list.into_iter().min_by_key(|o| o.meta.created_at).map(|o| o.data.name).unwrap_or_default())
+}
+
+/// The annual report of programme `id` as `q` asks, headed by `hromada`.
+pub async fn report_file(state: &AppState, id: Uuid, q: ReportQuery, hromada: &str) -> ApiResult<Response> {
+    let report = report_of(state, id, q.year).await?;
     let file = format!("programme-report-{}", q.year);
-    export(q.format, &file, || Json(&report).into_response(), || annual_table(&report))
+    let head = Letterhead { hromada: hromada.to_owned() };
+    let fail = |e: portfel_documents::DocumentError| ApiError::Internal(format!("the document failed: {e}"));
+    let (bytes, mime, ext) = match q.format.unwrap_or(ReportFormat::Json) {
+        ReportFormat::Json => return Ok(Json(&report).into_response()),
+        ReportFormat::Csv => {
+            return export(Some(ExportFormat::Csv), &file, || Json(&report).into_response(), || annual_table(&report));
+        }
+        ReportFormat::Xlsx => (programme_report::xlsx(&report, &head).map_err(fail)?, XLSX, "xlsx"),
+        ReportFormat::Docx => (programme_report::docx(&report, &head).map_err(fail)?, DOCX, "docx"),
+    };
+    let disposition = format!("attachment; filename=\"{file}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
 /// The annual report of programme `id` for `year`.

@@ -3,6 +3,7 @@
 mod council;
 mod expert;
 mod monitoring;
+mod names;
 mod passports;
 mod plans;
 mod portfolios;

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use portfel_api::extract::QueryParams;
 use portfel_api::routes::council::ExportFormat;
 use portfel_api::routes::monitoring::{DayQuery, MonitoringQuery, project_flags, summary_on};
-use portfel_api::routes::programmes::{self, ReportQuery, report_of};
+use portfel_api::routes::programmes::{self, ReportFormat, ReportQuery, report_of};
 use portfel_api::routes::reports::list_reports;
 use portfel_domain::{Permission, Status};
 use portfel_monitoring::annual::PlanFact;
@@ -237,6 +237,7 @@ pub async fn programme(
                     button type="submit" { "Показати" }
                 }
                 button type="button" data-action="print" { "Друкувати або зберегти як PDF" }
+                a.button.secondary href=(download("docx")) { "DOCX для ради" }
                 a.button.secondary href=(download("xlsx")) { "XLSX" }
                 a.button.secondary href=(download("csv")) { "CSV" }
                 a.button.secondary href=(format!("/programmes/{id}/quarters?year={year}")) { "Квартальні звіти" }
@@ -262,15 +263,20 @@ pub async fn programme(
     ))
 }
 
-/// GET /programmes/{id}/report.{csv,xlsx}?year=.
+/// GET /programmes/{id}/report.{csv,xlsx,docx}?year=.
 pub async fn programme_download(
     State(state): State<WebState>,
     user: Signed,
     Path((id, ext)): Path<(Uuid, String)>,
     Query(q): Query<YearQuery>,
 ) -> PageResult<Response> {
-    let format = export_format(&ext)?;
-    let year = q.year.unwrap_or_default();
-    let query = ReportQuery { year, format: Some(format) };
-    Ok(programmes::programme_report(user.auth, State(state.app), Path(id), QueryParams(query)).await?)
+    let format = match ext.as_str() {
+        "csv" => ReportFormat::Csv,
+        "xlsx" => ReportFormat::Xlsx,
+        "docx" => ReportFormat::Docx,
+        _ => return Err(portfel_api::problem::ApiError::NotFound("no such download".into()).into()),
+    };
+    let query = ReportQuery { year: q.year.unwrap_or_default(), format: Some(format) };
+    let hromada = super::names::hromada(&state, &user).await?;
+    Ok(programmes::report_file(&state.app, id, query, &hromada).await?)
 }

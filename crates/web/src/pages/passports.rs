@@ -1,8 +1,6 @@
 //! Passports: the list by state, a passport with the steps its state allows
 //! now, and the draft form with the API's field errors beside the fields.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,19 +13,13 @@ use portfel_domain::{Permission, Status};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::names::{hromada, organisation_names};
 use crate::error::{PageError, PageResult};
 use crate::forms::{Errors, Fields, Kind, Values};
 use crate::labels::{COST_ITEMS, COST_TYPES, DESIGN, DOCUMENT_KINDS, EXPERTISE, LAND, LEVELS};
 use crate::session::{Posted, Signed};
 use crate::widgets::{area, cell, checkbox, codelist, input, options, select};
 use crate::{WebState, format, labels, layout, passport_view};
-
-/// Names of organisations, by id.
-pub async fn organisation_names(state: &WebState, user: &Signed) -> PageResult<HashMap<Uuid, String>> {
-    let axum::Json(list) =
-        portfel_api::routes::organisations::list_organisations(user.auth.clone(), State(state.app.clone())).await?;
-    Ok(list.into_iter().map(|o| (o.meta.id, o.data.name)).collect())
-}
 
 /// The value of `name` in a query string, and the query string without it.
 fn take_param(raw: Option<String>, name: &str) -> (Option<String>, Option<String>) {
@@ -39,17 +31,6 @@ fn take_param(raw: Option<String>, name: &str) -> (Option<String>, Option<String
     }
     let rest: Vec<_> = pairs.into_iter().filter(|(k, _)| k != name).collect();
     (value, serde_urlencoded::to_string(rest).ok())
-}
-
-/// The hromada's name for printed documents: the configured one, else the
-/// name of the organisation registered first.
-pub async fn hromada(state: &WebState, user: &Signed) -> PageResult<String> {
-    if !state.settings.hromada.is_empty() {
-        return Ok(state.settings.hromada.clone());
-    }
-    let axum::Json(list) =
-        portfel_api::routes::organisations::list_organisations(user.auth.clone(), State(state.app.clone())).await?;
-    Ok(list.into_iter().min_by_key(|o| o.meta.created_at).map(|o| o.data.name).unwrap_or_default())
 }
 
 /// A query string parsed as the API parses it, blank values left out (forms send them).

@@ -542,7 +542,7 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
     let titles = candidate_titles(&state, &user, &plan).await?;
     let ys = years(&plan);
     let r = &plan.content.result;
-    let hromada = super::passports::hromada(&state, &user).await?;
+    let hromada = super::names::hromada(&state, &user).await?;
     let (first, last) = (plan.content.request.first_year, plan.content.request.last_year);
     let title = format!("Середньостроковий план пріоритетних публічних інвестицій на {first}–{last} роки");
     Ok(layout::page(

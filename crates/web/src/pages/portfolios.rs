@@ -15,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::council::{diff_table, membership_rows, versions_table, workflow};
-use super::passports::organisation_names;
+use super::names::organisation_names;
 use crate::error::PageResult;
 use crate::session::{Posted, Signed};
 use crate::{WebState, format, labels, layout};
@@ -159,7 +159,7 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
     let p = get(&state, &user, id).await?;
     let names = organisation_names(&state, &user).await?;
     let items: Vec<&PortfolioItem> = p.content.items.iter().collect();
-    let hromada = super::passports::hromada(&state, &user).await?;
+    let hromada = super::names::hromada(&state, &user).await?;
     let title = format!("Єдиний проєктний портфель публічних інвестиційних проєктів, версія {}", p.workflow.number);
     Ok(layout::page(
         &user,

@@ -30,7 +30,7 @@ enum Target {
 
 /// The organisations a measure may name as its executors: (id, name).
 async fn organisations(state: &WebState, user: &Signed) -> PageResult<Vec<(String, String)>> {
-    let mut names: Vec<(String, String)> = crate::pages::passports::organisation_names(state, user)
+    let mut names: Vec<(String, String)> = crate::pages::names::organisation_names(state, user)
         .await?
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))

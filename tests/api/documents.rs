@@ -1,0 +1,124 @@
+//! The council's copy of a programme report: the DOCX and XLSX downloaded
+//! through the API, opened by LibreOffice, converted to PDF, and every figure
+//! of the report found in the PDF's text, on SQLite and PostgreSQL.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::office::{self, plain};
+use crate::common::{TestApp, World, send};
+
+/// A figure of the JSON report ("1384.6") as the document prints it ("1 384,6").
+fn printed(figure: &str) -> String {
+    let (int, frac) = figure.split_once('.').unwrap_or((figure, ""));
+    let digits: Vec<char> = int.chars().collect();
+    let mut grouped = String::new();
+    for (i, d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(*d);
+    }
+    if frac.is_empty() { grouped } else { format!("{grouped},{frac}") }
+}
+
+fn programme() -> Value {
+    let measure = |number: &str, text: &str, amount: &str| json!({"number": number, "text": text, "planned": [{"year": 2027, "source": "localBudget", "amount": amount}]});
+    json!({
+        "title": "Програма розвитку освіти на 2027–2029 роки",
+        "decision_number": "12/2026", "decision_date": "2026-12-18",
+        "period_start": 2027, "period_end": 2029, "responsible": "Управління освіти міської ради",
+        "sections": [
+            {"number": "1", "title": "Розвиток інфраструктури закладів освіти", "measures": [
+                measure("1.1", "Капітальний ремонт гімназії №2 з утепленням фасаду", "6500000.00"),
+                measure("1.2", "Облаштування укриттів у закладах освіти", "3200000.00"),
+                measure("1.3", "Оновлення обладнання харчоблоків", "1150000.00")]},
+            {"number": "2", "title": "Освітні заходи", "measures": [
+                measure("2.1", "Підвищення кваліфікації педагогів", "350000.00"),
+                measure("2.2", "Олімпіада юних математиків", "80000.00")]}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn the_programme_report_opens_in_libreoffice_with_every_figure() {
+    if !office::available() {
+        return;
+    }
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let (_, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&programme())).await;
+        let id = p["id"].as_str().unwrap().to_owned();
+        let long =
+            "Замінено вікна у 24 класах, утеплено 60 % фасаду мінеральною ватою, виконано оздоблення. ".repeat(12);
+        for (measure, amount, narrative) in [
+            ("1.1", "3500000.00", long.trim_end().to_owned()),
+            ("1.2", "2950000.50", "Облаштовано укриття у ліцеях №1 і №4".to_owned()),
+            ("1.3", "1149500.00", "Придбано обладнання\nдля трьох харчоблоків".to_owned()),
+            ("2.1", "298000.00", "Навчання пройшли 112 педагогів".to_owned()),
+        ] {
+            let fact = json!({"measure": measure, "year": 2027, "amount": amount, "narrative": narrative});
+            let (s, r) = send(app.req(Method::POST, &format!("/api/v1/programmes/{id}/facts"), &pim).json(&fact)).await;
+            assert_eq!(s, 200, "{r}");
+        }
+        let url = |format: &str| format!("/api/v1/programmes/{id}/report?year=2027{format}");
+        let (_, report) = send(app.req(Method::GET, &url(""), &pim)).await;
+        let mut figures = Vec::new();
+        for s in report["sections"].as_array().unwrap() {
+            for m in s["rows"].as_array().unwrap() {
+                figures.push((m["number"].as_str().unwrap().to_owned(), m["plan"].clone(), m["fact"].clone()));
+            }
+            figures.push((
+                format!("Разом за розділом {}", s["number"].as_str().unwrap()),
+                s["subtotal"]["plan"].clone(),
+                s["subtotal"]["fact"].clone(),
+            ));
+        }
+        figures.push(("Усього".to_owned(), report["total"]["plan"].clone(), report["total"]["fact"].clone()));
+
+        let dir = tempfile::tempdir().unwrap();
+        for (format, mime) in [
+            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ] {
+            let response = app.req(Method::GET, &url(&format!("&format={format}")), &pim).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["content-type"], mime);
+            let bytes = response.bytes().await.unwrap();
+            let converted = office::to_pdf(dir.path(), &format!("report-{}-{format}.{format}", app.backend), &bytes);
+            let (text, layout) = (plain(&converted.text), plain(&converted.layout));
+            for wanted in [
+                "Звіт про стан реалізації місцевої цільової програми «Програма розвитку освіти на 2027–2029 роки» за 2027 рік",
+                "затвердженої рішенням № 12/2026 від 18.12.2026",
+                "Обсяг фінансування, тис. гривень",
+                "План",
+                "Факт",
+                "Зміст заходу",
+                "Виконання заходів",
+                "Розділ 1. Розвиток інфраструктури закладів освіти",
+                "Розділ 2. Освітні заходи",
+                "Відповідальний виконавець програми: Управління освіти міської ради",
+                "(підпис)",
+            ] {
+                assert!(text.contains(wanted), "[{} {format}] «{wanted}» in the PDF: {text}", app.backend);
+            }
+            for (label, plan, fact) in &figures {
+                let (plan, fact) = (printed(plan.as_str().unwrap()), printed(fact.as_str().unwrap()));
+                let pair = format!("{plan} {fact}");
+                assert!(layout.contains(&pair), "[{} {format}] {label}: {pair} on its row in {layout}", app.backend);
+            }
+            assert!(text.contains("для трьох харчоблоків"), "a narrative's second line");
+            if format == "docx" {
+                assert!(text.contains("Сторінка 1"), "numbered pages");
+            }
+            // Kept for looking at: the first page as a picture.
+            let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
+            std::fs::create_dir_all(&keep).unwrap();
+            if let Some(png) = office::first_page_png(&converted.pdf) {
+                std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
+            }
+            assert!(converted.pages >= 1);
+        }
+    }
+}
