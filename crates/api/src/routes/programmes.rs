@@ -148,12 +148,13 @@ pub async fn programme_diff(
     let last = versions.last().map_or(1, |v| v.number);
     let to = q.to.unwrap_or(last);
     let from = q.from.unwrap_or((to - 1).max(1));
-    let find = |field: &str, n: i32| {
-        versions.iter().find(|v| v.number == n).ok_or_else(|| {
-            ApiError::Validation(vec![FieldError::of(field, "unknown_reference", &[("id", n.to_string())])])
-        })
+    let find = |n: i32| {
+        versions
+            .iter()
+            .find(|v| v.number == n)
+            .ok_or_else(|| ApiError::NotFound(format!("programme version {n} not found")))
     };
-    let (a, b) = (find("from", from)?, find("to", to)?);
+    let (a, b) = (find(from)?, find(to)?);
     Ok(Json(diff(a, b)))
 }
 
