@@ -5,8 +5,10 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use portfel_domain::Role;
+
 use crate::common::office::{self, plain};
-use crate::common::{TestApp, World, send};
+use crate::common::{TestApp, World, closed_round, complete_passport, html, send};
 
 /// A figure of the JSON report ("1384.6") as the document prints it ("1 384,6").
 fn printed(figure: &str) -> String {
@@ -119,6 +121,88 @@ async fn the_programme_report_opens_in_libreoffice_with_every_figure() {
                 std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
             }
             assert!(converted.pages >= 1);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_portfolio_decision_opens_in_libreoffice_with_its_annex() {
+    if !office::available() {
+        return;
+    }
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let passports = [complete_passport(w.goal), complete_passport(w.goal), complete_passport(w.goal)];
+        let (round, _) = closed_round(&app, &w, &passports).await;
+        let pim = app.caller(w.pim(&app));
+        let council = app.caller(app.token("council", Some(w.pim_org), &[Role::Council]));
+        let draft = pim.build_portfolio(&round, "0").await.unwrap();
+        let decision =
+            |id: uuid::Uuid, token: &str| app.req(Method::GET, &format!("/api/v1/portfolios/{id}/decision"), token);
+        let (s, _) = send(decision(draft.workflow.id, &w.initiator_a(&app))).await;
+        assert_eq!(s, 403, "[{}] a draft's decision is not the initiators'", app.backend);
+
+        let dir = tempfile::tempdir().unwrap();
+        let read =
+            |bytes: &[u8], name: &str| office::to_pdf(dir.path(), &format!("{name}-{}.docx", app.backend), bytes);
+        let response = decision(draft.workflow.id, &w.pim(&app)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let converted = read(&response.bytes().await.unwrap(), "portfolio-draft");
+        let (text, layout) = (plain(&converted.text), plain(&converted.layout));
+        for wanted in [
+            "ПРОЄКТ",
+            "ІНВЕСТИЦІЙНА РАДА",
+            "РІШЕННЯ",
+            "Про схвалення єдиного проєктного портфеля публічних інвестиційних проєктів",
+            "(версія 1), що додається: проєктів — 3",
+            "Додаток до рішення інвестиційної ради (проєкт)",
+            "Голова інвестиційної ради",
+            "Разом, проєктів: 3",
+        ] {
+            assert!(text.contains(wanted), "[{}] «{wanted}» in {text}", app.backend);
+        }
+        let total: rust_decimal::Decimal = draft.content.items.iter().map(|i| i.total_cost).sum();
+        let thousand =
+            |uah: rust_decimal::Decimal| printed(&portfel_monitoring::thousands::thousand_uah(uah).to_string());
+        assert!(text.contains(&format!("загальна вартість — {} тис. гривень", thousand(total))), "{text}");
+        for item in &draft.content.items {
+            let (rank, score) =
+                (item.rank.unwrap().to_string(), item.score.unwrap().round_dp(2).to_string().replace('.', ","));
+            assert!(
+                layout.contains(&format!("{score} {}", thousand(item.total_cost))),
+                "[{}] {rank}: {score} {layout}",
+                app.backend
+            );
+        }
+
+        // The portfolio's page offers it; it downloads with the session.
+        let password = app.user_with_password("pim-docs", w.pim_org, &[Role::PimUnit]).await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("pim-docs", &password).await;
+        let (_, _, page) = b.get(&format!("/portfolios/{}", draft.workflow.id)).await;
+        let link = format!("/portfolios/{}/decision.docx", draft.workflow.id);
+        let links: Vec<String> = html::select(&html::parse(&page), "a[download]")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect();
+        assert_eq!(links, std::slice::from_ref(&link), "{page}");
+        let (s, _, docx) = b.get(&link).await;
+        assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
+
+        // Approved, it carries the decision's number and date and is no draft.
+        let submitted = pim.submit_portfolio(&draft).await.unwrap();
+        let approved = council.approve_portfolio(&submitted, "7/2026", "2026-12-01").await.unwrap();
+        let response = decision(approved.workflow.id, &w.initiator_a(&app)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "the decided version is public");
+        let text = plain(&read(&response.bytes().await.unwrap(), "portfolio-approved").text);
+        assert!(text.contains("№ 7/2026 від 01.12.2026") && !text.contains("ПРОЄКТ"), "{text}");
+        assert!(text.contains("Додаток до рішення інвестиційної ради № 7/2026 від 01.12.2026"), "{text}");
+        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
+        std::fs::create_dir_all(&keep).unwrap();
+        for name in ["portfolio-draft", "portfolio-approved"] {
+            if let Some(png) = office::first_page_png(&dir.path().join(format!("{name}-{}.pdf", app.backend))) {
+                std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
+            }
         }
     }
 }

@@ -109,6 +109,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolios::amend_portfolio))
         .routes(routes!(portfolios::diff_portfolio))
         .routes(routes!(portfolios::export_portfolio))
+        .routes(routes!(portfolios::portfolio_decision))
         .routes(routes!(plans::versions::list_plans, plans::versions::create_plan))
         .routes(routes!(plans::scenarios::scenarios))
         .routes(routes!(plans::versions::get_plan, plans::versions::update_plan))

@@ -2,8 +2,10 @@
 //! from the rules' results (never re-deciding them), in Ukrainian, with
 //! Ukrainian typography. Pure: bytes out, no IO.
 
+pub mod portfolio_decision;
 pub mod programme_report;
 pub mod typography;
+pub mod word;
 
 /// Why a document could not be built.
 #[derive(Debug, thiserror::Error)]

@@ -6,14 +6,12 @@
 //! and «Усього», then the responsible body and a signature block. DOCX for a
 //! word processor, XLSX for a spreadsheet; the figures are the report's own.
 
-use docx_rs::{
-    AlignmentType, Docx, Footer, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell,
-    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
-};
+use docx_rs::{AlignmentType, Paragraph, TableCell, TableRow, VAlignType, VMergeType, WidthType};
 use portfel_monitoring::annual::{AnnualReport, PlanFact};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use crate::typography::{figure, quoted};
+use crate::word::{self, Orientation, run};
 use crate::{DocumentError, Letterhead};
 
 /// The report's title.
@@ -58,24 +56,8 @@ fn lines(r: &AnnualReport) -> Vec<Line<'_>> {
 const WIDTHS: [usize; 5] = [900, 4300, 6254, 1700, 1700];
 const FONT: &str = "Times New Roman";
 
-fn run(text: &str) -> Run {
-    Run::new().add_text(text).fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
-}
-
-/// A paragraph of each line of `text`.
-fn paragraphs(text: &str, bold: bool, align: AlignmentType) -> Vec<Paragraph> {
-    text.split('\n')
-        .map(|line| {
-            let r = run(line.trim_end()).size(22);
-            Paragraph::new().add_run(if bold { r.bold() } else { r }).align(align)
-        })
-        .collect()
-}
-
 fn cell(column: usize, text: &str, bold: bool, align: AlignmentType) -> TableCell {
-    paragraphs(text, bold, align)
-        .into_iter()
-        .fold(TableCell::new().width(WIDTHS[column], WidthType::Dxa), TableCell::add_paragraph)
+    word::cell(WIDTHS[column], text, bold, align)
 }
 
 fn amount_cells(a: &PlanFact, bold: bool) -> [TableCell; 2] {
@@ -90,10 +72,12 @@ fn header_rows() -> [TableRow; 2] {
     };
     let continued =
         |column: usize| TableCell::new().width(WIDTHS[column], WidthType::Dxa).vertical_merge(VMergeType::Continue);
-    let money = TableCell::new()
-        .width(WIDTHS[3] + WIDTHS[4], WidthType::Dxa)
-        .grid_span(2)
-        .add_paragraph(paragraphs(HEADINGS[3], true, AlignmentType::Center).remove(0));
+    let money = TableCell::new().width(WIDTHS[3] + WIDTHS[4], WidthType::Dxa).grid_span(2).add_paragraph(word::line(
+        HEADINGS[3],
+        22,
+        true,
+        AlignmentType::Center,
+    ));
     [
         TableRow::new(vec![merged(0, HEADINGS[0]), merged(1, HEADINGS[1]), merged(2, HEADINGS[2]), money]).cant_split(),
         TableRow::new(vec![
@@ -133,70 +117,25 @@ fn table_row(line: &Line<'_>) -> TableRow {
     }
 }
 
-/// The signature block's lines: the responsible body, then blanks for the
-/// position, signature and name.
-fn signature(r: &AnnualReport) -> Table {
-    let plain = |text: &str, width: usize, align: AlignmentType| {
-        TableCell::new()
-            .width(width, WidthType::Dxa)
-            .add_paragraph(Paragraph::new().add_run(run(text).size(24)).align(align))
-    };
-    let small = |text: &str, width: usize| {
-        TableCell::new()
-            .width(width, WidthType::Dxa)
-            .add_paragraph(Paragraph::new().add_run(run(text).size(18).italic()).align(AlignmentType::Center))
-    };
-    Table::without_borders(vec![
-        TableRow::new(vec![
-            plain(&r.responsible, 7000, AlignmentType::Left),
-            plain("______________", 3400, AlignmentType::Center),
-            plain("______________________", 4454, AlignmentType::Center),
-        ]),
-        TableRow::new(vec![
-            small("(посада керівника)", 7000),
-            small("(підпис)", 3400),
-            small("(власне ім'я, прізвище)", 4454),
-        ]),
-    ])
-    .set_grid(vec![7000, 3400, 4454])
-    .layout(TableLayoutType::Fixed)
-}
-
 /// The report as a DOCX document, landscape A4, numbered pages.
 pub fn docx(r: &AnnualReport, head: &Letterhead) -> Result<Vec<u8>, DocumentError> {
-    let centred = |text: &str, size: usize, bold: bool| {
-        let r = run(text).size(size);
-        Paragraph::new().add_run(if bold { r.bold() } else { r }).align(AlignmentType::Center)
-    };
     let mut rows: Vec<TableRow> = header_rows().into();
     rows.extend(lines(r).iter().map(table_row));
-    let table = Table::new(rows).set_grid(WIDTHS.to_vec()).layout(TableLayoutType::Fixed);
-    let footer = Footer::new().add_paragraph(
-        Paragraph::new().add_run(run("Сторінка ").size(18)).add_page_num(PageNum::new()).align(AlignmentType::Right),
-    );
-    let doc = Docx::new()
-        .page_size(16838, 11906)
-        .page_orient(PageOrientationType::Landscape)
-        .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(850))
-        .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
-        .footer(footer)
-        .add_paragraph(centred(&head.hromada.to_uppercase(), 24, true))
+    let width = Orientation::Landscape.text_width();
+    let doc = word::document(Orientation::Landscape)
+        .add_paragraph(word::line(&head.hromada.to_uppercase(), 24, true, AlignmentType::Center))
         .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(&title(r), 28, true))
-        .add_paragraph(centred(&basis(r), 24, false))
+        .add_paragraph(word::line(&title(r), 28, true, AlignmentType::Center))
+        .add_paragraph(word::line(&basis(r), 24, false, AlignmentType::Center))
         .add_paragraph(Paragraph::new())
-        .add_table(table)
+        .add_table(word::table(&WIDTHS, rows))
         .add_paragraph(Paragraph::new())
         .add_paragraph(
-            Paragraph::new()
-                .add_run(run("Відповідальний виконавець програми: ").size(24))
-                .add_run(run(&r.responsible).size(24)),
+            Paragraph::new().add_run(run("Відповідальний виконавець програми: ", 24)).add_run(run(&r.responsible, 24)),
         )
         .add_paragraph(Paragraph::new())
-        .add_table(signature(r));
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| DocumentError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+        .add_table(word::signatures(&[r.responsible.as_str()], width));
+    word::pack(doc)
 }
 
 /// Column widths of the XLSX sheet, in characters.

@@ -297,6 +297,17 @@ pub async fn link<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResul
     Ok(dream_link::Entity::find_by_id(passport_id).one(conn).await?.map(|l| (l.dream_id, l.code)))
 }
 
+/// DREAM's codes of the linked passports among `ids`.
+pub async fn codes<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, String>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let links =
+            dream_link::Entity::find().filter(dream_link::Column::PassportId.is_in(chunk.to_vec())).all(conn).await?;
+        out.extend(links.into_iter().filter_map(|l| l.code.map(|c| (l.passport_id, c))));
+    }
+    Ok(out)
+}
+
 /// The DREAM document of a passport: its current data over the last document DREAM sent.
 pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Value> {
     let p = passports::get(conn, passport_id).await?;

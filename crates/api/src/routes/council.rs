@@ -81,6 +81,24 @@ pub fn export(
     Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
+/// A generated file as a download named `file`.
+pub fn download(bytes: Vec<u8>, mime: &str, file: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file}\"");
+    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The letterhead of the API's documents: the organisation registered first (the hromada's council).
+pub async fn letterhead(state: &AppState) -> ApiResult<portfel_documents::Letterhead> {
+    let list = portfel_store::organisations::list(state.store.db()).await?;
+    let hromada = list.into_iter().min_by_key(|o| o.meta.created_at).map(|o| o.data.name).unwrap_or_default();
+    Ok(portfel_documents::Letterhead { hromada })
+}
+
+/// A document that failed to build, as the server's fault.
+pub fn document_failed(e: portfel_documents::DocumentError) -> ApiError {
+    ApiError::Internal(format!("the document failed: {e}"))
+}
+
 fn versioned<T: CouncilPaper>(doc: Document<T>) -> Versioned<T::Version> {
     Versioned::ok(doc.workflow.version, T::version(doc.workflow, doc.content))
 }

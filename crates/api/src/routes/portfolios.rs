@@ -5,13 +5,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use portfel_planning::council::{Decision, Portfolio, PortfolioContent, PortfolioDiff, diff_portfolios};
+use std::collections::HashMap;
+
+use portfel_documents::Letterhead;
+use portfel_documents::portfolio_decision::{self, PortfolioPaper, PortfolioRow};
+use portfel_domain::codelist::Codelist;
+use portfel_domain::messages::code_label;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Versioned;
-use super::council::{self as flow, ExportQuery, ReturnRequest, export};
+use super::council::{self as flow, DOCX, ExportQuery, ReturnRequest, document_failed, download, export, letterhead};
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::ApiResult;
@@ -158,4 +164,49 @@ pub async fn export_portfolio(
     let p = Portfolio { workflow: doc.workflow, content: doc.content };
     let file = format!("portfolio-{}", p.workflow.number);
     export(q.format, &file, || Json(&p).into_response(), || crate::export::portfolio_table(&p))
+}
+
+/// The council's decision on a portfolio version
+#[utoipa::path(get, path = "/api/v1/portfolios/{id}/decision", tag = "planning", description = "A DOCX the PIM unit edits before the meeting: the investment council's \
+        decision approving this version (a draft with blanks for the number and date until the council decides, then its number and date), the \
+        signatures, and the annex: the ranked projects with their DREAM code, title, initiator, sector, score and cost in thousand UAH, and the total.",
+    params(("id" = Uuid, Path, description = "Portfolio version id")),
+    responses((status = 200, description = "The decision with its annex",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))))]
+pub async fn portfolio_decision(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let head = letterhead(&state).await?;
+    decision_file(&state, &auth, id, &head).await
+}
+
+/// The decision on portfolio version `id` under `head`, as the caller may read it.
+pub async fn decision_file(state: &AppState, auth: &Auth, id: Uuid, head: &Letterhead) -> ApiResult<Response> {
+    let doc = flow::read::<PortfolioContent>(state, auth, id).await?;
+    let db = state.store.db();
+    let ids: Vec<Uuid> = doc.content.items.iter().map(|i| i.passport_id).collect();
+    let codes = portfel_store::dream::codes(db, &ids).await?;
+    let names: HashMap<Uuid, String> =
+        portfel_store::organisations::list(db).await?.into_iter().map(|o| (o.meta.id, o.data.name)).collect();
+    let rows = doc
+        .content
+        .items
+        .iter()
+        .map(|i| PortfolioRow {
+            place: if i.continuing { None } else { i.rank },
+            code: codes.get(&i.passport_id).cloned(),
+            title: i.title.clone(),
+            initiator: names.get(&i.organisation_id).cloned().unwrap_or_default(),
+            sector: code_label(Codelist::WbEco, &i.sector),
+            score: i.score,
+            cost: i.total_cost,
+        })
+        .collect();
+    let decision =
+        doc.workflow.decision.as_ref().filter(|_| doc.workflow.status.decided()).map(|d| (d.number.clone(), d.date));
+    let paper = PortfolioPaper { version: doc.workflow.number, decision, rows };
+    let bytes = portfolio_decision::docx(&paper, head).map_err(document_failed)?;
+    Ok(download(bytes, DOCX, &format!("portfolio-decision-{}.docx", doc.workflow.number)))
 }

@@ -15,13 +15,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Versioned;
-use super::council::{DOCX, ExportFormat, XLSX, export};
+use super::council::{DOCX, ExportFormat, XLSX, document_failed, download, export, letterhead};
 use crate::auth::Auth;
 use crate::export::{Cell, CsvDialect, Table};
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::http::header;
 use portfel_documents::{Letterhead, programme_report};
 
 fn checked(p: &Programme) -> ApiResult<()> {
@@ -227,32 +226,26 @@ pub async fn programme_report(
     Path(id): Path<Uuid>,
     QueryParams(q): QueryParams<ReportQuery>,
 ) -> ApiResult<Response> {
-    let hromada = first_organisation(&state).await?;
-    report_file(&state, id, q, &hromada).await
+    let head = letterhead(&state).await?;
+    report_file(&state, id, q, &head).await
 }
 
-/// The name heading the API's documents: the organisation registered first (the hromada's council).
-async fn first_organisation(state: &AppState) -> ApiResult<String> {
-    let list = portfel_store::organisations::list(state.store.db()).await?;
-    Ok(list.into_iter().min_by_key(|o| o.meta.created_at).map(|o| o.data.name).unwrap_or_default())
-}
-
-/// The annual report of programme `id` as `q` asks, headed by `hromada`.
-pub async fn report_file(state: &AppState, id: Uuid, q: ReportQuery, hromada: &str) -> ApiResult<Response> {
+/// The annual report of programme `id` as `q` asks, under `head`.
+pub async fn report_file(state: &AppState, id: Uuid, q: ReportQuery, head: &Letterhead) -> ApiResult<Response> {
     let report = report_of(state, id, q.year).await?;
     let file = format!("programme-report-{}", q.year);
-    let head = Letterhead { hromada: hromada.to_owned() };
-    let fail = |e: portfel_documents::DocumentError| ApiError::Internal(format!("the document failed: {e}"));
-    let (bytes, mime, ext) = match q.format.unwrap_or(ReportFormat::Json) {
-        ReportFormat::Json => return Ok(Json(&report).into_response()),
+    Ok(match q.format.unwrap_or(ReportFormat::Json) {
+        ReportFormat::Json => Json(&report).into_response(),
         ReportFormat::Csv => {
-            return export(Some(ExportFormat::Csv), &file, || Json(&report).into_response(), || annual_table(&report));
+            export(Some(ExportFormat::Csv), &file, || Json(&report).into_response(), || annual_table(&report))?
         }
-        ReportFormat::Xlsx => (programme_report::xlsx(&report, &head).map_err(fail)?, XLSX, "xlsx"),
-        ReportFormat::Docx => (programme_report::docx(&report, &head).map_err(fail)?, DOCX, "docx"),
-    };
-    let disposition = format!("attachment; filename=\"{file}.{ext}\"");
-    Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+        ReportFormat::Xlsx => {
+            download(programme_report::xlsx(&report, head).map_err(document_failed)?, XLSX, &format!("{file}.xlsx"))
+        }
+        ReportFormat::Docx => {
+            download(programme_report::docx(&report, head).map_err(document_failed)?, DOCX, &format!("{file}.docx"))
+        }
+    })
 }
 
 /// The annual report of programme `id` for `year`.

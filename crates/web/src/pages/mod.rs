@@ -50,6 +50,7 @@ pub fn routes() -> Router<WebState> {
         .route("/portfolios", get(portfolios::list).post(portfolios::create))
         .route("/portfolios/{id}", get(portfolios::show))
         .route("/portfolios/{id}/print", get(portfolios::print))
+        .route("/portfolios/{id}/decision.docx", get(portfolios::decision))
         .route("/portfolios/{id}/diff/{other}", get(portfolios::diff))
         .route("/portfolios/{id}/{action}", post(council::workflow_action::<PortfolioContent>))
         .route("/passports/{id}/reports", post(reports::create))

@@ -277,6 +277,6 @@ pub async fn programme_download(
         _ => return Err(portfel_api::problem::ApiError::NotFound("no such download".into()).into()),
     };
     let query = ReportQuery { year: q.year.unwrap_or_default(), format: Some(format) };
-    let hromada = super::names::hromada(&state, &user).await?;
-    Ok(programmes::report_file(&state.app, id, query, &hromada).await?)
+    let head = portfel_documents::Letterhead { hromada: super::names::hromada(&state, &user).await? };
+    Ok(programmes::report_file(&state.app, id, query, &head).await?)
 }

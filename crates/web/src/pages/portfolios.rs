@@ -130,6 +130,7 @@ pub async fn show(
             p { a href="/portfolios" { "← Усі версії" } }
             h1 { "Єдиний проєктний портфель, версія " (p.workflow.number) }
             (workflow(&user, &base, &p.workflow))
+            p.no-print { a.button.secondary href=(format!("{base}/decision.docx")) download { "Рішення ради з додатком (DOCX)" } }
             p.muted { "Мінімальний бал: " (format::score(p.content.min_score)) ". Проєкти, що тривають, ідуть першими; нові — за місцем у рейтингу." }
             form.filters method="get" action=(base) {
                 div { label for="sector" { "Сектор" } select #sector name="sector" { option value="" { "усі" }
@@ -171,6 +172,12 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
             (layout::signatures(&layout::COUNCIL_SIGNATORIES))
         },
     ))
+}
+
+/// GET /portfolios/{id}/decision.docx: the council's decision with its annex, to edit.
+pub async fn decision(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Response> {
+    let head = portfel_documents::Letterhead { hromada: super::names::hromada(&state, &user).await? };
+    Ok(api::decision_file(&state.app, &user.auth, id, &head).await?)
 }
 
 /// GET /portfolios/{id}/diff/{other}.

@@ -1,0 +1,109 @@
+//! The pieces every DOCX here is built of: Times New Roman runs, paragraphs
+//! of multi-line text, fixed-width table cells, numbered pages and the
+//! signature block.
+
+use docx_rs::{
+    AlignmentType, Docx, Footer, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell,
+    TableLayoutType, TableRow, WidthType,
+};
+
+use crate::DocumentError;
+
+const FONT: &str = "Times New Roman";
+
+fn fonts() -> RunFonts {
+    RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT)
+}
+
+/// A run of `text` at `size` half-points.
+pub fn run(text: &str, size: usize) -> Run {
+    Run::new().add_text(text).fonts(fonts()).size(size)
+}
+
+/// One paragraph of `text`, bold if asked, aligned.
+pub fn line(text: &str, size: usize, bold: bool, align: AlignmentType) -> Paragraph {
+    let r = run(text, size);
+    Paragraph::new().add_run(if bold { r.bold() } else { r }).align(align)
+}
+
+/// A table cell `width` twentieths of a point wide holding `text`, a paragraph per line.
+pub fn cell(width: usize, text: &str, bold: bool, align: AlignmentType) -> TableCell {
+    text.split('\n')
+        .map(|l| line(l.trim_end(), 22, bold, align))
+        .fold(TableCell::new().width(width, WidthType::Dxa), TableCell::add_paragraph)
+}
+
+/// Page orientation of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// A4 upright.
+    Portrait,
+    /// A4 on its side, for wide tables.
+    Landscape,
+}
+
+impl Orientation {
+    /// Width of the text between the margins, twentieths of a point.
+    pub fn text_width(self) -> usize {
+        match self {
+            Orientation::Portrait => 11906 - 1701 - 850,
+            Orientation::Landscape => 16838 - 1134 - 850,
+        }
+    }
+}
+
+/// An empty A4 document in `orientation`, Times New Roman, pages numbered at the foot.
+pub fn document(orientation: Orientation) -> Docx {
+    let footer = Footer::new().add_paragraph(
+        Paragraph::new().add_run(run("Сторінка ", 18)).add_page_num(PageNum::new()).align(AlignmentType::Right),
+    );
+    let doc = Docx::new().default_fonts(fonts()).footer(footer);
+    match orientation {
+        Orientation::Portrait => {
+            doc.page_size(11906, 16838).page_margin(PageMargin::new().top(1134).bottom(1134).left(1701).right(850))
+        }
+        Orientation::Landscape => doc
+            .page_size(16838, 11906)
+            .page_orient(PageOrientationType::Landscape)
+            .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(850)),
+    }
+}
+
+/// A bordered table of `rows` over columns of `widths`.
+pub fn table(widths: &[usize], rows: Vec<TableRow>) -> Table {
+    Table::new(rows).set_grid(widths.to_vec()).layout(TableLayoutType::Fixed)
+}
+
+/// The signature block: for each position, blanks for the signature and the name, `width` wide in all.
+pub fn signatures(positions: &[&str], width: usize) -> Table {
+    let widths = [width * 45 / 100, width * 22 / 100, width - width * 45 / 100 - width * 22 / 100];
+    let plain = |text: &str, w: usize, align: AlignmentType| {
+        TableCell::new().width(w, WidthType::Dxa).add_paragraph(line(text, 24, false, align))
+    };
+    let small = |text: &str, w: usize| {
+        TableCell::new()
+            .width(w, WidthType::Dxa)
+            .add_paragraph(Paragraph::new().add_run(run(text, 18).italic()).align(AlignmentType::Center))
+    };
+    let mut rows = Vec::new();
+    for position in positions {
+        rows.push(TableRow::new(vec![
+            plain(position, widths[0], AlignmentType::Left),
+            plain("______________", widths[1], AlignmentType::Center),
+            plain("______________________", widths[2], AlignmentType::Center),
+        ]));
+        rows.push(TableRow::new(vec![
+            small("", widths[0]),
+            small("(підпис)", widths[1]),
+            small("(власне ім'я, прізвище)", widths[2]),
+        ]));
+    }
+    Table::without_borders(rows).set_grid(widths.to_vec()).layout(TableLayoutType::Fixed)
+}
+
+/// The document as the bytes of a DOCX file.
+pub fn pack(doc: Docx) -> Result<Vec<u8>, DocumentError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| DocumentError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}
