@@ -119,6 +119,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::versions::amend_plan))
         .routes(routes!(plans::versions::diff_plan))
         .routes(routes!(plans::exports::export_plan))
+        .routes(routes!(plans::exports::plan_decision))
         .routes(routes!(plans::exports::open_data_plan))
         .routes(routes!(dream::import_project))
         .routes(routes!(dream::import_batch))

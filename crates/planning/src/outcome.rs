@@ -62,6 +62,26 @@ pub struct Exclusion {
     pub source: Option<String>,
 }
 
+impl Exclusion {
+    /// Why the project is left out, in Ukrainian words for people: a blocking
+    /// ceiling by its year and funding source, other projects by their titles
+    /// (of `titles`, by id).
+    pub fn explained<'a>(&self, titles: impl IntoIterator<Item = (&'a Uuid, &'a String)>) -> String {
+        if self.code == "ceiling"
+            && let Some(year) = self.year
+        {
+            return match &self.source {
+                Some(s) => format!(
+                    "не вміщується: граничний обсяг {year} року за джерелом «{}»",
+                    code_label(Codelist::FundingSourceCategories, s)
+                ),
+                None => format!("не вміщується: загальний граничний обсяг {year} року"),
+            };
+        }
+        titles.into_iter().fold(self.reason.clone(), |text, (id, t)| text.replace(&id.to_string(), &format!("«{t}»")))
+    }
+}
+
 /// Ceiling, allocation and room of one year (and source).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Usage {

@@ -73,6 +73,7 @@ pub fn routes() -> Router<WebState> {
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/print", get(plans::print))
+        .route("/plans/{id}/decision.docx", get(plans::decision))
         .route("/plans/{id}/diff/{other}", get(plans::diff))
         .route("/plans/{id}/scenarios", get(plans::scenario_form).post(plans::scenario))
         .route("/plans/{id}/{action}", post(council::workflow_action::<PlanContent>))

@@ -345,18 +345,9 @@ fn by_source(plan: &Plan, years: &[i32], titles: &HashMap<Uuid, String>) -> Mark
     }
 }
 
-/// Why a project is left out, in words: the projects it names by title, the
-/// funding source by its label.
+/// Why a project is left out, in words (the planning crate's wording).
 fn reason(e: &portfel_planning::outcome::Exclusion, titles: &HashMap<Uuid, String>) -> String {
-    if e.code == "ceiling"
-        && let Some(year) = e.year
-    {
-        return match &e.source {
-            Some(s) => format!("не вміщується: граничний обсяг {year} року за джерелом «{}»", labels::source(s)),
-            None => format!("не вміщується: загальний граничний обсяг {year} року"),
-        };
-    }
-    titles.iter().fold(e.reason.clone(), |text, (id, title)| text.replace(&id.to_string(), &format!("«{title}»")))
+    e.explained(titles)
 }
 
 fn exclusions(plan: &Plan, titles: &HashMap<Uuid, String>) -> Markup {
@@ -389,6 +380,7 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
             p { a href="/plans" { "← Усі версії" } }
             h1 { "Середньостроковий план " (plan.content.request.first_year) "–" (plan.content.request.last_year) ", версія " (plan.workflow.number) }
             (workflow(&user, &base, &plan.workflow))
+            p.no-print { a.button.secondary href=(format!("{base}/decision.docx")) download { "Рішення ради з додатками (DOCX)" } }
             p { "Спосіб формування: " (builder_name(r.builder)) " · обрано проєктів: " (r.included.len())
                 " · усього в періоді: " (format::thousands(r.total_allocated)) " тис. грн"
                 " · невикористані кошти попередніх років "
@@ -564,6 +556,12 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
             (layout::signatures(&layout::COUNCIL_SIGNATORIES))
         },
     ))
+}
+
+/// GET /plans/{id}/decision.docx: the council's decision with its annexes, to edit.
+pub async fn decision(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Response> {
+    let head = portfel_documents::Letterhead { hromada: super::names::hromada(&state, &user).await? };
+    Ok(portfel_api::routes::plans::exports::decision_file(&state.app, &user.auth, id, &head).await?)
 }
 
 /// GET /plans/{id}/diff/{other}.
