@@ -273,3 +273,57 @@ async fn the_plan_decision_opens_in_libreoffice_with_its_annexes() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_passport_opens_in_libreoffice_as_the_projects_concept() {
+    if !office::available() {
+        return;
+    }
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let (id, _) = crate::common::create_passport(&app, &w.initiator_a(&app), &complete_passport(w.goal)).await;
+        let url = format!("/api/v1/passports/{id}/document");
+        assert_eq!(send(app.req(Method::GET, &url, &w.initiator_b(&app))).await.0, 403, "another organisation's draft");
+        let response = app.req(Method::GET, &url, &w.initiator_a(&app)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let dir = tempfile::tempdir().unwrap();
+        let converted =
+            office::to_pdf(dir.path(), &format!("concept-{}.docx", app.backend), &response.bytes().await.unwrap());
+        let (text, layout) = (plain(&converted.text), plain(&converted.layout));
+        for wanted in [
+            "Концепція публічного інвестиційного проєкту",
+            "«Капітальний ремонт ліцею №3»",
+            "1. Загальні відомості",
+            "2. Зв'язок зі стратегією громади",
+            "4. Вартість за роками і статтями",
+            "5. Фінансування за роками і джерелами",
+            "6. Готовність",
+            "8. Контактні особи",
+            "10 000 000,00 грн",
+            "Керівник виконавчого органу — ініціатора",
+        ] {
+            assert!(text.contains(wanted), "[{}] «{wanted}» in {text}", app.backend);
+        }
+        for row in ["2027 Проєктування капітальні 500 000,00", "2028 Будівництво капітальні 9 500 000,00"]
+        {
+            assert!(layout.contains(row), "[{}] «{row}» in {layout}", app.backend);
+        }
+        assert!(layout.contains("2028") && layout.contains("8 000 000,00"), "the state subsidy's line");
+        let password = app.user_with_password("ini-docs", w.org_a, &[Role::Initiator]).await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("ini-docs", &password).await;
+        let (_, _, page) = b.get(&format!("/passports/{id}")).await;
+        let link = format!("/passports/{id}/concept.docx");
+        let offered = html::select(&html::parse(&page), "a[download]")
+            .iter()
+            .any(|a| a.value().attr("href") == Some(link.as_str()));
+        assert!(offered, "the passport's page offers its concept");
+        let (s, _, docx) = b.get(&link).await;
+        assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
+        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
+        std::fs::create_dir_all(&keep).unwrap();
+        if let Some(png) = office::first_page_png(&converted.pdf) {
+            std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
+        }
+    }
+}

@@ -61,6 +61,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(passports::list_revisions))
         .routes(routes!(passports::passport_history))
         .routes(routes!(passports::get_revision))
+        .routes(routes!(passports::passport_document))
         .routes(routes!(audit::list_audit))
         .routes(routes!(reports::list_reports, reports::create_report))
         .routes(routes!(reports::get_report, reports::update_report))

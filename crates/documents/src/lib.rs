@@ -2,6 +2,7 @@
 //! from the rules' results (never re-deciding them), in Ukrainian, with
 //! Ukrainian typography. Pure: bytes out, no IO.
 
+pub mod concept;
 pub mod plan_decision;
 pub mod portfolio_decision;
 pub mod programme_report;

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod choices;
 pub mod codelist;
 pub mod field_error;
 pub mod lifecycle;

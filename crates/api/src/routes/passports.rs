@@ -407,3 +407,39 @@ pub async fn passport_history(
     visible(&state, &auth, id).await?;
     Ok(Json(portfel_store::passports::history(state.store.db(), id).await?))
 }
+
+/// A passport as the project's concept
+#[utoipa::path(get, path = "/api/v1/passports/{id}/document", tag = "passports", description = "The passport as a DOCX concept of the public investment project, \
+        in the order of its sections (general facts, strategy, location, cost, financing, readiness, risks, contacts) with the initiator's signature block. \
+        Whoever may see the passport may download it.",
+    params(("id" = Uuid, Path, description = "Passport id")),
+    responses((status = 200, description = "The concept",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))))]
+pub async fn passport_document(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    let head = super::council::letterhead(&state).await?;
+    concept_file(&state, &auth, id, &head).await
+}
+
+/// The concept of passport `id` under `head`, if the caller may see the passport.
+pub async fn concept_file(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    head: &portfel_documents::Letterhead,
+) -> ApiResult<axum::response::Response> {
+    let passport = visible(state, auth, id).await?;
+    let db = state.store.db();
+    let organisation = portfel_store::organisations::get(db, passport.organisation_id).await?.data.name;
+    let mut goals = Vec::new();
+    for d in portfel_store::strategy::list_documents(db).await? {
+        let list = portfel_store::strategy::list_goals(db, d.meta.id).await?;
+        goals.extend(list.into_iter().map(|g| (g.meta.id.to_string(), format!("{} {}", g.data.code, g.data.title))));
+    }
+    let cx = portfel_documents::concept::Context { organisation: &organisation, goals: &goals };
+    let bytes = portfel_documents::concept::docx(&passport, &cx, head).map_err(super::council::document_failed)?;
+    Ok(super::council::download(bytes, super::council::DOCX, &format!("passport-{}.docx", passport.meta.id)))
+}

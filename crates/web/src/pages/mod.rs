@@ -36,6 +36,7 @@ pub fn routes() -> Router<WebState> {
         .route("/passports/{id}", get(passports::show).post(passports::update))
         .route("/passports/{id}/edit", get(passports::edit_form))
         .route("/passports/{id}/print", get(passports::print))
+        .route("/passports/{id}/concept.docx", get(passports::concept))
         .route("/passports/{id}/transition", post(passports::transition))
         .route("/rounds", get(rounds::list).post(rounds::create))
         .route("/rounds/{id}", get(rounds::show))

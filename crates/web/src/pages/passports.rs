@@ -230,6 +230,7 @@ async fn passport_page(
             div.actions {
                 @if editable { a.button href=(format!("/passports/{id}/edit")) { "Редагувати" } }
                 a.button.secondary href=(format!("/passports/{id}/print")) { "Версія для друку" }
+                a.button.secondary href=(format!("/passports/{id}/concept.docx")) download { "Концепція (DOCX)" }
                 @for t in &steps {
                     form method="post" action=(format!("/passports/{id}/transition")) {
                         (layout::guarded(user, p.meta.version))
@@ -300,6 +301,12 @@ pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<U
             (layout::signatures(&["Керівник виконавчого органу — ініціатора"]))
         },
     ))
+}
+
+/// GET /passports/{id}/concept.docx: the passport as the project's concept, to edit.
+pub async fn concept(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Response> {
+    let head = portfel_documents::Letterhead { hromada: hromada(&state, &user).await? };
+    Ok(api::concept_file(&state.app, &user.auth, id, &head).await?)
 }
 
 /// Every strategy goal the user may see, as (id, "code title").
