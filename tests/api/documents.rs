@@ -1,12 +1,15 @@
-//! The council's copy of a programme report: the DOCX and XLSX downloaded
-//! through the API, opened by LibreOffice, converted to PDF, and every figure
-//! of the report found in the PDF's text, on SQLite and PostgreSQL.
+//! The papers people sign, read back as their programs read them: the
+//! programme report (DOCX and XLSX), the council's decisions on the portfolio
+//! and the plan, and a passport's concept, downloaded through the API and the
+//! pages, opened by LibreOffice, converted to PDF, and every figure and
+//! heading found in the PDF's text, on SQLite and PostgreSQL.
 
+use portfel_domain::Role;
+use portfel_planning::council::Portfolio;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use portfel_domain::Role;
-
+use crate::common::client::Caller;
 use crate::common::office::{self, plain};
 use crate::common::{TestApp, World, closed_round, complete_passport, html, send};
 
@@ -22,6 +25,41 @@ fn printed(figure: &str) -> String {
         grouped.push(*d);
     }
     if frac.is_empty() { grouped } else { format!("{grouped},{frac}") }
+}
+
+/// Signs `sub` (of `org`, in `role`) in, and checks that the page at `page`
+/// offers `link` as a download and that it downloads a DOCX with the session.
+async fn offered_on_the_page(app: &TestApp, sub: &str, org: uuid::Uuid, role: Role, page: &str, link: &str) {
+    let password = app.user_with_password(sub, org, &[role]).await;
+    let mut b = crate::web::Browser::new(app);
+    b.sign_in(sub, &password).await;
+    let (_, _, html_page) = b.get(page).await;
+    let links: Vec<String> = html::select(&html::parse(&html_page), "a[download]")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(links.iter().any(|l| l == link), "[{}] {page} offers {link}: {links:?}", app.backend);
+    let (s, _, docx) = b.get(link).await;
+    assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true), "{link}");
+}
+
+/// A draft portfolio of three ranked projects, with the PIM unit's and the council's callers.
+async fn draft_of_three<'a>(app: &'a TestApp, w: &World) -> (Caller<'a>, Caller<'a>, Portfolio) {
+    let passports = [complete_passport(w.goal), complete_passport(w.goal), complete_passport(w.goal)];
+    let (round, _) = closed_round(app, w, &passports).await;
+    let pim = app.caller(w.pim(app));
+    let council = app.caller(app.token("council", Some(w.pim_org), &[Role::Council]));
+    let draft = pim.build_portfolio(&round, "0").await.unwrap();
+    (pim, council, draft)
+}
+
+/// The first page of `pdf` kept as a PNG under the target's documents folder, for looking at.
+fn keep_first_page(pdf: &std::path::Path) {
+    let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
+    std::fs::create_dir_all(&keep).unwrap();
+    if let Some(png) = office::first_page_png(pdf) {
+        std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
+    }
 }
 
 fn programme() -> Value {
@@ -114,12 +152,7 @@ async fn the_programme_report_opens_in_libreoffice_with_every_figure() {
             if format == "docx" {
                 assert!(text.contains("Сторінка 1"), "numbered pages");
             }
-            // Kept for looking at: the first page as a picture.
-            let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
-            std::fs::create_dir_all(&keep).unwrap();
-            if let Some(png) = office::first_page_png(&converted.pdf) {
-                std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
-            }
+            keep_first_page(&converted.pdf);
             assert!(converted.pages >= 1);
         }
     }
@@ -132,11 +165,7 @@ async fn the_portfolio_decision_opens_in_libreoffice_with_its_annex() {
     }
     for app in TestApp::all().await {
         let w = World::create(&app).await;
-        let passports = [complete_passport(w.goal), complete_passport(w.goal), complete_passport(w.goal)];
-        let (round, _) = closed_round(&app, &w, &passports).await;
-        let pim = app.caller(w.pim(&app));
-        let council = app.caller(app.token("council", Some(w.pim_org), &[Role::Council]));
-        let draft = pim.build_portfolio(&round, "0").await.unwrap();
+        let (pim, council, draft) = draft_of_three(&app, &w).await;
         let decision =
             |id: uuid::Uuid, token: &str| app.req(Method::GET, &format!("/api/v1/portfolios/{id}/decision"), token);
         let (s, _) = send(decision(draft.workflow.id, &w.initiator_a(&app))).await;
@@ -176,18 +205,9 @@ async fn the_portfolio_decision_opens_in_libreoffice_with_its_annex() {
         }
 
         // The portfolio's page offers it; it downloads with the session.
-        let password = app.user_with_password("pim-docs", w.pim_org, &[Role::PimUnit]).await;
-        let mut b = crate::web::Browser::new(&app);
-        b.sign_in("pim-docs", &password).await;
-        let (_, _, page) = b.get(&format!("/portfolios/{}", draft.workflow.id)).await;
+        let page = format!("/portfolios/{}", draft.workflow.id);
         let link = format!("/portfolios/{}/decision.docx", draft.workflow.id);
-        let links: Vec<String> = html::select(&html::parse(&page), "a[download]")
-            .iter()
-            .filter_map(|a| a.value().attr("href").map(str::to_owned))
-            .collect();
-        assert_eq!(links, std::slice::from_ref(&link), "{page}");
-        let (s, _, docx) = b.get(&link).await;
-        assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
+        offered_on_the_page(&app, "pim-docs", w.pim_org, Role::PimUnit, &page, &link).await;
 
         // Approved, it carries the decision's number and date and is no draft.
         let submitted = pim.submit_portfolio(&draft).await.unwrap();
@@ -197,12 +217,8 @@ async fn the_portfolio_decision_opens_in_libreoffice_with_its_annex() {
         let text = plain(&read(&response.bytes().await.unwrap(), "portfolio-approved").text);
         assert!(text.contains("№ 7/2026 від 01.12.2026") && !text.contains("ПРОЄКТ"), "{text}");
         assert!(text.contains("Додаток до рішення інвестиційної ради № 7/2026 від 01.12.2026"), "{text}");
-        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
-        std::fs::create_dir_all(&keep).unwrap();
         for name in ["portfolio-draft", "portfolio-approved"] {
-            if let Some(png) = office::first_page_png(&dir.path().join(format!("{name}-{}.pdf", app.backend))) {
-                std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
-            }
+            keep_first_page(&dir.path().join(format!("{name}-{}.pdf", app.backend)));
         }
     }
 }
@@ -214,11 +230,7 @@ async fn the_plan_decision_opens_in_libreoffice_with_its_annexes() {
     }
     for app in TestApp::all().await {
         let w = World::create(&app).await;
-        let passports = [complete_passport(w.goal), complete_passport(w.goal), complete_passport(w.goal)];
-        let (round, _) = closed_round(&app, &w, &passports).await;
-        let pim = app.caller(w.pim(&app));
-        let council = app.caller(app.token("council", Some(w.pim_org), &[Role::Council]));
-        let draft = pim.build_portfolio(&round, "0").await.unwrap();
+        let (pim, council, draft) = draft_of_three(&app, &w).await;
         let submitted = pim.submit_portfolio(&draft).await.unwrap();
         let portfolio = council.approve_portfolio(&submitted, "7/2026", "2026-12-01").await.unwrap();
         // Room in 2027 for two projects' design (500 000 each): the third is left out by that ceiling.
@@ -230,17 +242,8 @@ async fn the_plan_decision_opens_in_libreoffice_with_its_annexes() {
         assert_eq!(s, 201, "[{}] {plan}", app.backend);
         assert_eq!(plan["result"]["excluded"].as_array().map(Vec::len), Some(1), "{plan}");
         let id = plan["id"].as_str().unwrap();
-        let password = app.user_with_password("pim-plan", w.pim_org, &[Role::PimUnit]).await;
-        let mut b = crate::web::Browser::new(&app);
-        b.sign_in("pim-plan", &password).await;
-        let (_, _, page) = b.get(&format!("/plans/{id}")).await;
-        let link = format!("/plans/{id}/decision.docx");
-        let offered = html::select(&html::parse(&page), "a[download]")
-            .iter()
-            .any(|a| a.value().attr("href") == Some(link.as_str()));
-        assert!(offered, "the plan's page offers its decision: {page}");
-        let (s, _, docx) = b.get(&link).await;
-        assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
+        let (page, link) = (format!("/plans/{id}"), format!("/plans/{id}/decision.docx"));
+        offered_on_the_page(&app, "pim-plan", w.pim_org, Role::PimUnit, &page, &link).await;
         let response =
             app.req(Method::GET, &format!("/api/v1/plans/{id}/decision"), &w.pim(&app)).send().await.unwrap();
         assert_eq!(response.status(), 200);
@@ -266,11 +269,7 @@ async fn the_plan_decision_opens_in_libreoffice_with_its_annexes() {
         {
             assert!(layout.contains(row), "[{}] a row «{row}» in {layout}", app.backend);
         }
-        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
-        std::fs::create_dir_all(&keep).unwrap();
-        if let Some(png) = office::first_page_png(&converted.pdf) {
-            std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
-        }
+        keep_first_page(&converted.pdf);
     }
 }
 
@@ -309,21 +308,8 @@ async fn a_passport_opens_in_libreoffice_as_the_projects_concept() {
             assert!(layout.contains(row), "[{}] «{row}» in {layout}", app.backend);
         }
         assert!(layout.contains("2028") && layout.contains("8 000 000,00"), "the state subsidy's line");
-        let password = app.user_with_password("ini-docs", w.org_a, &[Role::Initiator]).await;
-        let mut b = crate::web::Browser::new(&app);
-        b.sign_in("ini-docs", &password).await;
-        let (_, _, page) = b.get(&format!("/passports/{id}")).await;
-        let link = format!("/passports/{id}/concept.docx");
-        let offered = html::select(&html::parse(&page), "a[download]")
-            .iter()
-            .any(|a| a.value().attr("href") == Some(link.as_str()));
-        assert!(offered, "the passport's page offers its concept");
-        let (s, _, docx) = b.get(&link).await;
-        assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
-        let keep = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
-        std::fs::create_dir_all(&keep).unwrap();
-        if let Some(png) = office::first_page_png(&converted.pdf) {
-            std::fs::copy(&png, keep.join(png.file_name().unwrap())).unwrap();
-        }
+        let (page, link) = (format!("/passports/{id}"), format!("/passports/{id}/concept.docx"));
+        offered_on_the_page(&app, "ini-docs", w.org_a, Role::Initiator, &page, &link).await;
+        keep_first_page(&converted.pdf);
     }
 }

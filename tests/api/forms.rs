@@ -375,5 +375,26 @@ async fn a_programme_entered_and_amended_on_its_form_holds_what_the_form_held() 
         assert_eq!(s, 303, "{page}");
         let (_, amended) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}"), &pim)).await;
         assert_eq!(amended["sections"][0]["measures"][1]["number"], "1.2", "{amended}");
+        assert_eq!(amended["sections"][0]["measures"][0]["organisation_ids"], json!([]), "none chosen, none saved");
+
+        // The executing organisation is chosen on the form; the measure is closed after its last year.
+        let mut edit = html::form(&b.get(&format!("/programmes/{id}/edit")).await.2, &format!("/programmes/{id}"));
+        edit.set("sections[0].measures[0].organisation_ids", &w.org_a.to_string());
+        edit.set("sections[0].measures[1].closed_after", "2028");
+        edit.set("decision_number", "31/2027");
+        let (s, _, page) = b.post(&edit.action, &edit.pairs()).await;
+        assert_eq!(s, 303, "{page}");
+        let (_, closed) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}"), &pim)).await;
+        let measures = &closed["sections"][0]["measures"];
+        assert_eq!(measures[0]["organisation_ids"], json!([w.org_a.to_string()]), "{closed}");
+        assert_eq!(measures[1]["closed_after"], 2028);
+        let edit = html::form(&b.get(&format!("/programmes/{id}/edit")).await.2, &format!("/programmes/{id}"));
+        assert_eq!(
+            edit.get("sections[0].measures[0].organisation_ids"),
+            Some(w.org_a.to_string().as_str()),
+            "shown chosen"
+        );
+        let (_, versions) = send(app.req(Method::GET, &format!("/api/v1/programmes/{id}/versions"), &pim)).await;
+        assert_eq!(versions.as_array().map(Vec::len), Some(3), "approved, then two amendments: {versions}");
     }
 }

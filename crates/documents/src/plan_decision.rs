@@ -4,11 +4,11 @@
 //! annexes in thousand UAH — the plan's projects per year, the financing per
 //! funding source and year, and the portfolio's projects left out with why.
 
-use chrono::NaiveDate;
-use docx_rs::{AlignmentType, BreakType, Paragraph, Run, TableRow};
+use docx_rs::{AlignmentType, Paragraph, TableRow};
 use portfel_monitoring::thousands::thousand_uah;
 use rust_decimal::Decimal;
 
+use crate::council::{self, SIGNATORIES, Taken, annex_reference};
 use crate::typography::figure;
 use crate::word::{self, Orientation};
 use crate::{DocumentError, Letterhead};
@@ -32,7 +32,7 @@ pub struct PlanPaper {
     /// The version's number.
     pub version: i32,
     /// The council's decision (number, date) once taken; a draft before.
-    pub decision: Option<(String, NaiveDate)>,
+    pub decision: Taken,
     /// The plan's years, in order.
     pub years: Vec<i32>,
     /// Its projects.
@@ -47,14 +47,6 @@ pub struct PlanPaper {
 pub fn subject(years: &[i32]) -> String {
     let (first, last) = (years.first().copied().unwrap_or_default(), years.last().copied().unwrap_or_default());
     format!("Про схвалення середньострокового плану пріоритетних публічних інвестицій на {first}–{last} роки")
-}
-
-/// "№ 16/2026 від 18.11.2026", or blanks for a draft.
-pub fn reference(p: &PlanPaper) -> String {
-    match &p.decision {
-        Some((number, date)) => format!("№ {number} від {}", date.format("%d.%m.%Y")),
-        None => "№ ______ від «___» ____________ 20___ року".to_owned(),
-    }
 }
 
 /// Each year's total over the plan's projects, UAH.
@@ -123,24 +115,10 @@ pub fn docx(p: &PlanPaper, head: &Letterhead) -> Result<Vec<u8>, DocumentError> 
     let totals = year_totals(p);
     let by_year: Vec<String> =
         p.years.iter().zip(&totals).map(|(y, a)| format!("{y} рік — {} тис. гривень", thousands(*a))).collect();
-    let page_break = || Paragraph::new().add_run(Run::new().add_break(BreakType::Page));
-    let annex_ref = |n: usize| match &p.decision {
-        Some(_) => format!("Додаток {n} до рішення інвестиційної ради {}", reference(p)),
-        None => format!("Додаток {n} до рішення інвестиційної ради (проєкт)"),
-    };
-    let mut doc = word::document(Orientation::Portrait);
-    if p.decision.is_none() {
-        doc = doc.add_paragraph(word::line("ПРОЄКТ", 24, true, AlignmentType::Right));
-    }
+    let page_break = council::page_break;
+    let annex_ref = |n: usize| annex_reference(&p.decision, Some(n));
+    let mut doc = council::head(word::document(Orientation::Portrait), head, &p.decision, &subject(&p.years));
     doc = doc
-        .add_paragraph(centred(&head.hromada.to_uppercase(), 26, true))
-        .add_paragraph(centred("ІНВЕСТИЦІЙНА РАДА", 26, true))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred("РІШЕННЯ", 28, true))
-        .add_paragraph(centred(&reference(p), 26, false))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(word::line(&subject(&p.years), 26, true, AlignmentType::Left))
-        .add_paragraph(Paragraph::new())
         .add_paragraph(text(
             "Відповідно до статті 75-2 Бюджетного кодексу України та постанови Кабінету Міністрів України \
              від 28 лютого 2025 р. № 294, з урахуванням схваленого єдиного проєктного портфеля публічних \
@@ -161,7 +139,7 @@ pub fn docx(p: &PlanPaper, head: &Letterhead) -> Result<Vec<u8>, DocumentError> 
         ))
         .add_paragraph(text("3. Контроль за виконанням цього рішення покласти на голову інвестиційної ради."))
         .add_paragraph(Paragraph::new())
-        .add_table(word::signatures(&crate::portfolio_decision::SIGNATORIES, width));
+        .add_table(word::signatures(&SIGNATORIES, width));
     let projects: Vec<(Vec<String>, Vec<Decimal>)> = p
         .projects
         .iter()
@@ -195,8 +173,6 @@ pub fn docx(p: &PlanPaper, head: &Letterhead) -> Result<Vec<u8>, DocumentError> 
             .add_paragraph(Paragraph::new())
             .add_table(left_out_table(p));
     }
-    doc = doc
-        .add_paragraph(Paragraph::new())
-        .add_table(word::signatures(&crate::portfolio_decision::SIGNATORIES[1..], width));
+    doc = doc.add_paragraph(Paragraph::new()).add_table(word::signatures(&SIGNATORIES[1..], width));
     word::pack(doc)
 }

@@ -4,10 +4,10 @@
 //! and its annex — the ranked list with each project's DREAM code, title,
 //! initiator, sector, score and cost in thousand UAH, and the total.
 
-use chrono::NaiveDate;
-use docx_rs::{AlignmentType, BreakType, Paragraph, Run, TableRow};
+use docx_rs::{AlignmentType, Paragraph, TableRow};
 use rust_decimal::Decimal;
 
+use crate::council::{self, SIGNATORIES, Taken, annex_reference};
 use crate::typography::figure;
 use crate::word::{self, Orientation};
 use crate::{DocumentError, Letterhead};
@@ -37,7 +37,7 @@ pub struct PortfolioPaper {
     /// The version's number.
     pub version: i32,
     /// The council's decision (number, date) once taken; a draft before.
-    pub decision: Option<(String, NaiveDate)>,
+    pub decision: Taken,
     /// Its projects, in the portfolio's order.
     pub rows: Vec<PortfolioRow>,
 }
@@ -48,20 +48,10 @@ pub const SUBJECT: &str = "Про схвалення єдиного проєкт
 pub const COLUMNS: [&str; 7] =
     ["Місце", "Код у DREAM", "Назва проєкту", "Ініціатор", "Сектор", "Бал", "Вартість, тис. грн"];
 const WIDTHS: [usize; 7] = [750, 1300, 2250, 1755, 1250, 900, 1150];
-/// Who signs the decision.
-pub const SIGNATORIES: [&str; 2] = ["Голова інвестиційної ради", "Секретар інвестиційної ради"];
 
 /// The total cost in thousand UAH, rounded once from exact hryvnias.
 pub fn total_thousands(p: &PortfolioPaper) -> Decimal {
     portfel_monitoring::thousands::thousand_uah(p.rows.iter().map(|r| r.cost).sum())
-}
-
-/// "№ 15/2026 від 18.11.2026", or blanks for a draft.
-pub fn reference(p: &PortfolioPaper) -> String {
-    match &p.decision {
-        Some((number, date)) => format!("№ {number} від {}", date.format("%d.%m.%Y")),
-        None => "№ ______ від «___» ____________ 20___ року".to_owned(),
-    }
 }
 
 fn body(p: &PortfolioPaper, head: &Letterhead) -> Vec<Paragraph> {
@@ -121,30 +111,14 @@ fn annex(p: &PortfolioPaper) -> Vec<TableRow> {
 pub fn docx(p: &PortfolioPaper, head: &Letterhead) -> Result<Vec<u8>, DocumentError> {
     let width = Orientation::Portrait.text_width();
     let centred = |t: &str, size: usize, bold: bool| word::line(t, size, bold, AlignmentType::Center);
-    let mut doc = word::document(Orientation::Portrait);
-    if p.decision.is_none() {
-        doc = doc.add_paragraph(word::line("ПРОЄКТ", 24, true, AlignmentType::Right));
-    }
-    doc = doc
-        .add_paragraph(centred(&head.hromada.to_uppercase(), 26, true))
-        .add_paragraph(centred("ІНВЕСТИЦІЙНА РАДА", 26, true))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred("РІШЕННЯ", 28, true))
-        .add_paragraph(centred(&reference(p), 26, false))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(word::line(SUBJECT, 26, true, AlignmentType::Left))
-        .add_paragraph(Paragraph::new());
+    let mut doc = council::head(word::document(Orientation::Portrait), head, &p.decision, SUBJECT);
     for paragraph in body(p, head) {
         doc = doc.add_paragraph(paragraph);
     }
     doc = doc.add_paragraph(Paragraph::new()).add_table(word::signatures(&SIGNATORIES, width));
-    let annex_ref = match &p.decision {
-        Some(_) => format!("Додаток до рішення інвестиційної ради {}", reference(p)),
-        None => "Додаток до рішення інвестиційної ради (проєкт)".to_owned(),
-    };
     doc = doc
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
-        .add_paragraph(word::line(&annex_ref, 22, false, AlignmentType::Right))
+        .add_paragraph(council::page_break())
+        .add_paragraph(word::line(&annex_reference(&p.decision, None), 22, false, AlignmentType::Right))
         .add_paragraph(Paragraph::new())
         .add_paragraph(centred(
             &format!(

@@ -53,7 +53,7 @@ impl Form {
 /// The form of `page` posting to `action`, with the fields a browser would
 /// submit: inputs with their values (checkboxes and radio buttons only when
 /// checked, `on` without a value), each select's chosen option (or its
-/// first), each text area's text with its line breaks as CRLF; disabled
+/// first; every chosen one of a multiple select, none when none is), each text area's text with its line breaks as CRLF; disabled
 /// controls, buttons and unnamed controls are left out.
 pub fn form(page: &str, action: &str) -> Form {
     let doc = parse(page);
@@ -95,6 +95,12 @@ fn fields_of(found: &ElementRef<'_>) -> Vec<(String, String)> {
                         }
                     }
                     _ => fields.push((name.to_owned(), el.attr("value").unwrap_or_default().to_owned())),
+                }
+            }
+            "select" if el.attr("multiple").is_some() => {
+                for option in control.select(&selector("option")).filter(|o| o.value().attr("selected").is_some()) {
+                    let value = option.value().attr("value").map_or_else(|| text(&option), str::to_owned);
+                    fields.push((name.to_owned(), value));
                 }
             }
             "select" => {
