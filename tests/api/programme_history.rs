@@ -280,9 +280,17 @@ async fn quarters_are_reported_and_decided_from_the_pages() {
             .collect();
         let due = format!("/programmes/{id}/quarters?year={first}#q-1-1-4");
         assert!(links.contains(&due), "[{}] the task opens the quarter: {links:?}", app.backend);
+        let named: Vec<String> = html::select(&html::parse(&tasks), "main li a").iter().map(html::text).collect();
+        let owed = format!("IV квартал {first} року (до 20.01.{}", first + 1);
+        assert!(named.iter().any(|t| t.contains(&owed)), "the task names the due day: {named:?}");
         let (s, _, page) = b.get(&page_path).await;
         assert_eq!(s, 200);
         let doc = html::parse(&page);
+        let first_quarter = html::select(&doc, "#q-1-1-1").iter().map(html::text).collect::<String>();
+        assert!(
+            first_quarter.contains(&format!("до 20.04.{first}")) && first_quarter.contains("прострочено"),
+            "a quarter long past its due day: {first_quarter}"
+        );
         assert_eq!(html::select(&doc, "#q-1-1-4 form").len(), 1, "a form for the owed quarter");
         let mut form = html::form_in(&page, "#q-1-1-4");
         form.set("amount", "сто");

@@ -191,8 +191,8 @@ pub fn flags(facts: &ProjectFacts, t: &Thresholds, today: NaiveDate) -> Vec<Flag
     out
 }
 
-/// The day a quarter's report is due.
-fn due(quarter: Period, t: &Thresholds) -> NaiveDate {
+/// The day a quarter's report is due: `report_days` after the quarter ends.
+pub fn due(quarter: Period, t: &Thresholds) -> NaiveDate {
     quarter.end().checked_add_days(Days::new(u64::from(t.report_days))).unwrap_or(quarter.end())
 }
 

@@ -215,6 +215,15 @@ pub fn accepted_facts(quarters: &[QuarterReport]) -> Vec<MeasureFact> {
     accepted.into_iter().map(QuarterReport::as_fact).collect()
 }
 
+/// The day a quarter's programme report is due: as a project's quarterly
+/// report, the default `report_days` after the quarter ends.
+pub fn quarter_due(year: i32, quarter: u8) -> NaiveDate {
+    crate::deviation::due(
+        crate::period::Period::quarter(year, quarter.clamp(1, 4)),
+        &crate::deviation::Thresholds::default(),
+    )
+}
+
 /// The quarters of `year` that have ended by `today`.
 pub fn ended_quarters(year: i32, today: NaiveDate) -> impl Iterator<Item = u8> {
     (1..=4u8).filter(move |q| {
@@ -384,6 +393,12 @@ mod tests {
         ];
         assert_eq!(due(&filed).len(), 3, "a returned quarter is still owed");
         assert!(due_quarters(&p, Uuid::now_v7(), &[], &[], day).is_empty(), "not its measures");
+    }
+
+    #[test]
+    fn a_quarters_report_is_due_twenty_days_after_it_ends() {
+        assert_eq!(quarter_due(2027, 1), NaiveDate::from_ymd_opt(2027, 4, 20).unwrap());
+        assert_eq!(quarter_due(2027, 4), NaiveDate::from_ymd_opt(2028, 1, 20).unwrap());
     }
 
     #[test]

@@ -13,7 +13,9 @@ use portfel_api::problem::ApiError;
 use portfel_api::routes::quarters::{self as api, OnBehalf};
 use portfel_api::routes::reports::ReturnReason;
 use portfel_domain::{FieldError, Permission};
-use portfel_monitoring::quarters::{QuarterFact, QuarterReport, QuarterStatus, quarter_name, quarter_start};
+use portfel_monitoring::quarters::{
+    QuarterFact, QuarterReport, QuarterStatus, quarter_due, quarter_name, quarter_start,
+};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -106,12 +108,15 @@ async fn page(
                     section.card aria-label=(format!("Захід {}", m.number)) {
                         h3 { "Захід " (m.number) ": " (m.text) }
                         div.scroll { table {
-                            thead { tr { th scope="col" { "Квартал" } th scope="col" { "Стан" } th.num scope="col" { "Витрачено, тис. грн" } th scope="col" { "Що зроблено" } th scope="col" { "Дія" } } }
+                            thead { tr { th scope="col" { "Квартал" } th scope="col" { "Термін подання" } th scope="col" { "Стан" } th.num scope="col" { "Витрачено, тис. грн" } th scope="col" { "Що зроблено" } th scope="col" { "Дія" } } }
                             tbody { @for quarter in 1..=4u8 {
                                 @let report = found(&m.number, quarter);
                                 @let begun = quarter_start(year, quarter).is_some_and(|d| d <= today);
+                                @let due = quarter_due(year, quarter);
+                                @let owed = report.is_none_or(|r| r.status == QuarterStatus::Returned);
                                 tr id=(anchor(&m.number, quarter)) {
                                     th scope="row" { (quarter_name(quarter)) }
+                                    td { "до " (due.format("%d.%m.%Y")) @if owed && today > due { " " strong.overdue { "прострочено" } } }
                                     td {
                                         @match report {
                                             Some(r) => { (status_word(r.status))

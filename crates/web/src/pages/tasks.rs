@@ -43,13 +43,10 @@ fn link(t: &Task) -> (String, String) {
                 (t.measure.clone().unwrap_or_default(), t.year.unwrap_or_default(), t.quarter.unwrap_or(1));
             let at =
                 format!("/programmes/{}/quarters?year={year}#q-{}-{quarter}", t.subject_id, measure.replace('.', "-"));
-            (
-                at,
-                format!(
-                    "{title}: захід {measure}, {} {year} року",
-                    portfel_monitoring::quarters::quarter_name(quarter)
-                ),
-            )
+            let due = portfel_monitoring::quarters::quarter_due(year, quarter);
+            let late = if chrono::Utc::now().date_naive() > due { ", прострочено" } else { "" };
+            let name = portfel_monitoring::quarters::quarter_name(quarter);
+            (at, format!("{title}: захід {measure}, {name} {year} року (до {}{late})", due.format("%d.%m.%Y")))
         }
         (TaskKind::RenewProgramme, _, _) => (format!("/programmes/{}", t.subject_id), title),
         (_, _, Some(paper)) => {
