@@ -2,6 +2,8 @@
 //! of multi-line text, fixed-width table cells, numbered pages and the
 //! signature block.
 
+use std::io::Cursor;
+
 use docx_rs::{
     AlignmentType, Docx, Footer, PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell,
     TableLayoutType, TableRow, WidthType,
@@ -101,9 +103,28 @@ pub fn signatures(positions: &[&str], width: usize) -> Table {
     Table::without_borders(rows).set_grid(widths.to_vec()).layout(TableLayoutType::Fixed)
 }
 
-/// The document as the bytes of a DOCX file.
+/// The document as the bytes of a DOCX file, its parts deflated.
 pub fn pack(doc: Docx) -> Result<Vec<u8>, DocumentError> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| DocumentError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+    let mut stored = Cursor::new(Vec::new());
+    doc.build().pack(&mut stored).map_err(|e| DocumentError::Docx(e.to_string()))?;
+    deflated(stored.into_inner()).map_err(|e| DocumentError::Docx(e.to_string()))
+}
+
+/// The same package with every part deflated: docx-rs stores them as they
+/// are, which makes a long table's file several times larger.
+fn deflated(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i)?;
+        let name = part.name()?.into_owned();
+        if part.is_dir() {
+            out.add_directory(name, options)?;
+        } else {
+            out.start_file(name, options)?;
+            std::io::copy(&mut part, &mut out)?;
+        }
+    }
+    Ok(out.finish()?.into_inner())
 }
