@@ -15,7 +15,7 @@ use super::Versioned;
 use super::reports::ReturnReason;
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::state::AppState;
 
 /// A programme's quarterly reports
@@ -94,10 +94,7 @@ pub async fn return_quarter(
     body: JsonBody<ReturnReason>,
 ) -> ApiResult<Versioned<QuarterReport>> {
     auth.require(Permission::CheckReports)?;
-    let reason = body.value()?.reason;
-    if reason.trim().is_empty() {
-        return Err(ApiError::Validation(vec![portfel_domain::FieldError::of("reason", "required", &[])]));
-    }
+    let reason = body.value()?.given()?;
     let report =
         portfel_store::programme_quarters::review(state.store.db(), &auth.actor(), id, version, false, Some(&reason))
             .await?;

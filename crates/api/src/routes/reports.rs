@@ -110,6 +110,16 @@ pub struct ReturnReason {
     pub reason: String,
 }
 
+impl ReturnReason {
+    /// The reason, refused when blank.
+    pub fn given(self) -> ApiResult<String> {
+        if self.reason.trim().is_empty() {
+            return Err(ApiError::Validation(vec![FieldError::new("reason", "required", "say what is to be fixed")]));
+        }
+        Ok(self.reason)
+    }
+}
+
 async fn decide(
     state: &AppState,
     auth: &Auth,
@@ -163,9 +173,6 @@ pub async fn return_report(
     IfMatch(version): IfMatch,
     body: JsonBody<ReturnReason>,
 ) -> ApiResult<Versioned<ReportRecord>> {
-    let reason = body.value()?.reason;
-    if reason.trim().is_empty() {
-        return Err(ApiError::Validation(vec![FieldError::new("reason", "required", "say what is to be fixed")]));
-    }
+    let reason = body.value()?.given()?;
     decide(&state, &auth, id, version, ReportAction::Return, Some(&reason)).await
 }
