@@ -90,7 +90,13 @@ async fn main() {
         audience: "portfel-api".into(),
     });
     let token = jwt.issue("dream-sync", None, &[Role::Integration], chrono::Duration::hours(1));
-    let state = AppState { store, jwt, body_limit: 64 * 1024 * 1024, timeouts: Default::default() };
+    let state = AppState {
+        store,
+        jwt,
+        body_limit: 64 * 1024 * 1024,
+        upload_limit: 64 * 1024 * 1024,
+        timeouts: Default::default(),
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, portfel_api::app(state)).await.unwrap() });

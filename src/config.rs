@@ -35,6 +35,11 @@ pub struct Config {
     pub jwt_audience: String,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// Largest accepted attached file, bytes.
+    pub upload_limit: usize,
+    /// Where attached files are kept: `database`, or a folder (by default a
+    /// folder beside an SQLite file, the database with PostgreSQL).
+    pub files: Option<String>,
     /// Log format.
     pub log_format: LogFormat,
     /// Longest wait for a request's headers, seconds.
@@ -60,6 +65,17 @@ pub struct Config {
     pub hromada: String,
 }
 
+impl Config {
+    /// Where attached files are kept, as configured.
+    pub fn files_at(&self) -> portfel_store::FilesAt {
+        match self.files.as_deref().map(str::trim) {
+            None | Some("") => portfel_store::FilesAt::Beside,
+            Some("database") => portfel_store::FilesAt::Database,
+            Some(folder) => portfel_store::FilesAt::Folder(PathBuf::from(folder)),
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -71,6 +87,8 @@ impl Default for Config {
             jwt_issuer: "portfel".into(),
             jwt_audience: "portfel-api".into(),
             body_limit: 1024 * 1024,
+            upload_limit: 50 * 1024 * 1024,
+            files: None,
             log_format: LogFormat::Text,
             header_timeout_seconds: 10,
             body_timeout_seconds: 30,
@@ -185,6 +203,8 @@ impl Config {
         env.read("PORTFEL_JWT_ISSUER", &mut self.jwt_issuer)?;
         env.read("PORTFEL_JWT_AUDIENCE", &mut self.jwt_audience)?;
         env.read("PORTFEL_BODY_LIMIT", &mut self.body_limit)?;
+        env.read("PORTFEL_UPLOAD_LIMIT", &mut self.upload_limit)?;
+        self.files = env.parsed("PORTFEL_FILES")?.or(self.files.take());
         env.read("PORTFEL_LOG_FORMAT", &mut self.log_format)?;
         env.read_seconds("PORTFEL_HEADER_TIMEOUT", &mut self.header_timeout_seconds)?;
         env.read_seconds("PORTFEL_BODY_TIMEOUT", &mut self.body_timeout_seconds)?;

@@ -28,7 +28,7 @@ pub fn jwt_settings(config: &Config) -> anyhow::Result<JwtSettings> {
 
 /// Connects and migrates the database named in `config`.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::connect(&config.database_url)
+    Store::connect_with_files(&config.database_url, &config.files_at())
         .await
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))
 }
@@ -48,6 +48,7 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         store: store.clone(),
         jwt: Arc::new(jwt_settings(config)?),
         body_limit: config.body_limit,
+        upload_limit: config.upload_limit,
         timeouts,
     };
     let listener =

@@ -17,6 +17,7 @@ mod m20261125_000007_passport_summary;
 mod m20261203_000008_passport_search;
 mod m20261203_000009_report_submission;
 mod m20261203_000010_programme_history;
+mod m20261204_000011_attachments;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_passport_search::Migration),
             Box::new(m20261203_000009_report_submission::Migration),
             Box::new(m20261203_000010_programme_history::Migration),
+            Box::new(m20261204_000011_attachments::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 mod browser;
 mod common;
 
+mod attachments;
 mod backup;
 mod council;
 mod crash;

@@ -38,7 +38,13 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
     portfel_store::dream::set_checkpoint(db, "dream.pull https://dream.gov.ua", "2026-11-01T00:00:00Z").await.unwrap();
     let counts = r#"{"new":3,"updated":1,"unchanged":7,"failed":0}"#;
     portfel_store::dream::set_checkpoint(db, "dream.pull https://dream.gov.ua ok", counts).await.unwrap();
-    let state = AppState { store: app.store.clone(), jwt: app.jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
+    let state = AppState {
+        store: app.store.clone(),
+        jwt: app.jwt.clone(),
+        body_limit: BODY_LIMIT,
+        upload_limit: UPLOAD_LIMIT,
+        timeouts: TIMEOUTS,
+    };
     // Not configured: no metrics anywhere.
     let mut config = Config::default();
     let (main, separate) = portfel::server::routers(&config, state.clone());

@@ -38,7 +38,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    if request.method() != Method::POST {
+    // An upload is streamed, never buffered to be fingerprinted; its content is kept once anyway.
+    if request.method() != Method::POST || crate::limits::is_upload(&request) {
         return next.run(request).await;
     }
     let key = match key.to_str() {

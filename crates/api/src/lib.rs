@@ -35,8 +35,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans, portfolios,
-    programmes, quarters, reports, rounds, strategy, tasks, users, years,
+    attachments, audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans,
+    portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
 };
 
 /// Every documented route.
@@ -126,6 +126,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(dream::import_batch))
         .routes(routes!(dream::export_project))
         .routes(routes!(dream::feed))
+        .routes(routes!(attachments::list_attachments))
+        .routes(routes!(attachments::get_attachment, attachments::remove_attachment))
+        .routes(routes!(attachments::download_attachment))
+        .merge(
+            // Uploads are streamed and bounded by the upload limit, not the body limit.
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload_attachments))
+                .routes(routes!(attachments::replace_attachment))
+                .layer(DefaultBodyLimit::disable()),
+        )
 }
 
 /// The application: documented routes, docs UI, and the middleware stack

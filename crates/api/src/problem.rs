@@ -213,6 +213,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(errors) => ApiError::Validation(errors),
             StoreError::Corrupt(m) => ApiError::Internal(format!("stored data could not be read: {m}")),
             StoreError::Unavailable(reason) => ApiError::Unavailable(reason),
+            StoreError::Files(reason) => ApiError::Internal(format!("file store error: {reason}")),
             StoreError::Db(e) => ApiError::Internal(format!("database error: {e}")),
         }
     }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub jwt: Arc<JwtSettings>,
     /// Largest accepted request body, bytes.
     pub body_limit: usize,
+    /// Largest accepted attached file, bytes.
+    pub upload_limit: usize,
     /// How long a request may take.
     pub timeouts: Timeouts,
 }

@@ -3,6 +3,7 @@
 //! No IO lives here. Other crates depend on this one, never the other way round.
 
 pub mod access;
+pub mod attachment;
 pub mod calendar;
 pub mod choices;
 pub mod codelist;

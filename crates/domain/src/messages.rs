@@ -97,6 +97,7 @@ pub const CATALOGUE: &[Entry] = &[
         "період плану має йти вперед і тривати не більше п'яти років",
         "the plan period must run forward and last at most five years",
     ),
+    e("attachment_gone", "файл уже вилучено або замінено", "the file was removed or replaced already"),
     e("before_start", "дата не може бути раніше за дату початку", "the date cannot be before the start"),
     e("blank", "поле має містити хоча б один видимий символ", "must have at least one visible character"),
     e(
@@ -160,6 +161,23 @@ pub const CATALOGUE: &[Entry] = &[
         "illegal_transition",
         "паспорт зі стану «{from:state}» не можна перевести в стан «{to:state}»",
         "a passport in state '{from}' cannot move to '{to}'",
+    ),
+    e("file_empty", "файл порожній", "the file is empty"),
+    e("file_required", "додайте хоча б один файл", "attach at least one file"),
+    e(
+        "file_type_refused",
+        "файли такого типу не приймаються: лише PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP або P7S (тип визначається за вмістом, а не за назвою)",
+        "this type of file is not accepted: only PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP or P7S (the type is taken from the content, not the name)",
+    ),
+    e(
+        "files_approved",
+        "затверджена версія зберігає всі свої файли; можна лише додати новий (наприклад, підписане рішення)",
+        "an approved version keeps its files; only new ones may be added (such as the signed decision)",
+    ),
+    e(
+        "files_frozen",
+        "файли можна змінювати лише тоді, коли можна змінювати документ, до якого вони належать",
+        "the files can change only while their owner can",
     ),
     e("in_future", "дата не може бути пізнішою за сьогоднішню", "the date is after today"),
     e("infeasible", "план неможливо скласти за цих обмежень", "no plan meets these constraints"),

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The database cannot be reached: no connection could be made or had from the pool.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The file store failed (disk or object store).
+    #[error("file store: {0}")]
+    Files(String),
     /// The database failed.
     #[error(transparent)]
     Db(DbErr),

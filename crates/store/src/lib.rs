@@ -4,6 +4,7 @@
 //! updates are guarded by the resource version (optimistic concurrency).
 
 pub mod access;
+pub mod attachments;
 pub mod audit;
 pub mod audit_log;
 pub mod codelists;
@@ -11,6 +12,7 @@ pub mod council;
 pub mod dream;
 mod entity;
 mod error;
+pub mod files;
 mod group_commit;
 mod guarded;
 pub mod idempotency;
@@ -65,12 +67,30 @@ pub struct PoolUse {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    files: files::FileStore,
+}
+
+/// Where attached files' content is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FilesAt {
+    /// A folder `<database file>.files` beside an SQLite file; the database itself otherwise.
+    #[default]
+    Beside,
+    /// The database's `file_chunks` table (shared by every replica).
+    Database,
+    /// A folder on local disk.
+    Folder(std::path::PathBuf),
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://file.db?mode=rwc` or `postgres://...`),
     /// applies pending migrations and refreshes the codelists.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with_files(url, &FilesAt::Beside).await
+    }
+
+    /// [`Store::connect`], keeping attached files `at`.
+    pub async fn connect_with_files(url: &str, at: &FilesAt) -> StoreResult<Store> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
@@ -81,10 +101,26 @@ impl Store {
             .map_sqlx_sqlite_opts(sqlite_settings);
         let db = Database::connect(options).await?;
         Migrator::up(&db, None).await?;
-        let store = Store { db };
+        let folder = match at {
+            FilesAt::Folder(path) => Some(path.clone()),
+            FilesAt::Beside => maintenance::sqlite_file(url)
+                .filter(|file| !file.as_os_str().is_empty() && file.as_os_str() != ":memory:")
+                .map(|file| files_folder(&file)),
+            FilesAt::Database => None,
+        };
+        let files = match folder {
+            Some(path) => files::FileStore::folder(&path)?,
+            None => files::FileStore::Database(db.clone()),
+        };
+        let store = Store { db, files };
         codelists::refresh(&store.db).await?;
         methodologies::seed_default(&store.db).await?;
         Ok(store)
+    }
+
+    /// Where attached files' content is kept.
+    pub fn files(&self) -> &files::FileStore {
+        &self.files
     }
 
     /// The underlying connection.
@@ -119,6 +155,13 @@ impl Store {
         self.db.close().await?;
         Ok(())
     }
+}
+
+/// The folder of attached files beside the SQLite database `file`.
+pub fn files_folder(file: &std::path::Path) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".files");
+    std::path::PathBuf::from(name)
 }
 
 /// Page size of a new SQLite database. A passport's row (its document of

@@ -22,6 +22,8 @@ pub const SECRET: &str = "4f1c0a9e8d7b6a5f4e3d2c1b0a99887766554433221100ffeeddcc
 
 /// Body limit used by test servers.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// Largest attached file the test servers accept, bytes (small, so limits are cheap to reach).
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024;
 /// Body and request time limits of test servers.
 pub const TIMEOUTS: portfel_api::state::Timeouts = portfel_api::state::Timeouts {
     body: std::time::Duration::from_secs(2),
@@ -100,7 +102,13 @@ impl TestApp {
             issuer: "portfel".into(),
             audience: "portfel-api".into(),
         });
-        let state = AppState { store: store.clone(), jwt: jwt.clone(), body_limit: BODY_LIMIT, timeouts: TIMEOUTS };
+        let state = AppState {
+            store: store.clone(),
+            jwt: jwt.clone(),
+            body_limit: BODY_LIMIT,
+            upload_limit: UPLOAD_LIMIT,
+            timeouts: TIMEOUTS,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = portfel::server::app(state, web);

@@ -1,5 +1,6 @@
 //! HTTP handlers, grouped by resource.
 
+pub mod attachments;
 pub mod audit;
 pub mod codelists;
 pub mod council;

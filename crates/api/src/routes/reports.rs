@@ -25,7 +25,7 @@ fn checked(content: &ReportContent) -> ApiResult<()> {
 }
 
 /// A report the caller may read.
-async fn readable(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<ReportRecord> {
+pub(crate) async fn readable(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<ReportRecord> {
     auth.require(Permission::ReadReports)?;
     let report = portfel_store::reports::get(state.store.db(), id).await?;
     visible(state, auth, report.passport_id).await?;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table (see `migrations/`).
 
 pub mod assignment;
+pub mod attachment;
 pub mod audit_event;
 pub mod budget_year;
 pub mod codelist_entry;
