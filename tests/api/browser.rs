@@ -149,6 +149,7 @@ async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
         panic!("saved to {path}: {}", tab.text().await)
     };
     assert!(tab.find("span.badge").await.text().await.unwrap().contains("Чернетка"));
+    initiator_attaches_files(tab, app, &id).await;
 
     tab.click("form:has(input[name=to][value=submitted]) button").await;
     assert!(tab.find("span.badge").await.text().await.unwrap().contains("Подано"), "{}", tab.text().await);
@@ -157,6 +158,50 @@ async fn initiator_submits_a_passport(tab: &Tab, app: &TestApp) -> String {
     assert_eq!(stored["content"]["costs"][1]["amount"], "9500000.00");
     assert_eq!(stored["content"]["readiness"]["documents"][0]["date"], "2026-03-15");
     id
+}
+
+/// The initiator attaches the design estimate and the expert review through
+/// the file input (two files at once, the progress bar shown by the
+/// script), then replaces the estimate by a new version.
+async fn initiator_attaches_files(tab: &Tab, app: &TestApp, id: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let estimate = dir.path().join("Кошторис.pdf");
+    let review = dir.path().join("Експертний звіт.pdf");
+    std::fs::write(&estimate, crate::attachments::pdf("кошторис")).unwrap();
+    std::fs::write(&review, crate::attachments::pdf("експертиза")).unwrap();
+    tab.choose("#file-kind", "designDocument").await;
+    let both = format!("{}\n{}", estimate.display(), review.display());
+    tab.find("#file-input").await.send_keys(&both).await.unwrap();
+    tab.click("form[data-upload]:has(#file-input) button[type=submit]").await;
+    let listed: Vec<String> = {
+        let mut names = Vec::new();
+        for a in tab.all("#files tbody td:first-child a").await {
+            names.push(a.text().await.unwrap());
+        }
+        names
+    };
+    assert_eq!(listed, ["Кошторис.pdf", "Експертний звіт.pdf"], "{}", tab.text().await);
+    tab.screenshot("#files", "passport-files").await;
+    tab.phone_screenshot("phone-passport-files").await;
+
+    std::fs::write(&estimate, crate::attachments::pdf("кошторис, редакція 2")).unwrap();
+    let replace = tab.find("#files tbody tr:first-child input[type=file]").await;
+    replace.send_keys(&estimate.display().to_string()).await.unwrap();
+    tab.click("#files tbody tr:first-child form[data-upload] button[type=submit]").await;
+    let (_, files) =
+        send(app.req(Method::GET, &format!("/api/v1/attachments?owner_kind=passport&owner_id={id}"), &app.admin()))
+            .await;
+    let names: Vec<&str> = files.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Експертний звіт.pdf", "Кошторис.pdf"], "{files}");
+    assert!(files[1]["replaces"].is_string(), "the estimate is a new version: {files}");
+    let href = tab.find("#files tbody td:first-child a").await.attr("href").await.unwrap().unwrap();
+    let (status, _) = send(app.req(
+        Method::GET,
+        &format!("/api/v1/attachments/{}/content", href.trim_start_matches("/attachments/")),
+        &app.admin(),
+    ))
+    .await;
+    assert_eq!(status, 200, "the page links the download");
 }
 
 /// The initiator types project `n` of `PROJECTS` in the passport form, saves

@@ -237,10 +237,10 @@ impl Tab {
         let found = self.axe().await;
         assert!(found.as_array().is_some_and(Vec::is_empty), "axe-core on {}: {found:#}", self.path().await);
         self.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
-        let widths = self.run("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        let widths = self.run("return [document.documentElement.scrollWidth, window.innerWidth, [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !(function f(a) { for (a = a.parentElement; a && a !== document.body; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; })(e)).slice(-3).map(e => e.outerHTML.slice(0, 160))]").await;
         self.client.set_window_size(WINDOW.0, WINDOW.1).await.unwrap();
         let (page, window) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
-        assert!(page <= window, "{} is {page} px wide on a {window} px phone", self.path().await);
+        assert!(page <= window, "{} is {page} px wide on a {window} px phone: {}", self.path().await, widths[2]);
         let english = self.run(ENGLISH).await;
         let english: Vec<&str> =
             english.as_array().unwrap().iter().filter_map(Value::as_str).filter(|w| !LOGINS.contains(w)).collect();
@@ -355,9 +355,10 @@ axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 /// Words in Latin letters in the page's visible text, but for the names Ukrainian text keeps
 /// (API, DREAM, file formats), addresses, e-mails and codes.
 const ENGLISH: &str = r#"
-const names = new Set(['API', 'DREAM', 'PDF', 'CSV', 'XLSX', 'DOCX', 'OpenAPI', 'JSON', 'UAH', 'UA-GIS', 'WB-ECO', 'United24']);
+const names = new Set(['API', 'DREAM', 'PDF', 'CSV', 'XLSX', 'DOCX', 'JPEG', 'P7S', 'OpenAPI', 'JSON', 'UAH', 'UA-GIS', 'WB-ECO', 'United24']);
 const text = document.body.innerText
-  .replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/UA\d+/g, ' ');
+  .replace(/\S+@\S+/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/\bUA\d+\b/g, ' ')
+  .replace(/\.(pdf|docx|xlsx|odt|ods|jpe?g|png|zip|p7s)\b/gi, ' ');
 const words = text.match(/[A-Za-z][A-Za-z-]*[A-Za-z0-9]*/g) || [];
 return [...new Set(words.filter(w => !names.has(w) && !/^[A-Z]{1,3}\d*$/.test(w)))];
 "#;

@@ -1,5 +1,6 @@
 //! The workspace's pages, one module per part of the cycle.
 
+mod attachments;
 mod council;
 mod expert;
 mod monitoring;
@@ -17,6 +18,7 @@ mod sign_in;
 mod tasks;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use portfel_planning::council::{PlanContent, PortfolioContent};
@@ -38,6 +40,10 @@ pub fn routes() -> Router<WebState> {
         .route("/passports/{id}/print", get(passports::print))
         .route("/passports/{id}/concept.docx", get(passports::concept))
         .route("/passports/{id}/transition", post(passports::transition))
+        .route("/attachments", post(attachments::upload).layer(DefaultBodyLimit::disable()))
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/attachments/{id}/replace", post(attachments::replace).layer(DefaultBodyLimit::disable()))
+        .route("/attachments/{id}/remove", post(attachments::remove))
         .route("/rounds", get(rounds::list).post(rounds::create))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/{step}", post(rounds::step))

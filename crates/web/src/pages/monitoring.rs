@@ -221,6 +221,11 @@ pub async fn programme(
         .clamp(p.period_start, p.period_end);
     let report = report_of(&state.app, id, year).await?;
     let download = |ext: &str| format!("/programmes/{id}/report.{ext}?year={year}");
+    let owner = portfel_api::routes::attachments::OwnerQuery {
+        owner_kind: portfel_domain::attachment::OwnerKind::Programme,
+        owner_id: id,
+    };
+    let files = super::attachments::section(&state, &user, owner, &format!("/programmes/{id}")).await?;
     Ok(layout::page(
         &user,
         &p.title,
@@ -259,6 +264,7 @@ pub async fn programme(
                 tfoot { (line("", "Усього", "", &report.total, None)) }
             }
             p.muted { "Суми округлено до 0,1 тис. грн один раз від точних сум у гривнях, тому підсумок може відрізнятися від суми рядків на їх округлення." }
+            div.no-print { (files) }
         },
     ))
 }

@@ -210,6 +210,16 @@ async fn passport_page(
     } else {
         maud::html! {}
     };
+    let files = super::attachments::section(
+        state,
+        user,
+        portfel_api::routes::attachments::OwnerQuery {
+            owner_kind: portfel_domain::attachment::OwnerKind::Passport,
+            owner_id: id,
+        },
+        &format!("/passports/{id}"),
+    )
+    .await?;
     let c = &p.content;
     Ok(layout::page(
         user,
@@ -246,6 +256,7 @@ async fn passport_page(
                 }
             }
             (passport_view::whole(&p, &passport_view::Context { organisation: names.get(&p.organisation_id).map_or("—", String::as_str), goals: &goals }))
+            (files)
             (monitoring)
             @if !history.is_empty() {
                 h2 { "Історія стану" }

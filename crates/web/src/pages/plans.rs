@@ -373,6 +373,11 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
     let compared = compare(&state, &plan, &titles).await?;
     let r = &plan.content.result;
     let base = format!("/plans/{id}");
+    let owner = portfel_api::routes::attachments::OwnerQuery {
+        owner_kind: portfel_domain::attachment::OwnerKind::Plan,
+        owner_id: id,
+    };
+    let files = super::attachments::section(&state, &user, owner, &base).await?;
     Ok(layout::page(
         &user,
         "План",
@@ -395,6 +400,7 @@ pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uu
             (included(r, &ys, &titles))
             (exclusions(r, &titles))
             (compared)
+            (files)
             p.no-print { a href=(format!("{base}/scenarios")) { "Що, як? Змінити стелю або примусово включити чи виключити проєкт" } }
             @let others: Vec<_> = all.iter().filter(|o| o.workflow.id != id).collect();
             @if !others.is_empty() {

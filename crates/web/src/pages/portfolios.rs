@@ -123,6 +123,11 @@ pub async fn show(
     sectors.sort_unstable();
     sectors.dedup();
     let base = format!("/portfolios/{id}");
+    let owner = portfel_api::routes::attachments::OwnerQuery {
+        owner_kind: portfel_domain::attachment::OwnerKind::Portfolio,
+        owner_id: id,
+    };
+    let files = super::attachments::section(&state, &user, owner, &base).await?;
     Ok(layout::page(
         &user,
         "Портфель",
@@ -146,6 +151,7 @@ pub async fn show(
                 button type="submit" { "Застосувати" }
             }
             (items_table(&items, &names, Some(p.content.round_id)))
+            (files)
             @let others: Vec<_> = all.iter().filter(|o| o.workflow.id != id).collect();
             @if !others.is_empty() {
                 h2 { "Порівняти з іншою версією" }

@@ -251,6 +251,11 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
     let writer = user.auth.require_reporter(r.organisation_id).is_ok();
     let checker = user.may(Permission::CheckReports);
     let title = format!("Звіт про реалізацію за {}", c.period);
+    let owner = portfel_api::routes::attachments::OwnerQuery {
+        owner_kind: portfel_domain::attachment::OwnerKind::Report,
+        owner_id: id,
+    };
+    let files = super::attachments::section(state, user, owner, &format!("/reports/{id}")).await?;
     Ok(layout::page(
         user,
         &title,
@@ -295,6 +300,7 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
                 h2 { "Документи" }
                 ul { @for d in &c.documents { li { (link(&d.url, &d.title)) } } }
             }
+            (files)
             @if writer && r.status.editable() {
                 p.actions {
                     a href=(format!("/reports/{id}/edit")) { "Змінити" }
