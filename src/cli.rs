@@ -84,6 +84,22 @@ pub enum Command {
     /// Synchronise with DREAM.
     #[command(subcommand)]
     Dream(DreamCommand),
+    /// Look after the attached files.
+    #[command(subcommand)]
+    Files(FilesCommand),
+}
+
+/// `portfel files ...`.
+#[derive(Subcommand)]
+pub enum FilesCommand {
+    /// Find records whose file is missing and files no record names; exits 1
+    /// when there are any.
+    Check {
+        /// Also delete the files no record names and what interrupted uploads
+        /// left (while no upload is under way).
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 /// `portfel user ...`.

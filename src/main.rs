@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use portfel::cli::{Cli, Command, DreamCommand, UserCommand};
+use portfel::cli::{Cli, Command, DreamCommand, FilesCommand, UserCommand};
 use portfel::config::{Config, LogFormat};
 use portfel::progress::{Output, Progress};
 use portfel::{demo, server};
@@ -62,14 +62,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { file } => {
-            portfel::backup::backup(&config.database_url, &file).await?;
+            let files = config.files_at().folder(&config.database_url);
+            portfel::backup::backup(&config.database_url, files.as_deref(), &file).await?;
             eprintln!("backup written to {}", file.display());
             Ok(())
         }
         Command::Restore { file, force } => {
-            portfel::backup::restore(&config.database_url, &file, force).await?;
+            let files = config.files_at().folder(&config.database_url);
+            portfel::backup::restore(&config.database_url, files.as_deref(), &file, force).await?;
             eprintln!("{} restored", file.display());
             Ok(())
+        }
+        Command::Files(FilesCommand::Check { repair }) => {
+            let store = server::open_store(&config).await?;
+            let found = portfel_store::attachments::check(&store, repair).await?;
+            store.close().await?;
+            for (id, sha256) in &found.missing {
+                println!("missing: attachment {id} names {sha256}, which is not stored");
+            }
+            for sha256 in &found.unreferenced {
+                let done = if repair { " (deleted)" } else { "" };
+                println!("unreferenced: {sha256}{done}");
+            }
+            if repair {
+                println!("removed {} part(s) of interrupted uploads", found.swept);
+            }
+            println!("{} missing, {} unreferenced", found.missing.len(), found.unreferenced.len());
+            let clean = found.missing.is_empty() && (repair || found.unreferenced.is_empty());
+            if clean { Ok(()) } else { std::process::exit(1) }
         }
         Command::Demo => {
             let store = server::open_store(&config).await?;

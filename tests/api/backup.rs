@@ -11,7 +11,7 @@ use crate::common::backends;
 use portfel::backup::{backup, restore};
 use portfel_domain::PassportContent;
 use portfel_domain::reference::OrganisationInput;
-use portfel_store::{Actor, Store};
+use portfel_store::{Actor, FilesAt, Store};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, JsonValue, Statement};
 use serde_json::json;
 use uuid::Uuid;
@@ -75,7 +75,7 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
         let files = tempfile::tempdir().unwrap();
         let first = files.path().join("first.backup");
         let before = acked.lock().unwrap().clone();
-        backup(&source_url, &first).await.unwrap();
+        backup(&source_url, FilesAt::Beside.folder(&source_url).as_deref(), &first).await.unwrap();
         let after = acked.lock().unwrap().len();
         tokio::time::sleep(Duration::from_millis(50)).await;
         stop.store(true, Ordering::Relaxed);
@@ -84,7 +84,7 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
 
         // Restored into an empty database: every write acknowledged before the backup, each whole.
         let (_, target_url, _target_dir) = backends().await.into_iter().find(|(b, _, _)| *b == backend).unwrap();
-        restore(&target_url, &first, false).await.unwrap();
+        restore(&target_url, FilesAt::Beside.folder(&target_url).as_deref(), &first, false).await.unwrap();
         let target = Store::connect(&target_url).await.unwrap();
         for id in &before {
             portfel_store::passports::get(target.db(), *id).await.unwrap();
@@ -109,20 +109,41 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
         );
 
         // A database holding data is not overwritten unless asked, and stays as it was.
-        let err = restore(&target_url, &first, false).await.unwrap_err();
+        let err =
+            restore(&target_url, FilesAt::Beside.folder(&target_url).as_deref(), &first, false).await.unwrap_err();
         assert!(err.to_string().contains("holds data"), "[{backend}] {err:#}");
         assert_eq!(count(target.db(), "passports").await as usize, restored);
         target.close().await.unwrap();
 
-        // Forced, a backup taken at rest gives back every row of every table.
+        // Forced, a backup taken at rest gives back every row of every table, and every file.
+        let content = b"%PDF-1.4\n% estimate\n%%EOF\n".repeat(50_000);
+        let mut upload = source.files().begin().await.unwrap();
+        upload.write(&content).await.unwrap();
+        let stored = upload.finish().await.unwrap();
+        let new = portfel_store::attachments::NewAttachment {
+            owner_kind: portfel_domain::attachment::OwnerKind::Passport,
+            owner_id: before[0],
+            kind: None,
+            name: "Кошторис.pdf".into(),
+            file_type: portfel_domain::attachment::FileType::Pdf,
+            stored: stored.clone(),
+            replaces: None,
+        };
+        portfel_store::attachments::add(source.db(), &actor, vec![new]).await.unwrap();
         let second = files.path().join("second.backup");
-        backup(&source_url, &second).await.unwrap();
-        assert!(backup(&source_url, &second).await.is_err(), "[{backend}] an existing file is not overwritten");
-        restore(&target_url, &second, true).await.unwrap();
+        backup(&source_url, FilesAt::Beside.folder(&source_url).as_deref(), &second).await.unwrap();
+        assert!(
+            backup(&source_url, FilesAt::Beside.folder(&source_url).as_deref(), &second).await.is_err(),
+            "[{backend}] an existing file is not overwritten"
+        );
+        restore(&target_url, FilesAt::Beside.folder(&target_url).as_deref(), &second, true).await.unwrap();
         let target = Store::connect(&target_url).await.unwrap();
         let everything = every_row(source.db()).await;
         assert!(everything.iter().any(|(table, rows)| table == "passports" && rows.len() > restored));
         assert_eq!(every_row(target.db()).await, everything, "[{backend}]");
+        use futures_util::TryStreamExt;
+        let chunks: Vec<_> = target.files().read(&stored.sha256).await.unwrap().try_collect().await.unwrap();
+        assert_eq!(chunks.concat(), content, "[{backend}] the file came back with the database");
         target.close().await.unwrap();
         source.close().await.unwrap();
     }

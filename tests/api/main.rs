@@ -16,6 +16,7 @@ mod documents;
 mod dream_api;
 mod dream_sync;
 mod evaluation;
+mod file_store;
 mod forms;
 mod hardening;
 mod layering;

@@ -230,3 +230,38 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> StoreRe
     txn.commit().await?;
     Ok(after)
 }
+
+/// What `portfel files check` finds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCheck {
+    /// Records whose content is not stored: (attachment id, hash).
+    pub missing: Vec<(Uuid, String)>,
+    /// Stored content no record points to.
+    pub unreferenced: Vec<String>,
+    /// Parts of interrupted uploads removed (only with `repair`).
+    pub swept: usize,
+}
+
+/// Compares the records with the stored content; with `repair`, deletes the
+/// content no record points to and what interrupted uploads left (run it
+/// while no upload is under way). Records without content are only reported:
+/// their files come back from a backup.
+pub async fn check(store: &crate::Store, repair: bool) -> StoreResult<FileCheck> {
+    let stored: HashSet<String> = store.files().hashes().await?.into_iter().collect();
+    let rows: Vec<(Uuid, String)> =
+        Entity::find().select_only().column(Column::Id).column(Column::Sha256).into_tuple().all(store.db()).await?;
+    let referenced: HashSet<&str> = rows.iter().map(|(_, h)| h.as_str()).collect();
+    let mut report = FileCheck {
+        missing: rows.iter().filter(|(_, h)| !stored.contains(h)).cloned().collect(),
+        unreferenced: stored.iter().filter(|h| !referenced.contains(h.as_str())).cloned().collect(),
+        swept: 0,
+    };
+    report.unreferenced.sort();
+    if repair {
+        for sha256 in &report.unreferenced {
+            store.files().delete(sha256).await?;
+        }
+        report.swept = store.files().sweep().await?;
+    }
+    Ok(report)
+}

@@ -101,14 +101,7 @@ impl Store {
             .map_sqlx_sqlite_opts(sqlite_settings);
         let db = Database::connect(options).await?;
         Migrator::up(&db, None).await?;
-        let folder = match at {
-            FilesAt::Folder(path) => Some(path.clone()),
-            FilesAt::Beside => maintenance::sqlite_file(url)
-                .filter(|file| !file.as_os_str().is_empty() && file.as_os_str() != ":memory:")
-                .map(|file| files_folder(&file)),
-            FilesAt::Database => None,
-        };
-        let files = match folder {
+        let files = match at.folder(url) {
             Some(path) => files::FileStore::folder(&path)?,
             None => files::FileStore::Database(db.clone()),
         };
@@ -154,6 +147,19 @@ impl Store {
     pub async fn close(self) -> StoreResult<()> {
         self.db.close().await?;
         Ok(())
+    }
+}
+
+impl FilesAt {
+    /// The folder the files of the database at `url` are kept in; `None` when in the database.
+    pub fn folder(&self, url: &str) -> Option<std::path::PathBuf> {
+        match self {
+            FilesAt::Folder(path) => Some(path.clone()),
+            FilesAt::Beside => maintenance::sqlite_file(url)
+                .filter(|file| !file.as_os_str().is_empty() && file.as_os_str() != ":memory:")
+                .map(|file| files_folder(&file)),
+            FilesAt::Database => None,
+        }
     }
 }
 
