@@ -95,6 +95,7 @@ async fn main() {
         jwt,
         body_limit: 64 * 1024 * 1024,
         upload_limit: 64 * 1024 * 1024,
+        public_url: "http://127.0.0.1".into(),
         timeouts: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

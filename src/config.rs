@@ -40,6 +40,9 @@ pub struct Config {
     /// Where attached files are kept: `database`, or a folder (by default a
     /// folder beside an SQLite file, the database with PostgreSQL).
     pub files: Option<String>,
+    /// Where people and DREAM reach this server (`https://portfel.example.gov.ua`),
+    /// for the links in exported documents; `http://` and `bind` when unset.
+    pub public_url: Option<String>,
     /// Log format.
     pub log_format: LogFormat,
     /// Longest wait for a request's headers, seconds.
@@ -66,6 +69,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where this server is reached, as configured or from `bind`.
+    pub fn public_url(&self) -> String {
+        match self.public_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.bind),
+        }
+    }
+
     /// Where attached files are kept, as configured.
     pub fn files_at(&self) -> portfel_store::FilesAt {
         match self.files.as_deref().map(str::trim) {
@@ -89,6 +100,7 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             upload_limit: 50 * 1024 * 1024,
             files: None,
+            public_url: None,
             log_format: LogFormat::Text,
             header_timeout_seconds: 10,
             body_timeout_seconds: 30,
@@ -205,6 +217,7 @@ impl Config {
         env.read("PORTFEL_BODY_LIMIT", &mut self.body_limit)?;
         env.read("PORTFEL_UPLOAD_LIMIT", &mut self.upload_limit)?;
         self.files = env.parsed("PORTFEL_FILES")?.or(self.files.take());
+        self.public_url = env.parsed("PORTFEL_PUBLIC_URL")?.or(self.public_url.take());
         env.read("PORTFEL_LOG_FORMAT", &mut self.log_format)?;
         env.read_seconds("PORTFEL_HEADER_TIMEOUT", &mut self.header_timeout_seconds)?;
         env.read_seconds("PORTFEL_BODY_TIMEOUT", &mut self.body_timeout_seconds)?;

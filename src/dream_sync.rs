@@ -35,6 +35,8 @@ pub struct SyncOptions {
     pub backoff: Duration,
     /// Timeout of one request.
     pub timeout: Duration,
+    /// Where Portfel is reached, for the links to attached files in pushed documents.
+    pub public_url: String,
 }
 
 impl Default for SyncOptions {
@@ -44,6 +46,7 @@ impl Default for SyncOptions {
             max_retries: 5,
             backoff: Duration::from_millis(500),
             timeout: Duration::from_secs(30),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -349,6 +352,7 @@ async fn push_changes(
         }
         (None, None) => None,
     };
+    let public_url = options.public_url.clone();
     let mut client = Client::new(options)?;
     let mut report = SyncReport::default();
     progress.set_length(portfel_store::dream::count_changes(store.db(), after).await?);
@@ -358,7 +362,7 @@ async fn push_changes(
             break;
         }
         for change in changes {
-            let document = portfel_store::dream::export(store.db(), change.id).await?;
+            let document = portfel_store::dream::export(store.db(), change.id, &public_url).await?;
             let body = Pushed {
                 passport_id: change.id,
                 code: change.code.as_deref(),

@@ -114,7 +114,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 DreamCommand::Push { endpoint, since, limits } => {
                     let progress = Progress::start(output, "dream push", portfel::progress::PUSH);
-                    let report = portfel::dream_sync::push(&store, &endpoint, since, limits.options(), &progress).await;
+                    let report = portfel::dream_sync::push(
+                        &store,
+                        &endpoint,
+                        since,
+                        portfel::dream_sync::SyncOptions { public_url: config.public_url(), ..limits.options() },
+                        &progress,
+                    )
+                    .await;
                     progress.finish();
                     report?
                 }

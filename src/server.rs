@@ -49,6 +49,7 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         jwt: Arc::new(jwt_settings(config)?),
         body_limit: config.body_limit,
         upload_limit: config.upload_limit,
+        public_url: config.public_url(),
         timeouts,
     };
     let listener =

@@ -23,7 +23,14 @@ pub fn jwt() -> Arc<JwtSettings> {
 
 /// The state of a benchmark's server on `store`.
 pub fn state(store: Store, jwt: Arc<JwtSettings>) -> AppState {
-    AppState { store, jwt, body_limit: 1024 * 1024, upload_limit: 64 * 1024 * 1024, timeouts: Default::default() }
+    AppState {
+        store,
+        jwt,
+        body_limit: 1024 * 1024,
+        upload_limit: 64 * 1024 * 1024,
+        public_url: "http://127.0.0.1".into(),
+        timeouts: Default::default(),
+    }
 }
 
 /// Serves `app` from a loopback port as `portfel serve` does; returns its base address.

@@ -82,6 +82,7 @@ fn fast() -> SyncOptions {
         max_retries: 2,
         backoff: Duration::from_millis(5),
         timeout: Duration::from_secs(5),
+        ..SyncOptions::default()
     }
 }
 

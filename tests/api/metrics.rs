@@ -43,6 +43,7 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
         jwt: app.jwt.clone(),
         body_limit: BODY_LIMIT,
         upload_limit: UPLOAD_LIMIT,
+        public_url: "http://127.0.0.1".into(),
         timeouts: TIMEOUTS,
     };
     // Not configured: no metrics anywhere.

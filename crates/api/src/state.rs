@@ -18,6 +18,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// Largest accepted attached file, bytes.
     pub upload_limit: usize,
+    /// Where this server is reached, for links in exported documents.
+    pub public_url: String,
     /// How long a request may take.
     pub timeouts: Timeouts,
 }

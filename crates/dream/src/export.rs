@@ -1,6 +1,7 @@
 //! Passport → DREAM project document.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use portfel_domain::attachment::{Attachment, FileType};
 use portfel_domain::passport::{DocumentKind, PartyRef};
 use portfel_domain::{PassportContent, Status, Uah};
 use portfel_monitoring::period::Period;
@@ -35,7 +36,16 @@ pub struct ExportInput<'a> {
     pub original: Option<&'a Value>,
     /// Accepted implementation reports, one per period, oldest first.
     pub reports: &'a [ReportContent],
+    /// The passport's attached files now, with the address their downloads are under.
+    pub files: &'a [Attachment],
+    /// Where Portfel is reached (`https://portfel.example.gov.ua`): a file's
+    /// URL is `{public_url}/api/v1/attachments/{id}/content`.
+    pub public_url: &'a str,
 }
+
+/// Prefix of the DREAM document ids of Portfel's attached files: an import
+/// leaves them out (they are Portfel's own) and an export writes them anew.
+pub const FILE_ID_PREFIX: &str = "portfel-file-";
 
 /// Roles Portfel manages in `parties`.
 pub(crate) const MANAGED_ROLES: [&str; 4] = ["initiator", "author", "balancer", "implementer"];
@@ -102,7 +112,9 @@ pub fn export(input: &ExportInput<'_>) -> Value {
     };
     set_array(&mut doc, "parties", parties(&original, input.initiator, p));
     set_array(&mut doc, "metrics", metrics(&original, input.id, p));
-    set_array(&mut doc, "documents", documents(&original, input.id, p));
+    let mut documents = documents(&original, input.id, p);
+    documents.extend(input.files.iter().map(|f| file_document(f, input.public_url)));
+    set_array(&mut doc, "documents", documents);
     set_array(&mut doc, "additionalClassifications", classifications(&original, p, input.goals));
     doc.insert("approaches".into(), approaches(&original, input.id, p));
     let mut processes = kept(&original, "contractingProcesses", |c| !implementation::is_managed(c));
@@ -186,7 +198,10 @@ fn documents(original: &Map<String, Value>, id: Uuid, p: &PassportContent) -> Ve
         DocumentKind::LegalDocument,
     ]
     .map(document_type);
-    let mut out = kept(original, "documents", |d| !d["documentType"].as_str().is_some_and(|t| readiness.contains(&t)));
+    let mut out = kept(original, "documents", |d| {
+        !d["documentType"].as_str().is_some_and(|t| readiness.contains(&t))
+            && !d["id"].as_str().is_some_and(|id| id.starts_with(FILE_ID_PREFIX))
+    });
     for (i, d) in p.readiness.documents.iter().enumerate() {
         let doc_id = sub_id(id, &format!("document/{i}"));
         let date = format!("{}T00:00:00Z", d.date);
@@ -205,6 +220,26 @@ fn documents(original: &Map<String, Value>, id: Uuid, p: &PassportContent) -> Ve
         out.push(v);
     }
     out
+}
+
+/// An attached file as a DREAM document: a link to its download, which asks
+/// for sign-in (`restricted`).
+fn file_document(f: &Attachment, public_url: &str) -> Value {
+    let document_type = match (f.kind, f.file_type) {
+        (Some(kind), _) => document_type(kind),
+        (None, FileType::Jpeg | FileType::Png) => "illustration",
+        (None, _) => "document",
+    };
+    json!({
+        "id": format!("{FILE_ID_PREFIX}{}", f.id),
+        "url": format!("{}/api/v1/attachments/{}/content", public_url.trim_end_matches('/'), f.id),
+        "format": f.media_type,
+        "title": f.name,
+        "datePublished": time(f.uploaded_at),
+        "dateModified": time(f.uploaded_at),
+        "documentType": document_type,
+        "accessDetails": "restricted",
+    })
 }
 
 fn classifications(original: &Map<String, Value>, p: &PassportContent, goals: &[GoalRef]) -> Vec<Value> {

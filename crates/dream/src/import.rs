@@ -211,6 +211,7 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
     beneficiaries.idps = beneficiaries.idps.min(beneficiaries.total);
 
     let documents: Vec<ReadinessDocument> = array(&doc["documents"])
+        .filter(|d| !d["id"].as_str().is_some_and(|id| id.starts_with(crate::export::FILE_ID_PREFIX)))
         .filter_map(|d| {
             let kind = serde_json::from_value::<DocumentKind>(d["documentType"].clone()).ok()?;
             let date = date(&d["datePublished"])?;

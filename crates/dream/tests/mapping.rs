@@ -63,7 +63,54 @@ fn input<'a>(
         goals,
         original,
         reports: &[],
+        files: Box::leak(Box::new(vec![attached_file()])),
+        public_url: "https://portfel.example.gov.ua",
     }
+}
+
+/// A design estimate attached to the passport.
+fn attached_file() -> portfel_domain::attachment::Attachment {
+    use portfel_domain::attachment::{Attachment, FileType, OwnerKind};
+    Attachment {
+        id: Uuid::from_u128(7),
+        owner_kind: OwnerKind::Passport,
+        owner_id: Uuid::from_u128(42),
+        kind: Some(portfel_domain::passport::DocumentKind::DesignDocument),
+        name: "Кошторис.pdf".into(),
+        file_type: FileType::Pdf,
+        media_type: FileType::Pdf.media_type().into(),
+        size: 1000,
+        sha256: "0".repeat(64),
+        uploaded_by: "ini-a".into(),
+        uploaded_at: Utc.with_ymd_and_hms(2026, 4, 2, 11, 0, 0).unwrap(),
+        replaces: None,
+        from_revision: Some(2),
+        removed_at: None,
+        until_revision: None,
+    }
+}
+
+#[test]
+fn attached_files_go_out_as_links_and_do_not_come_back_as_readiness_evidence() {
+    let (content, initiator, goals) = (passport(), party("Управління освіти", "40000001"), Vec::new());
+    let exported = portfel_dream::export(&input(&content, &initiator, &goals, None));
+    let file = exported["documents"].as_array().unwrap().iter().find(|d| d["title"] == "Кошторис.pdf").unwrap();
+    assert_eq!(
+        file["url"],
+        "https://portfel.example.gov.ua/api/v1/attachments/00000000-0000-0000-0000-000000000007/content"
+    );
+    assert_eq!(
+        (file["format"].as_str(), file["documentType"].as_str()),
+        (Some("application/pdf"), Some("designDocument"))
+    );
+    let again = portfel_dream::export(&input(&content, &initiator, &goals, Some(&exported)));
+    let files = again["documents"].as_array().unwrap().iter().filter(|d| d["title"] == "Кошторис.pdf").count();
+    assert_eq!(files, 1, "exported over its own export, the file is listed once");
+    let imported = portfel_dream::import(&exported).unwrap();
+    assert!(
+        imported.content.readiness.documents.iter().all(|d| d.title != "Кошторис.pdf"),
+        "Portfel's own files are not imported as links"
+    );
 }
 
 #[test]

@@ -308,8 +308,9 @@ pub async fn codes<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> StoreResult<Ha
     Ok(out)
 }
 
-/// The DREAM document of a passport: its current data over the last document DREAM sent.
-pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreResult<Value> {
+/// The DREAM document of a passport: its current data over the last
+/// document DREAM sent, its files linked under `public_url`.
+pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid, public_url: &str) -> StoreResult<Value> {
     let p = passports::get(conn, passport_id).await?;
     let organisation = crate::organisations::get(conn, p.organisation_id).await?;
     let initiator =
@@ -329,6 +330,8 @@ pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid) -> StoreRes
         goals: &goals,
         original: original.as_ref(),
         reports: &crate::reports::accepted(conn, passport_id).await?,
+        files: &crate::attachments::current(conn, portfel_domain::attachment::OwnerKind::Passport, passport_id).await?,
+        public_url,
     }))
 }
 

@@ -107,6 +107,7 @@ impl TestApp {
             jwt: jwt.clone(),
             body_limit: BODY_LIMIT,
             upload_limit: UPLOAD_LIMIT,
+            public_url: "http://127.0.0.1".into(),
             timeouts: TIMEOUTS,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

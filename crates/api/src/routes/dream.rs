@@ -168,7 +168,7 @@ pub async fn import_batch(
     responses((status = 200, description = "The DREAM document", body = Object)))]
 pub async fn export_project(auth: Auth, State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     super::passports::visible(&state, &auth, id).await?;
-    Ok(Json(portfel_store::dream::export(state.store.db(), id).await?))
+    Ok(Json(portfel_store::dream::export(state.store.db(), id, &state.public_url).await?))
 }
 
 /// Order of the change feed.
