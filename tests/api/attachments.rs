@@ -110,7 +110,7 @@ async fn a_passport_keeps_its_files_by_content_and_by_revision() {
         let revision = added[1]["from_revision"].as_i64().unwrap();
         let replaced = form(None, &[("Кошторис, редакція 2.pdf", pdf("кошторис 2"))]);
         let (s, _, new) = send_tagged(
-            app.req(Method::PUT, &format!("/api/v1/attachments/{pdf_id}/content"), &ini).multipart(replaced),
+            app.req(Method::POST, &format!("/api/v1/attachments/{pdf_id}/versions"), &ini).multipart(replaced),
         )
         .await;
         assert_eq!(s, 201, "[{}] {new}", app.backend);
@@ -125,7 +125,7 @@ async fn a_passport_keeps_its_files_by_content_and_by_revision() {
         let old = app.req(Method::GET, &format!("/api/v1/attachments/{pdf_id}/content"), &ini).send().await.unwrap();
         assert_eq!(old.bytes().await.unwrap().to_vec(), estimate);
         let (s, p) = send(
-            app.req(Method::PUT, &format!("/api/v1/attachments/{pdf_id}/content"), &ini)
+            app.req(Method::POST, &format!("/api/v1/attachments/{pdf_id}/versions"), &ini)
                 .multipart(form(None, &[("x.pdf", pdf("x"))])),
         )
         .await;

@@ -72,9 +72,12 @@ pub(crate) fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi
             (HttpMethod::Get, item.get.as_mut()),
             (HttpMethod::Post, item.post.as_mut()),
             (HttpMethod::Put, item.put.as_mut()),
+            (HttpMethod::Delete, item.delete.as_mut()),
         ] {
             let Some(op) = op else { continue };
-            complete(op, method, secured, has_params, &text);
+            // Uploads are streamed, not fingerprinted: they take no Idempotency-Key.
+            let keyed = !path.starts_with("/api/v1/attachments");
+            complete(op, method, Route { secured, has_params, keyed }, &text);
         }
     }
     spec
@@ -160,7 +163,19 @@ fn forbid_control_characters(schema: &mut RefOr<Schema>, pattern: &str) {
     }
 }
 
-fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: bool, text: &str) {
+/// What [`complete`] needs to know of an operation's path.
+#[derive(Clone, Copy)]
+struct Route {
+    /// Under `/api/`, behind a token.
+    secured: bool,
+    /// With path parameters.
+    has_params: bool,
+    /// Takes an `Idempotency-Key` when a POST.
+    keyed: bool,
+}
+
+fn complete(op: &mut Operation, method: HttpMethod, route: Route, text: &str) {
+    let Route { secured, has_params, keyed } = route;
     for param in op.parameters.iter_mut().flatten() {
         if let RefOr::T(param) = param
             && let Some(schema) = param.schema.as_mut()
@@ -206,7 +221,7 @@ fn complete(op: &mut Operation, method: HttpMethod, secured: bool, has_params: b
     if secured {
         op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
     }
-    if method == HttpMethod::Post && secured {
+    if method == HttpMethod::Post && secured && keyed {
         let param = ParameterBuilder::new()
             .name("Idempotency-Key")
             .parameter_in(ParameterIn::Header)

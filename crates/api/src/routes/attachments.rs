@@ -365,8 +365,9 @@ pub async fn download_attachment(
 }
 
 /// Replace a file with a new version
-#[utoipa::path(put, path = "/api/v1/attachments/{id}/content", tag = "attachments", params(("id" = Uuid, Path, description = "Attachment id")),
-    description = "One `file` part: the new version, attached in the old one's place; the old one is kept for the versions that had it.",
+#[utoipa::path(post, path = "/api/v1/attachments/{id}/versions", tag = "attachments", params(("id" = Uuid, Path, description = "Attachment id")),
+    description = "One `file` part: the new version, attached in the old one's place; the old one is kept for the versions that had it. \
+        A file is replaced once: a second replacement of the same one is refused (409 `attachment_gone`).",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, description = "The new version", body = Attachment),
               (status = 409, description = "Frozen, or replaced already", body = crate::problem::Problem, content_type = "application/problem+json"),
