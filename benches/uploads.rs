@@ -79,8 +79,16 @@ async fn run(label: &str, database_url: &str) {
         "sections": [{"number": "1", "title": "Розділ", "measures": [{"number": "1.1", "text": "Захід",
             "planned": [{"year": 2026, "source": "localBudget", "amount": "1000.00"}]}]}]
     });
-    let created: serde_json::Value =
-        client.post(format!("{base}/api/v1/programmes")).bearer_auth(&pim).json(&programme).send().await.unwrap().json().await.unwrap();
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/programmes"))
+        .bearer_auth(&pim)
+        .json(&programme)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let owner = created["id"].as_str().expect("a programme").to_owned();
     let (idle_peak, _) = memory(server.0.id());
 
@@ -131,6 +139,7 @@ async fn run(label: &str, database_url: &str) {
 
 #[tokio::main]
 async fn main() {
+    portfel::dream_sync::install_tls();
     let dir = tempfile::tempdir().unwrap();
     run("SQLite, files in a folder", &format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display())).await;
     if let Ok(url) = std::env::var("DATABASE_URL")
