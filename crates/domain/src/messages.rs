@@ -82,6 +82,7 @@ pub const CATALOGUE: &[Entry] = &[
         "сума не може перевищувати 1 000 000 000 000,00 грн",
         "amount must not exceed 1,000,000,000,000.00 UAH",
     ),
+    e("attachment_gone", "файл уже вилучено або замінено", "the file was removed or replaced already"),
     e(
         "bad_ceiling",
         "стелі видатків — невід'ємні суми на роки періоду плану",
@@ -97,7 +98,6 @@ pub const CATALOGUE: &[Entry] = &[
         "період плану має йти вперед і тривати не більше п'яти років",
         "the plan period must run forward and last at most five years",
     ),
-    e("attachment_gone", "файл уже вилучено або замінено", "the file was removed or replaced already"),
     e("before_start", "дата не може бути раніше за дату початку", "the date cannot be before the start"),
     e("blank", "поле має містити хоча б один видимий символ", "must have at least one visible character"),
     e(
@@ -152,21 +152,11 @@ pub const CATALOGUE: &[Entry] = &[
         "внутрішньо переміщених осіб не може бути більше, ніж усіх бенефіціарів",
         "internally displaced beneficiaries cannot outnumber all beneficiaries",
     ),
-    e(
-        "financing_mismatch",
-        "фінансування на {year} рік ({financed:amount} грн) не дорівнює вартості ({cost:amount} грн)",
-        "financing for {year} ({financed:amount}) does not match the cost ({cost:amount})",
-    ),
-    e(
-        "illegal_transition",
-        "паспорт зі стану «{from:state}» не можна перевести в стан «{to:state}»",
-        "a passport in state '{from}' cannot move to '{to}'",
-    ),
     e("file_empty", "файл порожній", "the file is empty"),
     e("file_required", "додайте хоча б один файл", "attach at least one file"),
     e(
         "file_type_refused",
-        "файли такого типу не приймаються: лише PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP або P7S (тип визначається за вмістом, а не за назвою)",
+        "файли такого типу не приймаються: лише PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP або файл електронного підпису (тип визначається за вмістом, а не за назвою)",
         "this type of file is not accepted: only PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP or P7S (the type is taken from the content, not the name)",
     ),
     e(
@@ -178,6 +168,16 @@ pub const CATALOGUE: &[Entry] = &[
         "files_frozen",
         "файли можна змінювати лише тоді, коли можна змінювати документ, до якого вони належать",
         "the files can change only while their owner can",
+    ),
+    e(
+        "financing_mismatch",
+        "фінансування на {year} рік ({financed:amount} грн) не дорівнює вартості ({cost:amount} грн)",
+        "financing for {year} ({financed:amount}) does not match the cost ({cost:amount})",
+    ),
+    e(
+        "illegal_transition",
+        "паспорт зі стану «{from:state}» не можна перевести в стан «{to:state}»",
+        "a passport in state '{from}' cannot move to '{to}'",
     ),
     e("in_future", "дата не може бути пізнішою за сьогоднішню", "the date is after today"),
     e("infeasible", "план неможливо скласти за цих обмежень", "no plan meets these constraints"),
@@ -209,6 +209,11 @@ pub const CATALOGUE: &[Entry] = &[
         "this key was used with a different request; use a new key for a new request",
     ),
     e("length", "задовге або закоротке значення", "too long or too short"),
+    e(
+        "malformed",
+        "тіло запиту не вдалося прочитати як форму з файлами",
+        "the body could not be read as multipart/form-data",
+    ),
     e("malformed_json", "тіло запиту — не коректний JSON", "malformed JSON"),
     e(
         "measure_closed",
@@ -319,6 +324,7 @@ pub const CATALOGUE: &[Entry] = &[
         "your scores are submitted; the PIM unit may reopen them",
     ),
     e("screen_first", "спершу проведіть скринінг раунду", "screen the round before assigning experts"),
+    e("too_large", "файл завеликий", "the file is too large"),
     e("too_many", "забагато значень", "too many values"),
     e("unexpected_parent", "стратегічна ціль не має батьківської цілі", "a strategic goal has no parent"),
     e(
@@ -680,7 +686,10 @@ mod tests {
     }
 
     /// Names Ukrainian text keeps in Latin letters.
-    const NAMES: [&str; 9] = ["DREAM", "API", "JSON", "ETag", "If-Match", "ASCII", "UA", "http", "https"];
+    const NAMES: [&str; 17] = [
+        "DREAM", "API", "JSON", "ETag", "If-Match", "ASCII", "UA", "http", "https", "PDF", "DOCX", "XLSX", "ODT",
+        "ODS", "JPEG", "PNG", "ZIP",
+    ];
 
     fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
