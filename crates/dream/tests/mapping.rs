@@ -75,7 +75,7 @@ fn attached_file() -> portfel_domain::attachment::Attachment {
         id: Uuid::from_u128(7),
         owner_kind: OwnerKind::Passport,
         owner_id: Uuid::from_u128(42),
-        kind: Some(portfel_domain::passport::DocumentKind::DesignDocument),
+        kind: Some(DocumentKind::DesignDocument),
         name: "Кошторис.pdf".into(),
         file_type: FileType::Pdf,
         media_type: FileType::Pdf.media_type().into(),
@@ -93,7 +93,7 @@ fn attached_file() -> portfel_domain::attachment::Attachment {
 #[test]
 fn attached_files_go_out_as_links_and_do_not_come_back_as_readiness_evidence() {
     let (content, initiator, goals) = (passport(), party("Управління освіти", "40000001"), Vec::new());
-    let exported = portfel_dream::export(&input(&content, &initiator, &goals, None));
+    let exported = export(&input(&content, &initiator, &goals, None));
     let file = exported["documents"].as_array().unwrap().iter().find(|d| d["title"] == "Кошторис.pdf").unwrap();
     assert_eq!(
         file["url"],
@@ -103,10 +103,10 @@ fn attached_files_go_out_as_links_and_do_not_come_back_as_readiness_evidence() {
         (file["format"].as_str(), file["documentType"].as_str()),
         (Some("application/pdf"), Some("designDocument"))
     );
-    let again = portfel_dream::export(&input(&content, &initiator, &goals, Some(&exported)));
+    let again = export(&input(&content, &initiator, &goals, Some(&exported)));
     let files = again["documents"].as_array().unwrap().iter().filter(|d| d["title"] == "Кошторис.pdf").count();
     assert_eq!(files, 1, "exported over its own export, the file is listed once");
-    let imported = portfel_dream::import(&exported).unwrap();
+    let imported = import(&exported).unwrap();
     assert!(
         imported.content.readiness.documents.iter().all(|d| d.title != "Кошторис.pdf"),
         "Portfel's own files are not imported as links"
