@@ -106,6 +106,16 @@ pub const CATALOGUE: &[Entry] = &[
         "measure {measure} has a fact for {year}: it can only be closed after that year",
     ),
     e(
+        "completion_outcome",
+        "прийнятий звіт про завершення визначає результат «{outcome:state}»: проєкт переходить лише в цей стан, а не в «{state:state}»",
+        "the accepted completion report says '{outcome}': the project moves to that state, not '{state}'",
+    ),
+    e(
+        "completion_required",
+        "щоб перевести проєкт зі стану «реалізація» у стан «{state:state}», потрібен прийнятий звіт про завершення",
+        "moving a project from implementation to '{state}' needs an accepted completion report",
+    ),
+    e(
         "computed_criterion",
         "критерій {criterion} обчислюється з паспорта, його не оцінюють",
         "{criterion} is computed from the passport, not scored",
@@ -148,9 +158,19 @@ pub const CATALOGUE: &[Entry] = &[
     e("edrpou", "код ЄДРПОУ має складатися з 8 цифр", "EDRPOU code must be 8 digits"),
     e("email", "адреса електронної пошти має хибний формат", "not an email address"),
     e(
+        "evaluation_signed",
+        "висновок підписано: він більше не змінюється",
+        "the conclusion is signed off and no longer changes",
+    ),
+    e(
         "exceeds_total",
         "внутрішньо переміщених осіб не може бути більше, ніж усіх бенефіціарів",
         "internally displaced beneficiaries cannot outnumber all beneficiaries",
+    ),
+    e(
+        "experts_changed",
+        "склад оцінювачів змінює лише підрозділ з питань публічних інвестицій",
+        "only the PIM unit changes who evaluates",
     ),
     e("file_empty", "файл порожній", "the file is empty"),
     e("file_required", "додайте хоча б один файл", "attach at least one file"),
@@ -238,6 +258,11 @@ pub const CATALOGUE: &[Entry] = &[
     e("not_an_object", "очікується об'єкт", "an object is expected"),
     e("not_approved", "потрібна затверджена версія", "an approved version is needed"),
     e(
+        "not_closed",
+        "оцінювання результатів проводять для завершеного проєкту з прийнятим звітом про завершення, а не в стані «{state:state}»",
+        "an ex-post evaluation is for a closed project with an accepted completion report, not one in '{state}'",
+    ),
+    e(
         "not_declared",
         "спершу задекларуйте, чи маєте конфлікт інтересів",
         "declare whether you have a conflict of interest first",
@@ -256,6 +281,11 @@ pub const CATALOGUE: &[Entry] = &[
         "not_executor",
         "ваша організація не є виконавцем заходу {measure}",
         "your organisation does not carry out measure {measure}",
+    ),
+    e(
+        "not_implementing",
+        "звіт про завершення пишуть для проєкту на реалізації, а не в стані «{state:state}»",
+        "a completion report is written for a project in implementation, not '{state}'",
     ),
     e(
         "not_reporting",
@@ -324,6 +354,11 @@ pub const CATALOGUE: &[Entry] = &[
         "your scores are submitted; the PIM unit may reopen them",
     ),
     e("screen_first", "спершу проведіть скринінг раунду", "screen the round before assigning experts"),
+    e(
+        "section_unjudged",
+        "розділ «{section}» потребує оцінки та висновку",
+        "section '{section}' needs a rating and a judgement",
+    ),
     e("too_large", "файл завеликий", "the file is too large"),
     e("too_many", "забагато значень", "too many values"),
     e("unexpected_parent", "стратегічна ціль не має батьківської цілі", "a strategic goal has no parent"),
@@ -335,6 +370,7 @@ pub const CATALOGUE: &[Entry] = &[
     e("unknown_criterion", "методика не має критерію {criterion}", "the methodology has no criterion {criterion}"),
     e("unknown_measure", "у програмі немає заходу {measure}", "the programme has no measure {measure}"),
     e("unknown_reference", "такого запису немає", "no such record"),
+    e("unknown_section", "у формі висновку немає розділу {key}", "the conclusion's form has no section {key}"),
     e(
         "unresolved_disagreement",
         "проєкт «{project}»: оцінки експертів за критерієм {criterion} розходяться на {spread:number}; запишіть узгоджене рішення або поверніть оцінки",
@@ -621,6 +657,23 @@ pub fn field_label(path: &str) -> String {
             "estimated_cost" => "Очікувана вартість",
             "documents" => "Документи",
             "url" => "посилання",
+            "outcome" => "Результат",
+            "actual_start" => "Фактичний початок",
+            "actual_end" => "Фактичне завершення",
+            "handover" => "Передача активу",
+            "act_number" => "номер акта",
+            "act_date" => "дата акта",
+            "value" => "вартість",
+            "upkeep" => "Утримання",
+            "cost_per_year" => "вартість на рік",
+            "shortfalls" => "Що не виконано",
+            "remaining" => "Що залишилося",
+            "overall" => "Загальна оцінка",
+            "conclusion" => "Висновок",
+            "lessons" => "Уроки",
+            "rating" => "оцінка",
+            "judgement" => "висновок",
+            "evidence" => "підстави",
             other => other,
         };
         out.push(match index {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::iter::Sum;
-use std::ops::Add;
+use std::ops::{Add, Sub};
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -96,6 +96,13 @@ impl Add for Uah {
     type Output = Uah;
     fn add(self, rhs: Uah) -> Uah {
         Uah(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Uah {
+    type Output = Uah;
+    fn sub(self, rhs: Uah) -> Uah {
+        Uah(self.0 - rhs.0)
     }
 }
 

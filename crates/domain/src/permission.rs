@@ -65,11 +65,13 @@ pub enum Permission {
     UseApi,
     /// Follow one's own tasks: what waits for the person in the workspace.
     FollowTasks,
+    /// Evaluate completed projects ex post: start, write and sign off the conclusion.
+    Evaluate,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ManageReference,
         Permission::ReadUsers,
         Permission::ManageUsers,
@@ -99,6 +101,7 @@ impl Permission {
         Permission::ReadDreamFeed,
         Permission::UseApi,
         Permission::FollowTasks,
+        Permission::Evaluate,
     ];
 
     /// The roles holding this permission.
@@ -111,7 +114,8 @@ impl Permission {
             | Permission::PrepareRounds
             | Permission::PrepareDecisions
             | Permission::CheckReports
-            | Permission::KeepProgrammes => &[PimUnit, Admin],
+            | Permission::KeepProgrammes
+            | Permission::Evaluate => &[PimUnit, Admin],
             Permission::ManageUsers | Permission::AllOrganisations => &[Admin],
             Permission::WorkOnPassports => &[Initiator, PimUnit, Admin],
             Permission::CreatePassports => &[Initiator, PimUnit, Admin, Integration],
@@ -147,7 +151,7 @@ mod tests {
 
     /// The permissions as a grid: one row per permission, one column per role
     /// (initiator, PIM unit, expert, council, admin, integration).
-    const GRID: [(Permission, [bool; 6]); 29] = {
+    const GRID: [(Permission, [bool; 6]); 30] = {
         const X: bool = true;
         const O: bool = false;
         [
@@ -181,6 +185,7 @@ mod tests {
             (Permission::ReadDreamFeed, [O, X, O, X, X, X]),
             (Permission::UseApi, [O, O, O, O, X, X]),
             (Permission::FollowTasks, [X, X, X, X, X, O]),
+            (Permission::Evaluate, [O, X, O, O, X, O]),
         ]
     };
 

@@ -34,21 +34,31 @@ pub enum TaskKind {
     CheckQuarter,
     /// A programme whose period ends within half a year: time to prepare the next one.
     RenewProgramme,
+    /// A project of one's organisation in implementation past its last planned
+    /// year with no completion report sent, or whose completion report is a draft or returned.
+    WriteCompletion,
+    /// A submitted completion report to accept or return.
+    CheckCompletion,
+    /// A closed project whose ex-post evaluation is not signed off, with its due date.
+    EvaluateProject,
 }
 
 impl TaskKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [TaskKind; 12] = [
+    pub const ALL: [TaskKind; 15] = [
         TaskKind::Decide,
         TaskKind::Declare,
         TaskKind::Score,
         TaskKind::SubmitDraft,
         TaskKind::FinishReport,
+        TaskKind::WriteCompletion,
         TaskKind::ReportQuarter,
         TaskKind::ScreenPassport,
         TaskKind::StaffProject,
         TaskKind::CheckReport,
         TaskKind::CheckQuarter,
+        TaskKind::CheckCompletion,
+        TaskKind::EvaluateProject,
         TaskKind::ReviseCouncilPaper,
         TaskKind::RenewProgramme,
     ];
@@ -57,10 +67,11 @@ impl TaskKind {
     pub fn permission(self) -> Permission {
         match self {
             TaskKind::SubmitDraft => Permission::CreatePassports,
-            TaskKind::FinishReport | TaskKind::ReportQuarter => Permission::WriteReports,
+            TaskKind::FinishReport | TaskKind::ReportQuarter | TaskKind::WriteCompletion => Permission::WriteReports,
             TaskKind::Declare | TaskKind::Score => Permission::Score,
             TaskKind::ScreenPassport | TaskKind::StaffProject => Permission::PrepareRounds,
-            TaskKind::CheckReport | TaskKind::CheckQuarter => Permission::CheckReports,
+            TaskKind::CheckReport | TaskKind::CheckQuarter | TaskKind::CheckCompletion => Permission::CheckReports,
+            TaskKind::EvaluateProject => Permission::Evaluate,
             TaskKind::RenewProgramme => Permission::KeepProgrammes,
             TaskKind::ReviseCouncilPaper => Permission::PrepareDecisions,
             TaskKind::Decide => Permission::Decide,
@@ -83,7 +94,10 @@ mod tests {
         assert_eq!(TaskKind::for_roles(&[Role::Expert]), [TaskKind::Declare, TaskKind::Score]);
         assert_eq!(TaskKind::for_roles(&[Role::Council]), [TaskKind::Decide]);
         let initiator = TaskKind::for_roles(&[Role::Initiator]);
-        assert_eq!(initiator, [TaskKind::SubmitDraft, TaskKind::FinishReport, TaskKind::ReportQuarter]);
+        assert_eq!(
+            initiator,
+            [TaskKind::SubmitDraft, TaskKind::FinishReport, TaskKind::WriteCompletion, TaskKind::ReportQuarter]
+        );
         let pim = TaskKind::for_roles(&[Role::PimUnit]);
         for k in [
             TaskKind::ScreenPassport,
@@ -92,6 +106,8 @@ mod tests {
             TaskKind::CheckQuarter,
             TaskKind::ReviseCouncilPaper,
             TaskKind::RenewProgramme,
+            TaskKind::CheckCompletion,
+            TaskKind::EvaluateProject,
         ] {
             assert!(pim.contains(&k), "{k:?}");
         }

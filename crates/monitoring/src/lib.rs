@@ -4,7 +4,9 @@
 //! programme report. No IO: the store keeps these, the API serves them.
 
 pub mod annual;
+pub mod completion;
 pub mod deviation;
+pub mod expost;
 pub mod period;
 pub mod programme;
 pub mod quarters;
