@@ -97,6 +97,7 @@ async fn main() {
         upload_limit: 64 * 1024 * 1024,
         public_url: "http://127.0.0.1".into(),
         timeouts: Default::default(),
+        expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

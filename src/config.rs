@@ -66,6 +66,8 @@ pub struct Config {
     /// The hromada's name, heading every printed document (empty: the first
     /// registered organisation's name).
     pub hromada: String,
+    /// Days after a project's works end that its ex-post evaluation is due.
+    pub expost_after_days: u32,
 }
 
 impl Config {
@@ -112,6 +114,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_connections: 1024,
             hromada: String::new(),
+            expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
         }
     }
 }
@@ -236,6 +239,7 @@ impl Config {
         }
         env.read("PORTFEL_MAX_CONNECTIONS", &mut self.max_connections)?;
         env.read("PORTFEL_HROMADA", &mut self.hromada)?;
+        env.read("PORTFEL_EXPOST_AFTER_DAYS", &mut self.expost_after_days)?;
         anyhow::ensure!(self.max_connections > 0, "PORTFEL_MAX_CONNECTIONS (max_connections) must be at least 1");
         Ok(())
     }

@@ -51,6 +51,7 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         upload_limit: config.upload_limit,
         public_url: config.public_url(),
         timeouts,
+        expost_after_days: config.expost_after_days,
     };
     let listener =
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;

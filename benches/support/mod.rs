@@ -30,6 +30,7 @@ pub fn state(store: Store, jwt: Arc<JwtSettings>) -> AppState {
         upload_limit: 64 * 1024 * 1024,
         public_url: "http://127.0.0.1".into(),
         timeouts: Default::default(),
+        expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
     }
 }
 

@@ -8,6 +8,7 @@ mod common;
 
 mod attachments;
 mod backup;
+mod completion;
 mod council;
 mod crash;
 mod demo;

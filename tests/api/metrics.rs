@@ -45,6 +45,7 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
         upload_limit: UPLOAD_LIMIT,
         public_url: "http://127.0.0.1".into(),
         timeouts: TIMEOUTS,
+        expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
     };
     // Not configured: no metrics anywhere.
     let mut config = Config::default();

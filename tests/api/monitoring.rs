@@ -784,9 +784,7 @@ async fn the_rules_read_the_whole_history_and_count_each_year_once() {
         assert_eq!(now["projects"][0]["spent"], "400000.00");
 
         // A completed project is no longer flagged, however late the day.
-        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
-        let (s, _, p) = transition(&app, &pim, &id, p["version"].as_i64().unwrap() as i32, "completed", None).await;
-        assert_eq!(s, 200, "{p}");
+        crate::completion::closed_by_report(&app, &w, &id, &crate::completion::completed_report()).await;
         let (_, f) = send(flags("2040-01-01")).await;
         assert_eq!(f, json!([]), "[{}] no flags once completed", app.backend);
     }
@@ -820,9 +818,8 @@ async fn a_portfolio_built_again_from_the_same_round_holds_each_project_once() {
         let to_implementation =
             || vec![("in_portfolio", pim.clone()), ("in_plan", council.clone()), ("implementation", pim.clone())];
         walk(ids[0].clone(), to_implementation()).await;
-        let mut completed = to_implementation();
-        completed.push(("completed", pim.clone()));
-        walk(ids[1].clone(), completed).await;
+        walk(ids[1].clone(), to_implementation()).await;
+        crate::completion::closed_by_report(&app, &w, &ids[1], &crate::completion::completed_report()).await;
         let (s, again) = send(build()).await;
         assert_eq!(s, 201, "{again}");
         let listed: Vec<(String, bool)> = again["items"]

@@ -50,13 +50,19 @@ async fn full_lifecycle_with_revisions_and_audit() {
             ("in_portfolio", &pim),
             ("in_plan", &council),
             ("implementation", &pim),
-            ("completed", &pim),
         ] {
             let (s, nv, p) = transition(&app, token, &id, v, to, None).await;
             assert_eq!(s, 200, "[{}] -> {to}: {p}", app.backend);
             assert_eq!(p["status"], to);
             v = nv.unwrap();
         }
+        // Completion comes with the accepted completion report, not a click.
+        let (s, _, p) = transition(&app, &pim, &id, v, "completed", None).await;
+        assert_eq!(s, 409, "{p}");
+        crate::completion::closed_by_report(&app, &w, &id, &crate::completion::completed_report()).await;
+        let (_, p) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &pim)).await;
+        assert_eq!(p["status"], "completed");
+        v = p["version"].as_i64().unwrap() as i32;
         // Terminal: nothing more is possible.
         let (s, _, p) = transition(&app, &pim, &id, v, "cancelled", Some("пізно")).await;
         assert_eq!(s, 409, "{p}");

@@ -59,7 +59,7 @@ async fn the_api_refuses_exactly_what_a_role_is_not_granted() {
 }
 
 /// The sections of the navigation, as the pages name them.
-const SECTIONS: [(&str, Permission); 9] = [
+const SECTIONS: [(&str, Permission); 10] = [
     ("/tasks", Permission::FollowTasks),
     ("/passports", Permission::WorkOnPassports),
     ("/rounds", Permission::PrepareRounds),
@@ -67,6 +67,7 @@ const SECTIONS: [(&str, Permission); 9] = [
     ("/portfolios", Permission::ReadUndecided),
     ("/plans", Permission::ReadUndecided),
     ("/monitoring", Permission::ReadMonitoring),
+    ("/evaluations", Permission::Evaluate),
     ("/programmes", Permission::FollowProgrammes),
     ("/docs", Permission::UseApi),
 ];

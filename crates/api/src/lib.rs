@@ -35,8 +35,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    attachments, audit, codelists, dream, health, methodologies, monitoring, organisations, passports, plans,
-    portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
+    attachments, audit, codelists, completions, dream, evaluations, health, methodologies, monitoring, organisations,
+    passports, plans, portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
 };
 
 /// Every documented route.
@@ -68,6 +68,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::submit_report))
         .routes(routes!(reports::accept_report))
         .routes(routes!(reports::return_report))
+        .routes(routes!(completions::get_project_completion, completions::create_completion))
+        .routes(routes!(completions::get_completion, completions::update_completion))
+        .routes(routes!(completions::submit_completion))
+        .routes(routes!(completions::accept_completion))
+        .routes(routes!(completions::return_completion))
+        .routes(routes!(evaluations::list_evaluations))
+        .routes(routes!(evaluations::get_project_evaluation, evaluations::create_evaluation))
+        .routes(routes!(evaluations::get_evaluation, evaluations::update_evaluation))
+        .routes(routes!(evaluations::sign_off_evaluation))
+        .routes(routes!(evaluations::evaluation_conclusion))
+        .routes(routes!(evaluations::track_record))
         .routes(routes!(monitoring::project_flags))
         .routes(routes!(monitoring::monitoring_summary))
         .routes(routes!(programmes::list_programmes, programmes::create_programme))

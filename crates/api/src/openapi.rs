@@ -35,6 +35,7 @@ use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Required, Respo
         (name = "planning", description = "Single project portfolio and medium-term plan: versions, council approval, scenarios, exports"),
         (name = "dream", description = "DREAM interoperability: import, export and the change feed"),
         (name = "monitoring", description = "Implementation reports, local target programmes and their annual reports"),
+        (name = "completion", description = "Completion reports, ex-post evaluations with their conclusions, initiators' track records"),
         (name = "reference", description = "Organisations, users, strategy documents, budget years, codelists"),
         (name = "audit", description = "The append-only audit log"),
         (name = "health", description = "Probes"),

@@ -22,7 +22,12 @@ pub struct AppState {
     pub public_url: String,
     /// How long a request may take.
     pub timeouts: Timeouts,
+    /// Days after a project's works end that its ex-post evaluation is due.
+    pub expost_after_days: u32,
 }
+
+/// Days after a project's works end that its ex-post evaluation is due, unless configured.
+pub const EXPOST_AFTER_DAYS: u32 = 365;
 
 /// Time limits of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

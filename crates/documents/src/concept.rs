@@ -4,7 +4,8 @@
 //! and source, readiness with its documents, risks, contacts — and the
 //! initiator's signature.
 
-use docx_rs::{AlignmentType, Paragraph, TableRow};
+use crate::word::grid;
+use docx_rs::{AlignmentType, Paragraph};
 use portfel_domain::choices::{COST_ITEMS, COST_TYPES, DESIGN, DOCUMENT_KINDS, EXPERTISE, LAND, LEVELS, choice_of};
 use portfel_domain::codelist::Codelist;
 use portfel_domain::messages::code_label;
@@ -41,20 +42,6 @@ fn uah(amount: rust_decimal::Decimal) -> String {
 
 fn heading(text: &str) -> Paragraph {
     word::line(text, 26, true, AlignmentType::Left).keep_next(true)
-}
-
-/// A table of `head` columns of `shares` (percent of the text width) and `rows`.
-fn grid(head: &[&str], shares: &[usize], rows: Vec<Vec<String>>, right: &[usize]) -> docx_rs::Table {
-    let width = Orientation::Portrait.text_width();
-    let widths: Vec<usize> = shares.iter().map(|s| width * s / 100).collect();
-    let align = |i: usize| if right.contains(&i) { AlignmentType::Right } else { AlignmentType::Left };
-    let mut out = vec![TableRow::new(
-        head.iter().enumerate().map(|(i, h)| word::cell(widths[i], h, true, AlignmentType::Center)).collect(),
-    )];
-    out.extend(rows.into_iter().map(|r| {
-        TableRow::new(r.iter().enumerate().map(|(i, t)| word::cell(widths[i], t, false, align(i))).collect())
-    }));
-    word::table(&widths, out)
 }
 
 fn facts(pairs: Vec<(&str, String)>) -> docx_rs::Table {

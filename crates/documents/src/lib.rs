@@ -3,6 +3,7 @@
 //! Ukrainian typography. Pure: bytes out, no IO.
 
 pub mod concept;
+pub mod conclusion;
 pub mod council;
 pub mod plan_decision;
 pub mod portfolio_decision;

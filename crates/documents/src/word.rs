@@ -76,6 +76,23 @@ pub fn table(widths: &[usize], rows: Vec<TableRow>) -> Table {
     Table::new(rows).set_grid(widths.to_vec()).layout(TableLayoutType::Fixed)
 }
 
+/// A portrait-width table: a bold heading row of `head` over columns of
+/// `shares` (percent of the text width), then `rows`; the columns in `right`
+/// aligned right (figures).
+pub fn grid(head: &[&str], shares: &[usize], rows: Vec<Vec<String>>, right: &[usize]) -> Table {
+    let width = Orientation::Portrait.text_width();
+    let widths: Vec<usize> = shares.iter().map(|s| width * s / 100).collect();
+    let align = |i: usize| if right.contains(&i) { AlignmentType::Right } else { AlignmentType::Left };
+    let mut out = vec![TableRow::new(
+        head.iter().enumerate().map(|(i, h)| cell(widths[i], h, true, AlignmentType::Center)).collect(),
+    )];
+    out.extend(
+        rows.into_iter()
+            .map(|r| TableRow::new(r.iter().enumerate().map(|(i, t)| cell(widths[i], t, false, align(i))).collect())),
+    );
+    table(&widths, out)
+}
+
 /// The signature block: for each position, blanks for the signature and the name, `width` wide in all.
 pub fn signatures(positions: &[&str], width: usize) -> Table {
     let widths = [width * 45 / 100, width * 22 / 100, width - width * 45 / 100 - width * 22 / 100];

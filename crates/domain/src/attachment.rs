@@ -24,12 +24,23 @@ pub enum OwnerKind {
     Portfolio,
     /// A version of the medium-term plan (the council's decision).
     Plan,
+    /// A project's completion report (acts of works, handover, photos).
+    Completion,
+    /// A project's ex-post evaluation (its evidence).
+    Evaluation,
 }
 
 impl OwnerKind {
     /// Every kind.
-    pub const ALL: [OwnerKind; 5] =
-        [OwnerKind::Passport, OwnerKind::Report, OwnerKind::Programme, OwnerKind::Portfolio, OwnerKind::Plan];
+    pub const ALL: [OwnerKind; 7] = [
+        OwnerKind::Passport,
+        OwnerKind::Report,
+        OwnerKind::Programme,
+        OwnerKind::Portfolio,
+        OwnerKind::Plan,
+        OwnerKind::Completion,
+        OwnerKind::Evaluation,
+    ];
 
     /// The stored code.
     pub fn as_str(self) -> &'static str {
@@ -39,6 +50,8 @@ impl OwnerKind {
             OwnerKind::Programme => "programme",
             OwnerKind::Portfolio => "portfolio",
             OwnerKind::Plan => "plan",
+            OwnerKind::Completion => "completion",
+            OwnerKind::Evaluation => "evaluation",
         }
     }
 

@@ -211,7 +211,7 @@ impl Variance {
     fn of(planned: Uah, actual: Uah) -> Variance {
         let difference = actual - planned;
         let ratio = if planned.value().is_zero() { None } else { difference.value().checked_div(planned.value()) };
-        Variance { planned, actual, difference, ratio: ratio.map(|r| r.round_dp(4)) }
+        Variance { planned, actual, difference, ratio: ratio.map(|r| r.round_dp(4).normalize()) }
     }
 }
 
@@ -315,7 +315,8 @@ fn schedule(passport: &PassportContent, report: &CompletionContent) -> Option<Sc
     let planned_end = NaiveDate::from_ymd_opt(*years.end(), 12, 31)?;
     let planned_days = (planned_end - planned_start).num_days() + 1;
     let actual_days = (report.actual_end - report.actual_start).num_days() + 1;
-    let duration_ratio = (Decimal::from(actual_days) / Decimal::from(planned_days) - Decimal::ONE).round_dp(4);
+    let duration_ratio =
+        (Decimal::from(actual_days) / Decimal::from(planned_days) - Decimal::ONE).round_dp(4).normalize();
     Some(Schedule {
         planned_start,
         planned_end,
@@ -336,7 +337,7 @@ pub fn figures(passport: &PassportContent, report: &CompletionContent) -> Comple
     let measured: Vec<Decimal> = indicators.iter().filter_map(|i| i.achievement).collect();
     let mean_achievement = (!measured.is_empty())
         .then(|| measured.iter().sum::<Decimal>() / Decimal::from(measured.len()))
-        .map(|m| m.round_dp(4));
+        .map(|m| m.round_dp(4).normalize());
     let promised = passport.om_cost_per_year;
     let arranged = report.upkeep.as_ref().map(|u| u.cost_per_year);
     CompletionFigures {
@@ -380,6 +381,52 @@ pub fn promised_indicators(passport: &PassportContent, latest: Option<&[Indicato
     }
     out.extend(latest.unwrap_or_default().iter().map(|i| Indicator { actual: None, ..i.clone() }));
     out
+}
+
+/// The funding source a year's money mostly came from in the passport's plan.
+fn main_source(passport: &PassportContent, year: i32) -> String {
+    passport
+        .financing
+        .iter()
+        .filter(|f| f.year == year)
+        .max_by_key(|f| f.amount)
+        .map_or_else(|| "localBudget".to_owned(), |f| f.source.clone())
+}
+
+/// The content a completion report starts from: the planned years as the
+/// dates, the planned costs as spent (each from its year's main source), the
+/// promised indicators ([`promised_indicators`]) and the passport's O&M as
+/// arranged — the initiator corrects what differed. Without planned years
+/// the dates are `today`.
+pub fn starting_content(
+    passport: &PassportContent,
+    latest: Option<&[Indicator]>,
+    today: NaiveDate,
+) -> CompletionContent {
+    let years = passport.years();
+    let day = |year: Option<i32>, month, d| year.and_then(|y| NaiveDate::from_ymd_opt(y, month, d));
+    let actual_start = day(years.as_ref().map(|y| *y.start()), 1, 1).unwrap_or(today);
+    let actual_end = day(years.as_ref().map(|y| *y.end()), 12, 31).unwrap_or(actual_start);
+    CompletionContent {
+        outcome: Outcome::Completed,
+        actual_start,
+        actual_end,
+        costs: passport
+            .costs
+            .iter()
+            .map(|c| ActualCost { year: c.year, item: c.item, source: main_source(passport, c.year), amount: c.amount })
+            .collect(),
+        indicators: promised_indicators(passport, latest),
+        handover: None,
+        upkeep: passport.om_cost_per_year.map(|cost_per_year| Upkeep {
+            cost_per_year,
+            source: "localBudget".to_owned(),
+            arranged_by: String::new(),
+        }),
+        shortfalls: String::new(),
+        remaining: String::new(),
+        documents: Vec::new(),
+    }
 }
 
 /// Why a passport may not leave implementation for `to`: a project that was
@@ -490,7 +537,7 @@ pub struct TrackRecord {
 
 fn mean(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
     let values: Vec<Decimal> = values.collect();
-    (!values.is_empty()).then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(4))
+    (!values.is_empty()).then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(4).normalize())
 }
 
 /// The record of an initiator from its projects with an accepted completion

@@ -40,6 +40,16 @@ impl Rating {
         }
     }
 
+    /// The rating as the conclusion writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rating::High => "висока",
+            Rating::Satisfactory => "задовільна",
+            Rating::Low => "низька",
+            Rating::Unsatisfactory => "незадовільна",
+        }
+    }
+
     /// From the wire name.
     pub fn parse(s: &str) -> Option<Rating> {
         Rating::ALL.into_iter().find(|r| r.as_str() == s)
@@ -282,6 +292,22 @@ pub enum Evaluator<'a> {
     Expert(&'a str),
 }
 
+/// Why new content is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditRefusal {
+    /// The conclusion is signed off: frozen.
+    Signed,
+    /// The content is wrong, by field.
+    Invalid(Vec<FieldError>),
+}
+
+impl EditRefusal {
+    /// The refusal of a signed-off conclusion, with its catalogue code.
+    pub fn signed() -> FieldError {
+        FieldError::of("state", "evaluation_signed", &[])
+    }
+}
+
 /// Refuses `content` for `record` from `by`: a signed-off conclusion never
 /// changes; an expert may write only an evaluation naming them, and not
 /// change who evaluates. `Ok(false)` means `by` is not among the evaluators.
@@ -289,20 +315,20 @@ pub fn check_edit(
     record: &EvaluationRecord,
     by: Evaluator<'_>,
     content: &EvaluationContent,
-) -> Result<bool, Vec<FieldError>> {
+) -> Result<bool, EditRefusal> {
     if record.status == EvaluationStatus::SignedOff {
-        return Err(vec![FieldError::of("state", "evaluation_signed", &[])]);
+        return Err(EditRefusal::Signed);
     }
     if let Evaluator::Expert(name) = by {
         if !named(&record.content, name) {
             return Ok(false);
         }
         if content.experts != record.content.experts {
-            return Err(vec![FieldError::of("experts", "experts_changed", &[])]);
+            return Err(EditRefusal::Invalid(vec![FieldError::of("experts", "experts_changed", &[])]));
         }
     }
     let errors = content.check(&record.form);
-    if errors.is_empty() { Ok(true) } else { Err(errors) }
+    if errors.is_empty() { Ok(true) } else { Err(EditRefusal::Invalid(errors)) }
 }
 
 /// Whether `user` is among the experts an evaluation names.
@@ -380,12 +406,14 @@ mod tests {
         assert_eq!(check_edit(&draft, Evaluator::Expert("expert1"), &content), Ok(true));
         assert_eq!(check_edit(&draft, Evaluator::Expert("expert2"), &content), Ok(false));
         content.experts.push("expert2".into());
-        assert_eq!(check_edit(&draft, Evaluator::Expert("expert1"), &content).unwrap_err()[0].code, "experts_changed");
+        let refused = check_edit(&draft, Evaluator::Expert("expert1"), &content);
+        assert!(matches!(refused, Err(EditRefusal::Invalid(e)) if e[0].code == "experts_changed"));
         assert_eq!(check_edit(&draft, Evaluator::Unit, &content), Ok(true));
         let signed = record(EvaluationStatus::SignedOff, &[]);
-        assert_eq!(check_edit(&signed, Evaluator::Unit, &signed.content).unwrap_err()[0].code, "evaluation_signed");
+        assert_eq!(check_edit(&signed, Evaluator::Unit, &signed.content), Err(EditRefusal::Signed));
         content.sections[0].key = "beauty".into();
-        assert_eq!(check_edit(&draft, Evaluator::Unit, &content).unwrap_err()[0].code, "unknown_section");
+        let refused = check_edit(&draft, Evaluator::Unit, &content);
+        assert!(matches!(refused, Err(EditRefusal::Invalid(e)) if e[0].code == "unknown_section"));
     }
 
     #[test]

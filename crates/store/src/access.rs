@@ -1,6 +1,6 @@
 //! Who may read which passport: the one rule every read that can reveal a
 //! passport applies — the passport itself, its revisions and transitions, the
-//! audit log, DREAM exports and score cards.
+//! audit log, DREAM exports, score cards, completion reports and evaluations.
 
 use std::collections::HashSet;
 
@@ -30,7 +30,8 @@ pub async fn can_see<C: ConnectionTrait>(conn: &C, viewer: &Viewer, passport: &P
     sees(conn, viewer, passport.meta.id, passport.organisation_id, passport.status).await
 }
 
-/// The rule: roles and organisation, or an expert's assignment without a conflict.
+/// The rule: roles and organisation, an expert's assignment without a
+/// conflict, or an expert named to evaluate the project ex post.
 async fn sees<C: ConnectionTrait>(
     conn: &C,
     viewer: &Viewer,
@@ -41,7 +42,11 @@ async fn sees<C: ConnectionTrait>(
     if viewer.visibility.can_see(organisation, status) {
         return Ok(true);
     }
-    Ok(viewer.expert && crate::rounds::expert_can_see(conn, &viewer.sub, id).await?)
+    if !viewer.expert {
+        return Ok(false);
+    }
+    Ok(crate::rounds::expert_can_see(conn, &viewer.sub, id).await?
+        || crate::evaluations::names(conn, &viewer.sub, id).await?)
 }
 
 /// The passports among `ids` that `viewer` may see.

@@ -133,6 +133,8 @@ pub(crate) async fn update_content_in<C: ConnectionTrait>(
 
 /// Moves a passport to `to`, if it is still at `expected_version`. The
 /// caller has checked the lifecycle rule; the reason goes to the audit log.
+/// A project leaves implementation only with an accepted completion report
+/// of that outcome ([`portfel_monitoring::completion::check_closing`]).
 pub async fn transition(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -142,6 +144,11 @@ pub async fn transition(
     reason: Option<&str>,
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
+    if get(&txn, id).await?.status == Status::Implementation && to.is_terminal() {
+        let report = crate::completion_rows::of_passport(&txn, id).await?;
+        let accepted = portfel_monitoring::completion::accepted_outcome(report.as_ref());
+        portfel_monitoring::completion::check_closing(to, accepted).map_err(StoreError::Conflict)?;
+    }
     let after = transition_in(&txn, actor, Move { id, expected_version, to, reason }).await?;
     txn.commit().await?;
     Ok(after)

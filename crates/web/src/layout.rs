@@ -22,7 +22,7 @@ fn head(title: &str) -> Markup {
 }
 
 /// The sections of the workspace, each offered to those its permission allows.
-pub const NAVIGATION: [(&str, &str, Permission); 9] = [
+pub const NAVIGATION: [(&str, &str, Permission); 10] = [
     ("/tasks", "Мої завдання", Permission::FollowTasks),
     ("/passports", "Паспорти проєктів", Permission::WorkOnPassports),
     ("/rounds", "Оцінювання", Permission::PrepareRounds),
@@ -30,6 +30,7 @@ pub const NAVIGATION: [(&str, &str, Permission); 9] = [
     ("/portfolios", "Портфель", Permission::ReadUndecided),
     ("/plans", "Середньостроковий план", Permission::ReadUndecided),
     ("/monitoring", "Моніторинг", Permission::ReadMonitoring),
+    ("/evaluations", "Оцінювання результатів", Permission::Evaluate),
     ("/programmes", "Цільові програми", Permission::FollowProgrammes),
     ("/docs", "API", Permission::UseApi),
 ];

@@ -109,6 +109,7 @@ impl TestApp {
             upload_limit: UPLOAD_LIMIT,
             public_url: "http://127.0.0.1".into(),
             timeouts: TIMEOUTS,
+            expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

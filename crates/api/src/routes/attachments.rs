@@ -13,6 +13,7 @@ use futures_util::TryStreamExt;
 use portfel_domain::attachment::{self, Attachment, FileChange, FileType, OwnerKind, OwnerState, SNIFF_BYTES};
 use portfel_domain::passport::DocumentKind;
 use portfel_domain::{FieldError, Permission};
+use portfel_monitoring::expost::EvaluationStatus;
 use portfel_monitoring::report::ReportStatus;
 use portfel_planning::workflow::DocumentStatus;
 use portfel_store::attachments::NewAttachment;
@@ -80,6 +81,20 @@ pub async fn authorise(state: &AppState, auth: &Auth, owner: OwnerQuery, asked: 
                 auth.require_reporter(report.organisation_id)?;
             }
             OwnerState::Report { editable: matches!(report.status, ReportStatus::Draft | ReportStatus::Returned) }
+        }
+        OwnerKind::Completion => {
+            let (_, report) = super::completions::readable(state, auth, id).await?;
+            if asked != Asked::Read {
+                auth.require_reporter(report.organisation_id)?;
+            }
+            OwnerState::Report { editable: report.status.editable() }
+        }
+        OwnerKind::Evaluation => {
+            let (_, evaluation) = super::evaluations::readable(state, auth, id).await?;
+            if asked != Asked::Read {
+                super::evaluations::require_evaluator(auth, &evaluation)?;
+            }
+            OwnerState::Report { editable: evaluation.status == EvaluationStatus::Draft }
         }
         OwnerKind::Programme => {
             portfel_store::programmes::get(state.store.db(), id).await?;

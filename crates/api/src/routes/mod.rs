@@ -3,8 +3,10 @@
 pub mod attachments;
 pub mod audit;
 pub mod codelists;
+pub mod completions;
 pub mod council;
 pub mod dream;
+pub mod evaluations;
 pub mod health;
 pub mod methodologies;
 pub mod monitoring;

@@ -1,7 +1,8 @@
 //! What waits for the caller now: drafts to submit, declarations and scores
 //! due, passports to take into a round, projects short of experts, reports to
 //! finish or to check, council papers to decide or to correct, programme
-//! quarters to report or to check, programmes about to expire.
+//! quarters to report or to check, programmes about to expire, completion
+//! reports to write or to check, ex-post evaluations due.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use portfel_domain::tasks::TaskKind;
 use portfel_domain::{Permission, Status};
+use portfel_monitoring::expost::EvaluationStatus;
 use portfel_monitoring::quarters::{QuarterReport, QuarterStatus, due_quarters, expires_within};
 use portfel_monitoring::records::ProgrammeRecord;
 use portfel_monitoring::report::ReportStatus;
@@ -46,6 +48,11 @@ pub struct Task {
     pub year: Option<i32>,
     /// The quarter, for quarterly reports.
     pub quarter: Option<u8>,
+    /// When it is due, for work with a deadline.
+    pub due: Option<chrono::NaiveDate>,
+    /// True when the deadline has passed.
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 impl Task {
@@ -60,6 +67,8 @@ impl Task {
             measure: None,
             year: None,
             quarter: None,
+            due: None,
+            overdue: false,
         }
     }
 
@@ -93,6 +102,7 @@ pub async fn my_tasks(auth: Auth, State(state): State<AppState>) -> ApiResult<Js
     if kinds.iter().any(|k| matches!(k, TaskKind::ReportQuarter | TaskKind::CheckQuarter | TaskKind::RenewProgramme)) {
         found.extend(programme_work(&state, &auth, &kinds).await?.into_iter().map(|t| (t, None)));
     }
+    found.extend(completion_work(&state, &auth, &kinds).await?);
     if kinds.iter().any(|k| matches!(k, TaskKind::Decide | TaskKind::ReviseCouncilPaper)) {
         found.extend(papers_waiting(&state, &auth, &kinds).await?.into_iter().map(|t| (t, None)));
     }
@@ -132,6 +142,47 @@ async fn reports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiRe
     };
     let reports = portfel_store::reports::in_states(state.store.db(), states, org).await?;
     Ok(reports.into_iter().map(|r| (Task::of(kind, r.id, None), Some(r.passport_id))).collect())
+}
+
+/// Completion reports to write (projects of the caller's organisation past
+/// their last planned year with none sent, or with one a draft or returned)
+/// or to check, and closed projects whose evaluation is not signed off.
+async fn completion_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
+    let db = state.store.db();
+    let mut out = Vec::new();
+    if let (true, Some(org)) = (kinds.contains(&TaskKind::WriteCompletion), auth.claims.org) {
+        let open = [ReportStatus::Draft, ReportStatus::Returned];
+        let mine = portfel_store::completions::in_states(db, &open, Some(org)).await?;
+        out.extend(
+            mine.iter().map(|r| (Task::of(TaskKind::WriteCompletion, r.passport_id, None), Some(r.passport_id))),
+        );
+        let query = crate::routes::passports::ListQuery::in_state(Status::Implementation, 200);
+        let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+        for p in crate::routes::passports::passport_summaries(auth, state, query).await?.items {
+            let ended = p.end_year.is_some_and(|end| end < year);
+            if p.organisation_id == org && ended && portfel_store::completions::of_passport(db, p.id).await?.is_none() {
+                out.push((Task::of(TaskKind::WriteCompletion, p.id, Some(p.title)), None));
+            }
+        }
+    }
+    if kinds.contains(&TaskKind::CheckCompletion) {
+        let sent = portfel_store::completions::in_states(db, &[ReportStatus::Submitted], None).await?;
+        out.extend(
+            sent.iter().map(|r| (Task::of(TaskKind::CheckCompletion, r.passport_id, None), Some(r.passport_id))),
+        );
+    }
+    if kinds.contains(&TaskKind::EvaluateProject) {
+        let closed = crate::routes::evaluations::closed_projects(state, auth).await?;
+        for c in closed.into_iter().filter(|c| c.status != Some(EvaluationStatus::SignedOff)) {
+            let task = Task {
+                due: Some(c.due),
+                overdue: c.overdue,
+                ..Task::of(TaskKind::EvaluateProject, c.passport_id, Some(c.title))
+            };
+            out.push((task, None));
+        }
+    }
+    Ok(out)
 }
 
 /// The caller's assignments in open rounds: declarations due, and scores not yet submitted.

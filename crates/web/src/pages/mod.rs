@@ -1,7 +1,9 @@
 //! The workspace's pages, one module per part of the cycle.
 
 mod attachments;
+mod completion;
 mod council;
+mod evaluations;
 mod expert;
 mod monitoring;
 mod names;
@@ -65,6 +67,15 @@ pub fn routes() -> Router<WebState> {
         .route("/reports/{id}", get(reports::show).post(reports::update))
         .route("/reports/{id}/edit", get(reports::edit_form))
         .route("/reports/{id}/{action}", post(reports::decide))
+        .route("/passports/{id}/completion", get(completion::of_project).post(completion::create))
+        .route("/completions/{id}", get(completion::show).post(completion::update))
+        .route("/completions/{id}/edit", get(completion::edit_form))
+        .route("/completions/{id}/{action}", post(completion::decide))
+        .route("/evaluations", get(evaluations::register))
+        .route("/passports/{id}/evaluation", post(evaluations::begin))
+        .route("/evaluations/{id}", get(evaluations::show).post(evaluations::save))
+        .route("/evaluations/{id}/sign-off", post(evaluations::sign_off))
+        .route("/evaluations/{id}/conclusion.docx", get(evaluations::conclusion))
         .route("/monitoring", get(monitoring::summary))
         .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
         .route("/programmes", get(monitoring::programmes).post(programme_form::create))

@@ -220,6 +220,7 @@ async fn passport_page(
         &format!("/passports/{id}"),
     )
     .await?;
+    let closing = super::completion::passport_section(state, user, &p).await?;
     let c = &p.content;
     Ok(layout::page(
         user,
@@ -258,6 +259,7 @@ async fn passport_page(
             (passport_view::whole(&p, &passport_view::Context { organisation: names.get(&p.organisation_id).map_or("—", String::as_str), goals: &goals }))
             (files)
             (monitoring)
+            (closing)
             @if !history.is_empty() {
                 h2 { "Історія стану" }
                 table {

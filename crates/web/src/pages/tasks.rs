@@ -26,6 +26,9 @@ fn heading(kind: TaskKind) -> &'static str {
         TaskKind::ReportQuarter => "Квартальні звіти про виконання заходів програм, які треба подати",
         TaskKind::CheckQuarter => "Подані квартальні звіти за програмами, які треба прийняти або повернути",
         TaskKind::RenewProgramme => "Програми, що завершуються протягом пів року: час готувати нову",
+        TaskKind::WriteCompletion => "Звіти про завершення проєктів, які треба написати або доопрацювати",
+        TaskKind::CheckCompletion => "Подані звіти про завершення, які треба прийняти або повернути",
+        TaskKind::EvaluateProject => "Закриті проєкти, результати яких треба оцінити",
     }
 }
 
@@ -49,6 +52,15 @@ fn link(t: &Task) -> (String, String) {
             (at, format!("{title}: захід {measure}, {name} {year} року (до {}{late})", due.format("%d.%m.%Y")))
         }
         (TaskKind::RenewProgramme, _, _) => (format!("/programmes/{}", t.subject_id), title),
+        (TaskKind::WriteCompletion | TaskKind::CheckCompletion, _, _) => {
+            (format!("/passports/{}/completion", t.subject_id), title)
+        }
+        (TaskKind::EvaluateProject, _, _) => {
+            let due = t.due.map(|d| {
+                format!(" (оцінити до {}{})", d.format("%d.%m.%Y"), if t.overdue { ", прострочено" } else { "" })
+            });
+            (format!("/passports/{}", t.subject_id), format!("{title}{}", due.unwrap_or_default()))
+        }
         (_, _, Some(paper)) => {
             let name = if paper == Kind::Portfolio {
                 "Єдиний проєктний портфель"

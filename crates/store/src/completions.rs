@@ -1,0 +1,141 @@
+//! Completion reports: one per project, written by its initiator while the
+//! project is in implementation, submitted, accepted or returned by the PIM
+//! unit. Accepting one closes the project in the same transaction, in the
+//! state its outcome names; an accepted report never changes.
+
+use portfel_monitoring::completion::{self, CompletionContent, CompletionRecord};
+use portfel_monitoring::report::{ReportAction, ReportStatus};
+use portfel_monitoring::reporting;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::audit;
+use crate::entity::completion_report::{self, Column, Entity};
+use crate::guarded::{Guard, record, update_audited};
+use crate::passports::{self, Move, transition_in};
+use crate::{Actor, StoreError, StoreResult};
+
+/// One completion report.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: Uuid) -> StoreResult<CompletionRecord> {
+    Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound("completion report")).and_then(to_record)
+}
+
+pub use crate::completion_rows::of_passport;
+use crate::completion_rows::to_record;
+
+/// Completion reports in one of `statuses` (of `organisation` only, when given), oldest change first.
+pub async fn in_states<C: ConnectionTrait>(
+    conn: &C,
+    statuses: &[ReportStatus],
+    organisation: Option<Uuid>,
+) -> StoreResult<Vec<CompletionRecord>> {
+    let mut query = Entity::find().filter(Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    if let Some(org) = organisation {
+        query = query.filter(Column::OrganisationId.eq(org));
+    }
+    crate::records(conn, query.order_by_asc(Column::UpdatedAt), to_record).await
+}
+
+/// Writes the draft completion report of a project in implementation; a
+/// project has one.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    passport_id: Uuid,
+    content: &CompletionContent,
+) -> StoreResult<CompletionRecord> {
+    let txn = crate::begin_write(db).await?;
+    let passport = passports::get(&txn, passport_id).await?;
+    completion::check_start(passport.status).map_err(StoreError::Conflict)?;
+    let now = crate::now();
+    let model = Entity::insert(completion_report::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        passport_id: Set(passport_id),
+        organisation_id: Set(passport.organisation_id),
+        status: Set(ReportStatus::Draft.as_str().into()),
+        content: Set(serde_json::to_string(content)?),
+        return_reason: Set(None),
+        created_by: Set(actor.sub.clone()),
+        decided_by: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+    })
+    .exec_with_returning(&txn)
+    .await
+    .map_err(|e| StoreError::unique(e, "the project's completion report"))?;
+    let record = to_record(model)?;
+    audit::created(&txn, actor, "completion.create", "completion", record.id.to_string(), &record).await?;
+    txn.commit().await?;
+    Ok(record)
+}
+
+/// Replaces the content of a draft or returned completion report at `expected_version`.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    content: &CompletionContent,
+) -> StoreResult<CompletionRecord> {
+    let txn = crate::begin_write(db).await?;
+    let text = serde_json::to_string(content)?;
+    let guard = Guard { action: "completion.update", id, expected_version };
+    let after = update_audited(&txn, actor, guard, |before: &CompletionRecord| {
+        completion::check_update(before)?;
+        Ok(completion_report::ActiveModel { content: Set(text), ..Default::default() })
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Submits, accepts or returns (with `reason`) a completion report at
+/// `expected_version`; accepting it closes the project.
+pub async fn decide(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    action: ReportAction,
+    reason: Option<&str>,
+) -> StoreResult<CompletionRecord> {
+    let txn = crate::begin_write(db).await?;
+    let name = match action {
+        ReportAction::Submit => "completion.submit",
+        ReportAction::Accept => "completion.accept",
+        ReportAction::Return => "completion.return",
+    };
+    let guard = Guard { action: name, id, expected_version };
+    let after = update_audited(&txn, actor, guard, |before: &CompletionRecord| {
+        let to = reporting::step(before.status, action)?;
+        let decided = matches!(action, ReportAction::Accept | ReportAction::Return);
+        Ok(completion_report::ActiveModel {
+            status: Set(to.as_str().into()),
+            return_reason: Set(reason.filter(|_| action == ReportAction::Return).map(str::to_owned)),
+            decided_by: Set(decided.then(|| actor.sub.clone())),
+            submitted_at: match action {
+                ReportAction::Submit => Set(Some(crate::now())),
+                _ => sea_orm::ActiveValue::NotSet,
+            },
+            ..Default::default()
+        })
+    })
+    .await?;
+    if action == ReportAction::Accept {
+        let passport = passports::get(&txn, after.passport_id).await?;
+        completion::check_start(passport.status).map_err(StoreError::Conflict)?;
+        let closing = Move { reason: Some(CLOSED_BY_REPORT), ..Move::of(&passport, after.content.outcome.status()) };
+        transition_in(&txn, actor, closing).await?;
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The reason the audit log gives for a project closed by its report.
+const CLOSED_BY_REPORT: &str = "Звіт про завершення прийнято";
+
+record!(CompletionRecord, Entity, Uuid, "completion", get, |r| r.version);
