@@ -334,10 +334,7 @@ pub fn figures(passport: &PassportContent, report: &CompletionContent) -> Comple
         .iter()
         .map(|i| IndicatorResult { indicator: i.clone(), achievement: achievement(i.baseline, i.target, i.actual) })
         .collect();
-    let measured: Vec<Decimal> = indicators.iter().filter_map(|i| i.achievement).collect();
-    let mean_achievement = (!measured.is_empty())
-        .then(|| measured.iter().sum::<Decimal>() / Decimal::from(measured.len()))
-        .map(|m| m.round_dp(4).normalize());
+    let mean_achievement = mean(indicators.iter().filter_map(|i| i.achievement));
     let promised = passport.om_cost_per_year;
     let arranged = report.upkeep.as_ref().map(|u| u.cost_per_year);
     CompletionFigures {
@@ -535,9 +532,13 @@ pub struct TrackRecord {
     pub projects: Vec<ClosedProject>,
 }
 
+/// The mean of `values` to four places; none when there are none or their
+/// sum is beyond arithmetic.
 fn mean(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
-    let values: Vec<Decimal> = values.collect();
-    (!values.is_empty()).then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(4).normalize())
+    let (sum, count) =
+        values.fold((Some(Decimal::ZERO), 0u32), |(sum, n), v| (sum.and_then(|s| s.checked_add(v)), n + 1));
+    let mean = sum?.checked_div(Decimal::from(count).max(Decimal::ONE))?;
+    (count > 0).then(|| mean.round_dp(4).normalize())
 }
 
 /// The record of an initiator from its projects with an accepted completion
@@ -692,6 +693,18 @@ mod tests {
         assert_eq!(f.mean_achievement, Some(d("0.975")));
         // Upkeep 230 000 arranged against 250 000 promised.
         assert_eq!(f.upkeep.difference, Some(uah("-20000")));
+    }
+
+    #[test]
+    fn achievements_beyond_arithmetic_have_no_mean() {
+        let mut r = report();
+        for i in &mut r.indicators {
+            (i.baseline, i.target, i.actual) = (d("0"), d("0.0000000001"), Some(Decimal::MAX / d("10")));
+        }
+        let f = figures(&passport(), &r);
+        assert!(f.indicators.iter().all(|i| i.achievement.is_none()), "each ratio is beyond arithmetic already");
+        assert_eq!(mean([Decimal::MAX, Decimal::MAX].into_iter()), None);
+        assert_eq!(mean([d("1"), d("0.5")].into_iter()), Some(d("0.75")));
     }
 
     #[test]
