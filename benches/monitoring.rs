@@ -81,6 +81,7 @@ async fn phases(db: &sea_orm::DatabaseConnection) {
                     reports: reports.remove(&b.id).unwrap_or_default(),
                     ..ProjectFacts::default()
                 },
+                result: None,
             })
             .collect();
         let t = Instant::now();

@@ -76,7 +76,7 @@ type Template =
     (&'static str, &'static str, usize, &'static str, &'static str, &'static str, i64, i32, u8, u64, u64, Status);
 
 #[rustfmt::skip]
-const PROJECTS: [Template; 24] = [
+const PROJECTS: [Template; 26] = [
     ("Капітальний ремонт ліцею №3 з термомодернізацією", "Major repair and thermal retrofit of Lyceum No. 3", 2, "ES", "rehabilitation", "1.1", 38_500, 2027, 2, 950, 140, Status::InPlan),
     ("Будівництво укриття в гімназії №5", "Shelter construction at Gymnasium No. 5", 2, "ES", "construction", "1.1", 21_200, 2027, 1, 620, 85, Status::InPortfolio),
     ("Реконструкція дитячого садка «Сонечко»", "Reconstruction of the Sonechko kindergarten", 2, "EC", "rehabilitation", "1.2", 17_800, 2027, 2, 180, 30, Status::Evaluated),
@@ -101,6 +101,8 @@ const PROJECTS: [Template; 24] = [
     ("Облаштування безбар'єрних зупинок громадського транспорту", "Barrier-free public transport stops", 6, "TC", "construction", "2.3", 2_800, 2027, 1, 18_000, 1_500, Status::Submitted),
     ("Створення центру надання адміністративних послуг у с. Вербове", "Administrative service centre in Verbove", 3, "BH", "rehabilitation", "3.2", 4_900, 2028, 1, 5_300, 420, Status::Draft),
     ("Реконструкція стадіону «Колос»", "Reconstruction of the Kolos stadium", 3, "O", "rehabilitation", "3.2", 26_000, 2029, 2, 7_500, 600, Status::Draft),
+    ("Капітальний ремонт амбулаторії в с. Вербове", "Major repair of the Verbove outpatient clinic", 5, "HQ", "rehabilitation", "3.1", 8_200, 2024, 2, 2_900, 240, Status::Implementation),
+    ("Облаштування скверу біля ЦНАП", "Public garden by the administrative service centre", 3, "O", "construction", "3.2", 3_400, 2024, 1, 5_300, 420, Status::Implementation),
 ];
 
 /// Goals of the demo strategy: (code, level, parent code, title).
@@ -200,6 +202,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
                 portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
         }
     }
+    crate::demo_completion::load(store, org_ids[1]).await?;
     crate::demo_monitoring::load(store, &org_ids).await?;
     Ok(Some(DemoSummary { users, passports: PROJECTS.len(), organisations: ORGANISATIONS.len(), passwords }))
 }

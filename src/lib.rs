@@ -5,6 +5,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod demo_completion;
 mod demo_monitoring;
 pub mod dream_sync;
 pub mod progress;

@@ -142,6 +142,19 @@ async fn a_project_closes_only_with_its_accepted_completion_report() {
         let (s, _) = send(app.req(Method::GET, &path, &other)).await;
         assert_eq!(s, 403, "nor does another organisation read it");
 
+        let (s, summary) = send(app.req(Method::GET, "/api/v1/monitoring/summary", &pim)).await;
+        assert_eq!(s, 200);
+        let line = summary["projects"].as_array().unwrap().iter().find(|p| p["id"] == id.as_str()).unwrap();
+        assert_eq!(
+            (
+                line["result"]["completion"].as_str(),
+                line["result"]["cost_ratio"].as_str(),
+                line["result"]["evaluation"].as_str()
+            ),
+            (Some("accepted"), Some("-0.05"), None),
+            "the monitoring summary tells how the project ended: {line}"
+        );
+
         // A project stopped in implementation says what was spent and what remains.
         let stopped = in_implementation(&app, &w).await;
         let mut cancelled = completed_report();

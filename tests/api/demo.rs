@@ -31,6 +31,16 @@ async fn demo_loads_a_consistent_hromada_once() {
             assert_eq!(check_submission(&p.content, Codelists::embedded()), vec![], "{}", p.content.title.uk);
         }
     }
+    // One project completed and evaluated, one completed whose evaluation is overdue.
+    let completed: Vec<_> = passports.iter().filter(|p| p.status == Status::Completed).collect();
+    assert_eq!(completed.len(), 2, "two closed projects");
+    let evaluations = portfel_store::evaluations::list(store.db()).await.unwrap();
+    assert_eq!(evaluations.len(), 1);
+    assert_eq!(evaluations[0].status, portfel_monitoring::expost::EvaluationStatus::SignedOff);
+    let unevaluated = completed.iter().find(|p| p.meta.id != evaluations[0].passport_id).unwrap();
+    let report = portfel_store::completions::of_passport(store.db(), unevaluated.meta.id).await.unwrap().unwrap();
+    let due = portfel_monitoring::expost::due(report.content.actual_end, portfel_api::state::EXPOST_AFTER_DAYS);
+    assert!(due < chrono::Utc::now().date_naive(), "its evaluation was due on {due}");
     let programmes = portfel_store::programmes::list(store.db()).await.unwrap();
     assert_eq!(programmes.len(), 2, "an education programme and a quarterly-reported one");
     let sections = &programmes[0].programme.sections;

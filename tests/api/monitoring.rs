@@ -257,7 +257,7 @@ async fn flags_follow_the_facts_and_the_summary_adds_them_up() {
         assert_eq!(project["flags"].as_array().unwrap().len(), 2);
         let csv = app.req(Method::GET, &format!("{url}&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
         let line = csv.lines().nth(1).unwrap();
-        assert!(line.starts_with("2027;Місцевий бюджет") && line.ends_with(";;0,0;300,0;300,0;;;"), "{csv}");
+        assert!(line.starts_with("2027;Місцевий бюджет") && line.ends_with(";;0,0;300,0;300,0;;;;"), "{csv}");
         assert!(csv.lines().nth(2).unwrap().contains(";реалізація;"), "states in words: {csv}");
     }
 }

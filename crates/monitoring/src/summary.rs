@@ -1,6 +1,7 @@
 //! The portfolio-level monitoring summary: per year and funding source what
 //! the approved plan provides, what was received and spent, and the rate;
-//! per project its state, progress, spending and flags.
+//! per project its state, progress, spending, flags, and how it ended and
+//! was judged.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::completion::Outcome;
 use crate::deviation::{Flag, ProjectFacts, Standing, Thresholds, flags};
+use crate::expost::{EvaluationStatus, Rating};
+use crate::report::ReportStatus;
 use crate::thousands::rate;
 
 /// A project as the summary sees it.
@@ -26,6 +30,28 @@ pub struct MonitoredProject {
     pub planned: Vec<(i32, String, Decimal)>,
     /// What the rules know of it.
     pub facts: ProjectFacts,
+    /// Its completion report and evaluation, once written.
+    pub result: Option<ProjectResult>,
+}
+
+/// How a project ended and how it was judged: its completion report's
+/// state and figures, and its ex-post evaluation's state and rating.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProjectResult {
+    /// Where the completion report stands.
+    pub completion: ReportStatus,
+    /// How the report says the project ended.
+    pub outcome: Outcome,
+    /// Actual less planned cost, as a share of the plan.
+    #[schema(value_type = Option<String>)]
+    pub cost_ratio: Option<Decimal>,
+    /// Mean achievement of its indicators.
+    #[schema(value_type = Option<String>)]
+    pub mean_achievement: Option<Decimal>,
+    /// Where the evaluation stands, once begun.
+    pub evaluation: Option<EvaluationStatus>,
+    /// The signed-off overall rating.
+    pub overall: Option<Rating>,
 }
 
 /// One year and source.
@@ -66,6 +92,8 @@ pub struct ProjectLine {
     pub spent: Decimal,
     /// Raised flags.
     pub flags: Vec<Flag>,
+    /// How it ended and was judged, once reported.
+    pub result: Option<ProjectResult>,
 }
 
 /// The summary.
@@ -102,6 +130,7 @@ pub fn summary(projects: &[MonitoredProject], thresholds: &Thresholds, on: Naive
             progress_percent: standing.latest().map(|r| r.progress_percent),
             spent: standing.spent().value(),
             flags: flags(&p.facts, thresholds, on),
+            result: p.result.clone(),
         });
     }
     let by_year_and_source = lines

@@ -241,6 +241,7 @@ fn the_summary_adds_plan_receipts_and_spending_per_year_and_source() {
             last_year: 2027,
             reports,
         },
+        result: None,
     };
     let draft = report(1, "999.00", "5", ReportStatus::Draft);
     let projects = [

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use portfel_domain::Permission;
 use portfel_monitoring::deviation::{Flag, ProjectFacts, Thresholds, flags};
-use portfel_monitoring::summary::{MonitoredProject, Summary, summary};
+use portfel_monitoring::summary::{MonitoredProject, ProjectResult, Summary, summary};
 use portfel_monitoring::thousands::thousand_uah;
 use portfel_planning::council::PlanContent;
 use portfel_store::council::{self, Kind};
@@ -57,7 +57,8 @@ fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
     }
 }
 
-/// The monitored projects: those of the plan in force, and any other with reports.
+/// The monitored projects: those of the plan in force, and any other with
+/// implementation or completion reports.
 async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
     let db = state.store.db();
     let plan = council::in_force::<_, PlanContent>(db, Kind::Plan).await?.map(|p| p.content);
@@ -66,7 +67,8 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
     for i in plan.iter().flat_map(|p| &p.result.included) {
         planned.insert(i.id, i.amounts.iter().map(|a| (a.year, a.source.clone(), a.amount)).collect());
     }
-    for id in reports.keys() {
+    let mut results = results(state).await?;
+    for id in reports.keys().chain(results.keys()) {
         planned.entry(*id).or_default();
     }
     if let Some(id) = only {
@@ -100,7 +102,38 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
                 last_year: last,
                 reports: reports.remove(&id).unwrap_or_default(),
             },
+            result: results.remove(&id),
         });
+    }
+    Ok(out)
+}
+
+/// The projects with a completion report: the report's and the evaluation's
+/// state, with the figures the summary shows.
+async fn results(state: &AppState) -> ApiResult<HashMap<Uuid, ProjectResult>> {
+    use portfel_monitoring::report::ReportStatus;
+    let db = state.store.db();
+    let every = [ReportStatus::Draft, ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned];
+    let reports = portfel_store::completions::in_states(db, &every, None).await?;
+    let evaluations: HashMap<Uuid, portfel_monitoring::expost::EvaluationRecord> =
+        portfel_store::evaluations::list(db).await?.into_iter().map(|e| (e.passport_id, e)).collect();
+    let mut out = HashMap::new();
+    for r in reports {
+        let passport = portfel_store::passports::get(db, r.passport_id).await?;
+        let figures = portfel_monitoring::completion::figures(&passport.content, &r.content);
+        let evaluation = evaluations.get(&r.passport_id);
+        let signed = evaluation.filter(|e| e.status == portfel_monitoring::expost::EvaluationStatus::SignedOff);
+        out.insert(
+            r.passport_id,
+            ProjectResult {
+                completion: r.status,
+                outcome: r.content.outcome,
+                cost_ratio: figures.cost.ratio,
+                mean_achievement: figures.mean_achievement,
+                evaluation: evaluation.map(|e| e.status),
+                overall: signed.and_then(|e| e.content.overall),
+            },
+        );
     }
     Ok(out)
 }
@@ -123,6 +156,17 @@ pub async fn project_flags(
     Ok(Json(projects.first().map(|p| flags(&p.facts, &Thresholds::default(), day)).unwrap_or_default()))
 }
 
+/// How a project ended and was judged, in words: «завершено (звіт прийнято), оцінка: висока».
+pub fn result_words(r: &ProjectResult) -> String {
+    use portfel_domain::messages::state_word;
+    let judged = match (r.evaluation, r.overall) {
+        (_, Some(overall)) => format!(", оцінка: {}", overall.label()),
+        (Some(_), None) => ", оцінювання триває".to_owned(),
+        (None, None) => String::new(),
+    };
+    format!("{} (звіт {}){judged}", state_word(r.outcome.as_str()), state_word(r.completion.as_str()))
+}
+
 fn summary_table(s: &Summary) -> Table {
     let header = [
         "Рік",
@@ -134,6 +178,7 @@ fn summary_table(s: &Summary) -> Table {
         "Виконання, %",
         "Прогрес, %",
         "Відхилення",
+        "Результат",
     ];
     let text = |t: String| Cell::Text(t);
     let mut rows: Vec<Vec<Cell>> = s
@@ -150,6 +195,7 @@ fn summary_table(s: &Summary) -> Table {
                 l.rate.map_or(text(String::new()), Cell::Tenths),
                 text(String::new()),
                 text(String::new()),
+                text(String::new()),
             ]
         })
         .collect();
@@ -164,6 +210,7 @@ fn summary_table(s: &Summary) -> Table {
             text(String::new()),
             p.progress_percent.map_or(text(String::new()), Cell::Tenths),
             text(p.flags.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; ")),
+            text(p.result.as_ref().map(result_words).unwrap_or_default()),
         ]
     }));
     Table {

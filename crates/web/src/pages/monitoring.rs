@@ -104,13 +104,14 @@ pub async fn summary(State(state): State<WebState>, user: Signed, Query(q): Quer
                 table {
                     caption.muted { "Спершу проєкти з відхиленнями · показано " (first + 1) "–"
                         ((first + per_page).min(shown.len())) " з " (shown.len()) }
-                    thead { tr { th { "Проєкт" } th { "Стан" } th.num { "Прогрес" } th.num { "Витрачено, тис. грн" } th { "Відхилення" } } }
+                    thead { tr { th { "Проєкт" } th { "Стан" } th.num { "Прогрес" } th.num { "Витрачено, тис. грн" } th { "Відхилення" } th { "Результат" } } }
                     tbody { @for p in shown.iter().skip(first).take(per_page) { tr class=[(!p.flags.is_empty()).then_some("diff-removed")] {
                         td { a href=(format!("/passports/{}", p.id)) { (p.title) } }
                         td { (Status::parse(&p.status).map_or_else(|| p.status.clone(), |s| labels::status(s).to_owned())) }
                         td.num { (p.progress_percent.map(|v| format!("{} %", format::number(v, 0))).unwrap_or_default()) }
                         td.num { (format::thousands(p.spent)) }
                         td { (flag_list(&p.flags)) }
+                        td { (p.result.as_ref().map(portfel_api::routes::monitoring::result_words).unwrap_or_default()) }
                     } } }
                 }
                 (layout::pages_nav(page, pages, link))
