@@ -487,3 +487,41 @@ async fn the_whole_end_of_the_cycle_is_done_from_the_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_completion_goes_to_dream_and_comes_back_accepted() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let sync = app.token("dream-sync", None, &[Role::Integration]);
+        let id = in_implementation(&app, &w).await;
+        closed_by_report(&app, &w, &id, &completed_report()).await;
+        let (s, doc) = send(app.req(Method::GET, &format!("/api/v1/dream/export/{id}"), &sync)).await;
+        assert_eq!(s, 200, "{doc}");
+        let contract = &doc["contractingProcesses"][0]["summary"]["contract"];
+        assert_eq!(
+            (doc["status"].as_str(), contract["status"].as_str(), contract["period"]["startDate"].as_str()),
+            (Some("complete"), Some("complete"), Some("2027-03-01T00:00:00Z")),
+            "[{}] {doc}",
+            app.backend
+        );
+        let body = json!({"id": "dream-closed", "document": doc});
+        let (s, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body)).await;
+        assert_eq!((s, r["outcome"].as_str()), (200, Some("new")), "{r}");
+        let copy = r["passport_id"].as_str().unwrap().to_owned();
+        let (s, c) = send(app.req(Method::GET, &format!("/api/v1/passports/{copy}/completion"), &pim)).await;
+        assert_eq!(s, 200, "the imported project has its completion report: {c}");
+        assert_eq!(
+            (c["status"].as_str(), c["outcome"].as_str(), c["actual_end"].as_str()),
+            (Some("accepted"), Some("completed"), Some("2029-01-30"))
+        );
+        assert_eq!(
+            (c["figures"]["cost"]["actual"].as_str(), c["figures"]["mean_achievement"].as_str()),
+            (Some("9500000.00"), Some("0.975"))
+        );
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/passports/{copy}/evaluation"), &pim)).await;
+        assert_eq!(s, 201, "and can be evaluated like one closed here");
+        let (_, again) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body)).await;
+        assert_eq!(again["outcome"].as_str(), Some("unchanged"), "{again}");
+    }
+}

@@ -36,6 +36,8 @@ pub struct ExportInput<'a> {
     pub original: Option<&'a Value>,
     /// Accepted implementation reports, one per period, oldest first.
     pub reports: &'a [ReportContent],
+    /// The accepted completion report, once there is one.
+    pub completion: Option<&'a portfel_monitoring::completion::CompletionContent>,
     /// The passport's attached files now, with the address their downloads are under.
     pub files: &'a [Attachment],
     /// Where Portfel is reached (`https://portfel.example.gov.ua`): a file's
@@ -118,7 +120,7 @@ pub fn export(input: &ExportInput<'_>) -> Value {
     set_array(&mut doc, "additionalClassifications", classifications(&original, p, input.goals));
     doc.insert("approaches".into(), approaches(&original, input.id, p));
     let mut processes = kept(&original, "contractingProcesses", |c| !implementation::is_managed(c));
-    processes.extend(implementation::process(input.id, input.status, &p.title.uk, input.reports));
+    processes.extend(implementation::process(input.id, input.status, &p.title.uk, input.reports, input.completion));
     set_array(&mut doc, "contractingProcesses", processes);
     Value::Object(doc)
 }

@@ -38,6 +38,8 @@ pub struct Imported {
     /// Implementation facts (financing and progress) by period, from the
     /// contracting process Portfel writes.
     pub reports: Vec<ReportContent>,
+    /// The completion report of a project DREAM has closed, from the same process.
+    pub completion: Option<portfel_monitoring::completion::CompletionContent>,
     /// The whole document, kept for export.
     pub document: Value,
 }
@@ -273,6 +275,9 @@ pub fn import(doc: &Value) -> Result<Imported, Vec<FieldError>> {
         goals,
         updated: updated.expect("checked above"),
         reports: implementation::reports(doc, |s| codes.contains(Codelist::FundingSourceCategories, s)),
+        completion: implementation::completion(doc, status.expect("checked above"), |s| {
+            codes.contains(Codelist::FundingSourceCategories, s)
+        }),
         document: doc.clone(),
     })
 }

@@ -4,7 +4,7 @@
 //! Export overlays the fields Portfel models onto the document last imported
 //! from DREAM (or an empty one), so everything Portfel does not model is given
 //! back verbatim. Import reads the modelled fields and keeps the document.
-//! Accepted implementation reports travel in a contracting process
+//! Accepted implementation reports and the accepted completion report travel in a contracting process
 //! ([`implementation`]).
 
 pub mod codes;
@@ -17,6 +17,7 @@ use portfel_domain::passport::PartyRef;
 use serde::{Deserialize, Serialize};
 
 pub use export::{ExportInput, export};
+pub use implementation::DREAM_REMAINING;
 pub use import::{Imported, import};
 
 /// A strategy goal as DREAM classifies it: the UA-GIS document kind and the goal's code.

@@ -63,6 +63,7 @@ fn input<'a>(
         goals,
         original,
         reports: &[],
+        completion: None,
         files: Box::leak(Box::new(vec![attached_file()])),
         public_url: "https://portfel.example.gov.ua",
     }
@@ -87,6 +88,56 @@ fn attached_file() -> portfel_domain::attachment::Attachment {
         from_revision: Some(2),
         removed_at: None,
         until_revision: None,
+    }
+}
+
+/// A completion report as DREAM carries it: no handover, upkeep or narrative.
+fn completion(outcome: portfel_monitoring::completion::Outcome) -> portfel_monitoring::completion::CompletionContent {
+    serde_json::from_value(json!({
+        "outcome": outcome, "actual_start": "2027-03-01", "actual_end": "2029-01-30",
+        "costs": [{"year": 2027, "item": "design", "source": "localBudget", "amount": "480000.00"},
+                  {"year": 2028, "item": "construction", "source": "donorFunds", "amount": "9020000.55"}],
+        "indicators": [{"name": "Кількість отримувачів послуг", "unit": "осіб", "baseline": "0", "target": "800", "actual": "760"},
+                       {"name": "Аварії системи опалення", "unit": "од.", "baseline": "2", "target": "0", "actual": null}],
+        "remaining": if outcome == portfel_monitoring::completion::Outcome::Completed { "" } else { portfel_dream::DREAM_REMAINING }
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_completion_goes_out_valid_and_comes_back_as_it_was() {
+    use portfel_monitoring::completion::Outcome;
+    let (content, initiator, goals) = (passport(), party("Управління освіти", "40000001"), Vec::new());
+    for (status, outcome, contract) in
+        [(Status::Completed, Outcome::Completed, "complete"), (Status::Cancelled, Outcome::Cancelled, "terminated")]
+    {
+        let report = completion(outcome);
+        let mut with = input(&content, &initiator, &goals, None);
+        with.status = status;
+        with.completion = Some(&report);
+        let exported = export(&with);
+        assert_valid(&exported);
+        let process = &exported["contractingProcesses"][0]["summary"];
+        assert_eq!(
+            (process["status"].as_str(), process["contract"]["status"].as_str()),
+            (Some(status_code(status)), Some(contract))
+        );
+        assert_eq!(process["contract"]["period"]["endDate"], "2029-01-30T23:59:59Z");
+        let imported = import(&exported).unwrap();
+        assert_eq!(imported.completion.as_ref(), Some(&report), "{status:?}");
+        assert!(imported.reports.is_empty(), "the completion's money is not read as a period's report");
+    }
+    let mut open = input(&content, &initiator, &goals, None);
+    open.status = Status::Implementation;
+    let report = completion(Outcome::Completed);
+    open.completion = Some(&report);
+    assert_eq!(import(&export(&open)).unwrap().completion, None, "a project DREAM has not closed has no completion");
+}
+
+fn status_code(status: Status) -> &'static str {
+    match status {
+        Status::Completed => "complete",
+        _ => "cancelled",
     }
 }
 

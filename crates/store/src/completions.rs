@@ -49,28 +49,59 @@ pub async fn create(
     let txn = crate::begin_write(db).await?;
     let passport = passports::get(&txn, passport_id).await?;
     completion::check_start(passport.status).map_err(StoreError::Conflict)?;
-    let now = crate::now();
-    let model = Entity::insert(completion_report::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        passport_id: Set(passport_id),
-        organisation_id: Set(passport.organisation_id),
-        status: Set(ReportStatus::Draft.as_str().into()),
-        content: Set(serde_json::to_string(content)?),
-        return_reason: Set(None),
-        created_by: Set(actor.sub.clone()),
-        decided_by: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set(None),
-    })
-    .exec_with_returning(&txn)
-    .await
-    .map_err(|e| StoreError::unique(e, "the project's completion report"))?;
-    let record = to_record(model)?;
+    let record = insert(&txn, actor, (passport_id, passport.organisation_id), ReportStatus::Draft, content).await?;
     audit::created(&txn, actor, "completion.create", "completion", record.id.to_string(), &record).await?;
     txn.commit().await?;
     Ok(record)
+}
+
+/// Inserts a report of (project, organisation) in `status`; an accepted
+/// one is decided by its writer.
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    (passport_id, organisation_id): (Uuid, Uuid),
+    status: ReportStatus,
+    content: &CompletionContent,
+) -> StoreResult<CompletionRecord> {
+    let now = crate::now();
+    let accepted = status == ReportStatus::Accepted;
+    let model = Entity::insert(completion_report::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        passport_id: Set(passport_id),
+        organisation_id: Set(organisation_id),
+        status: Set(status.as_str().into()),
+        content: Set(serde_json::to_string(content)?),
+        return_reason: Set(None),
+        created_by: Set(actor.sub.clone()),
+        decided_by: Set(accepted.then(|| actor.sub.clone())),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(accepted.then_some(now)),
+    })
+    .exec_with_returning(conn)
+    .await
+    .map_err(|e| StoreError::unique(e, "the project's completion report"))?;
+    to_record(model)
+}
+
+/// Records the completion report DREAM holds for a project it closed as
+/// accepted (it was accepted where it was entered), when Portfel has none.
+/// A report Portfel holds is Portfel's to keep: it is not replaced.
+pub async fn record_from_dream<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    passport_id: Uuid,
+    organisation_id: Uuid,
+    content: &CompletionContent,
+) -> StoreResult<()> {
+    if of_passport(conn, passport_id).await?.is_some() {
+        return Ok(());
+    }
+    let record = insert(conn, actor, (passport_id, organisation_id), ReportStatus::Accepted, content).await?;
+    audit::created(conn, actor, "completion.import", "completion", record.id.to_string(), &record).await?;
+    Ok(())
 }
 
 /// Replaces the content of a draft or returned completion report at `expected_version`.

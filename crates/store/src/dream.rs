@@ -288,6 +288,9 @@ async fn import_in(
     if !imported.reports.is_empty() {
         crate::reports::record_from_dream(txn, actor, passport_id, organisation_id, &imported.reports).await?;
     }
+    if let Some(completion) = &imported.completion {
+        crate::completions::record_from_dream(txn, actor, passport_id, organisation_id, completion).await?;
+    }
     learnt.link = Some((dream_id.to_owned(), passport_id, remembered));
     Ok((passport_id, outcome, learnt))
 }
@@ -320,6 +323,9 @@ pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid, public_url:
         Some(l) => Some(serde_json::from_str(&l.document)?),
         None => None,
     };
+    let accepted = crate::completion_rows::of_passport(conn, passport_id)
+        .await?
+        .filter(|c| c.status == portfel_monitoring::report::ReportStatus::Accepted);
     Ok(portfel_dream::export(&portfel_dream::ExportInput {
         id: p.meta.id,
         created: p.meta.created_at,
@@ -330,6 +336,7 @@ pub async fn export<C: ConnectionTrait>(conn: &C, passport_id: Uuid, public_url:
         goals: &goals,
         original: original.as_ref(),
         reports: &crate::reports::accepted(conn, passport_id).await?,
+        completion: accepted.as_ref().map(|c| &c.content),
         files: &crate::attachments::current(conn, portfel_domain::attachment::OwnerKind::Passport, passport_id).await?,
         public_url,
     }))
