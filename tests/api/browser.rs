@@ -472,6 +472,56 @@ async fn quarters_are_reported_and_accepted_on_the_pages(
     tab.sign_out().await;
 }
 
+/// The initiator reports a project's completion from its passport, the PIM
+/// unit accepts it from its tasks, evaluates the project and signs the
+/// conclusion off; the register shows it signed.
+async fn a_project_is_closed_and_evaluated_on_the_pages(
+    tab: &Tab,
+    app: &TestApp,
+    w: &World,
+    passwords: &std::collections::HashMap<&'static str, String>,
+) {
+    let id = crate::monitoring::in_implementation(app, w).await;
+    tab.sign_in("ini-a", &passwords["ini-a"]).await;
+    tab.open(&format!("/passports/{id}")).await;
+    tab.click(&format!("main a[href='/passports/{id}/completion']")).await;
+    tab.audit().await;
+    tab.set("#f-actual_end", "2029-01-30").await;
+    tab.fill("#f-indicators-0--actual", "760").await;
+    tab.fill("#f-indicators-1--actual", "95").await;
+    tab.click(&format!("form[action='/passports/{id}/completion'] button[type=submit]")).await;
+    let completion = tab.path().await;
+    assert!(completion.starts_with("/completions/"), "the report is saved: {}", tab.text().await);
+    assert!(tab.text().await.contains("запізнення 30 дн."), "the figures are shown: {}", tab.text().await);
+    tab.audit().await;
+    tab.click("form[action$='/submit'] button").await;
+    tab.sign_out().await;
+
+    tab.sign_in("pim", &passwords["pim"]).await;
+    tab.open("/tasks").await;
+    tab.click(&format!("main a[href='/passports/{id}/completion']")).await;
+    assert_eq!(tab.path().await, completion, "the task opens the report");
+    tab.click("form[action$='/accept'] button").await;
+    tab.open(&format!("/passports/{id}")).await;
+    tab.click(&format!("form[action='/passports/{id}/evaluation'] button")).await;
+    let evaluation = tab.path().await;
+    tab.audit().await;
+    for i in 0..5 {
+        tab.choose(&format!("#f-sections-{i}--rating"), "satisfactory").await;
+        tab.fill(&format!("#f-sections-{i}--judgement"), "Досягнуто більшість показників концепції").await;
+    }
+    tab.choose("#f-overall", "satisfactory").await;
+    tab.fill("#f-conclusion", "Проєкт загалом результативний").await;
+    tab.click(&format!("form[action='{evaluation}'] button[type=submit]")).await;
+    tab.click("form[action$='/sign-off'] button").await;
+    assert!(tab.text().await.contains("висновок підписано"), "{}", tab.text().await);
+    tab.audit().await;
+    tab.screenshot("main", "expost-evaluation").await;
+    tab.open("/evaluations").await;
+    assert!(tab.find("main table").await.text().await.unwrap().contains("висновок підписано (задовільна)"));
+    tab.sign_out().await;
+}
+
 /// One hromada's cycle on `app`, from the pages alone.
 async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     let w = World::create(&app).await;
@@ -549,6 +599,7 @@ async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     tab.sign_out().await;
 
     quarters_are_reported_and_accepted_on_the_pages(&tab, &app, &w, &passwords).await;
+    a_project_is_closed_and_evaluated_on_the_pages(&tab, &app, &w, &passwords).await;
 
     // The API documentation runs under its own content policy (its viewer's scripts load from here).
     tab.open("/docs/").await;

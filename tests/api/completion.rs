@@ -420,7 +420,7 @@ async fn the_whole_end_of_the_cycle_is_done_from_the_pages() {
                 form.get("indicators[0].target"),
                 form.get("costs[1].amount")
             ),
-            (Some("2027-01-01"), Some("2028-12-31"), Some("800"), Some("9500000.00")),
+            (Some("2027-01-01"), Some("2028-12-31"), Some("800"), Some("1500000.00")),
             "the form starts from the passport's plan"
         );
         form.set("actual_end", "2029-01-30");

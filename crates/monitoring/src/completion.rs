@@ -390,8 +390,37 @@ fn main_source(passport: &PassportContent, year: i32) -> String {
         .map_or_else(|| "localBudget".to_owned(), |f| f.source.clone())
 }
 
+/// The passport's plan as spending: a year with one cost item spent as the
+/// year's financing plan says, source by source; a year of several items,
+/// each from the year's main source.
+fn planned_spending(passport: &PassportContent) -> Vec<ActualCost> {
+    let mut out = Vec::new();
+    let mut years: Vec<i32> = passport.costs.iter().map(|c| c.year).collect();
+    years.dedup();
+    for year in years {
+        let lines: Vec<_> = passport.costs.iter().filter(|c| c.year == year).collect();
+        let financed: Vec<_> = passport.financing.iter().filter(|f| f.year == year).collect();
+        let one_item = lines.iter().all(|c| c.item == lines[0].item);
+        let cost: Uah = lines.iter().map(|c| c.amount).sum();
+        let financing: Uah = financed.iter().map(|f| f.amount).sum();
+        if one_item && !financed.is_empty() && cost == financing {
+            let item = lines[0].item;
+            out.extend(financed.iter().map(|f| ActualCost { year, item, source: f.source.clone(), amount: f.amount }));
+        } else {
+            let source = main_source(passport, year);
+            out.extend(lines.iter().map(|c| ActualCost {
+                year,
+                item: c.item,
+                source: source.clone(),
+                amount: c.amount,
+            }));
+        }
+    }
+    out
+}
+
 /// The content a completion report starts from: the planned years as the
-/// dates, the planned costs as spent (each from its year's main source), the
+/// dates, the planned costs as spent ([`planned_spending`]), the
 /// promised indicators ([`promised_indicators`]) and the passport's O&M as
 /// arranged — the initiator corrects what differed. Without planned years
 /// the dates are `today`.
@@ -408,11 +437,7 @@ pub fn starting_content(
         outcome: Outcome::Completed,
         actual_start,
         actual_end,
-        costs: passport
-            .costs
-            .iter()
-            .map(|c| ActualCost { year: c.year, item: c.item, source: main_source(passport, c.year), amount: c.amount })
-            .collect(),
+        costs: planned_spending(passport),
         indicators: promised_indicators(passport, latest),
         handover: None,
         upkeep: passport.om_cost_per_year.map(|cost_per_year| Upkeep {
@@ -693,6 +718,20 @@ mod tests {
         assert_eq!(f.mean_achievement, Some(d("0.975")));
         // Upkeep 230 000 arranged against 250 000 promised.
         assert_eq!(f.upkeep.difference, Some(uah("-20000")));
+    }
+
+    #[test]
+    fn a_report_starts_from_the_plan_with_nothing_to_explain() {
+        let p = passport();
+        let start = starting_content(&p, None, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
+        let f = figures(&p, &start);
+        let zero = |v: &[KeyedVariance<String>]| v.iter().all(|k| k.variance.difference == Uah::ZERO);
+        assert!(f.cost.difference == Uah::ZERO && zero(&f.by_source), "{:?}", f.by_source);
+        assert_eq!(start.costs.len(), 3, "2027's design; 2028's construction by its two sources");
+        assert_eq!(
+            (start.actual_start.to_string(), start.actual_end.to_string()),
+            ("2027-01-01".into(), "2028-12-31".into())
+        );
     }
 
     #[test]

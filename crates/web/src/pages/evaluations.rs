@@ -50,7 +50,7 @@ pub async fn register(State(state): State<WebState>, user: Signed) -> PageResult
                         td { a href=(format!("/passports/{}", c.passport_id)) { (c.title) } }
                         td { (super::completion::outcome(c.outcome)) }
                         td { (c.actual_end.format("%d.%m.%Y")) }
-                        td { (c.due.format("%d.%m.%Y")) @if c.overdue { " " strong.bad { "прострочено" } } }
+                        td { (c.due.format("%d.%m.%Y")) @if c.overdue { " " strong { "(прострочено)" } } }
                         td { @match (c.evaluation_id, c.status) {
                             (Some(e), Some(EvaluationStatus::SignedOff)) => {
                                 a href=(format!("/evaluations/{e}")) { "висновок підписано" }
@@ -162,7 +162,7 @@ async fn page(state: &WebState, user: &Signed, e: &Evaluation, values: &Values, 
                 @for (i, section) in r.form.sections.iter().enumerate() {
                     fieldset {
                         legend { (section.title) }
-                        p.muted { (section.guidance) @if let Some(s) = suggested(&section.key) { " Показники вказують на оцінку: " strong { (s) } "." } }
+                        p.muted { (section.guidance) "." @if let Some(s) = suggested(&section.key) { " Показники вказують на оцінку: " strong { (s) } "." } }
                         input type="hidden" name=(format!("sections[{i}].key")) value=(section.key);
                         @if writer {
                             div.field { (select(Some("Оцінка"), &format!("sections[{i}].rating"), &rating_options, values, errors)) }
