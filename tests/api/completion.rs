@@ -249,6 +249,15 @@ async fn the_evaluation_is_written_with_named_experts_and_frozen_once_signed() {
         assert_eq!(s, 200, "{r}");
         let (s, r) = send(app.req(Method::GET, &at, &exp1)).await;
         assert_eq!((s, r["experts"][0].as_str()), (200, Some("exp1")), "the named expert reads it");
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &exp1)).await;
+        let joined: Vec<&str> = tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "join_evaluation")
+            .map(|t| t["subject_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(joined, [eid.as_str()], "and finds it among its tasks: {tasks}");
         let (s, _) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}"), &exp1)).await;
         assert_eq!(s, 200, "and the passport it judges");
         let (s, _) = send(app.req(Method::GET, &at, &exp2)).await;

@@ -41,14 +41,17 @@ pub enum TaskKind {
     CheckCompletion,
     /// A closed project whose ex-post evaluation is not signed off, with its due date.
     EvaluateProject,
+    /// An ex-post evaluation in progress that names the expert among its evaluators.
+    JoinEvaluation,
 }
 
 impl TaskKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [TaskKind; 15] = [
+    pub const ALL: [TaskKind; 16] = [
         TaskKind::Decide,
         TaskKind::Declare,
         TaskKind::Score,
+        TaskKind::JoinEvaluation,
         TaskKind::SubmitDraft,
         TaskKind::FinishReport,
         TaskKind::WriteCompletion,
@@ -68,7 +71,7 @@ impl TaskKind {
         match self {
             TaskKind::SubmitDraft => Permission::CreatePassports,
             TaskKind::FinishReport | TaskKind::ReportQuarter | TaskKind::WriteCompletion => Permission::WriteReports,
-            TaskKind::Declare | TaskKind::Score => Permission::Score,
+            TaskKind::Declare | TaskKind::Score | TaskKind::JoinEvaluation => Permission::Score,
             TaskKind::ScreenPassport | TaskKind::StaffProject => Permission::PrepareRounds,
             TaskKind::CheckReport | TaskKind::CheckQuarter | TaskKind::CheckCompletion => Permission::CheckReports,
             TaskKind::EvaluateProject => Permission::Evaluate,
@@ -91,7 +94,10 @@ mod tests {
 
     #[test]
     fn each_role_is_given_its_own_work() {
-        assert_eq!(TaskKind::for_roles(&[Role::Expert]), [TaskKind::Declare, TaskKind::Score]);
+        assert_eq!(
+            TaskKind::for_roles(&[Role::Expert]),
+            [TaskKind::Declare, TaskKind::Score, TaskKind::JoinEvaluation]
+        );
         assert_eq!(TaskKind::for_roles(&[Role::Council]), [TaskKind::Decide]);
         let initiator = TaskKind::for_roles(&[Role::Initiator]);
         assert_eq!(

@@ -32,7 +32,7 @@ use crate::state::AppState;
 pub struct Task {
     /// What is to be done.
     pub kind: TaskKind,
-    /// The passport, report or council paper concerned.
+    /// The passport, report, evaluation or council paper concerned.
     pub subject_id: Uuid,
     /// The passport's title (for passports, assignments and reports).
     pub title: Option<String>,
@@ -146,7 +146,8 @@ async fn reports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiRe
 
 /// Completion reports to write (projects of the caller's organisation past
 /// their last planned year with none sent, or with one a draft or returned)
-/// or to check, and closed projects whose evaluation is not signed off.
+/// or to check, closed projects whose evaluation is not signed off, and the
+/// evaluations in progress that name the caller among their experts.
 async fn completion_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
     let db = state.store.db();
     let mut out = Vec::new();
@@ -170,6 +171,12 @@ async fn completion_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> A
         out.extend(
             sent.iter().map(|r| (Task::of(TaskKind::CheckCompletion, r.passport_id, None), Some(r.passport_id))),
         );
+    }
+    if kinds.contains(&TaskKind::JoinEvaluation) {
+        let named = portfel_store::evaluations::list(db).await?.into_iter().filter(|e| {
+            e.status == EvaluationStatus::Draft && portfel_monitoring::expost::named(&e.content, &auth.claims.sub)
+        });
+        out.extend(named.map(|e| (Task::of(TaskKind::JoinEvaluation, e.id, None), Some(e.passport_id))));
     }
     if kinds.contains(&TaskKind::EvaluateProject) {
         let closed = crate::routes::evaluations::closed_projects(state, auth).await?;

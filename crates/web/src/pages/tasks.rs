@@ -29,6 +29,7 @@ fn heading(kind: TaskKind) -> &'static str {
         TaskKind::WriteCompletion => "Звіти про завершення проєктів, які треба написати або доопрацювати",
         TaskKind::CheckCompletion => "Подані звіти про завершення, які треба прийняти або повернути",
         TaskKind::EvaluateProject => "Закриті проєкти, результати яких треба оцінити",
+        TaskKind::JoinEvaluation => "Оцінювання результатів проєктів, до яких вас залучено як експерта",
     }
 }
 
@@ -55,6 +56,7 @@ fn link(t: &Task) -> (String, String) {
         (TaskKind::WriteCompletion | TaskKind::CheckCompletion, _, _) => {
             (format!("/passports/{}/completion", t.subject_id), title)
         }
+        (TaskKind::JoinEvaluation, _, _) => (format!("/evaluations/{}", t.subject_id), title),
         (TaskKind::EvaluateProject, _, _) => {
             let due = t.due.map(|d| {
                 format!(" (оцінити до {}{})", d.format("%d.%m.%Y"), if t.overdue { ", прострочено" } else { "" })
