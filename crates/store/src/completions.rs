@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::completion_report::{self, Column, Entity};
-use crate::guarded::{Guard, record, update_audited};
+use crate::guarded::{Guard, record, report_step, step_action, update_audited};
 use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
@@ -135,25 +135,11 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> StoreResult<CompletionRecord> {
     let txn = crate::begin_write(db).await?;
-    let name = match action {
-        ReportAction::Submit => "completion.submit",
-        ReportAction::Accept => "completion.accept",
-        ReportAction::Return => "completion.return",
-    };
-    let guard = Guard { action: name, id, expected_version };
+    let name = step_action("completion", action);
+    let guard = Guard { action: &name, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &CompletionRecord| {
         let to = reporting::step(before.status, action)?;
-        let decided = matches!(action, ReportAction::Accept | ReportAction::Return);
-        Ok(completion_report::ActiveModel {
-            status: Set(to.as_str().into()),
-            return_reason: Set(reason.filter(|_| action == ReportAction::Return).map(str::to_owned)),
-            decided_by: Set(decided.then(|| actor.sub.clone())),
-            submitted_at: match action {
-                ReportAction::Submit => Set(Some(crate::now())),
-                _ => sea_orm::ActiveValue::NotSet,
-            },
-            ..Default::default()
-        })
+        Ok(report_step!(completion_report::ActiveModel, to, action, reason, actor))
     })
     .await?;
     if action == ReportAction::Accept {

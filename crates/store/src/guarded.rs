@@ -78,3 +78,37 @@ pub(crate) async fn update_audited<R: Record, C: ConnectionTrait>(
     audit::updated(conn, actor, guard.action, R::KIND, guard.id.to_string(), &before, &after).await?;
     Ok(after)
 }
+
+/// The columns a step of a report's workflow (an implementation or a
+/// completion report) writes, as the report entity's active model `$model`:
+/// the state `$to`, the return's reason, who decided, and when it was sent.
+macro_rules! report_step {
+    ($model:path, $to:expr, $action:expr, $reason:expr, $actor:expr) => {{
+        use portfel_monitoring::report::ReportAction;
+        let decided = matches!($action, ReportAction::Accept | ReportAction::Return);
+        $model {
+            status: sea_orm::ActiveValue::Set($to.as_str().into()),
+            return_reason: sea_orm::ActiveValue::Set(
+                $reason.filter(|_| $action == ReportAction::Return).map(str::to_owned),
+            ),
+            decided_by: sea_orm::ActiveValue::Set(decided.then(|| $actor.sub.clone())),
+            submitted_at: match $action {
+                ReportAction::Submit => sea_orm::ActiveValue::Set(Some(crate::now())),
+                _ => sea_orm::ActiveValue::NotSet,
+            },
+            ..Default::default()
+        }
+    }};
+}
+pub(crate) use report_step;
+
+/// The audit action of a report's workflow step: `{kind}.submit`, `.accept`, `.return`.
+pub(crate) fn step_action(kind: &str, action: portfel_monitoring::report::ReportAction) -> String {
+    use portfel_monitoring::report::ReportAction;
+    let step = match action {
+        ReportAction::Submit => "submit",
+        ReportAction::Accept => "accept",
+        ReportAction::Return => "return",
+    };
+    format!("{kind}.{step}")
+}

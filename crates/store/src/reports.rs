@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entity::implementation_report::{self, Column, Entity, Model};
-use crate::guarded::{Guard, record, update_audited};
+use crate::guarded::{Guard, record, report_step, step_action, update_audited};
 use crate::{Actor, StoreError, StoreResult};
 
 fn status_of(stored: &str) -> StoreResult<ReportStatus> {
@@ -242,25 +242,11 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> StoreResult<ReportRecord> {
     let txn = crate::begin_write(db).await?;
-    let name = match action {
-        ReportAction::Submit => "report.submit",
-        ReportAction::Accept => "report.accept",
-        ReportAction::Return => "report.return",
-    };
-    let guard = Guard { action: name, id, expected_version };
+    let name = step_action("report", action);
+    let guard = Guard { action: &name, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
         let to = reporting::step(before.status, action)?;
-        let decided = matches!(action, ReportAction::Accept | ReportAction::Return);
-        Ok(implementation_report::ActiveModel {
-            status: Set(to.as_str().into()),
-            return_reason: Set(reason.filter(|_| action == ReportAction::Return).map(str::to_owned)),
-            decided_by: Set(decided.then(|| actor.sub.clone())),
-            submitted_at: match action {
-                ReportAction::Submit => Set(Some(crate::now())),
-                _ => sea_orm::ActiveValue::NotSet,
-            },
-            ..Default::default()
-        })
+        Ok(report_step!(implementation_report::ActiveModel, to, action, reason, actor))
     })
     .await?;
     txn.commit().await?;
