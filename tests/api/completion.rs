@@ -482,6 +482,17 @@ async fn the_whole_end_of_the_cycle_is_done_from_the_pages() {
         let (_, _, page) = pim.get("/evaluations").await;
         let register = html::text(&html::select(&html::parse(&page), "main table").remove(0));
         assert!(register.contains("висновок підписано (задовільна)"), "{register}");
+        let (s, _, page) = pim.get(&format!("/evaluations/{eid}/print")).await;
+        let printed = html::text(&html::select(&html::parse(&page), "main").remove(0));
+        assert_eq!(s.as_u16(), 200);
+        for expected in [
+            "Висновок за результатами оцінки",
+            "Загальна оцінка результатів проєкту: задовільна",
+            "Проєкт загалом результативний",
+        ] {
+            assert!(printed.contains(expected), "the printable conclusion says {expected:?}: {printed}");
+        }
+        assert!(!printed.contains("ПРОЄКТ"), "a signed conclusion is not marked a draft");
         let (s, _, docx) = pim.get(&format!("/evaluations/{eid}/conclusion.docx")).await;
         assert_eq!((s.as_u16(), docx.starts_with("PK")), (200, true));
 

@@ -121,6 +121,59 @@ pub async fn sign_off(
     }
 }
 
+/// GET /evaluations/{id}/print: the conclusion as a page to print or save as PDF.
+pub async fn print(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
+    let e = api::get_evaluation(user.auth.clone(), State(state.app.clone()), Path(id)).await?.into_body();
+    let r = &e.evaluation;
+    let passport =
+        portfel_api::routes::passports::get_passport(user.auth.clone(), State(state.app.clone()), Path(r.passport_id))
+            .await?
+            .into_body();
+    let names = super::names::organisation_names(&state, &user).await?;
+    let hromada = super::names::hromada(&state, &user).await?;
+    let completion = portfel_api::routes::completions::get_completion(
+        user.auth.clone(),
+        State(state.app.clone()),
+        Path(e.completion_id),
+    )
+    .await?
+    .into_body()
+    .report;
+    let c = &completion.content;
+    Ok(layout::page(
+        &user,
+        "Висновок — друк",
+        html! {
+            p.no-print { a href=(format!("/evaluations/{id}")) { "← До оцінювання" } " "
+                button type="button" data-action="print" { "Друкувати або зберегти як PDF" } }
+            @if r.status != EvaluationStatus::SignedOff { p.annex-ref { strong { "ПРОЄКТ" } } }
+            p.doc-org { (hromada) }
+            h1 { (r.form.title) }
+            p.doc-title { strong { "«" (passport.content.title.uk) "»" } }
+            p { "Ініціатор: " (names.get(&passport.organisation_id).map_or("—", String::as_str)) "." }
+            p { "Результат реалізації: " (super::completion::outcome(c.outcome)) "; роботи тривали з "
+                (c.actual_start.format("%d.%m.%Y")) " до " (c.actual_end.format("%d.%m.%Y")) "." }
+            (super::completion::figures(&e.figures))
+            @for section in &r.form.sections {
+                @let judged = r.content.sections.iter().find(|s| s.key == section.key);
+                h2 { (section.title) }
+                p { "Оцінка: " strong { (judged.and_then(|s| s.rating).map_or("не визначено", |r| r.label())) } }
+                @if let Some(s) = judged {
+                    @if !s.judgement.is_empty() { p { (s.judgement) } }
+                    @if !s.evidence.is_empty() { p { "Підстави: " (s.evidence) } }
+                }
+            }
+            h2 { "Висновок" }
+            p { "Загальна оцінка результатів проєкту: " strong { (r.content.overall.map_or("не визначено", |r| r.label())) } "." }
+            p { (r.content.conclusion) }
+            @if !r.content.lessons.is_empty() { h2 { "Уроки для наступних проєктів" } ol { @for l in &r.content.lessons { li { (l) } } } }
+            @if !r.content.experts.is_empty() { p { "Оцінювання проведено за участі експертів: " (r.content.experts.join(", ")) "." } }
+            @if let Some(at) = r.signed_at { p { "Висновок підписано " (at.format("%d.%m.%Y")) "." } }
+            (layout::signatures(&["Керівник підрозділу з питань публічних інвестицій"]))
+        },
+    ))
+}
+
 /// GET /evaluations/{id}/conclusion.docx.
 pub async fn conclusion(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Response> {
     let head = portfel_documents::Letterhead { hromada: super::names::hromada(&state, &user).await? };
@@ -152,6 +205,7 @@ async fn page(state: &WebState, user: &Signed, e: &Evaluation, values: &Values, 
                 " · оцінити до " (e.due.format("%d.%m.%Y"))
                 @if let (Some(by), Some(at)) = (&r.signed_by, r.signed_at) { " · підписав " (by) " " (at.format("%d.%m.%Y")) } }
             div.actions {
+                a.button.secondary href=(format!("/evaluations/{id}/print")) { "Версія для друку" }
                 a.button.secondary href=(format!("/evaluations/{id}/conclusion.docx")) download { "Висновок (DOCX)" }
                 a.button.secondary href=(format!("/completions/{}", e.completion_id)) { "Звіт про завершення" }
             }

@@ -75,6 +75,7 @@ pub fn routes() -> Router<WebState> {
         .route("/passports/{id}/evaluation", post(evaluations::begin))
         .route("/evaluations/{id}", get(evaluations::show).post(evaluations::save))
         .route("/evaluations/{id}/sign-off", post(evaluations::sign_off))
+        .route("/evaluations/{id}/print", get(evaluations::print))
         .route("/evaluations/{id}/conclusion.docx", get(evaluations::conclusion))
         .route("/monitoring", get(monitoring::summary))
         .route("/monitoring/summary.{ext}", get(monitoring::summary_download))
