@@ -59,6 +59,8 @@ async fn a_project_closes_only_with_its_accepted_completion_report() {
         let (ini, other, pim) = (w.initiator_a(&app), w.initiator_b(&app), w.pim(&app));
         let id = in_implementation(&app, &w).await;
         let path = format!("/api/v1/passports/{id}/completion");
+        let (s, r) = send(app.req(Method::GET, &format!("/api/v1/passports/{id}/closing"), &pim)).await;
+        assert_eq!((s, r), (200, json!({"completion": null, "evaluation": null})), "nothing written yet is no error");
 
         let (_, v) = passport_status(&app, &pim, &id).await;
         let (s, _, p) = transition(&app, &pim, &id, v, "completed", None).await;
@@ -137,9 +139,11 @@ async fn a_project_closes_only_with_its_accepted_completion_report() {
         assert_eq!(s, 409, "an accepted report never changes");
 
         let council = app.token("council", Some(w.pim_org), &[Role::Council]);
-        let (s, r) = send(app.req(Method::GET, &path, &council)).await;
-        assert_eq!((s, r["documents"][0]["title"].as_str()), (200, Some("Акт введення в експлуатацію")));
-        let (s, _) = send(app.req(Method::GET, &path, &other)).await;
+        let closing = format!("/api/v1/passports/{id}/closing");
+        let (s, r) = send(app.req(Method::GET, &closing, &council)).await;
+        assert_eq!((s, r["completion"]["documents"][0]["title"].as_str()), (200, Some("Акт введення в експлуатацію")));
+        assert!(r["evaluation"].is_null(), "not begun: {r}");
+        let (s, _) = send(app.req(Method::GET, &closing, &other)).await;
         assert_eq!(s, 403, "nor does another organisation read it");
 
         let (s, summary) = send(app.req(Method::GET, "/api/v1/monitoring/summary", &pim)).await;
@@ -529,8 +533,10 @@ async fn the_completion_goes_to_dream_and_comes_back_accepted() {
         let (s, r) = send(app.req(Method::POST, "/api/v1/dream/import", &sync).json(&body)).await;
         assert_eq!((s, r["outcome"].as_str()), (200, Some("new")), "{r}");
         let copy = r["passport_id"].as_str().unwrap().to_owned();
-        let (s, c) = send(app.req(Method::GET, &format!("/api/v1/passports/{copy}/completion"), &pim)).await;
-        assert_eq!(s, 200, "the imported project has its completion report: {c}");
+        let (s, c) = send(app.req(Method::GET, &format!("/api/v1/passports/{copy}/closing"), &pim)).await;
+        assert_eq!(s, 200, "{c}");
+        let c = &c["completion"];
+        assert!(c.is_object(), "the imported project has its completion report: {c}");
         assert_eq!(
             (c["status"].as_str(), c["outcome"].as_str(), c["actual_end"].as_str()),
             (Some("accepted"), Some("completed"), Some("2029-01-30"))

@@ -3,6 +3,7 @@
 //! accepts or returns it, and accepting it closes the project. Each report is
 //! served with its figures against the passport.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use portfel_domain::records::Passport;
 use portfel_domain::{Codelists, Permission};
@@ -67,19 +68,34 @@ pub async fn of_project(state: &AppState, auth: &Auth, passport_id: Uuid) -> Api
     Ok(report.map(|r| with_figures(&passport, r)))
 }
 
-/// Get a project's completion report
-#[utoipa::path(get, path = "/api/v1/passports/{id}/completion", tag = "completion",
-    description = "The project's completion report with its figures against the passport: cost variance in all, by year, item and source; \
-        the schedule; each indicator's achievement (the share of the way from baseline to target); upkeep arranged against promised.",
+/// How a project ended and how it was judged, as far as written.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Closing {
+    /// Its completion report with the figures, once written.
+    pub completion: Option<Completion>,
+    /// Its ex-post evaluation, once begun.
+    pub evaluation: Option<super::evaluations::Evaluation>,
+}
+
+/// A project's completion report and evaluation
+#[utoipa::path(get, path = "/api/v1/passports/{id}/closing", tag = "completion",
+    description = "The project's completion report (null until written) with its figures against the passport: cost variance in all, by year, \
+        item and source; the schedule; each indicator's achievement (the share of the way from baseline to target); upkeep arranged against \
+        promised — and its ex-post evaluation (null until begun) with its due date. Read by those who read the project's reports, and by \
+        the experts named in its evaluation.",
     params(("id" = Uuid, Path, description = "Passport id")),
-    responses((status = 200, description = "The report", body = Completion, headers(("ETag" = String))),
-        (status = 404, description = "No completion report yet")))]
-pub async fn get_project_completion(
+    responses((status = 200, description = "The report and the evaluation, as far as written", body = Closing)))]
+pub async fn project_closing(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-) -> ApiResult<Versioned<Completion>> {
-    of_project(&state, &auth, id).await?.ok_or(ApiError::NotFound("completion report not found".into()))
+) -> ApiResult<Json<Closing>> {
+    let completion = of_project(&state, &auth, id).await?.map(Versioned::into_body);
+    let evaluation = match &completion {
+        Some(_) => super::evaluations::of_project(&state, &auth, id).await?.map(Versioned::into_body),
+        None => None,
+    };
+    Ok(Json(Closing { completion, evaluation }))
 }
 
 /// The content a completion report starts from: the passport's years as the

@@ -143,20 +143,6 @@ pub async fn of_project(state: &AppState, auth: &Auth, passport_id: Uuid) -> Api
     Ok(Some(full(state, &passport, evaluation).await?))
 }
 
-/// Get a project's ex-post evaluation
-#[utoipa::path(get, path = "/api/v1/passports/{id}/evaluation", tag = "completion",
-    description = "The project's ex-post evaluation with the completion figures it judges, its due date and the ratings the figures suggest.",
-    params(("id" = Uuid, Path, description = "Passport id")),
-    responses((status = 200, description = "The evaluation", body = Evaluation, headers(("ETag" = String))),
-        (status = 404, description = "Not begun")))]
-pub async fn get_project_evaluation(
-    auth: Auth,
-    State(state): State<AppState>,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Versioned<Evaluation>> {
-    of_project(&state, &auth, id).await?.ok_or_else(|| ApiError::NotFound("evaluation not found".into()))
-}
-
 /// Begin a project's ex-post evaluation
 #[utoipa::path(post, path = "/api/v1/passports/{id}/evaluation", tag = "completion",
     description = "The PIM unit begins the evaluation of a closed project with an accepted completion report (409 otherwise, or when begun): \
