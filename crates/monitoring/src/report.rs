@@ -67,11 +67,13 @@ impl ReportStatus {
         }
     }
 
+    /// Every state.
+    pub const ALL: [ReportStatus; 4] =
+        [ReportStatus::Draft, ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned];
+
     /// From the wire name.
     pub fn parse(s: &str) -> Option<ReportStatus> {
-        [ReportStatus::Draft, ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        ReportStatus::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 

@@ -67,7 +67,7 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
     for i in plan.iter().flat_map(|p| &p.result.included) {
         planned.insert(i.id, i.amounts.iter().map(|a| (a.year, a.source.clone(), a.amount)).collect());
     }
-    let mut results = results(state).await?;
+    let mut results = results(state, only).await?;
     for id in reports.keys().chain(results.keys()) {
         planned.entry(*id).or_default();
     }
@@ -108,13 +108,15 @@ async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<Monito
     Ok(out)
 }
 
-/// The projects with a completion report: the report's and the evaluation's
-/// state, with the figures the summary shows.
-async fn results(state: &AppState) -> ApiResult<HashMap<Uuid, ProjectResult>> {
+/// The projects (or `only` the one) with a completion report: the report's
+/// and the evaluation's state, with the figures the summary shows.
+async fn results(state: &AppState, only: Option<Uuid>) -> ApiResult<HashMap<Uuid, ProjectResult>> {
     use portfel_monitoring::report::ReportStatus;
     let db = state.store.db();
-    let every = [ReportStatus::Draft, ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned];
-    let reports = portfel_store::completions::in_states(db, &every, None).await?;
+    let reports = match only {
+        Some(id) => portfel_store::completions::of_passport(db, id).await?.into_iter().collect(),
+        None => portfel_store::completions::in_states(db, &ReportStatus::ALL, None).await?,
+    };
     let evaluations: HashMap<Uuid, portfel_monitoring::expost::EvaluationRecord> =
         portfel_store::evaluations::list(db).await?.into_iter().map(|e| (e.passport_id, e)).collect();
     let mut out = HashMap::new();

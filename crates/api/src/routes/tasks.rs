@@ -152,16 +152,17 @@ async fn completion_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> A
     let db = state.store.db();
     let mut out = Vec::new();
     if let (true, Some(org)) = (kinds.contains(&TaskKind::WriteCompletion), auth.claims.org) {
-        let open = [ReportStatus::Draft, ReportStatus::Returned];
-        let mine = portfel_store::completions::in_states(db, &open, Some(org)).await?;
-        out.extend(
-            mine.iter().map(|r| (Task::of(TaskKind::WriteCompletion, r.passport_id, None), Some(r.passport_id))),
-        );
-        let query = crate::routes::passports::ListQuery::in_state(Status::Implementation, 200);
+        let mine = portfel_store::completions::in_states(db, &ReportStatus::ALL, Some(org)).await?;
+        let open = mine.iter().filter(|r| r.status.editable());
+        out.extend(open.map(|r| (Task::of(TaskKind::WriteCompletion, r.passport_id, None), Some(r.passport_id))));
+        let written: std::collections::HashSet<Uuid> = mine.iter().map(|r| r.passport_id).collect();
+        let query = crate::routes::passports::ListQuery {
+            organisation_id: Some(org),
+            ..crate::routes::passports::ListQuery::in_state(Status::Implementation, 200)
+        };
         let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
         for p in crate::routes::passports::passport_summaries(auth, state, query).await?.items {
-            let ended = p.end_year.is_some_and(|end| end < year);
-            if p.organisation_id == org && ended && portfel_store::completions::of_passport(db, p.id).await?.is_none() {
+            if p.end_year.is_some_and(|end| end < year) && !written.contains(&p.id) {
                 out.push((Task::of(TaskKind::WriteCompletion, p.id, Some(p.title)), None));
             }
         }

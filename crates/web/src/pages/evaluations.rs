@@ -186,8 +186,11 @@ async fn page(state: &WebState, user: &Signed, e: &Evaluation, values: &Values, 
     let signed = r.status == EvaluationStatus::SignedOff;
     let unit = user.may(Permission::Evaluate);
     let writer = !signed && api::require_evaluator(&user.auth, r).is_ok();
-    let passport = portfel_store::passports::briefs(state.app.store.db(), &[r.passport_id]).await?;
-    let project = passport.first().map_or("", |b| b.title.as_str());
+    let passport =
+        portfel_api::routes::passports::get_passport(user.auth.clone(), State(state.app.clone()), Path(r.passport_id))
+            .await?
+            .into_body();
+    let project = passport.content.title.uk.as_str();
     let owner = portfel_api::routes::attachments::OwnerQuery {
         owner_kind: portfel_domain::attachment::OwnerKind::Evaluation,
         owner_id: id,
