@@ -175,6 +175,71 @@ async fn a_project_closes_only_with_its_accepted_completion_report() {
 }
 
 /// A closed project whose works ended long ago: its evaluation is overdue.
+/// A new version of the default methodology whose FE5 (effective weight
+/// 0.05) reads the initiator's record: indicators achieved up to 0.9 earn
+/// 0.3, above 1, and an initiator with no completed project 0.5; approved.
+async fn methodology_reading_records(app: &TestApp, pim: &str) -> uuid::Uuid {
+    let (_, list) = send(app.req(Method::GET, "/api/v1/methodologies", pim)).await;
+    let default_id = list[0]["id"].as_str().unwrap().to_owned();
+    let (s, draft) = send(app.req(Method::POST, &format!("/api/v1/methodologies/{default_id}/versions"), pim)).await;
+    assert_eq!(s, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let mut definition = draft["definition"].clone();
+    let fe5 =
+        definition["groups"][1]["criteria"].as_array_mut().unwrap().iter_mut().find(|c| c["code"] == "FE5").unwrap();
+    *fe5 = json!({"code": "FE5", "name": "Результати попередніх проєктів ініціатора", "weight": fe5["weight"].clone(),
+        "kind": "computed", "formula": "initiator_achievement", "undefined_points": "0.5",
+        "bands": [{"up_to": "0.9", "points": "0.3"}, {"up_to": null, "points": "1"}]});
+    let (s, r) =
+        send(app.req(Method::PUT, &format!("/api/v1/methodologies/{id}"), pim).if_match(1).json(&definition)).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = send(app.req(Method::POST, &format!("/api/v1/methodologies/{id}/approve"), pim).if_match(2)).await;
+    assert_eq!(s, 200, "{r}");
+    id.parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_methodology_scores_the_initiators_record_and_the_round_freezes_it() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        // Organisation A has completed the lyceum: 0.95 and 1 achieved, 0.975 on average; B nothing yet.
+        let id = in_implementation(&app, &w).await;
+        closed_by_report(&app, &w, &id, &completed_report()).await;
+        let methodology = methodology_reading_records(&app, &pim).await;
+        let passports =
+            [(w.initiator_a(&app), complete_passport(w.goal)), (w.initiator_b(&app), complete_passport(w.goal))];
+        let (rid, ids) = closed_round_under(&app, &w, methodology, &passports).await;
+        let (s, results) = send(app.req(Method::GET, &format!("/api/v1/rounds/{rid}/results"), &pim)).await;
+        assert_eq!(s, 200, "{results}");
+        let fe5 = |passport: &str| {
+            let e = results["evaluations"].as_array().unwrap().iter().find(|e| e["id"] == passport).unwrap();
+            e["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "FE5").unwrap().clone()
+        };
+        let (a, b) = (fe5(&ids[0]), fe5(&ids[1]));
+        // A: 0.975 lies above 0.9 → 1 × 0.05 × 100 = 5 points; B has no value → 0.5 → 2.5.
+        let number = |v: &Value| v.as_str().map(|s| s.parse::<rust_decimal::Decimal>().unwrap());
+        assert_eq!(number(&a["value"]), Some("0.975".parse().unwrap()), "[{}] {a}", app.backend);
+        assert_eq!((number(&a["normalised"]), number(&a["points"])), (Some(1.into()), Some(5.into())));
+        assert_eq!(b["value"], Value::Null);
+        assert_eq!(number(&b["points"]), Some("2.5".parse().unwrap()), "{b}");
+        // The round keeps the record as it was at the close: A's next project, serving half its pupils
+        // (0.5 and 1: 0.75), lowers A's record to 0.8625, and the results stay as they were.
+        let next = in_implementation(&app, &w).await;
+        let mut half = completed_report();
+        half["indicators"][0]["actual"] = json!("400");
+        closed_by_report(&app, &w, &next, &half).await;
+        let (_, record) =
+            send(app.req(Method::GET, &format!("/api/v1/organisations/{}/track-record", w.org_a), &pim)).await;
+        assert_eq!(
+            (number(&record["mean_achievement"]), record["completed"].as_i64()),
+            (Some("0.8625".parse().unwrap()), Some(2))
+        );
+        let (s, again) = send(app.req(Method::GET, &format!("/api/v1/rounds/{rid}/results"), &pim)).await;
+        assert_eq!((s, &again), (200, &results));
+    }
+}
+
 fn long_ago() -> Value {
     let mut r = completed_report();
     r["actual_start"] = json!("2024-03-01");

@@ -52,6 +52,7 @@ fn methodology() -> Methodology {
                                 Band { up_to: Some(Decimal::from(3)), points: Decimal::new(7, 1) },
                                 Band { up_to: None, points: Decimal::ONE },
                             ],
+                            undefined_points: None,
                         }
                     } else {
                         CriterionKind::Expert { scale_min: Decimal::ZERO, scale_max: Decimal::from(5) }
@@ -112,6 +113,7 @@ fn main() {
                 .iter()
                 .map(|c| (c.clone(), (0..EXPERTS).map(|_| Decimal::from(rng.random_range(0..=5))).collect()))
                 .collect::<BTreeMap<_, _>>(),
+            record: Default::default(),
         })
         .collect();
     println!("closing a round: {PROJECTS} projects × {} criteria × {EXPERTS} experts", m.criteria().count());

@@ -7,6 +7,7 @@ use portfel_domain::records::Passport;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::computed::InitiatorRecord;
 use crate::evaluate::{ProjectInput, evaluate_all};
 use crate::methodology::Methodology;
 use crate::rank::rank;
@@ -58,14 +59,16 @@ pub fn closing_blockers(m: &Methodology, projects: &[RoundProject], assignments:
 }
 
 /// Closes a round: refuses with every blocker, otherwise evaluates every
-/// project from its passport, gates and submitted scores, ranks them (earlier
-/// submission wins a tie), and runs the sensitivity analysis.
-/// `passports` holds the passport of every project of the round.
+/// project from its passport, its initiator's record, gates and submitted
+/// scores, ranks them (earlier submission wins a tie), and runs the
+/// sensitivity analysis. `passports` holds the passport of every project of
+/// the round, `records` the record of each initiating organisation that has one.
 pub fn close_round(
     m: &Methodology,
     projects: &[RoundProject],
     assignments: &[Assignment],
     passports: &BTreeMap<Uuid, Passport>,
+    records: &BTreeMap<Uuid, InitiatorRecord>,
     sensitivity: &SensitivityConfig,
 ) -> Result<RoundResults, Vec<FieldError>> {
     let blockers = closing_blockers(m, projects, assignments);
@@ -83,12 +86,14 @@ pub fn close_round(
                     expert_scores.entry(s.criterion.clone()).or_default().push(s.score);
                 }
             }
+            let passport = &passports[&p.passport_id];
             ProjectInput {
                 id: p.passport_id,
-                passport: &passports[&p.passport_id].content,
+                passport: &passport.content,
                 submission_order: order.iter().position(|(_, id)| *id == p.passport_id).unwrap_or_default() as u64,
                 gates: p.screening.clone().unwrap_or_default(),
                 expert_scores,
+                record: records.get(&passport.organisation_id).copied().unwrap_or_default(),
             }
         })
         .collect();

@@ -1,5 +1,5 @@
-//! Criteria computed from passport data: named formulas and the bands that
-//! turn a formula's value into points between 0 and 1.
+//! Criteria computed from passport data and the initiator's record: named
+//! formulas and the bands that turn a formula's value into points between 0 and 1.
 
 use portfel_domain::PassportContent;
 use portfel_domain::passport::{DesignStatus, DocumentKind, ExpertiseStatus, FinancingLine, LandStatus};
@@ -7,7 +7,23 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A formula over passport data.
+/// What an initiator's earlier closed projects achieved, as formulas read it
+/// (the monitoring crate's track record, taken when the round closes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InitiatorRecord {
+    /// Projects closed with an accepted completion report: completed, failed or stopped.
+    pub closed: u32,
+    /// Of them, completed.
+    pub completed: u32,
+    /// Mean cost variance of the completed ones (0.1: a tenth over plan).
+    #[schema(value_type = Option<String>)]
+    pub mean_cost_ratio: Option<Decimal>,
+    /// Mean indicator achievement of the completed ones (1: every target met).
+    #[schema(value_type = Option<String>)]
+    pub mean_achievement: Option<Decimal>,
+}
+
+/// A formula over passport data, or over the initiator's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Formula {
@@ -27,11 +43,18 @@ pub enum Formula {
     IdpShare,
     /// Number (0–4) of cross-cutting goals served.
     CrossCuttingGoals,
+    /// Share (0–1) of the initiator's closed projects that were completed; none before its first.
+    InitiatorCompletedShare,
+    /// Mean indicator achievement of the initiator's completed projects; none before its first.
+    InitiatorAchievement,
+    /// Mean cost variance of the initiator's completed projects (0.1: a tenth over plan); none before its first.
+    InitiatorCostVariance,
 }
 
 impl Formula {
-    /// The formula's value for a passport; `None` when undefined (e.g. no beneficiaries).
-    pub fn value(self, p: &PassportContent) -> Option<Decimal> {
+    /// The formula's value for a passport whose initiator has `record`;
+    /// `None` when undefined (e.g. no beneficiaries, no completed project).
+    pub fn value(self, p: &PassportContent, record: &InitiatorRecord) -> Option<Decimal> {
         let total_cost = p.total_cost().value();
         let financing: Decimal = p.financing.iter().map(|f| f.amount.value()).sum();
         match self {
@@ -50,6 +73,11 @@ impl Formula {
             Formula::IdpShare => (p.beneficiaries.total > 0)
                 .then(|| Decimal::from(p.beneficiaries.idps) / Decimal::from(p.beneficiaries.total)),
             Formula::CrossCuttingGoals => Some(Decimal::from(cross_cutting_goals(p))),
+            Formula::InitiatorCompletedShare => {
+                (record.closed > 0).then(|| Decimal::from(record.completed) / Decimal::from(record.closed))
+            }
+            Formula::InitiatorAchievement => record.mean_achievement,
+            Formula::InitiatorCostVariance => record.mean_cost_ratio,
         }
     }
 }
@@ -103,10 +131,18 @@ pub fn check_bands(bands: &[Band]) -> Result<(), String> {
     Ok(())
 }
 
-/// Points for `value` under `bands`; an undefined value, or one above every
-/// closed band with no open band, earns 0.
-pub fn band_points(bands: &[Band], value: Option<Decimal>) -> Decimal {
-    let Some(value) = value else { return Decimal::ZERO };
+/// Checks the points given when a formula has no value: within 0–1.
+pub fn check_undefined_points(points: Option<Decimal>) -> Result<(), String> {
+    match points {
+        Some(p) if p < Decimal::ZERO || p > Decimal::ONE => Err("points must lie between 0 and 1".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Points for `value` under `bands`; an undefined value earns `undefined`
+/// (0 when not given), one above every closed band with no open band 0.
+pub fn band_points(bands: &[Band], value: Option<Decimal>, undefined: Option<Decimal>) -> Decimal {
+    let Some(value) = value else { return undefined.unwrap_or_default() };
     bands.iter().find(|b| b.up_to.is_none_or(|u| value <= u)).map_or(Decimal::ZERO, |b| b.points)
 }
 
@@ -126,11 +162,12 @@ mod tests {
             Band { up_to: None, points: d("0.1") },
         ];
         assert_eq!(check_bands(&bands), Ok(()));
-        assert_eq!(band_points(&bands, Some(d("5000"))), d("1"));
-        assert_eq!(band_points(&bands, Some(d("5000.01"))), d("0.5"));
-        assert_eq!(band_points(&bands, Some(d("1e6"))), d("0.1"));
-        assert_eq!(band_points(&bands, None), Decimal::ZERO);
-        assert_eq!(band_points(&bands[..2], Some(d("30000"))), Decimal::ZERO);
+        assert_eq!(band_points(&bands, Some(d("5000")), None), d("1"));
+        assert_eq!(band_points(&bands, Some(d("5000.01")), None), d("0.5"));
+        assert_eq!(band_points(&bands, Some(d("1e6")), None), d("0.1"));
+        assert_eq!(band_points(&bands, None, None), Decimal::ZERO);
+        assert_eq!(band_points(&bands, None, Some(d("0.5"))), d("0.5"));
+        assert_eq!(band_points(&bands[..2], Some(d("30000")), Some(d("0.5"))), Decimal::ZERO);
     }
 
     #[test]
@@ -144,5 +181,25 @@ mod tests {
                 .is_err()
         );
         assert!(check_bands(&[Band { up_to: None, points: d("1.5") }]).is_err());
+        assert!(check_undefined_points(Some(d("-0.1"))).is_err());
+        assert_eq!(check_undefined_points(Some(d("1"))), Ok(()));
+    }
+
+    #[test]
+    fn record_formulas_read_the_initiators_past_and_none_before_it() {
+        let p: PassportContent = serde_json::from_value(serde_json::json!({"title": {"uk": "Проєкт"}})).unwrap();
+        let none = InitiatorRecord::default();
+        for f in [Formula::InitiatorCompletedShare, Formula::InitiatorAchievement, Formula::InitiatorCostVariance] {
+            assert_eq!(f.value(&p, &none), None);
+        }
+        let record = InitiatorRecord {
+            closed: 3,
+            completed: 2,
+            mean_cost_ratio: Some(d("-0.05")),
+            mean_achievement: Some(d("0.9625")),
+        };
+        assert_eq!(Formula::InitiatorCompletedShare.value(&p, &record).map(|v| v.round_dp(4)), Some(d("0.6667")));
+        assert_eq!(Formula::InitiatorAchievement.value(&p, &record), Some(d("0.9625")));
+        assert_eq!(Formula::InitiatorCostVariance.value(&p, &record), Some(d("-0.05")));
     }
 }

@@ -30,7 +30,7 @@ fn computed(code: &str, name: &str, weight: &str, formula: Formula, bands: &[(Op
         name: name.into(),
         weight: d(weight),
         guidance: None,
-        kind: CriterionKind::Computed { formula, bands },
+        kind: CriterionKind::Computed { formula, bands, undefined_points: None },
     }
 }
 

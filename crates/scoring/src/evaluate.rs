@@ -90,9 +90,9 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
                     }
                 }
             }
-            CriterionKind::Computed { formula, bands } => {
-                let value = formula.value(project.passport);
-                let points = band_points(bands, value);
+            CriterionKind::Computed { formula, bands, undefined_points } => {
+                let value = formula.value(project.passport, &project.record);
+                let points = band_points(bands, value, *undefined_points);
                 let points4 = round(points, 4);
                 (
                     Vec::new(),
@@ -138,7 +138,7 @@ pub fn evaluate(m: &Methodology, project: &ProjectInput<'_>) -> ProjectEvaluatio
         group_indices,
         final_score: exact.rounded(Decimal::ONE, 2),
         readiness_level: readiness_level(project.passport),
-        cost_per_beneficiary: Formula::CostPerBeneficiary.value(project.passport).map(|v| round(v, 2)),
+        cost_per_beneficiary: Formula::CostPerBeneficiary.value(project.passport, &project.record).map(|v| round(v, 2)),
         submission_order: project.submission_order,
     }
 }

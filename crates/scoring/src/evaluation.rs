@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::computed::InitiatorRecord;
 use crate::gates::GateResult;
 
 /// What is known of a project when its round closes.
@@ -24,6 +25,8 @@ pub struct ProjectInput<'a> {
     pub gates: Vec<GateResult>,
     /// Experts' scores per expert criterion code (one per expert, in any order).
     pub expert_scores: BTreeMap<String, Vec<Decimal>>,
+    /// The initiator's record when the round closes.
+    pub record: InitiatorRecord,
 }
 
 /// One criterion's contribution to a project's score.

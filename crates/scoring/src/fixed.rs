@@ -21,7 +21,6 @@
 
 use std::collections::BTreeMap;
 
-use portfel_domain::PassportContent;
 use rust_decimal::Decimal;
 
 use crate::aggregate::{kept_of_sorted, spread};
@@ -56,6 +55,8 @@ enum Rule {
         formula: Formula,
         /// Inclusive upper bounds as (numerator, denominator) and points in units of `1 / B`.
         bands: Vec<(Option<(i128, i128)>, i128)>,
+        /// Points without a value, in units of `1 / B`.
+        undefined: i128,
         /// `ω · LK · LR`: multiplies the band points.
         factor: i128,
     },
@@ -131,7 +132,9 @@ impl<'m> FixedMethodology<'m> {
         for (_, c, _) in m.criteria() {
             match &c.kind {
                 CriterionKind::Expert { scale_min, scale_max } => bounds.extend([*scale_min, *scale_max]),
-                CriterionKind::Computed { bands, .. } => band_points.extend(bands.iter().map(|b| b.points)),
+                CriterionKind::Computed { bands, undefined_points, .. } => {
+                    band_points.extend(bands.iter().map(|b| b.points).chain(*undefined_points));
+                }
             }
         }
         let score_places = places_needed(&bounds).max(SCORE_PLACES);
@@ -161,7 +164,7 @@ impl<'m> FixedMethodology<'m> {
                     let range = scaled(*scale_max, score_places)? - min;
                     Rule::Expert { min, range, factor: omega * (ranges_lcm / range) * band_unit }
                 }
-                CriterionKind::Computed { formula, bands } => Rule::Computed {
+                CriterionKind::Computed { formula, bands, undefined_points } => Rule::Computed {
                     formula: *formula,
                     bands: bands
                         .iter()
@@ -173,6 +176,7 @@ impl<'m> FixedMethodology<'m> {
                             Some((bound, scaled(b.points, band_places)?))
                         })
                         .collect::<Option<_>>()?,
+                    undefined: scaled(undefined_points.unwrap_or_default(), band_places)?,
                     factor: omega * counts_lcm * ranges_lcm,
                 },
             };
@@ -208,7 +212,7 @@ impl<'m> FixedMethodology<'m> {
     /// Scores one project, as [`crate::evaluate::evaluate`] does; `None`
     /// when its scores do not fit the integers.
     pub fn evaluate(&self, project: &ProjectInput<'_>) -> Option<ProjectEvaluation> {
-        let facts = Facts::of(project.passport);
+        let facts = Facts::of(project)?;
         let d = self.denominator;
         let score_unit = pow10(self.score_unit);
         let mut total = 0i128;
@@ -227,9 +231,9 @@ impl<'m> FixedMethodology<'m> {
                         }
                     }
                 }
-                Rule::Computed { formula, bands, factor } => {
+                Rule::Computed { formula, bands, undefined, factor } => {
                     let value = facts.value(*formula);
-                    let band_points = band_points(bands, value);
+                    let band_points = band_points(bands, value, *undefined);
                     let normalised = rounded(band_points, self.band_unit, 4);
                     let value = value.map(|(num, den)| rounded(num, den, 4));
                     (Vec::new(), value, Some(normalised), normalised, factor * band_points)
@@ -277,7 +281,7 @@ impl<'m> FixedMethodology<'m> {
     /// What ranking needs of one project, as [`Self::evaluate`] computes it
     /// but without the score card's details; `None` when its scores do not fit.
     pub fn standing(&self, project: &ProjectInput<'_>) -> Option<Standing> {
-        let facts = Facts::of(project.passport);
+        let facts = Facts::of(project)?;
         let mut total = 0i128;
         // Both the project's scores and `experts_by_code` are in code order.
         let mut scores = project.expert_scores.iter().peekable();
@@ -290,8 +294,8 @@ impl<'m> FixedMethodology<'m> {
             }
         }
         for (_, _, rule) in &self.criteria {
-            if let Rule::Computed { formula, bands, factor } = rule {
-                total += factor * band_points(bands, facts.value(*formula));
+            if let Rule::Computed { formula, bands, undefined, factor } = rule {
+                total += factor * band_points(bands, facts.value(*formula), *undefined);
             }
         }
         Some(Standing {
@@ -342,11 +346,11 @@ struct Tally {
     points: i128,
 }
 
-/// The points (units of `1 / B`) of the first band holding `value`; 0 without a value.
-fn band_points(bands: &[(Option<(i128, i128)>, i128)], value: Option<(i128, i128)>) -> i128 {
-    value
-        .and_then(|(num, den)| bands.iter().find(|(bound, _)| bound.is_none_or(|(u, unit)| num * unit <= u * den)))
-        .map_or(0, |(_, p)| *p)
+/// The points (units of `1 / B`) of the first band holding `value`
+/// (`undefined` without a value; 0 above every band).
+fn band_points(bands: &[(Option<(i128, i128)>, i128)], value: Option<(i128, i128)>, undefined: i128) -> i128 {
+    let Some((num, den)) = value else { return undefined };
+    bands.iter().find(|(bound, _)| bound.is_none_or(|(u, unit)| num * unit <= u * den)).map_or(0, |(_, p)| *p)
 }
 
 /// What formulas read from a passport, as integers (money in kopecks).
@@ -361,6 +365,10 @@ struct Facts {
     duration: Option<u8>,
     goals: i128,
     cross_cutting: i128,
+    closed: i128,
+    completed: i128,
+    cost_ratio: Option<(i128, i128)>,
+    achievement: Option<(i128, i128)>,
 }
 
 /// An amount in kopecks (amounts have at most two decimal places).
@@ -369,9 +377,18 @@ fn kopecks(amount: portfel_domain::Uah) -> i128 {
     d.mantissa() * pow10(2 - d.scale().min(2))
 }
 
+/// `d` as an exact fraction with a power-of-ten denominator, when it fits.
+fn fraction(d: Decimal) -> Option<(i128, i128)> {
+    let d = d.normalize();
+    (d.scale() <= MAX_PLACES && d.mantissa().abs() <= MAX_MAGNITUDE).then(|| (d.mantissa(), pow10(d.scale())))
+}
+
 impl Facts {
-    fn of(p: &PassportContent) -> Facts {
-        Facts {
+    /// The facts of a project; `None` when its initiator's record does not fit.
+    fn of(project: &ProjectInput<'_>) -> Option<Facts> {
+        let (p, record) = (project.passport, &project.record);
+        let exact = |d: Option<Decimal>| d.map_or(Some(None), |d| fraction(d).map(Some));
+        Some(Facts {
             total_cost: p.costs.iter().map(|l| kopecks(l.amount)).sum(),
             financing: p.financing.iter().map(|f| kopecks(f.amount)).sum(),
             non_local: p.financing.iter().filter(|f| non_local(f)).map(|f| kopecks(f.amount)).sum(),
@@ -382,7 +399,11 @@ impl Facts {
             duration: p.duration_years,
             goals: p.strategy_goal_ids.len() as i128,
             cross_cutting: cross_cutting_goals(p) as i128,
-        }
+            closed: i128::from(record.closed),
+            completed: i128::from(record.completed),
+            cost_ratio: exact(record.mean_cost_ratio)?,
+            achievement: exact(record.mean_achievement)?,
+        })
     }
 
     /// A formula's value as an exact fraction (positive denominator), as
@@ -399,6 +420,9 @@ impl Facts {
             Formula::StrategyLinkage => Some((self.goals, 1)),
             Formula::IdpShare => (self.beneficiaries > 0).then_some((self.idps, self.beneficiaries)),
             Formula::CrossCuttingGoals => Some((self.cross_cutting, 1)),
+            Formula::InitiatorCompletedShare => (self.closed > 0).then_some((self.completed, self.closed)),
+            Formula::InitiatorAchievement => self.achievement,
+            Formula::InitiatorCostVariance => self.cost_ratio,
         }
     }
 }

@@ -33,12 +33,17 @@ pub enum CriterionKind {
         /// Highest score.
         scale_max: Decimal,
     },
-    /// Derived from passport data by a named formula, mapped to points by bands.
+    /// Derived from passport data (or the initiator's record) by a named
+    /// formula, mapped to points by bands.
     Computed {
         /// The formula.
         formula: Formula,
         /// Bands in ascending order of `up_to`; the last may be open.
         bands: Vec<Band>,
+        /// Points (0–1) when the formula has no value, e.g. an initiator
+        /// without a completed project; 0 when not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        undefined_points: Option<Decimal>,
     },
 }
 
@@ -152,9 +157,12 @@ impl Methodology {
                     CriterionKind::Expert { scale_min, scale_max } if scale_min >= scale_max => {
                         errors.push(invalid(format!("{at}.scale_max"), "the scale's maximum must exceed its minimum"));
                     }
-                    CriterionKind::Computed { bands, .. } => {
+                    CriterionKind::Computed { bands, undefined_points, .. } => {
                         if let Err(message) = crate::computed::check_bands(bands) {
                             errors.push(invalid(format!("{at}.bands"), message));
+                        }
+                        if let Err(message) = crate::computed::check_undefined_points(*undefined_points) {
+                            errors.push(invalid(format!("{at}.undefined_points"), message));
                         }
                     }
                     CriterionKind::Expert { .. } => {}

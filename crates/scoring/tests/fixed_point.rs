@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use portfel_domain::PassportContent;
-use portfel_scoring::computed::{Band, Formula};
+use portfel_scoring::computed::{Band, Formula, InitiatorRecord};
 use portfel_scoring::fixed::FixedMethodology;
 use portfel_scoring::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-const FORMULAS: [Formula; 8] = [
+const FORMULAS: [Formula; 11] = [
     Formula::CostPerBeneficiary,
     Formula::NonLocalFinancingShare,
     Formula::ReadinessLevel,
@@ -21,6 +21,9 @@ const FORMULAS: [Formula; 8] = [
     Formula::StrategyLinkage,
     Formula::IdpShare,
     Formula::CrossCuttingGoals,
+    Formula::InitiatorCompletedShare,
+    Formula::InitiatorAchievement,
+    Formula::InitiatorCostVariance,
 ];
 
 /// Weights in hundredths summing to one, from positive shares.
@@ -31,19 +34,30 @@ fn weights(shares: &[u32]) -> Vec<Decimal> {
     cents.into_iter().map(|c| Decimal::new(i64::from(c), 2)).collect()
 }
 
-/// A criterion: an expert one on 0..max (or 1..max), or a computed one with three bands.
+/// A criterion: an expert one on 0..max (or 1..max), or a computed one with
+/// three bands and perhaps points for no value.
 #[derive(Debug, Clone)]
 enum Spec {
     Expert { max: i64, from_one: bool },
-    Computed { formula: usize, bounds: (i64, i64), points: (i64, i64, i64) },
+    Computed { formula: usize, bounds: (i64, i64), points: (i64, i64, i64), undefined: Option<i64> },
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
     prop_oneof![
         (prop::sample::select(vec![4i64, 5, 10, 100]), any::<bool>())
             .prop_map(|(max, from_one)| Spec::Expert { max, from_one }),
-        (0usize..8, (0i64..20_000, 1i64..200_000), (0i64..=100, 0i64..=100, 0i64..=100))
-            .prop_map(|(formula, bounds, points)| Spec::Computed { formula, bounds, points }),
+        (
+            0usize..FORMULAS.len(),
+            (-20_000i64..20_000, 1i64..200_000),
+            (0i64..=100, 0i64..=100, 0i64..=100),
+            prop::option::of(0i64..=100)
+        )
+            .prop_map(|(formula, bounds, points, undefined)| Spec::Computed {
+                formula,
+                bounds,
+                points,
+                undefined
+            }),
     ]
 }
 
@@ -74,7 +88,7 @@ fn methodology(groups: &[(u32, Vec<(u32, Spec)>)], aggregation: usize, threshold
                                 scale_min: Decimal::from(i64::from(*from_one)),
                                 scale_max: Decimal::from(*max),
                             },
-                            Spec::Computed { formula, bounds: (low, width), points: (a, b, c) } => {
+                            Spec::Computed { formula, bounds: (low, width), points: (a, b, c), undefined } => {
                                 // Bounds with up to four places, so cost-per-beneficiary and shares both meet them.
                                 let low = Decimal::new(*low, 4) * Decimal::from(if *formula == 0 { 10_000 } else { 1 });
                                 let high = low
@@ -86,6 +100,7 @@ fn methodology(groups: &[(u32, Vec<(u32, Spec)>)], aggregation: usize, threshold
                                         Band { up_to: Some(high), points: Decimal::new(*b, 2) },
                                         Band { up_to: None, points: Decimal::new(*c, 2) },
                                     ],
+                                    undefined_points: undefined.map(|u| Decimal::new(u, 2)),
                                 }
                             }
                         },
@@ -129,6 +144,22 @@ fn figures() -> impl Strategy<Value = (i64, i64, i64, i64, u64, u64, u8, u8)> {
     )
 }
 
+/// An initiator's record: none yet, or closed and completed projects with
+/// mean cost variance and achievement to four places.
+fn record() -> impl Strategy<Value = InitiatorRecord> {
+    prop_oneof![
+        Just(InitiatorRecord::default()),
+        (1u32..20, 0u32..20, -5_000i64..20_000, 0i64..15_000).prop_map(|(closed, completed, cost, achieved)| {
+            InitiatorRecord {
+                closed,
+                completed: completed.min(closed),
+                mean_cost_ratio: Some(Decimal::new(cost, 4)),
+                mean_achievement: Some(Decimal::new(achieved, 4)),
+            }
+        }),
+    ]
+}
+
 /// Experts' scores: 1–7 experts, whole or half points (a tenth now and then), on up to `max`.
 fn scores() -> impl Strategy<Value = Vec<Vec<(i64, u32)>>> {
     prop::collection::vec(prop::collection::vec((0i64..=200, 0u32..=1), 0..=7), 12)
@@ -142,16 +173,16 @@ proptest! {
         groups in prop::collection::vec((1u32..10, prop::collection::vec((1u32..10, spec()), 1..6)), 1..4),
         aggregation in 0usize..3,
         threshold in 1i64..6,
-        projects in prop::collection::vec((figures(), scores(), any::<u8>()), 1..25),
+        projects in prop::collection::vec((figures(), scores(), any::<u8>(), record()), 1..25),
     ) {
         let m = methodology(&groups, aggregation, threshold);
         prop_assert!(m.check().is_empty(), "{:?}", m.check());
-        let passports: Vec<PassportContent> = projects.iter().map(|(f, _, _)| passport(f)).collect();
+        let passports: Vec<PassportContent> = projects.iter().map(|(f, _, _, _)| passport(f)).collect();
         let inputs: Vec<ProjectInput<'_>> = projects
             .iter()
             .zip(&passports)
             .enumerate()
-            .map(|(i, ((_, scores, order), p))| {
+            .map(|(i, ((_, scores, order, record), p))| {
                 let mut expert_scores = BTreeMap::new();
                 for (c, (_, criterion, _)) in m.criteria().enumerate() {
                     if let CriterionKind::Expert { scale_max, .. } = criterion.kind {
@@ -172,6 +203,7 @@ proptest! {
                     submission_order: u64::from(*order),
                     gates: vec![],
                     expert_scores,
+                    record: *record,
                 }
             })
             .collect();
@@ -203,13 +235,17 @@ fn numbers_beyond_fixed_point_fall_back_to_the_reference() {
         submission_order: 0,
         gates: vec![],
         expert_scores: BTreeMap::from([(code.clone(), vec![score])]),
+        record: InitiatorRecord::default(),
     };
     let fixed = FixedMethodology::new(&m).unwrap();
     let fits = input(Decimal::new(3, 0));
     assert_eq!(fixed.evaluate(&fits), Some(evaluate(&m, &fits)));
     let too_precise = input(Decimal::new(31_234_567, 7));
+    let fine_record = InitiatorRecord { closed: 1, mean_achievement: Some(Decimal::new(1, 10)), ..Default::default() };
+    let too_fine = ProjectInput { record: fine_record, ..fits.clone() };
+    assert_eq!(fixed.evaluate(&too_fine), None);
     let too_many = ProjectInput { expert_scores: BTreeMap::from([(code.clone(), vec![Decimal::ONE; 13])]), ..fits };
-    for (project, other) in [(&too_precise, &too_many), (&too_many, &too_precise)] {
+    for (project, other) in [(&too_precise, &too_many), (&too_many, &too_precise), (&too_fine, &too_many)] {
         assert_eq!(fixed.evaluate(project), None);
         assert_eq!(fixed.standing(project), None);
         // Only that project falls back; the other one's place is still computed.
@@ -243,6 +279,7 @@ fn a_score_exactly_on_a_midpoint_rounds_half_away_in_both() {
             ("G0C2".to_owned(), scores(&["1.7"])),
             ("G0C3".to_owned(), scores(&["8.0", "8.2", "8.5", "0"])),
         ]),
+        record: InitiatorRecord::default(),
     };
     let fixed = FixedMethodology::new(&m).unwrap();
     assert_eq!(evaluate(&m, &input).final_score, Decimal::new(2468, 2));

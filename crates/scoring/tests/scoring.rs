@@ -66,6 +66,7 @@ fn small() -> Methodology {
                                 Band { up_to: Some(d("1")), points: d("0.5") },
                                 Band { up_to: None, points: d("1") },
                             ],
+                            undefined_points: None,
                         },
                     },
                 ],
@@ -93,6 +94,7 @@ fn input<'a>(m: &Methodology, p: &'a PassportContent, scores: &[(&str, &[i64])],
             .iter()
             .map(|(c, s)| (c.to_string(), s.iter().map(|x| Decimal::from(*x)).collect()))
             .collect(),
+        record: Default::default(),
     }
 }
 
@@ -117,6 +119,56 @@ fn hand_computed_example() {
     let inputs: Vec<_> = (0..5).map(|i| input(&m, &p, &[("A1", &[i, i, i]), ("B1", &[1, 2, 2])], i as u64)).collect();
     let one_by_one: Vec<_> = inputs.iter().map(|i| evaluate(&m, i)).collect();
     assert_eq!(evaluate_all(&m, &inputs), one_by_one, "parallel evaluation keeps order and results");
+}
+
+#[test]
+fn the_initiators_record_is_a_computed_criterion() {
+    // A2 becomes "indicators achieved by the initiator's completed projects":
+    // up to 0.8 earns 0.2, up to 0.95 0.6, above 1; an initiator without one earns 0.5.
+    let mut m = small();
+    m.groups[0].criteria[1].kind = CriterionKind::Computed {
+        formula: Formula::InitiatorAchievement,
+        bands: vec![
+            Band { up_to: Some(d("0.8")), points: d("0.2") },
+            Band { up_to: Some(d("0.95")), points: d("0.6") },
+            Band { up_to: None, points: d("1") },
+        ],
+        undefined_points: Some(d("0.5")),
+    };
+    assert!(m.check().is_empty());
+    let p = passport();
+    let scores: &[(&str, &[i64])] = &[("A1", &[4, 5, 3]), ("B1", &[1, 2, 2])];
+    let with = |record: computed::InitiatorRecord| ProjectInput { record, ..input(&m, &p, scores, 0) };
+    let newcomer = evaluate(&m, &with(Default::default()));
+    // A1 24 and B1 13.3333 as in the example above; A2: 0.5 × 0.3 × 100 = 15 → 52.33.
+    assert_eq!((newcomer.criteria[1].value, newcomer.criteria[1].points), (None, d("15")));
+    assert_eq!(newcomer.final_score, d("52.33"));
+    let record = |achievement: &str| computed::InitiatorRecord {
+        closed: 2,
+        completed: 2,
+        mean_cost_ratio: Some(d("0")),
+        mean_achievement: Some(d(achievement)),
+    };
+    // 0.9625 lies above 0.95: 1 × 30 → 67.33; 0.95 itself is in the middle band: 18 → 55.33.
+    let good = evaluate(&m, &with(record("0.9625")));
+    assert_eq!((good.criteria[1].value, good.final_score), (Some(d("0.9625")), d("67.33")));
+    assert_eq!(evaluate(&m, &with(record("0.95"))).final_score, d("55.33"));
+    assert_eq!(evaluate(&m, &with(record("0.5"))).final_score, d("43.33"));
+    let fixed = fixed::FixedMethodology::new(&m).unwrap();
+    assert_eq!(fixed.evaluate(&with(record("0.95"))), Some(evaluate(&m, &with(record("0.95")))));
+    m.groups[0].criteria[1].kind = CriterionKind::Computed {
+        formula: Formula::InitiatorCompletedShare,
+        bands: vec![Band { up_to: None, points: d("1") }],
+        undefined_points: Some(d("1.5")),
+    };
+    let fields: Vec<String> = m
+        .check()
+        .into_iter()
+        .map(|e| match e {
+            MethodologyError::Invalid { field, .. } => field,
+        })
+        .collect();
+    assert_eq!(fields, ["groups[0].criteria[1].undefined_points"]);
 }
 
 #[test]
@@ -236,6 +288,7 @@ fn default_input<'a>(p: &'a PassportContent, scores: &[[i64; 3]]) -> ProjectInpu
             .zip(scores)
             .map(|(c, s)| (c.to_string(), s.iter().map(|x| Decimal::from(*x)).collect()))
             .collect(),
+        record: Default::default(),
     }
 }
 

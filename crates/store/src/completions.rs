@@ -3,9 +3,10 @@
 //! unit. Accepting one closes the project in the same transaction, in the
 //! state its outcome names; an accepted report never changes.
 
-use portfel_monitoring::completion::{self, CompletionContent, CompletionRecord};
+use portfel_monitoring::completion::{self, CompletionContent, CompletionRecord, TrackRecord};
 use portfel_monitoring::report::{ReportAction, ReportStatus};
 use portfel_monitoring::reporting;
+use portfel_scoring::computed::InitiatorRecord;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -36,6 +37,29 @@ pub async fn in_states<C: ConnectionTrait>(
         query = query.filter(Column::OrganisationId.eq(org));
     }
     crate::records(conn, query.order_by_asc(Column::UpdatedAt), to_record).await
+}
+
+/// What `organisation`'s projects closed with an accepted completion report achieved.
+pub async fn track_record<C: ConnectionTrait>(conn: &C, organisation: Uuid) -> StoreResult<TrackRecord> {
+    let reports = in_states(conn, &[ReportStatus::Accepted], Some(organisation)).await?;
+    let mut closed = Vec::with_capacity(reports.len());
+    for r in reports {
+        closed.push((passports::get(conn, r.passport_id).await?, r));
+    }
+    Ok(completion::track_record(
+        closed.iter().map(|(p, r)| (p.meta.id, p.content.title.uk.as_str(), &p.content, &r.content)),
+    ))
+}
+
+/// What a methodology's formulas read of a track record.
+pub fn initiator_record(t: &TrackRecord) -> InitiatorRecord {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    InitiatorRecord {
+        closed: count(t.completed + t.unsuccessful + t.cancelled),
+        completed: count(t.completed),
+        mean_cost_ratio: t.mean_cost_ratio,
+        mean_achievement: t.mean_achievement,
+    }
 }
 
 /// Writes the draft completion report of a project in implementation; a

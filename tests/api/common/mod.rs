@@ -317,19 +317,35 @@ pub async fn transition(
 }
 
 /// Registers three experts, evaluates `bodies` (passports of organisation A)
-/// in a round and closes it; returns (round id, passport ids).
+/// in a round under the default methodology and closes it; returns (round
+/// id, passport ids).
 pub async fn closed_round(app: &TestApp, w: &World, bodies: &[Value]) -> (String, Vec<String>) {
-    let (admin, pim, initiator) = (app.caller(app.admin()), app.caller(w.pim(app)), app.caller(w.initiator_a(app)));
+    let methodology = app.caller(w.pim(app)).methodologies().await.unwrap()[0].meta.id;
+    let initiator = w.initiator_a(app);
+    let passports: Vec<(String, Value)> = bodies.iter().map(|b| (initiator.clone(), b.clone())).collect();
+    closed_round_under(app, w, methodology, &passports).await
+}
+
+/// Registers three experts, evaluates the passports (each created by its
+/// initiator's token) in a round under `methodology` (whose expert criteria
+/// are the default's) and closes it; returns (round id, passport ids).
+pub async fn closed_round_under(
+    app: &TestApp,
+    w: &World,
+    methodology: Uuid,
+    passports: &[(String, Value)],
+) -> (String, Vec<String>) {
+    let (admin, pim) = (app.caller(app.admin()), app.caller(w.pim(app)));
     let experts = ["exp-1", "exp-2", "exp-3"];
     for sub in experts {
         admin.create_user(sub, w.pim_org, &["expert"]).await.unwrap();
     }
     let mut ids = Vec::new();
-    for body in bodies {
+    for (token, body) in passports {
+        let initiator = app.caller(token.clone());
         let draft = initiator.create_passport(body).await.unwrap_or_else(|r| panic!("[{}] {r:?}", app.backend));
         ids.push(initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap().meta.id);
     }
-    let methodology = pim.methodologies().await.unwrap()[0].meta.id;
     let rid = pim.open_round("Раунд", methodology, "2026-12-15").await.unwrap().meta.id;
     pim.add_to_round(rid, 1, &ids).await.unwrap();
     pim.screen(rid, 2).await.unwrap();

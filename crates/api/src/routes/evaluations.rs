@@ -266,15 +266,7 @@ pub async fn record_of(state: &AppState, auth: &Auth, id: Uuid) -> ApiResult<Tra
     if !portfel_domain::access::acts_for(&auth.claims.roles, auth.claims.org, id) {
         auth.require(Permission::ReadRounds)?;
     }
-    let db = state.store.db();
-    let reports = portfel_store::completions::in_states(db, &[ReportStatus::Accepted], Some(id)).await?;
-    let mut closed = Vec::new();
-    for r in reports {
-        closed.push((portfel_store::passports::get(db, r.passport_id).await?, r));
-    }
-    Ok(completion::track_record(
-        closed.iter().map(|(p, r)| (p.meta.id, p.content.title.uk.as_str(), &p.content, &r.content)),
-    ))
+    Ok(portfel_store::completions::track_record(state.store.db(), id).await?)
 }
 
 /// An initiator's track record

@@ -1,6 +1,6 @@
 //! Closing a round and reading its frozen results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use portfel_domain::{FieldError, Status};
 use portfel_scoring::closing::close_round;
@@ -18,7 +18,8 @@ use crate::passports::{self, Move, transition_in};
 use crate::{Actor, StoreError, StoreResult};
 
 /// Closes the round: every eligible project must have enough submitted scores
-/// and no unresolved disagreement. Computes and freezes the results; every
+/// and no unresolved disagreement. Computes and freezes the results (with
+/// each initiator's record as it stands, for the formulas that read it); every
 /// project keeps its score and rank for lists; evaluated projects move to `evaluated`.
 pub async fn close(
     db: &DatabaseConnection,
@@ -36,8 +37,14 @@ pub async fn close(
     for p in &round_projects {
         passports_by_id.insert(p.passport_id, passports::get(&txn, p.passport_id).await?);
     }
-    let results =
-        close_round(&methodology, &round_projects, &all, &passports_by_id, sensitivity).map_err(StoreError::Invalid)?;
+    let mut records = BTreeMap::new();
+    let organisations: BTreeSet<Uuid> = passports_by_id.values().map(|p| p.organisation_id).collect();
+    for organisation in organisations {
+        let record = crate::completions::track_record(&txn, organisation).await?;
+        records.insert(organisation, crate::completions::initiator_record(&record));
+    }
+    let results = close_round(&methodology, &round_projects, &all, &passports_by_id, &records, sensitivity)
+        .map_err(StoreError::Invalid)?;
     let now = crate::now();
     round::Entity::update_many()
         .set(round::ActiveModel {
