@@ -47,7 +47,7 @@ fn report(measures: usize, chars: usize) -> AnnualReport {
             narrative: narrative.clone(),
         })
         .collect();
-    annual_report(&programme, &facts, 2025)
+    annual_report(&programme, &facts, &Default::default(), 2025)
 }
 
 fn portfolio(projects: u32) -> PortfolioPaper {

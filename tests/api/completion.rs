@@ -240,6 +240,44 @@ async fn a_methodology_scores_the_initiators_record_and_the_round_freezes_it() {
     }
 }
 
+#[tokio::test]
+async fn the_annual_programme_report_says_how_its_projects_ended() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let pim = w.pim(&app);
+        let id = in_implementation(&app, &w).await;
+        closed_by_report(&app, &w, &id, &completed_report()).await;
+        let mut body = crate::monitoring::programme();
+        body["sections"][0]["measures"][0]["passport_ids"] = json!([id]);
+        let (s, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&body)).await;
+        assert_eq!(s, 201, "[{}] {p}", app.backend);
+        let pid = p["id"].as_str().unwrap().to_owned();
+        let (s, _) = send(
+            app.req(Method::POST, &format!("/api/v1/programmes/{pid}/facts"), &pim)
+                .json(&json!({"measure": "1.1", "year": 2027, "amount": "99950.00", "narrative": "Замінено вікна"})),
+        )
+        .await;
+        assert_eq!(s, 200);
+        let url = |format: &str| format!("/api/v1/programmes/{pid}/report?year=2027{format}");
+        let (s, r) = send(app.req(Method::GET, &url(""), &pim)).await;
+        assert_eq!(s, 200, "{r}");
+        let said = "«Капітальний ремонт ліцею №3»: завершено (звіт прийнято)";
+        assert_eq!(r["sections"][0]["rows"][0]["results"], json!([said]), "{r}");
+        assert_eq!(r["sections"][0]["rows"][1]["results"], json!([]));
+        let csv = app.req(Method::GET, &url("&format=csv"), &pim).send().await.unwrap().text().await.unwrap();
+        let record = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .find(|r| r.get(0) == Some("1.1"))
+            .expect("measure 1.1");
+        assert_eq!(record.get(2), Some(format!("Замінено вікна\n{said}").as_str()));
+    }
+}
+
 fn long_ago() -> Value {
     let mut r = completed_report();
     r["actual_start"] = json!("2024-03-01");

@@ -46,7 +46,7 @@ async fn demo_loads_a_consistent_hromada_once() {
     let sections = &programmes[0].programme.sections;
     assert_eq!((sections.len(), sections.iter().map(|s| s.measures.len()).sum::<usize>()), (2, 12));
     let facts = portfel_store::programmes::facts(store.db(), programmes[0].id).await.unwrap();
-    let report = portfel_monitoring::annual::annual_report(&programmes[0].programme, &facts, 2026);
+    let report = portfel_monitoring::annual::annual_report(&programmes[0].programme, &facts, &Default::default(), 2026);
     let total =
         (report.total.plan.to_string(), report.total.fact.to_string(), report.total.rate.map(|r| r.to_string()));
     assert_eq!(
@@ -62,7 +62,7 @@ async fn demo_loads_a_consistent_hromada_once() {
     assert_eq!(statuses.len(), 8, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == "accepted").count(), 6);
     let accepted = portfel_monitoring::quarters::accepted_facts(&quarters);
-    let report = portfel_monitoring::annual::annual_report(&quarterly.programme, &accepted, 2026);
+    let report = portfel_monitoring::annual::annual_report(&quarterly.programme, &accepted, &Default::default(), 2026);
     assert_eq!((report.total.plan.to_string(), report.total.fact.to_string()), ("5700.0".into(), "2320.0".into()));
     assert!(
         quarterly.programme.measures().all(|(_, m)| !m.organisation_ids.is_empty()),

@@ -34,7 +34,7 @@ enum Line<'a> {
     /// A section's heading across the table.
     Section(String),
     /// A measure: number, text, what was done, plan and fact.
-    Measure(&'a str, &'a str, &'a str, &'a PlanFact),
+    Measure(&'a str, &'a str, String, &'a PlanFact),
     /// A subtotal or the total: its label and amounts.
     Sum(String, &'a PlanFact),
 }
@@ -44,7 +44,7 @@ fn lines(r: &AnnualReport) -> Vec<Line<'_>> {
     for s in &r.sections {
         out.push(Line::Section(format!("Розділ {}. {}", s.number, s.title)));
         for m in &s.rows {
-            out.push(Line::Measure(&m.number, &m.text, &m.narrative, &m.amounts));
+            out.push(Line::Measure(&m.number, &m.text, m.done(), &m.amounts));
         }
         out.push(Line::Sum(format!("Разом за розділом {}", s.number), &s.subtotal));
     }
@@ -193,10 +193,10 @@ pub fn xlsx(r: &AnnualReport, head: &Letterhead) -> Result<Vec<u8>, DocumentErro
                 sheet.merge_range(row, 1, row, 4, &text, &bold)?;
             }
             Line::Measure(n, text, narrative, a) => {
-                sheet.set_row_height(row, row_height(&[(text, XLSX_WIDTHS[1]), (narrative, XLSX_WIDTHS[2])]))?;
+                sheet.set_row_height(row, row_height(&[(text, XLSX_WIDTHS[1]), (&narrative, XLSX_WIDTHS[2])]))?;
                 sheet.write_with_format(row, 0, n, &boxed.clone().set_align(FormatAlign::Center))?;
                 sheet.write_with_format(row, 1, text, &boxed)?;
-                sheet.write_with_format(row, 2, narrative, &boxed)?;
+                sheet.write_with_format(row, 2, &narrative, &boxed)?;
                 sheet.write_with_format(row, 3, tenths(a.plan), &number)?;
                 sheet.write_with_format(row, 4, tenths(a.fact), &number)?;
             }

@@ -4,9 +4,12 @@
 //! the total («Усього»). Rounding follows [`crate::thousands`]: every figure
 //! is rounded once from exact hryvnias.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::programme::{Measure, MeasureFact, Programme};
 use crate::thousands::{rate, thousand_uah};
@@ -41,9 +44,19 @@ pub struct MeasureRow {
     pub text: String,
     /// What was done (the year's narrative).
     pub narrative: String,
+    /// How each closed project the measure finances ended and was judged.
+    pub results: Vec<String>,
     /// Plan and fact.
     #[serde(flatten)]
     pub amounts: PlanFact,
+}
+
+impl MeasureRow {
+    /// The column «Що зроблено»: the narrative, then the projects' results, a line each.
+    pub fn done(&self) -> String {
+        let lines = std::iter::once(self.narrative.as_str()).chain(self.results.iter().map(String::as_str));
+        lines.filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    }
 }
 
 /// A section with its measures and subtotal.
@@ -84,8 +97,14 @@ fn planned(m: &Measure, year: i32) -> Decimal {
     m.planned.iter().filter(|a| a.year == year).map(|a| a.amount.value()).sum()
 }
 
-/// The report of `programme` for `year` from the measures' `facts`.
-pub fn annual_report(programme: &Programme, facts: &[MeasureFact], year: i32) -> AnnualReport {
+/// The report of `programme` for `year` from the measures' `facts`;
+/// `results` says in words how each closed project ended and was judged.
+pub fn annual_report(
+    programme: &Programme,
+    facts: &[MeasureFact],
+    results: &BTreeMap<Uuid, String>,
+    year: i32,
+) -> AnnualReport {
     let (mut plan_total, mut fact_total) = (Decimal::ZERO, Decimal::ZERO);
     let sections = programme
         .sections
@@ -107,6 +126,7 @@ pub fn annual_report(programme: &Programme, facts: &[MeasureFact], year: i32) ->
                         number: m.number.clone(),
                         text: m.text.clone(),
                         narrative: narrative.join("\n"),
+                        results: m.passport_ids.iter().filter_map(|id| results.get(id).cloned()).collect(),
                         amounts: PlanFact::from_uah(plan, fact),
                     }
                 })

@@ -48,7 +48,7 @@ fn pf(plan: &str, fact: &str, rate: Option<&str>) -> PlanFact {
 
 #[test]
 fn the_annual_report_adds_up_from_exact_hryvnias() {
-    let programme = Programme {
+    let mut programme = Programme {
         title: "Програма розвитку освіти на 2027–2029 роки".into(),
         decision_number: "12/2026".into(),
         decision_date: date(2026, 12, 18),
@@ -83,10 +83,17 @@ fn the_annual_report_adds_up_from_exact_hryvnias() {
         fact("2.1", 2027, "50.00", ""),
         fact("2.3", 2027, "10000.00", "Семінар для вчителів"),
     ];
-    let report = annual_report(&programme, &facts, 2027);
+    // Measure 1.1 finances a closed project (and one not closed); 2.3 none.
+    let (closed, open) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+    programme.sections[0].measures[0].passport_ids = vec![open, closed];
+    let results = BTreeMap::from([(closed, "«Ліцей»: завершено (звіт прийнято), оцінка: задовільна".to_owned())]);
+    let report = annual_report(&programme, &facts, &results, 2027);
     let rows = &report.sections[0].rows;
     assert_eq!(rows[0].amounts, pf("150.0", "100.0", Some("66.6")), "99,950 UAH: 99.95 rounds half away to 100.0");
     assert_eq!(rows[0].narrative, "Замінено вікна\nУтеплено фасад");
+    assert_eq!(rows[0].results, [results[&closed].clone()]);
+    assert_eq!(rows[0].done(), format!("Замінено вікна\nУтеплено фасад\n{}", results[&closed]));
+    assert_eq!((rows[1].done(), report.sections[1].rows[2].done()), (String::new(), "Семінар для вчителів".to_owned()));
     assert_eq!(rows[1].amounts, pf("1234.6", "0.0", Some("0.0")), "1,234,550 UAH: a half rounds up");
     assert_eq!(report.sections[0].subtotal, pf("1384.6", "100.0", Some("7.2")));
     let rows = &report.sections[1].rows;

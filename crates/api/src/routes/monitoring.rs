@@ -140,6 +140,11 @@ async fn results(state: &AppState, only: Option<Uuid>) -> ApiResult<HashMap<Uuid
     Ok(out)
 }
 
+/// How project `id` ended and was judged, once its completion report is written.
+pub async fn result_of(state: &AppState, id: Uuid) -> ApiResult<Option<ProjectResult>> {
+    Ok(results(state, Some(id)).await?.remove(&id))
+}
+
 /// A project's flags
 #[utoipa::path(get, path = "/api/v1/passports/{id}/flags", tag = "monitoring", description = "The deviation rules applied to the project on a day: spending behind \
         the plan after the third quarter (less than half of the year's plan), cost overrun (over 10 % above the approved cost), a milestone past its date, \

@@ -1,6 +1,8 @@
 //! Local target programmes: their measures, the yearly fact of each, and the
 //! annual programme report (JSON, CSV, XLSX).
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -201,7 +203,7 @@ fn annual_table(r: &AnnualReport) -> Table {
         let mut heading = vec![Cell::Text(s.number.clone()), Cell::Text(s.title.clone())];
         heading.extend((2..header.len()).map(|_| Cell::Text(String::new())));
         rows.push(heading);
-        rows.extend(s.rows.iter().map(|m| line(&m.number, &m.text, &m.narrative, &m.amounts)));
+        rows.extend(s.rows.iter().map(|m| line(&m.number, &m.text, &m.done(), &m.amounts)));
         rows.push(line("", &format!("Разом за розділом {}", s.number), "", &s.subtotal));
     }
     rows.push(line("", "Усього", "", &r.total));
@@ -259,5 +261,20 @@ pub async fn report_of(state: &AppState, id: Uuid, year: i32) -> ApiResult<Annua
     let version = in_force(&versions, year).ok_or(ApiError::NotFound("programme not found".into()))?;
     let mut facts = portfel_store::programmes::facts(db, id).await?;
     facts.extend(accepted_facts(&portfel_store::programme_quarters::list(db, id).await?));
-    Ok(AnnualReport { version: Some(version.number), ..annual_report(&version.programme, &facts, year) })
+    let results = closed_results(state, &version.programme).await?;
+    Ok(AnnualReport { version: Some(version.number), ..annual_report(&version.programme, &facts, &results, year) })
+}
+
+/// In words, how each closed project the programme's measures finance ended
+/// and was judged: «Назва»: завершено (звіт прийнято), оцінка: висока.
+async fn closed_results(state: &AppState, programme: &Programme) -> ApiResult<BTreeMap<Uuid, String>> {
+    let db = state.store.db();
+    let mut out = BTreeMap::new();
+    for id in programme.sections.iter().flat_map(|s| &s.measures).flat_map(|m| &m.passport_ids) {
+        if let Some(result) = crate::routes::monitoring::result_of(state, *id).await? {
+            let title = portfel_store::passports::get(db, *id).await?.content.title.uk;
+            out.insert(*id, format!("«{title}»: {}", crate::routes::monitoring::result_words(&result)));
+        }
+    }
+    Ok(out)
 }

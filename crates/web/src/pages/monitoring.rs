@@ -258,7 +258,7 @@ pub async fn programme(
                 tbody {
                     @for s in &report.sections {
                         tr.total { td { (s.number) } td colspan="5" { (s.title) } }
-                        @for r in &s.rows { (line(&r.number, &r.text, &r.narrative, &r.amounts, None)) }
+                        @for r in &s.rows { (line(&r.number, &r.text, &r.done(), &r.amounts, None)) }
                         (line("", &format!("Разом за розділом {}", s.number), "", &s.subtotal, Some("total")))
                     }
                 }
