@@ -494,6 +494,7 @@ async fn a_project_is_closed_and_evaluated_on_the_pages(
     assert!(completion.starts_with("/completions/"), "the report is saved: {}", tab.text().await);
     assert!(tab.text().await.contains("запізнення 30 дн."), "the figures are shown: {}", tab.text().await);
     tab.audit().await;
+    tab.phone_screenshot("phone-completion-report").await;
     tab.click("form[action$='/submit'] button").await;
     tab.sign_out().await;
 
@@ -517,6 +518,7 @@ async fn a_project_is_closed_and_evaluated_on_the_pages(
     assert!(tab.text().await.contains("висновок підписано"), "{}", tab.text().await);
     tab.audit().await;
     tab.screenshot("main", "expost-evaluation").await;
+    tab.phone_screenshot("phone-expost-evaluation").await;
     tab.open("/evaluations").await;
     assert!(tab.find("main table").await.text().await.unwrap().contains("висновок підписано (задовільна)"));
     tab.sign_out().await;
