@@ -19,6 +19,7 @@ mod m20261203_000009_report_submission;
 mod m20261203_000010_programme_history;
 mod m20261204_000011_attachments;
 mod m20261205_000012_completion;
+mod m20261206_000013_notifications;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_programme_history::Migration),
             Box::new(m20261204_000011_attachments::Migration),
             Box::new(m20261205_000012_completion::Migration),
+            Box::new(m20261206_000013_notifications::Migration),
         ]
     }
 }

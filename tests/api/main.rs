@@ -24,6 +24,7 @@ mod layering;
 mod messages;
 mod metrics;
 mod monitoring;
+mod notifications;
 mod openapi;
 mod passports;
 mod permissions;

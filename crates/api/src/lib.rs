@@ -35,8 +35,8 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    attachments, audit, codelists, completions, dream, evaluations, health, methodologies, monitoring, organisations,
-    passports, plans, portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
+    attachments, audit, codelists, completions, dream, evaluations, health, methodologies, monitoring, notifications,
+    organisations, passports, plans, portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
 };
 
 /// Every documented route.
@@ -102,6 +102,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::setup::assign_experts))
         .routes(routes!(rounds::setup::list_assignments))
         .routes(routes!(tasks::my_tasks))
+        .routes(routes!(notifications::my_notifications))
+        .routes(routes!(notifications::read_notification))
+        .routes(routes!(notifications::read_all_notifications))
+        .routes(routes!(notifications::notification_settings, notifications::update_notification_settings))
         .routes(routes!(rounds::setup::add_project_expert))
         .routes(routes!(rounds::setup::withdraw_project))
         .routes(routes!(rounds::setup::project_brief))

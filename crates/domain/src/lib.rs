@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod link;
 pub mod messages;
 pub mod money;
+pub mod notices;
 pub mod passport;
 pub mod permission;
 pub mod records;

@@ -3,6 +3,7 @@
 //! unit. Accepting one closes the project in the same transaction, in the
 //! state its outcome names; an accepted report never changes.
 
+use portfel_domain::notices::Notice;
 use portfel_monitoring::completion::{self, CompletionContent, CompletionRecord, TrackRecord};
 use portfel_monitoring::report::{ReportAction, ReportStatus};
 use portfel_monitoring::reporting;
@@ -171,6 +172,12 @@ pub async fn decide(
         completion::check_start(passport.status).map_err(StoreError::Conflict)?;
         let closing = Move { reason: Some(CLOSED_BY_REPORT), ..Move::of(&passport, after.content.outcome.status()) };
         transition_in(&txn, actor, closing).await?;
+    }
+    if matches!(action, ReportAction::Accept | ReportAction::Return) {
+        let title = passports::get(&txn, after.passport_id).await?.content.title.uk;
+        let returned = after.return_reason.as_deref().filter(|_| action == ReportAction::Return);
+        let notice = Notice::completion_decided(after.id, after.version, after.organisation_id, &title, returned);
+        crate::notices::raise(&txn, &notice).await?;
     }
     txn.commit().await?;
     Ok(after)

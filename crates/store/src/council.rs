@@ -2,6 +2,7 @@
 //! draft → submitted → approved (frozen, with decision number and date) or
 //! returned with comments; a change to an approved version is a new version.
 
+use portfel_domain::notices::{Notice, Paper};
 pub use portfel_planning::workflow::Kind;
 use portfel_planning::workflow::{self, CouncilPaper, Decision, DocumentStatus, Step, Workflow};
 use sea_orm::DatabaseConnection;
@@ -222,7 +223,9 @@ pub async fn send_back<T: Serialize + DeserializeOwned>(
 ) -> StoreResult<Document<T>> {
     let txn = crate::begin_write(db).await?;
     let comment = comment.to_owned();
-    let (_, doc) = change(&txn, actor, target, Step::Return, |m| m.comment = Set(Some(comment))).await?;
+    let (_, doc) = change(&txn, actor, target, Step::Return, |m| m.comment = Set(Some(comment.clone()))).await?;
+    let notice = Notice::council_decided(paper(target.kind), doc.workflow.id, doc.workflow.number, Err(&comment));
+    crate::notices::raise(&txn, &notice).await?;
     txn.commit().await?;
     Ok(doc)
 }
@@ -243,12 +246,15 @@ pub async fn approve<T: CouncilPaper>(
     let txn = crate::begin_write(db).await?;
     let decision = decision.normalised();
     let approver = actor.sub.clone();
+    let words = format!("№ {} від {}", decision.number, decision.date.format("%d.%m.%Y"));
     let (before, doc) = change::<_, T>(&txn, actor, target, Step::Approve, |m| {
         m.decision_number = Set(Some(decision.number));
         m.decision_date = Set(Some(decision.date));
         m.approved_by = Set(Some(approver));
     })
     .await?;
+    let notice = Notice::council_decided(paper(target.kind), doc.workflow.id, doc.workflow.number, Ok(&words));
+    crate::notices::raise(&txn, &notice).await?;
     supersede_others(&txn, actor, target.kind, target.id).await?;
     let approval = before.content.approval();
     for passport_id in &approval.passports {
@@ -259,6 +265,14 @@ pub async fn approve<T: CouncilPaper>(
     }
     txn.commit().await?;
     Ok(doc)
+}
+
+/// The council paper a workflow kind is, as notices name it.
+fn paper(kind: Kind) -> Paper {
+    match kind {
+        Kind::Portfolio => Paper::Portfolio,
+        Kind::Plan => Paper::Plan,
+    }
 }
 
 /// Marks every other approved version of `kind` as superseded by `in_force`.

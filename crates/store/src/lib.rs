@@ -21,6 +21,7 @@ mod guarded;
 pub mod idempotency;
 pub mod maintenance;
 pub mod methodologies;
+pub mod notices;
 pub mod organisations;
 mod passport_rows;
 pub mod passports;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use portfel_domain::access::Visibility;
+use portfel_domain::notices::Notice;
 use portfel_domain::records::{Passport, PassportRevision, PassportSummary};
 use portfel_domain::{PassportContent, Status};
 use rust_decimal::Decimal;
@@ -186,6 +187,11 @@ pub(crate) async fn transition_in<C: ConnectionTrait>(conn: &C, actor: &Actor, m
     }
     update_row::<passport::Entity, C>(conn, id, expected_version, model, "passport").await?;
     let after = get(conn, id).await?;
+    let title = &after.content.title.uk;
+    let moved = (before.status, after.status);
+    if let Some(notice) = Notice::of_move(id, after.meta.version, after.organisation_id, title, moved, reason) {
+        crate::notices::raise(conn, &notice).await?;
+    }
     audit::record(
         conn,
         actor,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use portfel_domain::notices::Notice;
 use portfel_monitoring::period::Period;
 use portfel_monitoring::records::{ReportRecord, Revision};
 use portfel_monitoring::report::{ReportAction, ReportContent, ReportFacts, ReportStatus};
@@ -249,6 +250,13 @@ pub async fn decide(
         Ok(report_step!(implementation_report::ActiveModel, to, action, reason, actor))
     })
     .await?;
+    if matches!(action, ReportAction::Accept | ReportAction::Return) {
+        let title = crate::passports::get(&txn, after.passport_id).await?.content.title.uk;
+        let period = after.content.period.to_string();
+        let returned = after.return_reason.as_deref().filter(|_| action == ReportAction::Return);
+        let notice = Notice::report_decided(after.id, after.version, after.organisation_id, &period, &title, returned);
+        crate::notices::raise(&txn, &notice).await?;
+    }
     txn.commit().await?;
     Ok(after)
 }

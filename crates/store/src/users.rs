@@ -1,6 +1,7 @@
 //! Users: people and scripts known by the `sub` of their tokens.
 
 use portfel_domain::Role;
+use portfel_domain::notices::Delivery;
 use portfel_domain::records::{Meta, User};
 use portfel_domain::reference::UserInput;
 use sea_orm::DatabaseConnection;
@@ -46,6 +47,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &UserInput) -
         organisation_id: Set(input.organisation_id),
         roles: Set(roles_column(&input.roles)),
         email: Set(input.email.clone()),
+        delivery: Set(Delivery::default().as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

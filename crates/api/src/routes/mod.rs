@@ -10,6 +10,7 @@ pub mod evaluations;
 pub mod health;
 pub mod methodologies;
 pub mod monitoring;
+pub mod notifications;
 pub mod organisations;
 pub mod passports;
 pub mod plans;

@@ -14,6 +14,7 @@ pub mod expost_evaluation;
 pub mod idempotency_key;
 pub mod implementation_report;
 pub mod methodology;
+pub mod notification;
 pub mod organisation;
 pub mod passport;
 pub mod passport_revision;

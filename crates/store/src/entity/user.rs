@@ -13,6 +13,7 @@ pub struct Model {
     pub organisation_id: Uuid,
     pub roles: String,
     pub email: Option<String>,
+    pub delivery: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use portfel_domain::notices::Notice;
 use portfel_domain::{FieldError, Role, Status};
 use portfel_scoring::assignment::{
     ExpertLookup, NewAssignment, ProjectToStaff, check_screened, choose_experts, experts_needed, staffing,
 };
-use portfel_scoring::round::{Assignment, AssignmentStatus, RoundProject};
+use portfel_scoring::round::{Assignment, AssignmentStatus, Round, RoundProject};
 use sea_orm::DatabaseConnection;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -155,7 +156,7 @@ pub async fn add_expert(
     sub: &str,
 ) -> StoreResult<Assignment> {
     let txn = crate::begin_write(db).await?;
-    bump(&txn, round_id, expected_version).await?;
+    let round = bump(&txn, round_id, expected_version).await?;
     let Some(row) = round_project::Entity::find_by_id((round_id, passport_id)).one(&txn).await? else {
         return Err(StoreError::NotFound("round project"));
     };
@@ -167,7 +168,7 @@ pub async fn add_expert(
     let project = ProjectToStaff { passport_id, organisation_id: passport.organisation_id };
     let existing = assignments(&txn, round_id, Some(passport_id)).await?;
     let chosen = staffing::add_expert(sub, lookup, project, &existing).map_err(|e| StoreError::Invalid(vec![e]))?;
-    let created = insert_assignment(&txn, round_id, chosen).await?;
+    let created = insert_assignment(&txn, &round, &passport.content.title.uk, chosen).await?;
     if passport.status == Status::Screening {
         transition_in(&txn, actor, Move::of(&passport, Status::UnderEvaluation)).await?;
     }
@@ -187,12 +188,18 @@ async fn expert_lookup<C: sea_orm::ConnectionTrait>(conn: &C, sub: &str) -> Stor
     })
 }
 
-/// Stores a new assignment, awaiting the expert's declaration.
+/// Stores a new assignment of project «`title`» in `round`, awaiting the
+/// expert's declaration, and tells the expert.
 async fn insert_assignment<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    round_id: Uuid,
+    round: &Round,
+    title: &str,
     new: NewAssignment,
 ) -> StoreResult<Assignment> {
+    let round_id = round.meta.id;
+    let notice =
+        Notice::expert_assigned(round_id, &round.data.name, new.passport_id, title, &new.expert, round.data.deadline);
+    crate::notices::raise(conn, &notice).await?;
     let model = assignment::Entity::insert(assignment::ActiveModel {
         round_id: Set(round_id),
         passport_id: Set(new.passport_id),
@@ -240,7 +247,8 @@ pub async fn assign(
         .map_err(StoreError::Invalid)?;
     let mut created = Vec::new();
     for new in chosen {
-        created.push(insert_assignment(&txn, round_id, new).await?);
+        let title = &passports_by_id[&new.passport_id].content.title.uk;
+        created.push(insert_assignment(&txn, &r, title, new).await?);
     }
     for passport in passports_by_id.values().filter(|p| p.status == Status::Screening) {
         transition_in(&txn, actor, Move::of(passport, Status::UnderEvaluation)).await?;

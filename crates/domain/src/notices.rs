@@ -1,0 +1,403 @@
+//! Notifications: what happened that someone must act on, who is told of it,
+//! and the words they read. A notice is written with its event, in the same
+//! transaction (an outbox); the inbox and e-mail read it from there.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::access::acts_for;
+use crate::lifecycle::Status;
+use crate::permission::Permission;
+use crate::role::Role;
+
+/// What a notice tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// An expert was assigned a project to score, with the round's deadline.
+    ExpertAssigned,
+    /// A submitted passport was returned to its initiator, with the reason.
+    PassportReturned,
+    /// A submitted passport was taken into screening.
+    PassportAccepted,
+    /// An implementation report was returned, with the reason.
+    ReportReturned,
+    /// An implementation report was accepted.
+    ReportAccepted,
+    /// A completion report was returned, with the reason.
+    CompletionReturned,
+    /// A completion report was accepted and the project closed.
+    CompletionAccepted,
+    /// The council approved a portfolio or plan version.
+    CouncilApproved,
+    /// The council returned a portfolio or plan version, with the reason.
+    CouncilReturned,
+}
+
+impl NoticeKind {
+    /// Every kind.
+    pub const ALL: [NoticeKind; 9] = [
+        NoticeKind::ExpertAssigned,
+        NoticeKind::PassportReturned,
+        NoticeKind::PassportAccepted,
+        NoticeKind::ReportReturned,
+        NoticeKind::ReportAccepted,
+        NoticeKind::CompletionReturned,
+        NoticeKind::CompletionAccepted,
+        NoticeKind::CouncilApproved,
+        NoticeKind::CouncilReturned,
+    ];
+
+    /// The wire code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::ExpertAssigned => "expert_assigned",
+            NoticeKind::PassportReturned => "passport_returned",
+            NoticeKind::PassportAccepted => "passport_accepted",
+            NoticeKind::ReportReturned => "report_returned",
+            NoticeKind::ReportAccepted => "report_accepted",
+            NoticeKind::CompletionReturned => "completion_returned",
+            NoticeKind::CompletionAccepted => "completion_accepted",
+            NoticeKind::CouncilApproved => "council_approved",
+            NoticeKind::CouncilReturned => "council_returned",
+        }
+    }
+
+    /// The kind with this wire code.
+    pub fn parse(code: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == code)
+    }
+}
+
+/// Who a notice is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// One person, by the `sub` of their token (an expert assigned).
+    Person(String),
+    /// Holders of a permission who act for an organisation: its own people,
+    /// and those who act for every organisation.
+    Organisation(Permission, Uuid),
+    /// Every holder of a permission (the PIM unit, the council).
+    Holders(Permission),
+}
+
+impl Audience {
+    /// True when the person `sub` with `roles` of organisation `own` is told.
+    /// Each audience is one that may see the notice's subject.
+    pub fn includes(&self, sub: &str, roles: &[Role], own: Option<Uuid>) -> bool {
+        match self {
+            Audience::Person(person) => person == sub,
+            Audience::Organisation(permission, organisation) => {
+                permission.granted(roles) && acts_for(roles, own, *organisation)
+            }
+            Audience::Holders(permission) => permission.granted(roles),
+        }
+    }
+}
+
+/// Something that happened, for the people it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// What happened.
+    pub kind: NoticeKind,
+    /// The same for every notice of one event: a person is told of an event once.
+    pub key: String,
+    /// Who is told.
+    pub audience: Audience,
+    /// One line, Ukrainian.
+    pub title: String,
+    /// What to do, Ukrainian.
+    pub body: String,
+    /// The page it concerns, a path in the workspace (`/passports/…`).
+    pub link: String,
+}
+
+/// How a person wants to be told by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// An e-mail for each notice.
+    #[default]
+    Each,
+    /// One e-mail a day with the day's notices.
+    Digest,
+    /// No e-mail; the inbox only.
+    None,
+}
+
+impl Delivery {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Each => "each",
+            Delivery::Digest => "digest",
+            Delivery::None => "none",
+        }
+    }
+
+    /// From the stored code; an unknown one means each.
+    pub fn parse(code: &str) -> Delivery {
+        [Delivery::Digest, Delivery::None].into_iter().find(|d| d.as_str() == code).unwrap_or_default()
+    }
+}
+
+/// A notice as a person's inbox holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Notification {
+    /// Id.
+    pub id: Uuid,
+    /// What happened.
+    pub kind: NoticeKind,
+    /// One line.
+    pub title: String,
+    /// What to do.
+    pub body: String,
+    /// The page it concerns.
+    pub link: String,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+    /// When the person marked it read.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A council paper: a portfolio or a plan version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// A single project portfolio version.
+    Portfolio,
+    /// A medium-term plan version.
+    Plan,
+}
+
+impl Paper {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Paper::Portfolio => ("Єдиний проєктний портфель", "portfolios"),
+            Paper::Plan => ("Середньостроковий план", "plans"),
+        }
+    }
+}
+
+/// Dates as people read them: 20.04.2027.
+fn day(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+impl Notice {
+    /// An expert was assigned project `passport` («`title`») in round
+    /// «`round_name`», to score by `deadline`.
+    pub fn expert_assigned(
+        round: Uuid,
+        round_name: &str,
+        passport: Uuid,
+        title: &str,
+        expert: &str,
+        deadline: NaiveDate,
+    ) -> Notice {
+        Notice {
+            kind: NoticeKind::ExpertAssigned,
+            key: format!("round:{round}:assigned:{passport}:{expert}"),
+            audience: Audience::Person(expert.to_owned()),
+            title: format!("Вам призначено проєкт для оцінювання: «{title}»"),
+            body: format!(
+                "Раунд «{round_name}». Задекларуйте відсутність конфлікту інтересів і подайте оцінки до {}.",
+                day(deadline)
+            ),
+            link: format!("/rounds/{round}/projects/{passport}/score"),
+        }
+    }
+
+    /// What a passport's move from `from` to `to` (with the mover's
+    /// `reason`) tells its initiators: returned to a draft, or taken into
+    /// screening; nothing for other moves.
+    pub fn of_move(
+        id: Uuid,
+        version: i32,
+        organisation: Uuid,
+        title: &str,
+        (from, to): (Status, Status),
+        reason: Option<&str>,
+    ) -> Option<Notice> {
+        match (from, to) {
+            (Status::Submitted | Status::Screening, Status::Draft) => Some(Notice::passport_returned(
+                id,
+                version,
+                organisation,
+                title,
+                reason.filter(|r| !r.trim().is_empty()).unwrap_or("не вказано"),
+            )),
+            (Status::Submitted, Status::Screening) => Some(Notice::passport_accepted(id, version, organisation, title)),
+            _ => None,
+        }
+    }
+
+    /// Passport `id` («`title`») of `organisation`, at `version` after the
+    /// move, was returned for the `reason`.
+    pub fn passport_returned(id: Uuid, version: i32, organisation: Uuid, title: &str, reason: &str) -> Notice {
+        Notice {
+            kind: NoticeKind::PassportReturned,
+            key: format!("passport:{id}:returned:{version}"),
+            audience: Audience::Organisation(Permission::CreatePassports, organisation),
+            title: format!("Паспорт повернуто на доопрацювання: «{title}»"),
+            body: format!("Причина: {reason}. Виправте паспорт і подайте його знову."),
+            link: format!("/passports/{id}"),
+        }
+    }
+
+    /// Passport `id` («`title`») of `organisation` was taken into screening.
+    pub fn passport_accepted(id: Uuid, version: i32, organisation: Uuid, title: &str) -> Notice {
+        Notice {
+            kind: NoticeKind::PassportAccepted,
+            key: format!("passport:{id}:accepted:{version}"),
+            audience: Audience::Organisation(Permission::CreatePassports, organisation),
+            title: format!("Паспорт прийнято до розгляду: «{title}»"),
+            body: "Підрозділ з питань публічних інвестицій перевіряє паспорт перед експертним оцінюванням.".into(),
+            link: format!("/passports/{id}"),
+        }
+    }
+
+    /// The implementation report `report` (of `period`, on project «`title`»
+    /// of `organisation`) was accepted, or returned for the `reason`;
+    /// `version` is the report's after the step.
+    pub fn report_decided(
+        report: Uuid,
+        version: i32,
+        organisation: Uuid,
+        period: &str,
+        title: &str,
+        returned: Option<&str>,
+    ) -> Notice {
+        let (kind, body) = match returned {
+            Some(reason) => {
+                (NoticeKind::ReportReturned, format!("Причина: {reason}. Виправте звіт і подайте його знову."))
+            }
+            None => (NoticeKind::ReportAccepted, "Звіт прийнято, його дані враховано в моніторингу.".into()),
+        };
+        let verb =
+            if returned.is_some() { "повернуто на доопрацювання" } else { "прийнято" };
+        Notice {
+            kind,
+            key: format!("report:{report}:{}:{version}", kind.as_str()),
+            audience: Audience::Organisation(Permission::WriteReports, organisation),
+            title: format!("Звіт за {period} {verb}: «{title}»"),
+            body,
+            link: format!("/reports/{report}"),
+        }
+    }
+
+    /// The completion report `report` on project «`title`» of
+    /// `organisation` was accepted, or returned for the `reason`; `version`
+    /// is the report's after the step.
+    pub fn completion_decided(
+        report: Uuid,
+        version: i32,
+        organisation: Uuid,
+        title: &str,
+        returned: Option<&str>,
+    ) -> Notice {
+        let (kind, title, body) = match returned {
+            Some(reason) => (
+                NoticeKind::CompletionReturned,
+                format!("Звіт про завершення повернуто на доопрацювання: «{title}»"),
+                format!("Причина: {reason}. Виправте звіт і подайте його знову."),
+            ),
+            None => (
+                NoticeKind::CompletionAccepted,
+                format!("Звіт про завершення прийнято: «{title}»"),
+                "Проєкт закрито. Після строку, встановленого порядком, буде проведено оцінювання його результатів."
+                    .into(),
+            ),
+        };
+        Notice {
+            kind,
+            key: format!("completion:{report}:{}:{version}", kind.as_str()),
+            audience: Audience::Organisation(Permission::WriteReports, organisation),
+            title,
+            body,
+            link: format!("/completions/{report}"),
+        }
+    }
+
+    /// The council decided on `paper` version `id` (number `number`):
+    /// approved by decision `decision`, or returned for the `reason`.
+    pub fn council_decided(paper: Paper, id: Uuid, number: i32, decision: Result<&str, &str>) -> Notice {
+        let (name, path) = paper.words();
+        let (kind, title, body) = match decision {
+            Ok(decision) => (
+                NoticeKind::CouncilApproved,
+                format!("{name}, версія {number}: затверджено"),
+                format!("Інвестиційна рада затвердила версію рішенням {decision}. Затверджена версія незмінна."),
+            ),
+            Err(reason) => (
+                NoticeKind::CouncilReturned,
+                format!("{name}, версія {number}: повернуто на доопрацювання"),
+                format!("Причина: {reason}. Підготуйте нову версію."),
+            ),
+        };
+        Notice {
+            kind,
+            key: format!("{path}:{id}:{}", kind.as_str()),
+            audience: Audience::Holders(Permission::PrepareDecisions),
+            title,
+            body,
+            link: format!("/{path}/{id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_audience_is_the_people_the_subject_concerns() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let returned = Notice::passport_returned(Uuid::nil(), 3, a, "Ліцей", "немає кошторису");
+        assert!(returned.audience.includes("ini-a", &[Role::Initiator], Some(a)));
+        assert!(!returned.audience.includes("ini-b", &[Role::Initiator], Some(b)), "another organisation's initiator");
+        assert!(!returned.audience.includes("pim", &[Role::PimUnit], Some(b)), "the PIM unit returned it");
+        assert!(!returned.audience.includes("exp", &[Role::Expert], Some(a)), "an expert of the same organisation");
+        assert!(returned.title.contains("«Ліцей»") && returned.body.contains("немає кошторису"));
+        let assigned = Notice::expert_assigned(
+            Uuid::nil(),
+            "Раунд",
+            Uuid::nil(),
+            "Ліцей",
+            "exp-1",
+            NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+        );
+        assert!(assigned.audience.includes("exp-1", &[Role::Expert], None));
+        assert!(!assigned.audience.includes("exp-2", &[Role::Expert], None));
+        assert!(assigned.body.contains("20.04.2027"));
+        let approved = Notice::council_decided(Paper::Plan, Uuid::nil(), 2, Ok("№ 7/2026 від 20.11.2026"));
+        assert!(approved.audience.includes("pim", &[Role::PimUnit], Some(b)));
+        assert!(!approved.audience.includes("ini-a", &[Role::Initiator], Some(a)));
+        assert_eq!(approved.kind, NoticeKind::CouncilApproved);
+        for kind in NoticeKind::ALL {
+            assert_eq!(NoticeKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn a_return_and_a_taking_into_screening_are_told_other_moves_not() {
+        let of = |from, to, reason| Notice::of_move(Uuid::nil(), 4, Uuid::nil(), "Ліцей", (from, to), reason);
+        let returned = of(Status::Screening, Status::Draft, Some("немає кошторису")).unwrap();
+        assert_eq!(returned.kind, NoticeKind::PassportReturned);
+        assert!(returned.body.contains("немає кошторису"));
+        assert!(of(Status::Submitted, Status::Draft, None).unwrap().body.contains("не вказано"));
+        assert_eq!(of(Status::Submitted, Status::Screening, None).unwrap().kind, NoticeKind::PassportAccepted);
+        assert_eq!(of(Status::Draft, Status::Submitted, None), None);
+        assert_eq!(of(Status::Screening, Status::UnderEvaluation, None), None);
+    }
+
+    #[test]
+    fn one_event_has_one_key_and_the_next_event_another() {
+        let first = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", "причина");
+        let again = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", "причина");
+        let later = Notice::passport_returned(Uuid::nil(), 5, Uuid::nil(), "Ліцей", "причина");
+        assert_eq!(first.key, again.key);
+        assert_ne!(first.key, later.key);
+    }
+}

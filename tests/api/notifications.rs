@@ -1,0 +1,155 @@
+//! Notifications over HTTP, on SQLite and PostgreSQL: each event reaches
+//! exactly the people whose role and organisation it concerns, once; the
+//! inbox counts, lists and marks read; settings are the caller's own.
+
+use portfel_domain::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::*;
+use crate::completion::{closed_by_report, completed_report};
+use crate::monitoring::in_implementation;
+
+/// Registers the people of the world who read notices: two initiators of
+/// organisation A, one of B, the PIM unit, the council and an expert of A.
+pub async fn register_people(app: &TestApp, w: &World) {
+    let admin = app.caller(app.admin());
+    for (sub, org, roles) in [
+        ("ini-a", w.org_a, &["initiator"][..]),
+        ("ini-a2", w.org_a, &["initiator"]),
+        ("ini-b", w.org_b, &["initiator"]),
+        ("pim", w.pim_org, &["pim_unit"]),
+        ("council", w.pim_org, &["council"]),
+        ("exp-a", w.org_a, &["expert"]),
+    ] {
+        admin.create_user(sub, org, roles).await.unwrap_or_else(|r| panic!("[{}] {sub}: {r:?}", app.backend));
+    }
+}
+
+/// The kinds of the notices in `sub`'s inbox, newest first.
+async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
+    let (s, inbox) = send(app.req(Method::GET, "/api/v1/notifications", token)).await;
+    assert_eq!(s, 200, "{inbox}");
+    inbox["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn each_event_reaches_exactly_the_people_it_concerns() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let everyone = [
+            ("ini-a", ini.clone()),
+            ("ini-a2", app.token("ini-a2", Some(w.org_a), &[Role::Initiator])),
+            ("ini-b", w.initiator_b(&app)),
+            ("pim", pim.clone()),
+            ("council", app.token("council", Some(w.pim_org), &[Role::Council])),
+            ("exp-a", app.token("exp-a", Some(w.org_a), &[Role::Expert])),
+        ];
+        let inboxes = || async {
+            let mut out = Vec::new();
+            for (sub, token) in &everyone {
+                out.push((*sub, kinds(&app, token).await));
+            }
+            out
+        };
+
+        // Returned: A's initiators hear the reason; nobody else hears anything.
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let (_, v, _) = transition(&app, &ini, &id, v, "submitted", None).await;
+        let (s, v, p) = transition(&app, &pim, &id, v.unwrap(), "draft", Some("Немає кошторису")).await;
+        assert_eq!(s, 200, "[{}] {p}", app.backend);
+        let returned = vec!["passport_returned".to_owned()];
+        let none: Vec<String> = vec![];
+        assert_eq!(
+            inboxes().await,
+            [
+                ("ini-a", returned.clone()),
+                ("ini-a2", returned.clone()),
+                ("ini-b", none.clone()),
+                ("pim", none.clone()),
+                ("council", none.clone()),
+                ("exp-a", none.clone())
+            ]
+        );
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &ini)).await;
+        let notice = &inbox["items"][0];
+        assert!(notice["title"].as_str().unwrap().contains("«Капітальний ремонт ліцею №3»"), "{notice}");
+        assert!(notice["body"].as_str().unwrap().contains("Немає кошторису"), "{notice}");
+        assert_eq!(notice["link"], format!("/passports/{id}"));
+        assert_eq!((inbox["unread"].as_u64(), notice["read_at"].clone()), (Some(1), Value::Null));
+
+        // Resubmitted and taken into screening: accepted, to the same two.
+        let (_, v, _) = transition(&app, &ini, &id, v.unwrap(), "submitted", None).await;
+        let (s, _, _) = transition(&app, &pim, &id, v.unwrap(), "screening", None).await;
+        assert_eq!(s, 200);
+        assert_eq!(kinds(&app, &everyone[1].1).await, ["passport_accepted", "passport_returned"]);
+        assert_eq!(kinds(&app, &everyone[2].1).await, none);
+
+        // Marked read: one's own only; the count follows; all at once.
+        let nid = notice["id"].as_str().unwrap();
+        let (s, _) = send(app.req(Method::POST, &format!("/api/v1/notifications/{nid}/read"), &everyone[1].1)).await;
+        assert_eq!(s, 404, "another person's notice is not found");
+        let (s, read) = send(app.req(Method::POST, &format!("/api/v1/notifications/{nid}/read"), &ini)).await;
+        assert_eq!((s, read["read_at"].is_string()), (200, true), "{read}");
+        let (_, unread) = send(app.req(Method::GET, "/api/v1/notifications?unread=true", &ini)).await;
+        assert_eq!((unread["unread"].as_u64(), unread["items"].as_array().unwrap().len()), (Some(1), 1));
+        assert_eq!(unread["items"][0]["kind"], "passport_accepted");
+        let (s, marked) = send(app.req(Method::POST, "/api/v1/notifications/read", &ini)).await;
+        assert_eq!((s, marked["marked"].as_u64()), (200, Some(1)));
+        let (_, after) = send(app.req(Method::GET, "/api/v1/notifications", &everyone[1].1)).await;
+        assert_eq!(after["unread"].as_u64(), Some(2), "another person's notices stay unread");
+
+        // A project closed by its accepted completion report: A's initiators are told.
+        let project = in_implementation(&app, &w).await;
+        closed_by_report(&app, &w, &project, &completed_report()).await;
+        assert_eq!(kinds(&app, &everyone[1].1).await[0], "completion_accepted");
+        assert_eq!(kinds(&app, &everyone[2].1).await, none);
+
+        // Experts assigned in a round hear it with the deadline; the council's approval reaches the PIM unit.
+        let (rid, ids) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
+        for expert in ["exp-1", "exp-2", "exp-3"] {
+            let token = app.token(expert, Some(w.pim_org), &[Role::Expert]);
+            let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &token)).await;
+            assert_eq!(inbox["items"].as_array().unwrap().len(), 1, "{expert}: {inbox}");
+            assert_eq!(inbox["items"][0]["kind"], "expert_assigned");
+            assert_eq!(inbox["items"][0]["link"], format!("/rounds/{rid}/projects/{}/score", ids[0]));
+            assert!(inbox["items"][0]["body"].as_str().unwrap().contains("15.12.2026"), "{inbox}");
+        }
+        assert_eq!(kinds(&app, &everyone[5].1).await, none, "an expert not assigned");
+        approved_portfolio(&app, &w, &rid).await;
+        assert_eq!(kinds(&app, &pim).await, ["council_approved"]);
+        assert_eq!(kinds(&app, &everyone[4].1).await, none, "the council made the decision");
+        assert_eq!(kinds(&app, &everyone[2].1).await, none);
+    }
+}
+
+#[tokio::test]
+async fn settings_are_the_callers_own_and_checked() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        let ini = w.initiator_a(&app);
+        let (s, settings) = send(app.req(Method::GET, "/api/v1/notifications/settings", &ini)).await;
+        assert_eq!((s, settings), (200, json!({"email": null, "delivery": "each"})));
+        let put = |body: Value, version: i32| {
+            app.req(Method::PUT, "/api/v1/notifications/settings", &ini).if_match(version).json(&body)
+        };
+        let (s, p) = send(put(json!({"email": "не адреса", "delivery": "each"}), 1)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["email".to_owned()]), "{p}");
+        let (s, p) = send(put(json!({"email": "o@example.gov.ua", "delivery": "weekly"}), 1)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["delivery".to_owned()]), "{p}");
+        let (s, _) = send(put(json!({"email": " o@example.gov.ua ", "delivery": "digest"}), 1)).await;
+        assert_eq!(s, 200);
+        let (s, _) = send(put(json!({"email": null, "delivery": "none"}), 1)).await;
+        assert_eq!(s, 412, "a stale version is refused");
+        let (_, settings) = send(app.req(Method::GET, "/api/v1/notifications/settings", &ini)).await;
+        assert_eq!(settings, json!({"email": "o@example.gov.ua", "delivery": "digest"}));
+        let (_, other) = send(app.req(Method::GET, "/api/v1/notifications/settings", &w.initiator_b(&app))).await;
+        assert_eq!(other["delivery"], "each", "another person's settings are untouched");
+        let unknown = app.token("nobody", Some(w.org_a), &[Role::Initiator]);
+        let (s, _) = send(app.req(Method::GET, "/api/v1/notifications/settings", &unknown)).await;
+        assert_eq!(s, 404, "a token without a registered user has no settings");
+    }
+}
