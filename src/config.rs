@@ -68,6 +68,20 @@ pub struct Config {
     pub hromada: String,
     /// Days after a project's works end that its ex-post evaluation is due.
     pub expost_after_days: u32,
+    /// SMTP server for e-mail notices; e-mail is off while unset.
+    pub smtp_host: Option<String>,
+    /// SMTP port (587 with STARTTLS, 465 with TLS, 25 without, when unset).
+    pub smtp_port: Option<u16>,
+    /// `starttls`, `tls` or `none` (only for a relay on the same machine or network).
+    pub smtp_security: String,
+    /// SMTP login, when the server asks for one.
+    pub smtp_username: Option<String>,
+    /// File holding the SMTP password (never the password itself in the configuration).
+    pub smtp_password_file: Option<PathBuf>,
+    /// Sender of e-mail notices, e.g. `Портфель <portfel@gromada.gov.ua>`.
+    pub smtp_from: Option<String>,
+    /// How often the outbox is looked at, seconds.
+    pub mail_poll_seconds: u64,
 }
 
 impl Config {
@@ -77,6 +91,38 @@ impl Config {
             Some(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
             _ => format!("http://{}", self.bind),
         }
+    }
+
+    /// The SMTP sender's settings: none while `smtp_host` is unset; an error
+    /// names a setting that is missing or wrong.
+    pub fn mail_settings(&self) -> anyhow::Result<Option<portfel_api::mail::MailSettings>> {
+        use portfel_api::mail::{MailSettings, Security};
+        let Some(host) = self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(None) };
+        let (security, port) = match self.smtp_security.trim() {
+            "starttls" => (Security::Starttls, 587),
+            "tls" => (Security::Tls, 465),
+            "none" => (Security::None, 25),
+            other => anyhow::bail!("PORTFEL_SMTP_SECURITY (smtp_security) is starttls, tls or none, not {other:?}"),
+        };
+        let from = self.smtp_from.clone().context("PORTFEL_SMTP_FROM (smtp_from) is needed with an SMTP host")?;
+        let credentials = match (&self.smtp_username, &self.smtp_password_file) {
+            (Some(user), Some(file)) => {
+                let password = std::fs::read_to_string(file)
+                    .with_context(|| format!("reading the SMTP password file {}", file.display()))?;
+                Some((user.clone(), password.trim_end_matches(['\r', '\n']).to_owned()))
+            }
+            (Some(_), None) => anyhow::bail!("PORTFEL_SMTP_PASSWORD_FILE (smtp_password_file) is needed with a login"),
+            (None, _) => None,
+        };
+        Ok(Some(MailSettings {
+            host: host.to_owned(),
+            port: self.smtp_port.unwrap_or(port),
+            security,
+            credentials,
+            from,
+            public_url: self.public_url(),
+            poll: std::time::Duration::from_secs(self.mail_poll_seconds.max(1)),
+        }))
     }
 
     /// Where attached files are kept, as configured.
@@ -115,6 +161,13 @@ impl Default for Config {
             max_connections: 1024,
             hromada: String::new(),
             expost_after_days: portfel_api::state::EXPOST_AFTER_DAYS,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_security: "starttls".into(),
+            smtp_username: None,
+            smtp_password_file: None,
+            smtp_from: None,
+            mail_poll_seconds: 10,
         }
     }
 }
@@ -240,6 +293,13 @@ impl Config {
         env.read("PORTFEL_MAX_CONNECTIONS", &mut self.max_connections)?;
         env.read("PORTFEL_HROMADA", &mut self.hromada)?;
         env.read("PORTFEL_EXPOST_AFTER_DAYS", &mut self.expost_after_days)?;
+        self.smtp_host = env.parsed("PORTFEL_SMTP_HOST")?.or(self.smtp_host.take());
+        self.smtp_port = env.parsed("PORTFEL_SMTP_PORT")?.or(self.smtp_port.take());
+        env.read("PORTFEL_SMTP_SECURITY", &mut self.smtp_security)?;
+        self.smtp_username = env.parsed("PORTFEL_SMTP_USERNAME")?.or(self.smtp_username.take());
+        self.smtp_password_file = env.parsed("PORTFEL_SMTP_PASSWORD_FILE")?.or(self.smtp_password_file.take());
+        self.smtp_from = env.parsed("PORTFEL_SMTP_FROM")?.or(self.smtp_from.take());
+        env.read_seconds("PORTFEL_MAIL_POLL", &mut self.mail_poll_seconds)?;
         anyhow::ensure!(self.max_connections > 0, "PORTFEL_MAX_CONNECTIONS (max_connections) must be at least 1");
         Ok(())
     }

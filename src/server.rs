@@ -53,6 +53,10 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
         timeouts,
         expost_after_days: config.expost_after_days,
     };
+    let mailer = match config.mail_settings()? {
+        Some(settings) => Some(portfel_api::mail::Mailer::new(&settings).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let listener =
         tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
@@ -72,7 +76,13 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
             run(listener, router, connections, shutdown_signal()).await;
         }
     };
-    tokio::join!(run(listener, main, connections, shutdown_signal()), serve_metrics);
+    let send_mail = async {
+        if let Some(mailer) = mailer {
+            tracing::info!("e-mail notices are sent");
+            mailer.run(store.clone(), shutdown_signal()).await;
+        }
+    };
+    tokio::join!(run(listener, main, connections, shutdown_signal()), serve_metrics, send_mail);
     store.close().await?;
     tracing::info!("stopped");
     Ok(())

@@ -522,6 +522,17 @@ async fn a_project_is_closed_and_evaluated_on_the_pages(
     tab.open("/evaluations").await;
     assert!(tab.find("main table").await.text().await.unwrap().contains("висновок підписано (задовільна)"));
     tab.sign_out().await;
+
+    // The initiator learns from the inbox that its report was accepted.
+    tab.sign_in("ini-a", &passwords["ini-a"]).await;
+    tab.click("nav a[href='/inbox']").await;
+    let inbox = tab.find("main").await.text().await.unwrap();
+    assert!(inbox.contains("Звіт про завершення прийнято: «"), "{inbox}");
+    tab.audit().await;
+    tab.screenshot("main", "inbox").await;
+    tab.click("form[action='/inbox/read'] button").await;
+    assert!(tab.all("main li.unread").await.is_empty(), "all read");
+    tab.sign_out().await;
 }
 
 /// One hromada's cycle on `app`, from the pages alone.

@@ -21,6 +21,7 @@ mod file_store;
 mod forms;
 mod hardening;
 mod layering;
+mod mail;
 mod messages;
 mod metrics;
 mod monitoring;

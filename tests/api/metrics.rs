@@ -74,6 +74,11 @@ async fn metrics_are_served_only_as_configured_and_count_by_route() {
     assert!(line("portfel_http_request_duration_seconds_bucket{", &[r#"le="0.005""#]), "{text}");
     assert!(line("portfel_round_closings_total", &[]), "{text}");
     assert!(line("portfel_db_pool_connections{", &[r#"state="idle""#]), "{text}");
+    let (queued, sent, failed) = portfel_store::notices::outbox_counts(app.store.db()).await.unwrap();
+    for (state, count) in [("queued", queued), ("sent", sent), ("failed", failed)] {
+        let labels = format!(r#"state="{state}"}} {count}"#);
+        assert!(line("portfel_outbox_emails{", &[&labels]), "{text}");
+    }
     let sync = r#"sync="dream.pull https://dream.gov.ua""#;
     assert!(line("portfel_sync_checkpoint_timestamp_seconds{", &[sync]), "{text}");
     assert!(line("portfel_sync_last_success_timestamp_seconds{", &[sync]), "{text}");

@@ -153,3 +153,55 @@ async fn settings_are_the_callers_own_and_checked() {
         assert_eq!(s, 404, "a token without a registered user has no settings");
     }
 }
+
+#[tokio::test]
+async fn the_inbox_is_read_and_settings_kept_from_the_pages() {
+    use crate::common::html::{form, parse, select, text};
+    use crate::web::Browser;
+    use axum::http::StatusCode;
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut b = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+        let (_, _, page) = b.get("/inbox").await;
+        assert!(text(&select(&parse(&page), "main")[0]).contains("Повідомлень немає."));
+        // The PIM unit returns a passport of organisation A: its initiator reads why.
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let (_, v, _) = transition(&app, &ini, &id, v, "submitted", None).await;
+        transition(&app, &pim, &id, v.unwrap(), "draft", Some("Немає кошторису")).await;
+        let (s, _, page) = b.get("/inbox").await;
+        assert_eq!(s, StatusCode::OK);
+        let doc = parse(&page);
+        let unread = select(&doc, "main li.unread");
+        assert_eq!(unread.len(), 1, "{page}");
+        assert!(text(&unread[0]).contains("Немає кошторису"));
+        let links: Vec<&str> =
+            select(&doc, "main li.unread h2 a").iter().filter_map(|a| a.value().attr("href")).collect();
+        assert_eq!(links, [format!("/passports/{id}").as_str()]);
+        let count: Vec<String> = select(&doc, r#"nav a[href="/inbox"] .count"#).iter().map(text).collect();
+        assert_eq!(count, ["1"], "the menu counts it");
+        let action = select(&doc, "main li.unread form")[0].value().attr("action").unwrap().to_owned();
+        let read = form(&page, &action);
+        let (s, location, _) = b.post(&action, &read.pairs()).await;
+        assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/inbox"));
+        let (_, _, page) = b.get("/inbox").await;
+        let doc = parse(&page);
+        assert_eq!((select(&doc, "main li.unread").len(), select(&doc, "main li").len()), (0, 1));
+        assert!(select(&doc, r#"nav a[href="/inbox"] .count"#).is_empty(), "nothing unread, no count");
+
+        // Settings: a bad address is refused beside its field; a good one is kept with the choice.
+        let mut settings = form(&page, "/inbox/settings");
+        assert_eq!(settings.get("delivery"), Some("each"));
+        settings.set("email", "не адреса");
+        let (s, _, refused) = b.post("/inbox/settings", &settings.pairs()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(select(&parse(&refused), "#err-email").len(), 1, "{refused}");
+        settings.set("email", "ini@example.gov.ua");
+        settings.set("delivery", "digest");
+        let (s, _, _) = b.post("/inbox/settings", &settings.pairs()).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, _, page) = b.get("/inbox").await;
+        let kept = form(&page, "/inbox/settings");
+        assert_eq!((kept.get("email"), kept.get("delivery")), (Some("ini@example.gov.ua"), Some("digest")));
+    }
+}

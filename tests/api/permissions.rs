@@ -59,8 +59,9 @@ async fn the_api_refuses_exactly_what_a_role_is_not_granted() {
 }
 
 /// The sections of the navigation, as the pages name them.
-const SECTIONS: [(&str, Permission); 10] = [
+const SECTIONS: [(&str, Permission); 11] = [
     ("/tasks", Permission::FollowTasks),
+    ("/inbox", Permission::FollowTasks),
     ("/passports", Permission::WorkOnPassports),
     ("/rounds", Permission::PrepareRounds),
     ("/assignments", Permission::Score),

@@ -258,7 +258,16 @@ async fn each_role_starts_on_what_waits_for_it() {
         assert_eq!(links.len(), 2, "{links:?}");
         assert!(links.iter().all(|l| l.starts_with(&format!("/rounds/{round}/projects/")) && l.ends_with("/score")));
         assert!(text(&select(&doc, "nav a")[0]).contains("Мої завдання"), "first in the menu");
-        assert_eq!(select(&doc, "nav a .count").iter().map(text).collect::<Vec<_>>(), ["2"], "with its count");
+        let counts: Vec<(String, String)> = select(&doc, "nav a")
+            .iter()
+            .filter_map(|a| {
+                let count = a.select(&scraper::Selector::parse(".count").unwrap()).next().map(|c| text(&c))?;
+                Some((a.value().attr("href").unwrap_or_default().to_owned(), count))
+            })
+            .collect();
+        // Two tasks waiting, and two notices unread: one for each assignment.
+        let expected = [("/tasks".to_owned(), "2".to_owned()), ("/inbox".to_owned(), "2".to_owned())];
+        assert_eq!(counts, expected, "with its counts");
 
         // The PIM unit: a passport to take into a round, and the school short of one expert.
         let mut pim = Browser::signed_in(&app, "pim-web", w.pim_org, &[Role::PimUnit]).await;

@@ -8,6 +8,7 @@ pub mod headers;
 pub mod idempotency;
 pub mod language;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 mod openapi;
 pub mod problem;

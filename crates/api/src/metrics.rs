@@ -134,6 +134,14 @@ async fn render(State(state): State<AppState>) -> Response {
         Ok(checkpoints) => sync_state(checkpoints),
         Err(e) => tracing::warn!(error = %e, "sync checkpoints could not be read for /metrics"),
     }
+    match portfel_store::notices::outbox_counts(state.store.db()).await {
+        Ok((queued, sent, failed)) => {
+            for (name, count) in [("queued", queued), ("sent", sent), ("failed", failed)] {
+                metrics::gauge!("portfel_outbox_emails", "state" => name).set(count as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "the outbox could not be counted for /metrics"),
+    }
     handle.run_upkeep();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], Body::from(handle.render())).into_response()
 }

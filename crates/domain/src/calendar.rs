@@ -1,11 +1,16 @@
 //! Dates as a hromada reads them: the calendar day in Kyiv.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Europe::Kyiv;
 
 /// The calendar day in Kyiv at the instant `at`.
 pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Kyiv).date_naive()
+}
+
+/// The wall-clock time in Kyiv at the instant `at`.
+pub fn local_time(at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&Kyiv).naive_local()
 }
 
 #[cfg(test)]
@@ -19,5 +24,6 @@ mod tests {
         assert_eq!(local_date(winter("22")), NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), "UTC+2 in winter");
         let summer = DateTime::parse_from_rfc3339("2026-07-01T21:30:00Z").unwrap().to_utc();
         assert_eq!(local_date(summer), NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(), "UTC+3 in summer");
+        assert_eq!(local_time(summer).format("%d.%m.%Y %H:%M").to_string(), "02.07.2026 00:30");
     }
 }

@@ -22,8 +22,9 @@ fn head(title: &str) -> Markup {
 }
 
 /// The sections of the workspace, each offered to those its permission allows.
-pub const NAVIGATION: [(&str, &str, Permission); 10] = [
+pub const NAVIGATION: [(&str, &str, Permission); 11] = [
     ("/tasks", "Мої завдання", Permission::FollowTasks),
+    ("/inbox", "Повідомлення", Permission::FollowTasks),
     ("/passports", "Паспорти проєктів", Permission::WorkOnPassports),
     ("/rounds", "Оцінювання", Permission::PrepareRounds),
     ("/assignments", "Мої призначення", Permission::Score),
@@ -49,7 +50,7 @@ pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
                     nav aria-label="Розділи" {
                         ul { @for (href, label, permission) in NAVIGATION { @if user.may(permission) { li { a href=(href) {
                             (label)
-                            @if let (Permission::FollowTasks, Some(n)) = (permission, user.waiting.filter(|n| *n > 0)) {
+                            @if let Some(n) = count(user, href).filter(|n| *n > 0) {
                                 " " span.count { (n) }
                             }
                         } } } } }
@@ -65,6 +66,15 @@ pub fn page(user: &Signed, title: &str, body: Markup) -> Markup {
                 main #main { (body) }
             }
         }
+    }
+}
+
+/// The number shown beside a section of the menu: tasks waiting, notices unread.
+fn count(user: &Signed, href: &str) -> Option<u64> {
+    match href {
+        "/tasks" => user.waiting,
+        "/inbox" => user.unread,
+        _ => None,
     }
 }
 

@@ -32,7 +32,9 @@ pub struct Signed {
     /// Hash of the session token (to sign out).
     pub token_hash: String,
     /// How many tasks wait for the user, for the menu (counted for pages, not for posts).
-    pub waiting: Option<usize>,
+    pub waiting: Option<u64>,
+    /// How many notices the user has not read, for the menu (likewise).
+    pub unread: Option<u64>,
 }
 
 impl Signed {
@@ -137,6 +139,7 @@ pub async fn current(state: &WebState, headers: &HeaderMap) -> Result<Option<Sig
         csrf: session.csrf,
         token_hash: hash,
         waiting: None,
+        unread: None,
     }))
 }
 
@@ -148,7 +151,8 @@ impl FromRequestParts<WebState> for Signed {
         let mut user = current(state, &parts.headers).await?.ok_or(PageError::SignIn(next))?;
         if parts.method == axum::http::Method::GET && user.may(Permission::FollowTasks) {
             let tasks = portfel_api::routes::tasks::my_tasks(user.auth.clone(), State(state.app.clone())).await;
-            user.waiting = tasks.ok().map(|axum::Json(list)| list.len());
+            user.waiting = tasks.ok().map(|axum::Json(list)| list.len() as u64);
+            user.unread = portfel_api::routes::notifications::unread_of(&state.app, &user.auth).await.ok();
         }
         Ok(user)
     }

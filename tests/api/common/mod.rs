@@ -6,6 +6,7 @@ pub mod client;
 pub mod html;
 pub mod office;
 pub mod process;
+pub mod smtp;
 
 use std::sync::Arc;
 

@@ -13,9 +13,15 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the binary on `database_url` with the tests' JWT secret and waits until it is ready.
     pub async fn start(database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(database_url, &[]).await
+    }
+
+    /// [`ServerProcess::start`] with these further environment variables.
+    pub async fn start_with(database_url: &str, env: &[(&str, String)]) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_portfel"))
             .arg("serve")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("PORTFEL_DATABASE_URL", database_url)
             .env_remove("DATABASE_URL")
             .env("PORTFEL_BIND", format!("127.0.0.1:{port}"))

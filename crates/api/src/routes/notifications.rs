@@ -62,6 +62,11 @@ pub async fn inbox(state: &AppState, auth: &Auth, unread_only: bool) -> ApiResul
     Ok(Inbox { unread: portfel_store::notices::unread(db, sub).await?, items })
 }
 
+/// How many notices the caller has not read.
+pub async fn unread_of(state: &AppState, auth: &Auth) -> ApiResult<u64> {
+    Ok(portfel_store::notices::unread(state.store.db(), &auth.claims.sub).await?)
+}
+
 /// Mark a notification read
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "workspace",
     description = "Marks one of the caller's notices read; marking it again changes nothing. Another person's notice is not found.",

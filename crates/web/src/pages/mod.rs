@@ -5,6 +5,7 @@ mod completion;
 mod council;
 mod evaluations;
 mod expert;
+mod inbox;
 mod monitoring;
 mod names;
 mod passports;
@@ -35,6 +36,10 @@ pub fn routes() -> Router<WebState> {
         .route("/login", get(sign_in::form).post(sign_in::sign_in))
         .route("/logout", post(sign_in::sign_out))
         .route("/tasks", get(tasks::list))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/read", post(inbox::read_all))
+        .route("/inbox/settings", post(inbox::settings))
+        .route("/inbox/{id}/read", post(inbox::read))
         .route("/passports", get(passports::list).post(passports::create))
         .route("/passports/new", get(passports::new_form))
         .route("/passports/{id}", get(passports::show).post(passports::update))
