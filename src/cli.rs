@@ -87,6 +87,16 @@ pub enum Command {
     /// Look after the attached files.
     #[command(subcommand)]
     Files(FilesCommand),
+    /// Send the reminders due today that nobody has had yet (the server also
+    /// sends them on its own every `remind_every_minutes`).
+    Remind {
+        /// Only list what would be sent, and to whom; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The day to remind for (default: today in Kyiv).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
 }
 
 /// `portfel files ...`.

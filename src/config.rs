@@ -82,6 +82,8 @@ pub struct Config {
     pub smtp_from: Option<String>,
     /// How often the outbox is looked at, seconds.
     pub mail_poll_seconds: u64,
+    /// How often reminders are looked for, minutes (one replica at a time).
+    pub remind_every_minutes: u32,
 }
 
 impl Config {
@@ -168,6 +170,7 @@ impl Default for Config {
             smtp_password_file: None,
             smtp_from: None,
             mail_poll_seconds: 10,
+            remind_every_minutes: 60,
         }
     }
 }
@@ -300,6 +303,7 @@ impl Config {
         self.smtp_password_file = env.parsed("PORTFEL_SMTP_PASSWORD_FILE")?.or(self.smtp_password_file.take());
         self.smtp_from = env.parsed("PORTFEL_SMTP_FROM")?.or(self.smtp_from.take());
         env.read_seconds("PORTFEL_MAIL_POLL", &mut self.mail_poll_seconds)?;
+        env.read("PORTFEL_REMIND_EVERY_MINUTES", &mut self.remind_every_minutes)?;
         anyhow::ensure!(self.max_connections > 0, "PORTFEL_MAX_CONNECTIONS (max_connections) must be at least 1");
         Ok(())
     }

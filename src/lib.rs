@@ -9,5 +9,6 @@ mod demo_completion;
 mod demo_monitoring;
 pub mod dream_sync;
 pub mod progress;
+pub mod remind;
 pub mod server;
 pub mod telemetry;

@@ -56,6 +56,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Remind { dry_run, on } => {
+            let store = server::open_store(&config).await?;
+            let state = server::app_state(&config, store.clone())?;
+            let today = on.unwrap_or_else(|| portfel_domain::calendar::local_date(chrono::Utc::now()));
+            let outcome = portfel::remind::run(&state, today, dry_run).await;
+            store.close().await?;
+            outcome
+        }
         Command::Migrate { dry_run: false } => {
             server::open_store(&config).await?.close().await?;
             tracing::info!("migrations applied");

@@ -26,6 +26,22 @@ pub fn jwt_settings(config: &Config) -> anyhow::Result<JwtSettings> {
     })
 }
 
+/// The handlers' state for `config` over `store`.
+pub fn app_state(config: &Config, store: Store) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        store,
+        jwt: Arc::new(jwt_settings(config)?),
+        body_limit: config.body_limit,
+        upload_limit: config.upload_limit,
+        public_url: config.public_url(),
+        timeouts: Timeouts {
+            body: Duration::from_secs(config.body_timeout_seconds),
+            request: Duration::from_secs(config.request_timeout_seconds),
+        },
+        expost_after_days: config.expost_after_days,
+    })
+}
+
 /// Connects and migrates the database named in `config`.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Store::connect_with_files(&config.database_url, &config.files_at())
@@ -40,19 +56,7 @@ const HTTP_READ_BUFFER: usize = 2 * 1024 * 1024;
 
 /// Serves the API until SIGTERM or Ctrl-C, then drains in-flight requests.
 pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
-    let timeouts = Timeouts {
-        body: Duration::from_secs(config.body_timeout_seconds),
-        request: Duration::from_secs(config.request_timeout_seconds),
-    };
-    let state = AppState {
-        store: store.clone(),
-        jwt: Arc::new(jwt_settings(config)?),
-        body_limit: config.body_limit,
-        upload_limit: config.upload_limit,
-        public_url: config.public_url(),
-        timeouts,
-        expost_after_days: config.expost_after_days,
-    };
+    let state = app_state(config, store.clone())?;
     let mailer = match config.mail_settings()? {
         Some(settings) => Some(portfel_api::mail::Mailer::new(&settings).map_err(anyhow::Error::msg)?),
         None => None,
@@ -62,7 +66,7 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, docs = "/docs", "Portfel is listening");
     let connections =
         Connections { header_timeout: Duration::from_secs(config.header_timeout_seconds), max: config.max_connections };
-    let (main, metrics) = routers(config, state);
+    let (main, metrics) = routers(config, state.clone());
     let metrics = match (&config.metrics_bind, metrics) {
         (Some(bind), Some(router)) => {
             let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
@@ -76,13 +80,17 @@ pub async fn serve(config: &Config, store: Store) -> anyhow::Result<()> {
             run(listener, router, connections, shutdown_signal()).await;
         }
     };
+    // Each replica holds the reminders' lease under a name of its own.
+    let holder = uuid::Uuid::now_v7().to_string();
+    let every = Duration::from_secs(60 * u64::from(config.remind_every_minutes.max(1)));
+    let remind = portfel_api::reminders::run(state.clone(), holder, every, shutdown_signal());
     let send_mail = async {
         if let Some(mailer) = mailer {
             tracing::info!("e-mail notices are sent");
             mailer.run(store.clone(), shutdown_signal()).await;
         }
     };
-    tokio::join!(run(listener, main, connections, shutdown_signal()), serve_metrics, send_mail);
+    tokio::join!(run(listener, main, connections, shutdown_signal()), serve_metrics, send_mail, remind);
     store.close().await?;
     tracing::info!("stopped");
     Ok(())

@@ -1,6 +1,7 @@
 //! Notifications: the outbox every event writes to in its own transaction,
-//! read as each person's inbox and delivered by e-mail; and each user's
-//! choice of how to be told (`each`, `digest` or `none`).
+//! read as each person's inbox and delivered by e-mail; each user's choice
+//! of how to be told (`each`, `digest` or `none`); and leases, so one
+//! replica at a time runs a scheduled job (the reminders).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -28,6 +29,14 @@ enum Notifications {
     ClaimedUntil,
     SentAt,
     LastError,
+}
+
+#[derive(DeriveIden)]
+enum Leases {
+    Table,
+    Name,
+    Holder,
+    Until,
 }
 
 #[derive(DeriveIden)]
@@ -76,6 +85,16 @@ impl MigrationTrait for Migration {
         manager
             .create_index(Index::create().name("notifications_mail").table(N::Table).col(N::Mail).to_owned())
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Leases::Table)
+                    .col(string(Leases::Name).primary_key())
+                    .col(string(Leases::Holder))
+                    .col(timestamp_with_time_zone(Leases::Until))
+                    .to_owned(),
+            )
+            .await?;
         let delivery = string_len(Users::Delivery, 8).default("each").to_owned();
         manager.alter_table(Table::alter().table(Users::Table).add_column(delivery).to_owned()).await
     }
@@ -84,6 +103,7 @@ impl MigrationTrait for Migration {
         let mut drop = Table::alter();
         drop.table(Users::Table).drop_column(Users::Delivery);
         manager.alter_table(drop).await?;
+        manager.drop_table(Table::drop().table(Leases::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(Notifications::Table).to_owned()).await
     }
 }

@@ -205,3 +205,84 @@ async fn the_inbox_is_read_and_settings_kept_from_the_pages() {
         assert_eq!((kept.get("email"), kept.get("delivery")), (Some("ini@example.gov.ua"), Some("digest")));
     }
 }
+
+/// `portfel remind` on `url`, for `day`: its standard output.
+fn remind(url: &str, day: &str, dry_run: bool) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_portfel"));
+    command.args(["remind", "--on", day]).env("PORTFEL_DATABASE_URL", url).env_remove("DATABASE_URL");
+    if dry_run {
+        command.arg("--dry-run");
+    }
+    let out = command.env("PORTFEL_JWT_SECRET", SECRET).output().expect("run portfel remind");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn reminders_reach_experts_before_and_after_the_deadline_and_initiators_of_a_missing_report() {
+    for (backend, url, _dir) in backends().await {
+        let app = TestApp::start(backend, &url, None).await;
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        // An open round whose deadline is 15.12.2026, three experts assigned, none has scored.
+        let (admin, pim) = (app.caller(app.admin()), app.caller(w.pim(&app)));
+        let experts = ["exp-1", "exp-2", "exp-3"];
+        for sub in experts {
+            admin.create_user(sub, w.pim_org, &["expert"]).await.unwrap();
+        }
+        let initiator = app.caller(w.initiator_a(&app));
+        let draft = initiator.create_passport(&complete_passport(w.goal)).await.unwrap();
+        let id = initiator.move_passport(draft.meta.id, draft.meta.version, "submitted").await.unwrap().meta.id;
+        let methodology = pim.methodologies().await.unwrap()[0].meta.id;
+        let rid = pim.open_round("Раунд 2027", methodology, "2026-12-15").await.unwrap().meta.id;
+        pim.add_to_round(rid, 1, &[id]).await.unwrap();
+        pim.screen(rid, 2).await.unwrap();
+        pim.assign(rid, 3, &experts).await.unwrap();
+        let expert = |sub: &str| app.token(sub, Some(w.pim_org), &[Role::Expert]);
+        let scores: Vec<Value> =
+            ["SE1", "SE2", "SE4", "FE1", "FE6"].iter().map(|c| json!({"criterion": c, "score": 3})).collect();
+        let exp3 = app.caller(expert("exp-3"));
+        exp3.declare(rid, id, false, None).await.unwrap();
+        exp3.put_scores(rid, id, &Value::from(scores), true).await.unwrap();
+
+        assert_eq!(remind(&url, "2026-12-11", true).trim(), "nothing to remind of on 2026-12-11", "[{backend}]");
+        let listed = remind(&url, "2026-12-12", true);
+        assert_eq!(listed.lines().count(), 2, "{listed}");
+        assert!(listed.lines().all(|l| l.starts_with("deadline_soon → exp-")), "{listed}");
+        assert!(!listed.contains("exp-3"), "exp-3 has scored");
+        assert_eq!(kinds(&app, &expert("exp-1")).await, ["expert_assigned"], "a dry run writes nothing");
+        assert_eq!(remind(&url, "2026-12-12", false).trim(), "2 reminders written for 2026-12-12");
+        assert_eq!(remind(&url, "2026-12-14", false).trim(), "0 reminders written for 2026-12-14", "once before");
+        assert_eq!(kinds(&app, &expert("exp-1")).await, ["deadline_soon", "expert_assigned"]);
+        assert_eq!(remind(&url, "2026-12-16", false).trim(), "2 reminders written for 2026-12-16");
+        assert_eq!(kinds(&app, &expert("exp-2")).await[0], "deadline_passed");
+        assert_eq!(kinds(&app, &expert("exp-3")).await, ["expert_assigned"]);
+
+        // A project in implementation whose first quarter's report is missing on 21.04.2027:
+        // its initiators are told, the other organisation and the PIM unit are not.
+        in_implementation(&app, &w).await;
+        remind(&url, "2027-04-21", false);
+        let a2 = app.token("ini-a2", Some(w.org_a), &[Role::Initiator]);
+        assert_eq!(kinds(&app, &a2).await[0], "report_missing", "[{backend}]");
+        assert!(!kinds(&app, &w.initiator_b(&app)).await.contains(&"report_missing".to_owned()));
+        assert!(!kinds(&app, &w.pim(&app)).await.iter().any(|k| k == "report_missing"));
+    }
+}
+
+#[tokio::test]
+async fn one_replica_at_a_time_holds_the_reminders_lease() {
+    for app in TestApp::all().await {
+        let db = app.store.db();
+        let now = chrono::Utc::now();
+        let hour = chrono::TimeDelta::hours(1);
+        let take = |holder: &'static str, at: chrono::DateTime<chrono::Utc>| {
+            portfel_store::leases::acquire(db, "reminders", holder, at, at + hour)
+        };
+        assert!(take("a", now).await.unwrap(), "[{}] the first takes it", app.backend);
+        assert!(!take("b", now + chrono::TimeDelta::minutes(30)).await.unwrap(), "not while a holds it");
+        assert!(take("a", now + chrono::TimeDelta::minutes(30)).await.unwrap(), "a renews it");
+        assert!(!take("b", now + hour).await.unwrap(), "renewed until 1 h 30");
+        assert!(take("b", now + chrono::TimeDelta::minutes(91)).await.unwrap(), "b once it ran out");
+        assert!(!take("a", now + chrono::TimeDelta::minutes(92)).await.unwrap());
+    }
+}

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod metrics;
 mod openapi;
 pub mod problem;
+pub mod reminders;
 #[allow(unused_qualifications, reason = "utoipa's `params(..)` expansion qualifies the IntoParams types it names")]
 pub mod routes;
 pub mod state;

@@ -34,11 +34,19 @@ pub enum NoticeKind {
     CouncilApproved,
     /// The council returned a portfolio or plan version, with the reason.
     CouncilReturned,
+    /// An expert's scoring deadline is three days away or nearer.
+    DeadlineSoon,
+    /// An expert's scoring deadline has passed with the scores not submitted.
+    DeadlinePassed,
+    /// A quarter's implementation report is past its due date.
+    ReportMissing,
+    /// A deviation rule flagged a project in implementation.
+    DeviationRaised,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 13] = [
         NoticeKind::ExpertAssigned,
         NoticeKind::PassportReturned,
         NoticeKind::PassportAccepted,
@@ -48,6 +56,10 @@ impl NoticeKind {
         NoticeKind::CompletionAccepted,
         NoticeKind::CouncilApproved,
         NoticeKind::CouncilReturned,
+        NoticeKind::DeadlineSoon,
+        NoticeKind::DeadlinePassed,
+        NoticeKind::ReportMissing,
+        NoticeKind::DeviationRaised,
     ];
 
     /// The wire code.
@@ -62,6 +74,10 @@ impl NoticeKind {
             NoticeKind::CompletionAccepted => "completion_accepted",
             NoticeKind::CouncilApproved => "council_approved",
             NoticeKind::CouncilReturned => "council_returned",
+            NoticeKind::DeadlineSoon => "deadline_soon",
+            NoticeKind::DeadlinePassed => "deadline_passed",
+            NoticeKind::ReportMissing => "report_missing",
+            NoticeKind::DeviationRaised => "deviation_raised",
         }
     }
 
@@ -185,7 +201,88 @@ fn day(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// How many days before a deadline the reminder goes out.
+pub const REMIND_DAYS_BEFORE: i64 = 3;
+
+/// The quarter of a day, as keys name it: `2027Q2`.
+fn quarter_of(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}Q{}", d.year(), d.month0() / 3 + 1)
+}
+
 impl Notice {
+    /// On `today`, the reminder to expert `expert` whose scores on project
+    /// «`title`» of round «`round_name`» are due by `deadline` and not
+    /// submitted: three days before or nearer, and once it has passed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scoring_due(
+        round: Uuid,
+        round_name: &str,
+        passport: Uuid,
+        title: &str,
+        expert: &str,
+        deadline: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<Notice> {
+        let left = (deadline - today).num_days();
+        let (kind, stage, text) = match left {
+            ..0 => (NoticeKind::DeadlinePassed, "passed", format!("Строк подання оцінок минув {}.", day(deadline))),
+            0..=REMIND_DAYS_BEFORE => {
+                (NoticeKind::DeadlineSoon, "soon", format!("Оцінки треба подати до {} включно.", day(deadline)))
+            }
+            _ => return None,
+        };
+        let verb = if kind == NoticeKind::DeadlinePassed {
+            "прострочено"
+        } else {
+            "наближається строк"
+        };
+        Some(Notice {
+            kind,
+            key: format!("round:{round}:{stage}:{passport}:{expert}"),
+            audience: Audience::Person(expert.to_owned()),
+            title: format!("Оцінювання «{title}»: {verb}"),
+            body: format!("Раунд «{round_name}». {text}"),
+            link: format!("/rounds/{round}/projects/{passport}/score"),
+        })
+    }
+
+    /// The notices of a deviation flag (`rule`, with its `reason`) raised on
+    /// project «`title`» of `organisation` on `today`: a missing report to
+    /// the initiators; any other flag to them and to the PIM unit. Each once a quarter.
+    pub fn flag_raised(
+        passport: Uuid,
+        organisation: Uuid,
+        title: &str,
+        (rule, reason): (&str, &str),
+        today: NaiveDate,
+    ) -> Vec<Notice> {
+        let key = |who: &str| format!("passport:{passport}:flag:{rule}:{}:{who}", quarter_of(today));
+        let link = format!("/passports/{passport}");
+        if rule == "report_missing" {
+            return vec![Notice {
+                kind: NoticeKind::ReportMissing,
+                key: key("initiator"),
+                audience: Audience::Organisation(Permission::WriteReports, organisation),
+                title: format!("Не подано звіт про виконання: «{title}»"),
+                body: format!("{reason}. Подайте звіт на сторінці проєкту."),
+                link,
+            }];
+        }
+        let notice = |who: &str, audience: Audience| Notice {
+            kind: NoticeKind::DeviationRaised,
+            key: key(who),
+            audience,
+            title: format!("Відхилення у виконанні проєкту «{title}»"),
+            body: format!("{reason}."),
+            link: link.clone(),
+        };
+        vec![
+            notice("initiator", Audience::Organisation(Permission::WriteReports, organisation)),
+            notice("pim", Audience::Holders(Permission::CheckReports)),
+        ]
+    }
+
     /// An expert was assigned project `passport` («`title`») in round
     /// «`round_name`», to score by `deadline`.
     pub fn expert_assigned(
@@ -390,6 +487,40 @@ mod tests {
         assert_eq!(of(Status::Submitted, Status::Screening, None).unwrap().kind, NoticeKind::PassportAccepted);
         assert_eq!(of(Status::Draft, Status::Submitted, None), None);
         assert_eq!(of(Status::Screening, Status::UnderEvaluation, None), None);
+    }
+
+    #[test]
+    fn a_deadline_is_recalled_three_days_before_and_once_it_has_passed() {
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let due = |today| Notice::scoring_due(Uuid::nil(), "Р", Uuid::nil(), "Ліцей", "exp", on(2026, 12, 15), today);
+        assert_eq!(due(on(2026, 12, 11)), None, "four days before");
+        let soon = due(on(2026, 12, 12)).unwrap();
+        assert_eq!(soon.kind, NoticeKind::DeadlineSoon);
+        assert!(soon.body.contains("до 15.12.2026 включно"));
+        assert_eq!(due(on(2026, 12, 15)).unwrap().key, soon.key, "one reminder before, however many days");
+        let passed = due(on(2026, 12, 16)).unwrap();
+        assert_eq!(
+            (passed.kind, passed.audience.clone()),
+            (NoticeKind::DeadlinePassed, Audience::Person("exp".into()))
+        );
+        assert_ne!(passed.key, soon.key);
+    }
+
+    #[test]
+    fn a_missing_report_goes_to_the_initiators_a_deviation_also_to_the_pim_unit() {
+        let (org, day) = (Uuid::from_u128(7), NaiveDate::from_ymd_opt(2027, 4, 21).unwrap());
+        let missing = Notice::flag_raised(Uuid::nil(), org, "Ліцей", ("report_missing", "Звіт за I квартал"), day);
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].audience, Audience::Organisation(Permission::WriteReports, org));
+        let late = Notice::flag_raised(Uuid::nil(), org, "Ліцей", ("milestone_late", "Етап прострочено"), day);
+        let audiences: Vec<Audience> = late.iter().map(|n| n.audience.clone()).collect();
+        assert_eq!(
+            audiences,
+            [Audience::Organisation(Permission::WriteReports, org), Audience::Holders(Permission::CheckReports)]
+        );
+        let next_quarter =
+            Notice::flag_raised(Uuid::nil(), org, "Ліцей", ("milestone_late", "Е"), day + chrono::Days::new(80));
+        assert_ne!(late[0].key, next_quarter[0].key, "once a quarter");
     }
 
     #[test]

@@ -70,6 +70,19 @@ pub enum Rule {
     ReportMissing,
 }
 
+impl Rule {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::SpendingBehind => "spending_behind",
+            Rule::CostOverrun => "cost_overrun",
+            Rule::MilestoneLate => "milestone_late",
+            Rule::IndicatorOffTarget => "indicator_off_target",
+            Rule::ReportMissing => "report_missing",
+        }
+    }
+}
+
 /// A raised flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Flag {

@@ -340,3 +340,12 @@ fn a_reason_never_reads_as_if_its_threshold_were_met() {
     let behind = flagged.iter().find(|f| f.rule == Rule::SpendingBehind).expect("199,999.99 of 400,000 is behind");
     assert!(behind.reason.contains("199,9 тис. грн") && behind.reason.contains("(49,9 %)"), "{}", behind.reason);
 }
+
+#[test]
+fn rule_codes_are_the_wire_names() {
+    for rule in
+        [Rule::SpendingBehind, Rule::CostOverrun, Rule::MilestoneLate, Rule::IndicatorOffTarget, Rule::ReportMissing]
+    {
+        assert_eq!(serde_json::to_value(rule).unwrap(), rule.code());
+    }
+}

@@ -19,6 +19,7 @@ pub mod files;
 mod group_commit;
 mod guarded;
 pub mod idempotency;
+pub mod leases;
 pub mod maintenance;
 pub mod methodologies;
 pub mod notices;

@@ -48,46 +48,72 @@ impl Mail {
     }
 }
 
-/// Writes `notice` for every registered person its audience holds, each
-/// once per event: a second write of the same event adds nothing.
-pub async fn raise<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<()> {
-    let people = user::Entity::find().all(conn).await?;
-    let now = crate::now();
-    let rows: Vec<notification::ActiveModel> = people
+/// The registered people `notice`'s audience holds.
+async fn audience<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<Vec<user::Model>> {
+    let people = user::Entity::find().order_by_asc(user::Column::Sub).all(conn).await?;
+    Ok(people
         .into_iter()
-        .filter_map(|u| {
+        .filter(|u| {
             let roles: Vec<portfel_domain::Role> = u.roles.split(',').filter_map(|r| r.parse().ok()).collect();
-            notice.audience.includes(&u.sub, &roles, Some(u.organisation_id)).then(|| {
-                let mail = match (u.email.as_deref().map(str::trim), Delivery::parse(&u.delivery)) {
-                    (None | Some(""), _) | (_, Delivery::None) => Mail::Off,
-                    (_, Delivery::Digest) => Mail::Digest,
-                    (_, Delivery::Each) => Mail::Pending,
-                };
-                notification::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    recipient: Set(u.sub),
-                    kind: Set(notice.kind.as_str().to_owned()),
-                    event_key: Set(notice.key.clone()),
-                    title: Set(notice.title.clone()),
-                    body: Set(notice.body.clone()),
-                    link: Set(notice.link.clone()),
-                    created_at: Set(now),
-                    read_at: Set(None),
-                    mail: Set(mail.as_str().to_owned()),
-                    attempts: Set(0),
-                    next_attempt_at: Set(Some(now)),
-                    claimed_until: Set(None),
-                    sent_at: Set(None),
-                    last_error: Set(None),
-                }
-            })
+            notice.audience.includes(&u.sub, &roles, Some(u.organisation_id))
+        })
+        .collect())
+}
+
+/// Who `notice` would tell that has not been told of its event yet.
+pub async fn would_tell<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<Vec<String>> {
+    Ok(untold(conn, notice).await?.into_iter().map(|u| u.sub).collect())
+}
+
+async fn untold<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<Vec<user::Model>> {
+    let told: Vec<String> = Entity::find()
+        .filter(Column::EventKey.eq(&notice.key))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|n| n.recipient)
+        .collect();
+    Ok(audience(conn, notice).await?.into_iter().filter(|u| !told.contains(&u.sub)).collect())
+}
+
+/// Writes `notice` for every registered person its audience holds, each
+/// once per event: a second write of the same event adds nothing. How many
+/// were told now.
+pub async fn raise<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<usize> {
+    let now = crate::now();
+    let rows: Vec<notification::ActiveModel> = untold(conn, notice)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let mail = match (u.email.as_deref().map(str::trim), Delivery::parse(&u.delivery)) {
+                (None | Some(""), _) | (_, Delivery::None) => Mail::Off,
+                (_, Delivery::Digest) => Mail::Digest,
+                (_, Delivery::Each) => Mail::Pending,
+            };
+            notification::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                recipient: Set(u.sub),
+                kind: Set(notice.kind.as_str().to_owned()),
+                event_key: Set(notice.key.clone()),
+                title: Set(notice.title.clone()),
+                body: Set(notice.body.clone()),
+                link: Set(notice.link.clone()),
+                created_at: Set(now),
+                read_at: Set(None),
+                mail: Set(mail.as_str().to_owned()),
+                attempts: Set(0),
+                next_attempt_at: Set(Some(now)),
+                claimed_until: Set(None),
+                sent_at: Set(None),
+                last_error: Set(None),
+            }
         })
         .collect();
-    if rows.is_empty() {
-        return Ok(());
+    let count = rows.len();
+    if count > 0 {
+        Entity::insert_many(rows).on_conflict_do_nothing_on([Column::Recipient, Column::EventKey]).exec(conn).await?;
     }
-    Entity::insert_many(rows).on_conflict_do_nothing_on([Column::Recipient, Column::EventKey]).exec(conn).await?;
-    Ok(())
+    Ok(count)
 }
 
 fn to_record(m: Model) -> StoreResult<Notification> {

@@ -59,7 +59,7 @@ fn day(on: Option<NaiveDate>) -> ApiResult<NaiveDate> {
 
 /// The monitored projects: those of the plan in force, and any other with
 /// implementation or completion reports.
-async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
+pub(crate) async fn monitored(state: &AppState, only: Option<Uuid>) -> ApiResult<Vec<MonitoredProject>> {
     let db = state.store.db();
     let plan = council::in_force::<_, PlanContent>(db, Kind::Plan).await?.map(|p| p.content);
     let mut reports = portfel_store::reports::facts_by_project(db, only).await?;

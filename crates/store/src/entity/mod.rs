@@ -13,6 +13,7 @@ pub mod evaluation_round;
 pub mod expost_evaluation;
 pub mod idempotency_key;
 pub mod implementation_report;
+pub mod lease;
 pub mod methodology;
 pub mod notification;
 pub mod organisation;

@@ -1,0 +1,105 @@
+//! Reminders, run on a schedule inside the server (one replica at a time,
+//! under a lease in the database) and by `portfel remind`: a scoring
+//! deadline three days away and passed, a quarter's report missing, a
+//! deviation flag raised. Each is a notice whose key names its event, so
+//! running again the same day (or on two replicas) tells nobody twice.
+
+use chrono::{NaiveDate, TimeDelta, Utc};
+use portfel_domain::Status;
+use portfel_domain::access::Visibility;
+use portfel_domain::notices::Notice;
+use portfel_domain::records::Passport;
+use portfel_monitoring::deviation::{Thresholds, flags};
+use portfel_monitoring::summary::MonitoredProject;
+use portfel_scoring::round::{AssignmentStatus, RoundStatus};
+use portfel_store::passports::PassportFilter;
+use std::time::Duration;
+
+use crate::problem::ApiResult;
+use crate::routes::monitoring::monitored;
+use crate::state::AppState;
+
+/// The lease's name.
+const LEASE: &str = "reminders";
+
+/// Every reminder due on `today`, whether or not already sent.
+pub async fn due(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
+    let db = state.store.db();
+    let mut out = Vec::new();
+    for round in portfel_store::rounds::list(db).await?.into_iter().filter(|r| r.status == RoundStatus::Open) {
+        let waiting = portfel_store::rounds::assignments(db, round.meta.id, None).await?;
+        for a in waiting.iter().filter(|a| a.submitted_at.is_none() && a.status != AssignmentStatus::Conflict) {
+            let title = portfel_store::passports::get(db, a.passport_id).await?.content.title.uk;
+            let (id, name, deadline) = (round.meta.id, &round.data.name, round.data.deadline);
+            out.extend(Notice::scoring_due(id, name, a.passport_id, &title, &a.expert, deadline, today));
+        }
+    }
+    for (passport, project) in in_implementation(state).await? {
+        for flag in flags(&project.facts, &Thresholds::default(), today) {
+            let said = (flag.rule.code(), flag.reason.as_str());
+            out.extend(Notice::flag_raised(project.id, passport.organisation_id, &project.title, said, today));
+        }
+    }
+    Ok(out)
+}
+
+/// Every project in implementation, with what the deviation rules know of it.
+async fn in_implementation(state: &AppState) -> ApiResult<Vec<(Passport, MonitoredProject)>> {
+    let filter = PassportFilter {
+        visibility: Visibility { all: true, ..Visibility::default() },
+        status: Some(Status::Implementation),
+        limit: 100_000,
+        ..PassportFilter::default()
+    };
+    let (passports, _) = portfel_store::passports::list(state.store.db(), &filter).await?;
+    let mut out = Vec::with_capacity(passports.len());
+    for passport in passports {
+        if let Some(project) = monitored(state, Some(passport.meta.id)).await?.pop() {
+            out.push((passport, project));
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the reminders due on `today` that nobody has had yet; how many people were told.
+pub async fn send(state: &AppState, today: NaiveDate) -> ApiResult<usize> {
+    let mut told = 0;
+    for notice in due(state, today).await? {
+        told += portfel_store::notices::raise(state.store.db(), &notice).await?;
+    }
+    Ok(told)
+}
+
+/// What [`send`] would write on `today`: each reminder with the people not told of it yet.
+pub async fn dry_run(state: &AppState, today: NaiveDate) -> ApiResult<Vec<(Notice, Vec<String>)>> {
+    let mut out = Vec::new();
+    for notice in due(state, today).await? {
+        let people = portfel_store::notices::would_tell(state.store.db(), &notice).await?;
+        if !people.is_empty() {
+            out.push((notice, people));
+        }
+    }
+    Ok(out)
+}
+
+/// Sends reminders every `every` while this replica (`holder`) holds the
+/// lease, until `stop` completes.
+pub async fn run(state: AppState, holder: String, every: Duration, stop: impl Future<Output = ()>) {
+    tokio::pin!(stop);
+    let hold = TimeDelta::from_std(every).unwrap_or(TimeDelta::hours(1)) + TimeDelta::minutes(5);
+    loop {
+        let now = Utc::now();
+        match portfel_store::leases::acquire(state.store.db(), LEASE, &holder, now, now + hold).await {
+            Ok(true) => match send(&state, portfel_domain::calendar::local_date(now)).await {
+                Ok(told) => tracing::info!(told, "reminders sent"),
+                Err(e) => tracing::warn!(error = ?e, "reminders could not be sent"),
+            },
+            Ok(false) => tracing::debug!("another replica sends the reminders"),
+            Err(e) => tracing::warn!(error = %e, "the reminders' lease could not be taken"),
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
