@@ -119,6 +119,11 @@ async fn an_e_mail_that_keeps_failing_is_given_up_and_counted() {
         let mut server = SmtpServer::on(free_port());
         server.start();
         let mailer = Mailer::new(&settings(server.port, &app.base)).unwrap();
+        // Only the one who wants each notice gets e-mail here (no digest).
+        let digest = app.token("ini-a2", Some(w.org_a), &[Role::Initiator]);
+        let body = json!({"email": "ini-a2@gromada.example", "delivery": "none"});
+        let put = app.req(Method::PUT, "/api/v1/notifications/settings", &digest).if_match(2).json(&body);
+        assert_eq!(send(put).await.0, 200);
         returned_passport(&app, &w).await;
         let pass = mailer.deliver_due(&app.store, Utc::now()).await.unwrap();
         assert_eq!((pass.sent, pass.failed), (1, 0), "[{}]", app.backend);
@@ -180,5 +185,38 @@ async fn a_crash_before_sending_and_two_replicas_deliver_each_once() {
         for id in &ids {
             assert_eq!(got.iter().filter(|m| m.body.contains(&format!("/passports/{id}"))).count(), 1);
         }
+    }
+}
+
+#[tokio::test]
+async fn a_digest_brings_the_days_notices_in_one_message_the_next_day() {
+    if !smtp::available() {
+        return;
+    }
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        people_with_addresses(&app, &w).await;
+        let mut server = SmtpServer::on(free_port());
+        server.start();
+        let mailer = Mailer::new(&settings(server.port, &app.base)).unwrap();
+        let (first, second) = (returned_passport(&app, &w).await, returned_passport(&app, &w).await);
+        let now = Utc::now();
+        mailer.deliver_due(&app.store, now).await.unwrap();
+        let to_digest = |m: &&smtp::Received| m.to == "ini-a2@gromada.example";
+        assert_eq!(server.received().iter().filter(to_digest).count(), 0, "[{}] not the same day", app.backend);
+        let tomorrow = now + TimeDelta::days(1);
+        mailer.deliver_due(&app.store, tomorrow).await.unwrap();
+        mailer.deliver_due(&app.store, tomorrow + TimeDelta::hours(1)).await.unwrap();
+        let got = server.received();
+        let digests: Vec<&smtp::Received> = got.iter().filter(to_digest).collect();
+        assert_eq!(digests.len(), 1, "one digest: {got:?}");
+        let day = portfel_domain::calendar::local_date(tomorrow).format("%d.%m.%Y").to_string();
+        assert_eq!(digests[0].subject, format!("Повідомлення Портфеля до {day}: 2"));
+        for id in [&first, &second] {
+            assert!(digests[0].body.contains(&format!("{}/passports/{id}", app.base)), "{}", digests[0].body);
+        }
+        assert!(digests[0].message_id.starts_with("<digest-"), "{}", digests[0].message_id);
+        assert!(!got.iter().any(|m| m.to == "ini-a3@gromada.example"), "no e-mail for one who wants none");
+        assert_eq!(got.iter().filter(|m| m.to == "ini-a@gromada.example").count(), 2, "each, for one who wants each");
     }
 }

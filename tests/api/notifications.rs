@@ -245,6 +245,15 @@ async fn reminders_reach_experts_before_and_after_the_deadline_and_initiators_of
         exp3.declare(rid, id, false, None).await.unwrap();
         exp3.put_scores(rid, id, &Value::from(scores), true).await.unwrap();
 
+        // The deadline is on the expert's tasks too (the tests run before it).
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &expert("exp-1"))).await;
+        assert_eq!(
+            (tasks[0]["kind"].as_str(), tasks[0]["due"].as_str()),
+            (Some("declare"), Some("2026-12-15")),
+            "{tasks}"
+        );
+        let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+        assert_eq!(tasks[0]["overdue"], json!(today > chrono::NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()));
         assert_eq!(remind(&url, "2026-12-11", true).trim(), "nothing to remind of on 2026-12-11", "[{backend}]");
         let listed = remind(&url, "2026-12-12", true);
         assert_eq!(listed.lines().count(), 2, "{listed}");
@@ -284,5 +293,25 @@ async fn one_replica_at_a_time_holds_the_reminders_lease() {
         assert!(!take("b", now + hour).await.unwrap(), "renewed until 1 h 30");
         assert!(take("b", now + chrono::TimeDelta::minutes(91)).await.unwrap(), "b once it ran out");
         assert!(!take("a", now + chrono::TimeDelta::minutes(92)).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_failing_dream_sync_tells_the_administrators_once_a_day() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        app.caller(app.admin()).create_user("adm", w.pim_org, &["admin"]).await.unwrap();
+        let db = app.store.db();
+        for _ in 0..2 {
+            let failed = portfel_store::dream::RunEnd::Failed;
+            portfel_store::dream::record_run(db, "dream.pull https://dream.gov.ua", failed, "HTTP 502").await.unwrap();
+        }
+        let admin = app.token("adm", Some(w.pim_org), &[Role::Admin]);
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &admin)).await;
+        assert_eq!(inbox["items"].as_array().unwrap().len(), 1, "[{}] once a day: {inbox}", app.backend);
+        assert_eq!(inbox["items"][0]["kind"], "sync_failed");
+        assert!(inbox["items"][0]["body"].as_str().unwrap().contains("HTTP 502"));
+        assert_eq!(kinds(&app, &w.pim(&app)).await, Vec::<String>::new(), "administrators only");
     }
 }

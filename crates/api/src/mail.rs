@@ -14,7 +14,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use portfel_store::Store;
-use portfel_store::notices::{self, Outgoing};
+use portfel_store::notices::{self, Digest, Outgoing};
 
 /// How the connection to the SMTP server is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,32 +125,60 @@ impl Mailer {
             .map_err(|e| e.to_string())
     }
 
-    /// Sends every notice due at `now`, once each across every replica.
+    /// One person's daily digest: the day's notices, each with its link,
+    /// under a `Message-ID` made of the first one's id.
+    pub fn digest_message(&self, d: &Digest, day: chrono::NaiveDate) -> Result<Message, String> {
+        let to: Mailbox = format!("{} <{}>", d.full_name.replace(['<', '>', '"'], ""), d.email.trim())
+            .parse()
+            .map_err(|e| format!("address {:?}: {e}", d.email))?;
+        let items: Vec<String> = d
+            .notifications
+            .iter()
+            .map(|n| format!("• {}\n  {}\n  {}{}", n.title, n.body, self.public_url, n.link))
+            .collect();
+        let first = d.notifications.first().map(|n| n.id).unwrap_or_default();
+        let body = format!(
+            "Повідомлення до {} ({}):\n\n{}\n\n--\nПортфель публічних інвестицій. Щоденний лист; як отримувати \
+             повідомлення, можна змінити на сторінці «Повідомлення».\n",
+            day.format("%d.%m.%Y"),
+            d.notifications.len(),
+            items.join("\n\n")
+        );
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(format!("Повідомлення Портфеля до {}: {}", day.format("%d.%m.%Y"), d.notifications.len()))
+            .message_id(Some(format!("<digest-{first}@{}>", self.domain)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends every notice due at `now`, once each across every replica, and
+    /// each person's digest of the notices written before the day began.
     pub async fn deliver_due(&self, store: &Store, now: DateTime<Utc>) -> Result<Pass, portfel_store::StoreError> {
         let db = store.db();
         let mut pass = Pass::default();
         for o in notices::claim_due(db, now, HOLD, BATCH).await? {
-            let id = o.notification.id;
-            let outcome = match self.message(&o) {
-                Ok(message) => {
-                    self.transport.send(message).await.map(drop).map_err(|e| (e.is_permanent(), e.to_string()))
-                }
-                Err(e) => Err((true, e)),
-            };
-            match outcome {
-                Ok(()) => {
-                    notices::mark_sent(db, id).await?;
-                    pass.sent += 1;
-                }
-                Err((permanent, error)) => {
-                    let retry = if permanent { None } else { retry_after(o.attempts) };
-                    tracing::warn!(notification = %id, attempts = o.attempts + 1, permanent, %error, "e-mail not sent");
-                    notices::mark_attempt_failed(db, id, &error, retry.map(|r| now + r)).await?;
-                    pass.failed += 1;
-                }
-            }
+            let sent = self.send(self.message(&o)).await;
+            settle(store, &[o.notification.id], o.attempts, sent, now, &mut pass).await?;
+        }
+        let today = portfel_domain::calendar::local_date(now);
+        let before = portfel_domain::calendar::start_of_day(today);
+        for d in notices::claim_digests(db, before, now, HOLD).await? {
+            let sent = self.send(self.digest_message(&d, today)).await;
+            let ids: Vec<uuid::Uuid> = d.notifications.iter().map(|n| n.id).collect();
+            settle(store, &ids, d.attempts, sent, now, &mut pass).await?;
         }
         Ok(pass)
+    }
+
+    /// Sends a message; on failure, whether it is permanent and why.
+    async fn send(&self, message: Result<Message, String>) -> Result<(), (bool, String)> {
+        match message {
+            Ok(message) => self.transport.send(message).await.map(drop).map_err(|e| (e.is_permanent(), e.to_string())),
+            Err(e) => Err((true, e)),
+        }
     }
 
     /// Sends what is due every poll until `stop` completes.
@@ -166,6 +194,36 @@ impl Mailer {
             }
         }
     }
+}
+
+/// Records the outcome of sending the message of notices `ids` (after
+/// `attempts` failed ones): sent, tried again later, or given up.
+async fn settle(
+    store: &Store,
+    ids: &[uuid::Uuid],
+    attempts: i32,
+    sent: Result<(), (bool, String)>,
+    now: DateTime<Utc>,
+    pass: &mut Pass,
+) -> Result<(), portfel_store::StoreError> {
+    let db = store.db();
+    match sent {
+        Ok(()) => {
+            for id in ids {
+                notices::mark_sent(db, *id).await?;
+            }
+            pass.sent += 1;
+        }
+        Err((permanent, error)) => {
+            let retry = if permanent { None } else { retry_after(attempts) };
+            tracing::warn!(notifications = ids.len(), attempts = attempts + 1, permanent, %error, "e-mail not sent");
+            for id in ids {
+                notices::mark_attempt_failed(db, *id, &error, retry.map(|r| now + r)).await?;
+            }
+            pass.failed += 1;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -42,11 +42,13 @@ pub enum NoticeKind {
     ReportMissing,
     /// A deviation rule flagged a project in implementation.
     DeviationRaised,
+    /// A DREAM synchronisation run failed (to administrators).
+    SyncFailed,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 13] = [
+    pub const ALL: [NoticeKind; 14] = [
         NoticeKind::ExpertAssigned,
         NoticeKind::PassportReturned,
         NoticeKind::PassportAccepted,
@@ -60,6 +62,7 @@ impl NoticeKind {
         NoticeKind::DeadlinePassed,
         NoticeKind::ReportMissing,
         NoticeKind::DeviationRaised,
+        NoticeKind::SyncFailed,
     ];
 
     /// The wire code.
@@ -78,6 +81,7 @@ impl NoticeKind {
             NoticeKind::DeadlinePassed => "deadline_passed",
             NoticeKind::ReportMissing => "report_missing",
             NoticeKind::DeviationRaised => "deviation_raised",
+            NoticeKind::SyncFailed => "sync_failed",
         }
     }
 
@@ -211,6 +215,20 @@ fn quarter_of(d: NaiveDate) -> String {
 }
 
 impl Notice {
+    /// DREAM synchronisation `sync` failed on `today` with `error`: the
+    /// administrators are told, once a day for each synchronisation.
+    pub fn sync_failed(sync: &str, error: &str, today: NaiveDate) -> Notice {
+        let error: String = error.chars().take(500).collect();
+        Notice {
+            kind: NoticeKind::SyncFailed,
+            key: format!("sync:{sync}:failed:{today}"),
+            audience: Audience::Holders(Permission::ManageUsers),
+            title: "Не вдалася синхронізація з DREAM".into(),
+            body: format!("Запуск «{sync}» завершився помилкою: {error}. Перевірте з'єднання та журнал сервера."),
+            link: "/".into(),
+        }
+    }
+
     /// On `today`, the reminder to expert `expert` whose scores on project
     /// «`title`» of round «`round_name`» are due by `deadline` and not
     /// submitted: three days before or nearer, and once it has passed.

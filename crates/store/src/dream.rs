@@ -438,9 +438,17 @@ impl RunEnd {
 }
 
 /// Keeps, beside the checkpoints, how the last run of sync `name` ended:
-/// `detail` is the run's counts (JSON) or its error.
+/// `detail` is the run's counts (JSON) or its error; a failure tells the
+/// administrators, in the same transaction.
 pub async fn record_run(db: &DatabaseConnection, name: &str, end: RunEnd, detail: &str) -> StoreResult<()> {
-    set_checkpoint(db, &format!("{name}{}", end.suffix()), detail).await
+    let txn = crate::begin_write(db).await?;
+    set_checkpoint_in(&txn, &format!("{name}{}", end.suffix()), detail).await?;
+    if end == RunEnd::Failed {
+        let today = portfel_domain::calendar::local_date(Utc::now());
+        crate::notices::raise(&txn, &portfel_domain::notices::Notice::sync_failed(name, detail, today)).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The sync a stored row of [`checkpoints`] belongs to, and, for a run

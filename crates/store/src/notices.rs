@@ -237,6 +237,84 @@ pub async fn claim_due(
     Ok(out)
 }
 
+/// The notices waiting for one person's daily digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// The notices, oldest first.
+    pub notifications: Vec<Notification>,
+    /// Attempts made before this one (the most of any notice in it).
+    pub attempts: i32,
+    /// The recipient's name.
+    pub full_name: String,
+    /// The recipient's address.
+    pub email: String,
+}
+
+/// Claims, per person, the digest notices written before `before` that are
+/// due by `now`, for `hold`; one digest a person.
+pub async fn claim_digests(
+    db: &DatabaseConnection,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+    hold: TimeDelta,
+) -> StoreResult<Vec<Digest>> {
+    let free = || Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now));
+    let due = Entity::find()
+        .filter(Column::Mail.eq(Mail::Digest.as_str()))
+        .filter(Column::CreatedAt.lt(before))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(free())
+        .order_by_asc(Column::Recipient)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?;
+    let mut by_person: std::collections::BTreeMap<String, Vec<Model>> = std::collections::BTreeMap::new();
+    for row in due {
+        by_person.entry(row.recipient.clone()).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    for (who, rows) in by_person {
+        out.extend(claim_digest(db, &who, rows, now, hold).await?);
+    }
+    Ok(out)
+}
+
+async fn claim_digest(
+    db: &DatabaseConnection,
+    recipient: &str,
+    rows: Vec<Model>,
+    now: DateTime<Utc>,
+    hold: TimeDelta,
+) -> StoreResult<Option<Digest>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let txn = crate::begin_write(db).await?;
+    let claimed = Entity::update_many()
+        .col_expr(Column::ClaimedUntil, Expr::value(now + hold))
+        .filter(Column::Id.is_in(ids.clone()))
+        .filter(Column::Mail.eq(Mail::Digest.as_str()))
+        .filter(Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now)))
+        .exec(&txn)
+        .await?;
+    // Another sender claimed some of them first: it sends this person's digest.
+    if claimed.rows_affected != ids.len() as u64 {
+        return Ok(None);
+    }
+    txn.commit().await?;
+    let person = user::Entity::find().filter(user::Column::Sub.eq(recipient)).one(db).await?;
+    let Some(person) = person.filter(|p| p.email.as_deref().is_some_and(|e| !e.trim().is_empty())) else {
+        for id in ids {
+            set_mail(db, id, Mail::Off, None).await?;
+        }
+        return Ok(None);
+    };
+    Ok(Some(Digest {
+        attempts: rows.iter().map(|r| r.attempts).max().unwrap_or_default(),
+        notifications: rows.into_iter().map(to_record).collect::<StoreResult<_>>()?,
+        full_name: person.full_name,
+        email: person.email.unwrap_or_default(),
+    }))
+}
+
 async fn set_mail(db: &DatabaseConnection, id: Uuid, mail: Mail, error: Option<String>) -> StoreResult<()> {
     let mut update = Entity::update_many()
         .col_expr(Column::Mail, Expr::value(mail.as_str()))

@@ -200,7 +200,9 @@ async fn assignments_waiting(
     kinds: &[TaskKind],
 ) -> ApiResult<Vec<(Task, Option<Uuid>)>> {
     let db = state.store.db();
-    let mut open: HashMap<Uuid, bool> = HashMap::new();
+    // Each round's scoring deadline while it is open.
+    let mut open: HashMap<Uuid, Option<chrono::NaiveDate>> = HashMap::new();
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now());
     let mut out = Vec::new();
     for a in portfel_store::rounds::assignments_of(db, &auth.claims.sub).await? {
         let kind = match (a.status, a.submitted_at) {
@@ -211,17 +213,24 @@ async fn assignments_waiting(
         if !kinds.contains(&kind) {
             continue;
         }
-        let is_open = match open.get(&a.round_id) {
-            Some(o) => *o,
+        let deadline = match open.get(&a.round_id) {
+            Some(d) => *d,
             None => {
-                let o = portfel_store::rounds::get(db, a.round_id).await?.status == RoundStatus::Open;
-                *open.entry(a.round_id).or_insert(o)
+                let round = portfel_store::rounds::get(db, a.round_id).await?;
+                let d = (round.status == RoundStatus::Open).then_some(round.data.deadline);
+                *open.entry(a.round_id).or_insert(d)
             }
         };
-        if is_open {
+        if let Some(due) = deadline {
             // Before the declaration the expert may not read the passport, its title included.
             let title_of = (kind == TaskKind::Score).then_some(a.passport_id);
-            out.push((Task { round_id: Some(a.round_id), ..Task::of(kind, a.passport_id, None) }, title_of));
+            let task = Task {
+                round_id: Some(a.round_id),
+                due: Some(due),
+                overdue: today > due,
+                ..Task::of(kind, a.passport_id, None)
+            };
+            out.push((task, title_of));
         }
     }
     Ok(out)

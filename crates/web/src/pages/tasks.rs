@@ -33,12 +33,19 @@ fn heading(kind: TaskKind) -> &'static str {
     }
 }
 
+/// A task's due date in words, after `by`: « (до 15.12.2026, прострочено)».
+fn due_words(t: &Task, by: &str) -> String {
+    t.due
+        .map(|d| format!(" ({by} {}{})", d.format("%d.%m.%Y"), if t.overdue { ", прострочено" } else { "" }))
+        .unwrap_or_default()
+}
+
 /// Where a task is done, and what it is called there.
 fn link(t: &Task) -> (String, String) {
     let title = t.title.clone().unwrap_or_else(|| "Проєкт (назва відкриється після декларації)".to_owned());
     match (t.kind, t.round_id, t.paper) {
         (TaskKind::Declare | TaskKind::Score, Some(round), _) => {
-            (format!("/rounds/{round}/projects/{}/score", t.subject_id), title)
+            (format!("/rounds/{round}/projects/{}/score", t.subject_id), format!("{title}{}", due_words(t, "до")))
         }
         (TaskKind::StaffProject, Some(round), _) => (format!("/rounds/{round}"), title),
         (TaskKind::FinishReport | TaskKind::CheckReport, _, _) => (format!("/reports/{}", t.subject_id), title),
@@ -58,10 +65,7 @@ fn link(t: &Task) -> (String, String) {
         }
         (TaskKind::JoinEvaluation, _, _) => (format!("/evaluations/{}", t.subject_id), title),
         (TaskKind::EvaluateProject, _, _) => {
-            let due = t.due.map(|d| {
-                format!(" (оцінити до {}{})", d.format("%d.%m.%Y"), if t.overdue { ", прострочено" } else { "" })
-            });
-            (format!("/passports/{}", t.subject_id), format!("{title}{}", due.unwrap_or_default()))
+            (format!("/passports/{}", t.subject_id), format!("{title}{}", due_words(t, "оцінити до")))
         }
         (_, _, Some(paper)) => {
             let name = if paper == Kind::Portfolio {
