@@ -269,12 +269,22 @@ async fn reminders_reach_experts_before_and_after_the_deadline_and_initiators_of
 
         // A project in implementation whose first quarter's report is missing on 21.04.2027:
         // its initiators are told, the other organisation and the PIM unit are not.
-        in_implementation(&app, &w).await;
+        let project = in_implementation(&app, &w).await;
         remind(&url, "2027-04-21", false);
         let a2 = app.token("ini-a2", Some(w.org_a), &[Role::Initiator]);
         assert_eq!(kinds(&app, &a2).await[0], "report_missing", "[{backend}]");
         assert!(!kinds(&app, &w.initiator_b(&app)).await.contains(&"report_missing".to_owned()));
         assert!(!kinds(&app, &w.pim(&app)).await.iter().any(|k| k == "report_missing"));
+        // A draft report of that quarter waits on the initiator's tasks with its due date.
+        let draft = json!({"period": {"year": 2027, "quarter": 1}, "financing": [], "progress_percent": "10"});
+        let (s, r) = send(
+            app.req(Method::POST, &format!("/api/v1/passports/{project}/reports"), &w.initiator_a(&app)).json(&draft),
+        )
+        .await;
+        assert_eq!(s, 201, "{r}");
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &w.initiator_a(&app))).await;
+        let finish = tasks.as_array().unwrap().iter().find(|t| t["kind"] == "finish_report").expect("the draft report");
+        assert_eq!(finish["due"], "2027-04-20", "20 days after the quarter");
     }
 }
 

@@ -141,7 +141,17 @@ async fn reports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiRe
         (&[ReportStatus::Draft, ReportStatus::Returned][..], Some(auth.claims.org.unwrap_or_default()))
     };
     let reports = portfel_store::reports::in_states(state.store.db(), states, org).await?;
-    Ok(reports.into_iter().map(|r| (Task::of(kind, r.id, None), Some(r.passport_id))).collect())
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+    let thresholds = portfel_monitoring::deviation::Thresholds::default();
+    Ok(reports
+        .into_iter()
+        .map(|r| {
+            // A report is due `report_days` after its period, as the deviation rules count it.
+            let due = portfel_monitoring::deviation::due(r.content.period, &thresholds);
+            let task = Task { due: Some(due), overdue: today > due, ..Task::of(kind, r.id, None) };
+            (task, Some(r.passport_id))
+        })
+        .collect())
 }
 
 /// Completion reports to write (projects of the caller's organisation past

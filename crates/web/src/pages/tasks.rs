@@ -48,7 +48,9 @@ fn link(t: &Task) -> (String, String) {
             (format!("/rounds/{round}/projects/{}/score", t.subject_id), format!("{title}{}", due_words(t, "до")))
         }
         (TaskKind::StaffProject, Some(round), _) => (format!("/rounds/{round}"), title),
-        (TaskKind::FinishReport | TaskKind::CheckReport, _, _) => (format!("/reports/{}", t.subject_id), title),
+        (TaskKind::FinishReport | TaskKind::CheckReport, _, _) => {
+            (format!("/reports/{}", t.subject_id), format!("{title}{}", due_words(t, "звіт до")))
+        }
         (TaskKind::ReportQuarter | TaskKind::CheckQuarter, _, _) => {
             let (measure, year, quarter) =
                 (t.measure.clone().unwrap_or_default(), t.year.unwrap_or_default(), t.quarter.unwrap_or(1));
