@@ -30,6 +30,14 @@ fn settings(port: u16, public_url: &str) -> MailSettings {
     }
 }
 
+/// A started SMTP server and a sender to it with the workspace at `app`.
+fn listening(app: &TestApp) -> (SmtpServer, Mailer) {
+    let mut server = SmtpServer::on(free_port());
+    server.start();
+    let mailer = Mailer::new(&settings(server.port, &app.base)).unwrap();
+    (server, mailer)
+}
+
 /// Registers initiators of organisation A who want each notice, a daily
 /// digest, and no e-mail, and one of B who wants each notice.
 async fn people_with_addresses(app: &TestApp, w: &World) {
@@ -116,9 +124,7 @@ async fn an_e_mail_that_keeps_failing_is_given_up_and_counted() {
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         people_with_addresses(&app, &w).await;
-        let mut server = SmtpServer::on(free_port());
-        server.start();
-        let mailer = Mailer::new(&settings(server.port, &app.base)).unwrap();
+        let (mut server, mailer) = listening(&app);
         // Only the one who wants each notice gets e-mail here (no digest).
         let digest = app.token("ini-a2", Some(w.org_a), &[Role::Initiator]);
         let body = json!({"email": "ini-a2@gromada.example", "delivery": "none"});
@@ -196,9 +202,7 @@ async fn a_digest_brings_the_days_notices_in_one_message_the_next_day() {
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         people_with_addresses(&app, &w).await;
-        let mut server = SmtpServer::on(free_port());
-        server.start();
-        let mailer = Mailer::new(&settings(server.port, &app.base)).unwrap();
+        let (server, mailer) = listening(&app);
         let (first, second) = (returned_passport(&app, &w).await, returned_passport(&app, &w).await);
         let now = Utc::now();
         mailer.deliver_due(&app.store, now).await.unwrap();

@@ -7,7 +7,7 @@
 use chrono::{NaiveDate, TimeDelta, Utc};
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
-use portfel_domain::notices::Notice;
+use portfel_domain::notices::{Assignment, Notice};
 use portfel_domain::records::Passport;
 use portfel_monitoring::deviation::{Thresholds, flags};
 use portfel_monitoring::summary::MonitoredProject;
@@ -30,8 +30,15 @@ pub async fn due(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
         let waiting = portfel_store::rounds::assignments(db, round.meta.id, None).await?;
         for a in waiting.iter().filter(|a| a.submitted_at.is_none() && a.status != AssignmentStatus::Conflict) {
             let title = portfel_store::passports::get(db, a.passport_id).await?.content.title.uk;
-            let (id, name, deadline) = (round.meta.id, &round.data.name, round.data.deadline);
-            out.extend(Notice::scoring_due(id, name, a.passport_id, &title, &a.expert, deadline, today));
+            let assignment = Assignment {
+                round: round.meta.id,
+                round_name: &round.data.name,
+                passport: a.passport_id,
+                title: &title,
+                expert: &a.expert,
+                deadline: round.data.deadline,
+            };
+            out.extend(Notice::scoring_due(&assignment, today));
         }
     }
     for (passport, project) in in_implementation(state).await? {

@@ -205,6 +205,23 @@ fn day(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// An expert's assignment to score a project, as notices tell of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment<'a> {
+    /// The round.
+    pub round: Uuid,
+    /// The round's name.
+    pub round_name: &'a str,
+    /// The project.
+    pub passport: Uuid,
+    /// The project's title.
+    pub title: &'a str,
+    /// The expert's `sub`.
+    pub expert: &'a str,
+    /// The round's scoring deadline.
+    pub deadline: NaiveDate,
+}
+
 /// How many days before a deadline the reminder goes out.
 pub const REMIND_DAYS_BEFORE: i64 = 3;
 
@@ -229,19 +246,10 @@ impl Notice {
         }
     }
 
-    /// On `today`, the reminder to expert `expert` whose scores on project
-    /// «`title`» of round «`round_name`» are due by `deadline` and not
-    /// submitted: three days before or nearer, and once it has passed.
-    #[allow(clippy::too_many_arguments)]
-    pub fn scoring_due(
-        round: Uuid,
-        round_name: &str,
-        passport: Uuid,
-        title: &str,
-        expert: &str,
-        deadline: NaiveDate,
-        today: NaiveDate,
-    ) -> Option<Notice> {
+    /// On `today`, the reminder of assignment `a` whose scores are not
+    /// submitted: three days before its deadline or nearer, and once it has passed.
+    pub fn scoring_due(a: &Assignment<'_>, today: NaiveDate) -> Option<Notice> {
+        let Assignment { round, round_name, passport, title, expert, deadline } = *a;
         let left = (deadline - today).num_days();
         let (kind, stage, text) = match left {
             ..0 => (NoticeKind::DeadlinePassed, "passed", format!("Строк подання оцінок минув {}.", day(deadline))),
@@ -301,16 +309,9 @@ impl Notice {
         ]
     }
 
-    /// An expert was assigned project `passport` («`title`») in round
-    /// «`round_name`», to score by `deadline`.
-    pub fn expert_assigned(
-        round: Uuid,
-        round_name: &str,
-        passport: Uuid,
-        title: &str,
-        expert: &str,
-        deadline: NaiveDate,
-    ) -> Notice {
+    /// The expert of assignment `a` was assigned its project, to score by its deadline.
+    pub fn expert_assigned(a: &Assignment<'_>) -> Notice {
+        let Assignment { round, round_name, passport, title, expert, deadline } = *a;
         Notice {
             kind: NoticeKind::ExpertAssigned,
             key: format!("round:{round}:assigned:{passport}:{expert}"),
@@ -475,14 +476,14 @@ mod tests {
         assert!(!returned.audience.includes("pim", &[Role::PimUnit], Some(b)), "the PIM unit returned it");
         assert!(!returned.audience.includes("exp", &[Role::Expert], Some(a)), "an expert of the same organisation");
         assert!(returned.title.contains("«Ліцей»") && returned.body.contains("немає кошторису"));
-        let assigned = Notice::expert_assigned(
-            Uuid::nil(),
-            "Раунд",
-            Uuid::nil(),
-            "Ліцей",
-            "exp-1",
-            NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
-        );
+        let assigned = Notice::expert_assigned(&Assignment {
+            round: Uuid::nil(),
+            round_name: "Раунд",
+            passport: Uuid::nil(),
+            title: "Ліцей",
+            expert: "exp-1",
+            deadline: NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+        });
         assert!(assigned.audience.includes("exp-1", &[Role::Expert], None));
         assert!(!assigned.audience.includes("exp-2", &[Role::Expert], None));
         assert!(assigned.body.contains("20.04.2027"));
@@ -510,7 +511,15 @@ mod tests {
     #[test]
     fn a_deadline_is_recalled_three_days_before_and_once_it_has_passed() {
         let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let due = |today| Notice::scoring_due(Uuid::nil(), "Р", Uuid::nil(), "Ліцей", "exp", on(2026, 12, 15), today);
+        let a = Assignment {
+            round: Uuid::nil(),
+            round_name: "Р",
+            passport: Uuid::nil(),
+            title: "Ліцей",
+            expert: "exp",
+            deadline: on(2026, 12, 15),
+        };
+        let due = |today| Notice::scoring_due(&a, today);
         assert_eq!(due(on(2026, 12, 11)), None, "four days before");
         let soon = due(on(2026, 12, 12)).unwrap();
         assert_eq!(soon.kind, NoticeKind::DeadlineSoon);

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use portfel_domain::notices::Notice;
+use portfel_domain::notices::{self, Notice};
 use portfel_domain::{FieldError, Role, Status};
 use portfel_scoring::assignment::{
     ExpertLookup, NewAssignment, ProjectToStaff, check_screened, choose_experts, experts_needed, staffing,
@@ -197,8 +197,14 @@ async fn insert_assignment<C: sea_orm::ConnectionTrait>(
     new: NewAssignment,
 ) -> StoreResult<Assignment> {
     let round_id = round.meta.id;
-    let notice =
-        Notice::expert_assigned(round_id, &round.data.name, new.passport_id, title, &new.expert, round.data.deadline);
+    let notice = Notice::expert_assigned(&notices::Assignment {
+        round: round_id,
+        round_name: &round.data.name,
+        passport: new.passport_id,
+        title,
+        expert: &new.expert,
+        deadline: round.data.deadline,
+    });
     crate::notices::raise(conn, &notice).await?;
     let model = assignment::Entity::insert(assignment::ActiveModel {
         round_id: Set(round_id),
