@@ -122,7 +122,7 @@ async fn main() {
         let mut version = p.meta.version;
         for to in &path[1..] {
             let who = if *to == Status::Submitted { &initiator } else { &pim };
-            version = portfel_store::passports::transition(&db, who, p.meta.id, version, *to, None)
+            version = portfel_store::passports::transition(&db, who, p.meta.id, version, *to, (None, None))
                 .await
                 .unwrap()
                 .meta

@@ -198,8 +198,10 @@ pub async fn load(store: &Store) -> anyhow::Result<Option<DemoSummary>> {
                 _ => (&pim, None),
             };
             debug_assert!(from != to);
-            version =
-                portfel_store::passports::transition(db, who, created.meta.id, version, to, reason).await?.meta.version;
+            version = portfel_store::passports::transition(db, who, created.meta.id, version, to, (reason, None))
+                .await?
+                .meta
+                .version;
         }
     }
     crate::demo_completion::load(store, org_ids[1]).await?;

@@ -1,11 +1,13 @@
 //! Notifications: the outbox every event writes to in its own transaction,
 //! read as each person's inbox and delivered by e-mail; each user's choice
-//! of how to be told (`each`, `digest` or `none`); and leases, so one
-//! replica at a time runs a scheduled job (the reminders).
+//! of how to be told (`each`, `digest` or `none`); leases, so one replica
+//! at a time runs a scheduled job (the reminders); and the day a returned
+//! passport is to come back by.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    integer, string, string_len, text, text_null, timestamp_with_time_zone, timestamp_with_time_zone_null, uuid,
+    date_null, integer, string, string_len, text, text_null, timestamp_with_time_zone, timestamp_with_time_zone_null,
+    uuid,
 };
 
 #[derive(DeriveMigrationName)]
@@ -37,6 +39,12 @@ enum Leases {
     Name,
     Holder,
     Until,
+}
+
+#[derive(DeriveIden)]
+enum Passports {
+    Table,
+    ResubmitBy,
 }
 
 #[derive(DeriveIden)]
@@ -95,6 +103,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        let back_by = date_null(Passports::ResubmitBy);
+        manager.alter_table(Table::alter().table(Passports::Table).add_column(back_by).to_owned()).await?;
         let delivery = string_len(Users::Delivery, 8).default("each").to_owned();
         manager.alter_table(Table::alter().table(Users::Table).add_column(delivery).to_owned()).await
     }
@@ -102,6 +112,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut drop = Table::alter();
         drop.table(Users::Table).drop_column(Users::Delivery);
+        manager.alter_table(drop).await?;
+        let mut drop = Table::alter();
+        drop.table(Passports::Table).drop_column(Passports::ResubmitBy);
         manager.alter_table(drop).await?;
         manager.drop_table(Table::drop().table(Leases::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(Notifications::Table).to_owned()).await

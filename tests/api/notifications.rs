@@ -325,3 +325,37 @@ async fn a_failing_dream_sync_tells_the_administrators_once_a_day() {
         assert_eq!(kinds(&app, &w.pim(&app)).await, Vec::<String>::new(), "administrators only");
     }
 }
+
+#[tokio::test]
+async fn a_returned_passport_carries_the_day_to_come_back_by() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let (id, v) = create_passport(&app, &ini, &complete_passport(w.goal)).await;
+        let (_, v, _) = transition(&app, &ini, &id, v, "submitted", None).await;
+        let v = v.unwrap();
+        let move_ = |body: Value, version: i32| {
+            app.req(Method::POST, &format!("/api/v1/passports/{id}/transitions"), &pim).if_match(version).json(&body)
+        };
+        let by = (portfel_domain::calendar::local_date(chrono::Utc::now()) + chrono::Days::new(14)).to_string();
+        let (s, p) =
+            send(move_(json!({"to": "draft", "reason": "Немає кошторису", "resubmit_by": "2020-01-01"}), v)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["resubmit_by".to_owned()]), "[{}] {p}", app.backend);
+        let (s, p) = send(move_(json!({"to": "screening", "resubmit_by": by}), v)).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["resubmit_by".to_owned()]), "only on a return: {p}");
+        let (s, returned) =
+            send(move_(json!({"to": "draft", "reason": "Немає кошторису", "resubmit_by": by}), v)).await;
+        assert_eq!((s, returned["resubmit_by"].as_str()), (200, Some(by.as_str())), "{returned}");
+        let day = chrono::NaiveDate::parse_from_str(&by, "%Y-%m-%d").unwrap().format("%d.%m.%Y").to_string();
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &ini)).await;
+        assert!(inbox["items"][0]["body"].as_str().unwrap().ends_with(&format!("знову до {day}.")), "{inbox}");
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &ini)).await;
+        let draft = tasks.as_array().unwrap().iter().find(|t| t["subject_id"] == id.as_str()).expect("the draft");
+        assert_eq!((draft["kind"].as_str(), draft["due"].as_str()), (Some("submit_draft"), Some(by.as_str())));
+        let (_, v, again) =
+            transition(&app, &ini, &id, returned["version"].as_i64().unwrap() as i32, "submitted", None).await;
+        assert!(v.is_some());
+        assert_eq!(again["resubmit_by"], Value::Null, "submitted again: no day left to come back by");
+    }
+}

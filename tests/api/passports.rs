@@ -312,7 +312,7 @@ async fn lists_return_summaries_with_score_and_rank_and_whole_passports_on_reque
                 "organisation_id": w.org_a, "organisation": org["name"], "status": "evaluated", "sector": "ES",
                 "total_cost": "10000000.00", "start_year": 2027, "end_year": 2028,
                 "score": ranked["final_score"], "rank": ranked["rank"],
-                "version": full["version"], "updated_at": full["updated_at"],
+                "version": full["version"], "updated_at": full["updated_at"], "resubmit_by": null,
             });
             assert_eq!(*item, expected, "[{}]", app.backend);
             assert!(item["rank"].as_u64().is_some_and(|r| (1..=3).contains(&r)), "{item}");

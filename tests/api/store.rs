@@ -60,14 +60,16 @@ async fn failed_writes_leave_no_trace_and_stale_versions_are_refused() {
 
         // A real passport; then a transition against a stale version changes nothing.
         let p = portfel_store::passports::create(store.db(), &actor, org.meta.id, &plain).await.unwrap();
-        let moved = portfel_store::passports::transition(store.db(), &actor, p.meta.id, 1, Status::Submitted, None)
-            .await
-            .unwrap();
+        let moved =
+            portfel_store::passports::transition(store.db(), &actor, p.meta.id, 1, Status::Submitted, (None, None))
+                .await
+                .unwrap();
         assert_eq!((moved.meta.version, moved.status), (2, Status::Submitted));
         let after = counts(&store).await;
-        let err = portfel_store::passports::transition(store.db(), &actor, p.meta.id, 1, Status::Screening, None)
-            .await
-            .unwrap_err();
+        let err =
+            portfel_store::passports::transition(store.db(), &actor, p.meta.id, 1, Status::Screening, (None, None))
+                .await
+                .unwrap_err();
         assert!(matches!(err, StoreError::VersionMismatch { current: 2 }), "{backend}: {err}");
         let err = portfel_store::passports::update_content(store.db(), &actor, p.meta.id, 1, &plain).await.unwrap_err();
         assert!(matches!(err, StoreError::VersionMismatch { current: 2 }), "{backend}: {err}");
@@ -201,7 +203,10 @@ async fn every_guarded_kind_refuses_a_stale_version() {
         let content: PassportContent = serde_json::from_value(json!({"title": {"uk": "Проєкт"}})).unwrap();
         let p = portfel_store::passports::create(db, &actor, org.meta.id, &content).await.unwrap();
         stale(portfel_store::passports::update_content(db, &actor, p.meta.id, 7, &content).await, "passport");
-        stale(portfel_store::passports::transition(db, &actor, p.meta.id, 7, Status::Submitted, None).await, "move");
+        stale(
+            portfel_store::passports::transition(db, &actor, p.meta.id, 7, Status::Submitted, (None, None)).await,
+            "move",
+        );
         let p = portfel_store::passports::update_content(db, &actor, p.meta.id, 1, &content).await.unwrap();
         assert_eq!((p.meta.version, p.revision), (2, 2), "{backend}");
         store.close().await.unwrap();

@@ -99,6 +99,7 @@ pub const CATALOGUE: &[Entry] = &[
         "the plan period must run forward and last at most five years",
     ),
     e("before_start", "дата не може бути раніше за дату початку", "the date cannot be before the start"),
+    e("before_today", "дата не може бути раніше за сьогодні", "the date cannot be before today"),
     e("blank", "поле має містити хоча б один видимий символ", "must have at least one visible character"),
     e(
         "closed_before_fact",
@@ -121,6 +122,11 @@ pub const CATALOGUE: &[Entry] = &[
         "{criterion} is computed from the passport, not scored",
     ),
     e("conflict", "суперечить іншим даним", "conflicts with other data"),
+    e(
+        "only_on_return",
+        "день, до якого подати знову, встановлюють лише повертаючи паспорт ініціатору",
+        "a day to come back by is set only when returning the passport to its initiator",
+    ),
     e(
         "conflicted",
         "ви заявили конфлікт інтересів щодо цього проєкту",

@@ -326,24 +326,25 @@ impl Notice {
     }
 
     /// What a passport's move from `from` to `to` (with the mover's
-    /// `reason`) tells its initiators: returned to a draft, or taken into
-    /// screening; nothing for other moves.
+    /// `reason` and, for a return, the day to come back by) tells its
+    /// initiators: returned to a draft, or taken into screening; nothing for other moves.
     pub fn of_move(
         id: Uuid,
         version: i32,
         organisation: Uuid,
         title: &str,
         (from, to): (Status, Status),
-        reason: Option<&str>,
+        (reason, back_by): (Option<&str>, Option<NaiveDate>),
     ) -> Option<Notice> {
         match (from, to) {
-            (Status::Submitted | Status::Screening, Status::Draft) => Some(Notice::passport_returned(
-                id,
-                version,
-                organisation,
-                title,
-                reason.filter(|r| !r.trim().is_empty()).unwrap_or("не вказано"),
-            )),
+            (Status::Submitted | Status::Screening, Status::Draft) => {
+                let reason = reason.filter(|r| !r.trim().is_empty()).unwrap_or("не вказано");
+                let mut notice = Notice::passport_returned(id, version, organisation, title, reason);
+                if let Some(by) = back_by {
+                    notice.body = format!("Причина: {reason}. Виправте паспорт і подайте його знову до {}.", day(by));
+                }
+                Some(notice)
+            }
             (Status::Submitted, Status::Screening) => Some(Notice::passport_accepted(id, version, organisation, title)),
             _ => None,
         }
@@ -498,11 +499,15 @@ mod tests {
 
     #[test]
     fn a_return_and_a_taking_into_screening_are_told_other_moves_not() {
-        let of = |from, to, reason| Notice::of_move(Uuid::nil(), 4, Uuid::nil(), "Ліцей", (from, to), reason);
+        let of = |from, to, reason| Notice::of_move(Uuid::nil(), 4, Uuid::nil(), "Ліцей", (from, to), (reason, None));
         let returned = of(Status::Screening, Status::Draft, Some("немає кошторису")).unwrap();
         assert_eq!(returned.kind, NoticeKind::PassportReturned);
         assert!(returned.body.contains("немає кошторису"));
         assert!(of(Status::Submitted, Status::Draft, None).unwrap().body.contains("не вказано"));
+        let by = NaiveDate::from_ymd_opt(2026, 12, 20);
+        let dated =
+            Notice::of_move(Uuid::nil(), 4, Uuid::nil(), "Ліцей", (Status::Screening, Status::Draft), (None, by));
+        assert!(dated.unwrap().body.ends_with("подайте його знову до 20.12.2026."));
         assert_eq!(of(Status::Submitted, Status::Screening, None).unwrap().kind, NoticeKind::PassportAccepted);
         assert_eq!(of(Status::Draft, Status::Submitted, None), None);
         assert_eq!(of(Status::Screening, Status::UnderEvaluation, None), None);

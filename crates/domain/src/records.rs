@@ -114,6 +114,9 @@ pub struct PassportSummary {
     pub version: i32,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// For a returned passport: the day to submit it again by, when set.
+    #[serde(default)]
+    pub resubmit_by: Option<chrono::NaiveDate>,
 }
 
 /// A stored project passport with its lifecycle state.
@@ -141,6 +144,9 @@ pub struct Passport {
     pub created_by: String,
     /// When first submitted.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// For a passport returned to its initiator: the day to submit it again by, when the PIM unit set one.
+    #[serde(default)]
+    pub resubmit_by: Option<chrono::NaiveDate>,
     /// The passport's content.
     pub content: PassportContent,
 }

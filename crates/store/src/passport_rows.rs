@@ -36,6 +36,7 @@ pub(crate) fn record_of(m: passport::Model, content: PassportContent) -> StoreRe
         total_cost: content.total_cost(),
         created_by: m.created_by,
         submitted_at: m.submitted_at,
+        resubmit_by: m.resubmit_by,
         content,
     })
 }
@@ -134,6 +135,7 @@ impl NewPassport {
             created_at: Set(now),
             updated_at: Set(now),
             submitted_at: Set((status != Status::Draft).then_some(now)),
+            resubmit_by: Set(None),
             score: Set(None),
             rank: Set(None),
             ..Default::default()

@@ -1,6 +1,6 @@
 //! Project passports: content revisions, lifecycle state, filtered listing.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use portfel_domain::access::Visibility;
 use portfel_domain::notices::Notice;
 use portfel_domain::records::{Passport, PassportRevision, PassportSummary};
@@ -142,7 +142,7 @@ pub async fn transition(
     id: Uuid,
     expected_version: i32,
     to: Status,
-    reason: Option<&str>,
+    (reason, back_by): (Option<&str>, Option<NaiveDate>),
 ) -> StoreResult<Passport> {
     let txn = crate::begin_write(db).await?;
     if get(&txn, id).await?.status == Status::Implementation && to.is_terminal() {
@@ -150,7 +150,7 @@ pub async fn transition(
         let accepted = portfel_monitoring::completion::accepted_outcome(report.as_ref());
         portfel_monitoring::completion::check_closing(to, accepted).map_err(StoreError::Conflict)?;
     }
-    let after = transition_in(&txn, actor, Move { id, expected_version, to, reason }).await?;
+    let after = transition_in(&txn, actor, Move { id, expected_version, to, reason, back_by }).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -166,18 +166,20 @@ pub(crate) struct Move<'a> {
     pub to: Status,
     /// Why, for the audit log.
     pub reason: Option<&'a str>,
+    /// For a return to the initiator: the day to submit again by.
+    pub back_by: Option<NaiveDate>,
 }
 
 impl Move<'_> {
     /// Moves `passport`, as just read, to `to` with no reason given.
     pub(crate) fn of(passport: &Passport, to: Status) -> Move<'static> {
-        Move { id: passport.meta.id, expected_version: passport.meta.version, to, reason: None }
+        Move { id: passport.meta.id, expected_version: passport.meta.version, to, reason: None, back_by: None }
     }
 }
 
 /// [`transition`] inside the caller's transaction.
 pub(crate) async fn transition_in<C: ConnectionTrait>(conn: &C, actor: &Actor, m: Move<'_>) -> StoreResult<Passport> {
-    let Move { id, expected_version, to, reason } = m;
+    let Move { id, expected_version, to, reason, back_by } = m;
     let before = get(conn, id).await?;
     crate::check_version(before.meta.version, expected_version)?;
     let now = crate::now();
@@ -185,11 +187,16 @@ pub(crate) async fn transition_in<C: ConnectionTrait>(conn: &C, actor: &Actor, m
     if to == Status::Submitted && before.submitted_at.is_none() {
         model.submitted_at = Set(Some(now));
     }
+    // A return sets the day to come back by (or none); leaving the draft clears it.
+    if to == Status::Draft || before.status == Status::Draft {
+        model.resubmit_by = Set(back_by.filter(|_| to == Status::Draft));
+    }
     update_row::<passport::Entity, C>(conn, id, expected_version, model, "passport").await?;
     let after = get(conn, id).await?;
     let title = &after.content.title.uk;
     let moved = (before.status, after.status);
-    if let Some(notice) = Notice::of_move(id, after.meta.version, after.organisation_id, title, moved, reason) {
+    let said = (reason, after.resubmit_by);
+    if let Some(notice) = Notice::of_move(id, after.meta.version, after.organisation_id, title, moved, said) {
         crate::notices::raise(conn, &notice).await?;
     }
     audit::record(
@@ -342,6 +349,7 @@ struct SummaryRow {
     rank: Option<i32>,
     version: i32,
     updated_at: DateTime<Utc>,
+    resubmit_by: Option<NaiveDate>,
 }
 
 /// A decimal column read back (total cost, score).
@@ -366,6 +374,7 @@ impl SummaryRow {
             rank: self.rank.map(|r| r.unsigned_abs()),
             version: self.version,
             updated_at: self.updated_at,
+            resubmit_by: self.resubmit_by,
         })
     }
 }
@@ -381,7 +390,7 @@ pub async fn summaries<C: ConnectionTrait>(
     let rows = filtered(filter)
         .select_only()
         .columns([P::Id, P::Title, P::OrganisationId, P::Status, P::Sector, P::TotalCost])
-        .columns([P::StartYear, P::EndYear, P::Score, P::Rank, P::Version, P::UpdatedAt])
+        .columns([P::StartYear, P::EndYear, P::Score, P::Rank, P::Version, P::UpdatedAt, P::ResubmitBy])
         .column_as(organisation::Column::Name, "organisation")
         .column_as(dream_link::Column::Code, "code")
         .join(

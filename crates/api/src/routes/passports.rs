@@ -125,7 +125,7 @@ pub struct PassportListPage {
 #[serde(untagged)]
 pub enum PassportListItem {
     /// A summary (default).
-    Summary(PassportSummary),
+    Summary(Box<PassportSummary>),
     /// The whole passport (`view=full`).
     Full(Box<Passport>),
 }
@@ -141,6 +141,9 @@ pub struct TransitionRequest {
     #[serde(default)]
     #[schema(example = "Не додано кошторис")]
     pub reason: Option<String>,
+    /// For a return to the initiator (`draft`): the day to submit it again by, today or later.
+    #[serde(default)]
+    pub resubmit_by: Option<chrono::NaiveDate>,
 }
 
 /// States a passport may move to next, with what each demands.
@@ -209,7 +212,7 @@ pub async fn list_passports(
     Ok(Json(match q.view.unwrap_or_default() {
         ListView::Summary => {
             let page = passport_summaries(&auth, &state, q).await?;
-            let items = page.items.into_iter().map(PassportListItem::Summary).collect();
+            let items = page.items.into_iter().map(|p| PassportListItem::Summary(Box::new(p))).collect();
             PassportListPage { items, next_cursor: page.next_cursor }
         }
         ListView::Full => {
@@ -300,7 +303,7 @@ async fn move_to(
     id: Uuid,
     version: i32,
     to: Status,
-    reason: Option<&str>,
+    (reason, back_by): (Option<&str>, Option<chrono::NaiveDate>),
 ) -> ApiResult<Versioned<Passport>> {
     let current = visible(state, auth, id).await?;
     let own = auth.claims.org == Some(current.organisation_id);
@@ -316,7 +319,8 @@ async fn move_to(
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let passport =
-        portfel_store::passports::transition(state.store.db(), &auth.actor(), id, version, to, reason).await?;
+        portfel_store::passports::transition(state.store.db(), &auth.actor(), id, version, to, (reason, back_by))
+            .await?;
     Ok(Versioned::ok(passport.meta.version, passport))
 }
 
@@ -332,7 +336,7 @@ pub async fn submit_passport(
     Path(id): Path<Uuid>,
     IfMatch(version): IfMatch,
 ) -> ApiResult<Versioned<Passport>> {
-    move_to(&state, &auth, id, version, Status::Submitted, None).await
+    move_to(&state, &auth, id, version, Status::Submitted, (None, None)).await
 }
 
 /// Change a passport's lifecycle state
@@ -350,7 +354,17 @@ pub async fn transition_passport(
     req: JsonBody<TransitionRequest>,
 ) -> ApiResult<Versioned<Passport>> {
     let req = req.value()?;
-    move_to(&state, &auth, id, version, req.to, req.reason.as_deref()).await
+    if let Some(by) = req.resubmit_by {
+        let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+        let refused = |code| Err(ApiError::Validation(vec![FieldError::of("resubmit_by", code, &[])]));
+        if req.to != Status::Draft {
+            return refused("only_on_return");
+        }
+        if by < today {
+            return refused("before_today");
+        }
+    }
+    move_to(&state, &auth, id, version, req.to, (req.reason.as_deref(), req.resubmit_by)).await
 }
 
 /// List possible next states

@@ -130,7 +130,18 @@ async fn passports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> Api
     let own = |p: &portfel_domain::records::PassportSummary| {
         kind != TaskKind::SubmitDraft || Some(p.organisation_id) == auth.claims.org
     };
-    Ok(page.items.into_iter().filter(own).map(|p| (Task::of(kind, p.id, Some(p.title)), None)).collect())
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+    Ok(page
+        .items
+        .into_iter()
+        .filter(own)
+        .map(|p| {
+            // A returned draft may have a day to come back by.
+            let due = p.resubmit_by.filter(|_| kind == TaskKind::SubmitDraft);
+            let task = Task { due, overdue: due.is_some_and(|d| today > d), ..Task::of(kind, p.id, Some(p.title)) };
+            (task, None)
+        })
+        .collect())
 }
 
 /// Reports of the caller's organisation to finish, or submitted reports to check.

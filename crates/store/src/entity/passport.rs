@@ -22,6 +22,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    pub resubmit_by: Option<Date>,
     pub total_cost: Option<String>,
     pub score: Option<String>,
     pub rank: Option<i32>,

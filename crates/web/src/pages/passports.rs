@@ -231,6 +231,9 @@ async fn passport_page(
             p { (badge(p.status)) " · " (names.get(&p.organisation_id).map_or("—", String::as_str))
                 " · версія " (p.meta.version) " · редакція " (p.revision) }
             (layout::notice(notice, "ok"))
+            @if let (Status::Draft, Some(by)) = (p.status, p.resubmit_by) {
+                p.notice role="status" { "Паспорт повернуто на доопрацювання: подати знову до " strong { (by.format("%d.%m.%Y")) } "." }
+            }
             (layout::error_summary(errors))
             @if let Some(last) = history.last().filter(|h| h.reason.is_some()) {
                 div.notice.bad role="status" {
@@ -249,6 +252,11 @@ async fn passport_page(
                         @if t.reason_required {
                             label for=(format!("reason-{}", t.to.as_str())) { "Причина (" (labels::status(t.to)) ")" }
                             input id=(format!("reason-{}", t.to.as_str())) type="text" name="reason" required;
+                        }
+                        @if t.to == Status::Draft {
+                            label for="resubmit_by" { "Подати знову до (необов'язково)" }
+                            input #resubmit_by type="date" name="resubmit_by" aria-describedby=[(!errors.at("resubmit_by").is_empty()).then_some("err-resubmit_by")];
+                            (layout::field_errors(errors, "resubmit_by"))
                         }
                         button type="submit" class=[t.reason_required.then_some("secondary")] {
                             "→ " (labels::status(t.to))
@@ -572,7 +580,9 @@ pub async fn transition(
     let result = if to == Status::Submitted.as_str() {
         api::submit_passport(user.auth.clone(), app, Path(id), IfMatch(v)).await
     } else {
-        let body = JsonBody::from_value(json!({"to": to, "reason": fields.text("reason")}));
+        let body = JsonBody::from_value(
+            json!({"to": to, "reason": fields.text("reason"), "resubmit_by": fields.text("resubmit_by")}),
+        );
         api::transition_passport(user.auth.clone(), app, Path(id), IfMatch(v), body).await
     };
     match result {

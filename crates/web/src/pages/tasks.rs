@@ -78,7 +78,7 @@ fn link(t: &Task) -> (String, String) {
             let number = t.number.map(|n| format!(", версія {n}")).unwrap_or_default();
             (format!("/{}s/{}", paper.as_str(), t.subject_id), format!("{name}{number}"))
         }
-        _ => (format!("/passports/{}", t.subject_id), title),
+        _ => (format!("/passports/{}", t.subject_id), format!("{title}{}", due_words(t, "подати знову до"))),
     }
 }
 
