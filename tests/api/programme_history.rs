@@ -164,6 +164,7 @@ async fn executors_report_quarters_the_pim_unit_decides_and_the_year_counts_acce
     for app in TestApp::all().await {
         let w = World::create(&app).await;
         let (pim, ini_a, ini_b) = (w.pim(&app), w.initiator_a(&app), w.initiator_b(&app));
+        app.caller(app.admin()).create_user("ini-a", w.org_a, &["initiator"]).await.unwrap();
         let (body, first) = programme(&w.org_a.to_string());
         let (_, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&body)).await;
         let id = p["id"].as_str().unwrap().to_owned();
@@ -207,6 +208,12 @@ async fn executors_report_quarters_the_pim_unit_decides_and_the_year_counts_acce
         let back = format!("/api/v1/programme-quarters/{}/return", ids[2]);
         let (s, r) = send(app.req(Method::POST, &back, &pim).if_match(1).json(&json!({"reason": "Додайте акт"}))).await;
         assert_eq!((s, r["return_reason"].as_str()), (200, Some("Додайте акт")), "{r}");
+        // The executor is told, with the reason and the page to correct it on.
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &ini_a)).await;
+        let told: Vec<&str> = inbox["items"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+        assert_eq!(told, ["report_returned", "report_accepted", "report_accepted"], "{inbox}");
+        assert!(inbox["items"][0]["body"].as_str().unwrap().contains("Додайте акт"));
+        assert_eq!(inbox["items"][0]["link"], format!("/programmes/{id}/quarters?year={first}"));
         let (s, r) =
             send(app.req(Method::POST, &format!("/api/v1/programme-quarters/{}/accept", ids[2]), &pim).if_match(2))
                 .await;

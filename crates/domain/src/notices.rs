@@ -404,6 +404,40 @@ impl Notice {
         }
     }
 
+    /// The quarterly report `report` of `organisation` on measure `measure`
+    /// of programme «`programme`» (`programme_id`) for `period` (`year`)
+    /// was accepted, or returned for the `reason`; `version` is the report's after the step.
+    pub fn quarter_decided(
+        report: Uuid,
+        version: i32,
+        organisation: Uuid,
+        (programme_id, programme): (Uuid, &str),
+        measure: &str,
+        (period, year): (&str, i32),
+        returned: Option<&str>,
+    ) -> Notice {
+        let (kind, verb, body) = match returned {
+            Some(reason) => (
+                NoticeKind::ReportReturned,
+                "повернуто на доопрацювання",
+                format!("Причина: {reason}. Виправте звіт і подайте його знову."),
+            ),
+            None => (
+                NoticeKind::ReportAccepted,
+                "прийнято",
+                "Звіт прийнято, його враховано у звіті про виконання програми.".into(),
+            ),
+        };
+        Notice {
+            kind,
+            key: format!("quarter:{report}:{}:{version}", kind.as_str()),
+            audience: Audience::Organisation(Permission::WriteReports, organisation),
+            title: format!("Звіт за {period} {year} року за заходом {measure} {verb}: «{programme}»"),
+            body,
+            link: format!("/programmes/{programme_id}/quarters?year={year}"),
+        }
+    }
+
     /// The completion report `report` on project «`title`» of
     /// `organisation` was accepted, or returned for the `reason`; `version`
     /// is the report's after the step.

@@ -2,8 +2,9 @@
 //! (again, after a return), accepted or returned by the PIM unit.
 
 use chrono::NaiveDate;
+use portfel_domain::notices::Notice;
 use portfel_monitoring::quarters::{
-    QuarterFact, QuarterReport, QuarterStatus, Refusal, review_refusal, submission_refusal,
+    QuarterFact, QuarterReport, QuarterStatus, Refusal, quarter_name, review_refusal, submission_refusal,
 };
 use portfel_monitoring::versions::in_force;
 use sea_orm::{
@@ -134,6 +135,18 @@ pub async fn review(
         })
     })
     .await?;
+    let programme = crate::programmes::get(&txn, after.programme_id).await?.programme.title;
+    let f = &after.fact;
+    let notice = Notice::quarter_decided(
+        after.id,
+        after.version,
+        after.organisation_id,
+        (after.programme_id, &programme),
+        &f.measure,
+        (quarter_name(f.quarter), f.year),
+        after.return_reason.as_deref().filter(|_| !accept),
+    );
+    crate::notices::raise(&txn, &notice).await?;
     txn.commit().await?;
     Ok(after)
 }
