@@ -359,3 +359,27 @@ async fn a_returned_passport_carries_the_day_to_come_back_by() {
         assert_eq!(again["resubmit_by"], Value::Null, "submitted again: no day left to come back by");
     }
 }
+
+#[tokio::test]
+async fn the_pim_unit_is_reminded_of_an_evaluation_due() {
+    for (backend, url, _dir) in backends().await {
+        let app = TestApp::start(backend, &url, None).await;
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        // The lyceum's works ended on 30.01.2029: its evaluation is due 365 days later, 30.01.2030.
+        let id = in_implementation(&app, &w).await;
+        closed_by_report(&app, &w, &id, &completed_report()).await;
+        let pim = w.pim(&app);
+        let evaluations =
+            |kinds: Vec<String>| kinds.into_iter().filter(|k| k.starts_with("deadline_")).collect::<Vec<_>>();
+        remind(&url, "2030-01-26", false);
+        assert_eq!(evaluations(kinds(&app, &pim).await), Vec::<String>::new(), "[{backend}] four days before");
+        remind(&url, "2030-01-28", false);
+        remind(&url, "2030-02-01", false);
+        assert_eq!(evaluations(kinds(&app, &pim).await), ["deadline_passed", "deadline_soon"]);
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &pim)).await;
+        assert_eq!(inbox["items"][0]["link"], format!("/passports/{id}"));
+        assert!(inbox["items"][0]["body"].as_str().unwrap().contains("30.01.2030"), "{inbox}");
+        assert!(evaluations(kinds(&app, &w.initiator_a(&app)).await).is_empty(), "the PIM unit's work");
+    }
+}

@@ -1,7 +1,7 @@
 //! Reminders, run on a schedule inside the server (one replica at a time,
 //! under a lease in the database) and by `portfel remind`: a scoring
-//! deadline three days away and passed, a quarter's report missing, a
-//! deviation flag raised. Each is a notice whose key names its event, so
+//! deadline or an ex-post evaluation's due date three days away and
+//! passed, a quarter's report missing, a deviation flag raised. Each is a notice whose key names its event, so
 //! running again the same day (or on two replicas) tells nobody twice.
 
 use chrono::{NaiveDate, TimeDelta, Utc};
@@ -10,10 +10,13 @@ use portfel_domain::access::Visibility;
 use portfel_domain::notices::{Assignment, Notice};
 use portfel_domain::records::Passport;
 use portfel_monitoring::deviation::{Thresholds, flags};
+use portfel_monitoring::expost::EvaluationStatus;
+use portfel_monitoring::report::ReportStatus;
 use portfel_monitoring::summary::MonitoredProject;
 use portfel_scoring::round::{AssignmentStatus, RoundStatus};
 use portfel_store::passports::PassportFilter;
 use std::time::Duration;
+use uuid::Uuid;
 
 use crate::problem::ApiResult;
 use crate::routes::monitoring::monitored;
@@ -39,6 +42,15 @@ pub async fn due(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
                 deadline: round.data.deadline,
             };
             out.extend(Notice::scoring_due(&assignment, today));
+        }
+    }
+    let evaluations = portfel_store::evaluations::list(db).await?;
+    let signed = |id: Uuid| evaluations.iter().any(|e| e.passport_id == id && e.status == EvaluationStatus::SignedOff);
+    for r in portfel_store::completions::in_states(db, &[ReportStatus::Accepted], None).await? {
+        if !signed(r.passport_id) {
+            let title = portfel_store::passports::get(db, r.passport_id).await?.content.title.uk;
+            let due = portfel_monitoring::expost::due(r.content.actual_end, state.expost_after_days);
+            out.extend(Notice::evaluation_due(r.passport_id, &title, due, today));
         }
     }
     for (passport, project) in in_implementation(state).await? {

@@ -225,6 +225,16 @@ pub struct Assignment<'a> {
 /// How many days before a deadline the reminder goes out.
 pub const REMIND_DAYS_BEFORE: i64 = 3;
 
+/// Where `today` stands against `deadline`, for a reminder: soon (three
+/// days before or nearer), passed, or nothing to say yet.
+fn stage(deadline: NaiveDate, today: NaiveDate) -> Option<(NoticeKind, &'static str)> {
+    match (deadline - today).num_days() {
+        ..0 => Some((NoticeKind::DeadlinePassed, "passed")),
+        0..=REMIND_DAYS_BEFORE => Some((NoticeKind::DeadlineSoon, "soon")),
+        _ => None,
+    }
+}
+
 /// The quarter of a day, as keys name it: `2027Q2`.
 fn quarter_of(d: NaiveDate) -> String {
     use chrono::Datelike;
@@ -250,13 +260,10 @@ impl Notice {
     /// submitted: three days before its deadline or nearer, and once it has passed.
     pub fn scoring_due(a: &Assignment<'_>, today: NaiveDate) -> Option<Notice> {
         let Assignment { round, round_name, passport, title, expert, deadline } = *a;
-        let left = (deadline - today).num_days();
-        let (kind, stage, text) = match left {
-            ..0 => (NoticeKind::DeadlinePassed, "passed", format!("Строк подання оцінок минув {}.", day(deadline))),
-            0..=REMIND_DAYS_BEFORE => {
-                (NoticeKind::DeadlineSoon, "soon", format!("Оцінки треба подати до {} включно.", day(deadline)))
-            }
-            _ => return None,
+        let (kind, stage) = stage(deadline, today)?;
+        let text = match kind {
+            NoticeKind::DeadlinePassed => format!("Строк подання оцінок минув {}.", day(deadline)),
+            _ => format!("Оцінки треба подати до {} включно.", day(deadline)),
         };
         let verb = if kind == NoticeKind::DeadlinePassed {
             "прострочено"
@@ -270,6 +277,24 @@ impl Notice {
             title: format!("Оцінювання «{title}»: {verb}"),
             body: format!("Раунд «{round_name}». {text}"),
             link: format!("/rounds/{round}/projects/{passport}/score"),
+        })
+    }
+
+    /// On `today`, the reminder to the PIM unit of the ex-post evaluation of
+    /// project «`title`», not signed off and due by `due`: three days before or nearer, and once passed.
+    pub fn evaluation_due(passport: Uuid, title: &str, due: NaiveDate, today: NaiveDate) -> Option<Notice> {
+        let (kind, stage) = stage(due, today)?;
+        let (verb, text) = match kind {
+            NoticeKind::DeadlinePassed => ("прострочено", format!("Строк підписання висновку минув {}.", day(due))),
+            _ => ("наближається строк", format!("Висновок треба підписати до {} включно.", day(due))),
+        };
+        Some(Notice {
+            kind,
+            key: format!("evaluation:{passport}:{stage}"),
+            audience: Audience::Holders(Permission::Evaluate),
+            title: format!("Оцінювання результатів «{title}»: {verb}"),
+            body: text,
+            link: format!("/passports/{passport}"),
         })
     }
 
@@ -570,6 +595,10 @@ mod tests {
             (NoticeKind::DeadlinePassed, Audience::Person("exp".into()))
         );
         assert_ne!(passed.key, soon.key);
+        let evaluation = |today| Notice::evaluation_due(Uuid::nil(), "Ліцей", on(2026, 12, 15), today);
+        assert_eq!(evaluation(on(2026, 12, 11)), None);
+        assert_eq!(evaluation(on(2026, 12, 13)).unwrap().audience, Audience::Holders(Permission::Evaluate));
+        assert_eq!(evaluation(on(2027, 1, 1)).unwrap().kind, NoticeKind::DeadlinePassed);
     }
 
     #[test]
