@@ -1,8 +1,9 @@
 //! Notifications: the outbox every event writes to in its own transaction,
 //! read as each person's inbox and delivered by e-mail; each user's choice
 //! of how to be told (`each`, `digest` or `none`); leases, so one replica
-//! at a time runs a scheduled job (the reminders); and the day a returned
-//! passport is to come back by.
+//! at a time runs a scheduled job (the reminders); the day a returned
+//! passport is to come back by; and the day of the council meeting a
+//! submitted portfolio or plan version is on the agenda of.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -45,6 +46,12 @@ enum Leases {
 enum Passports {
     Table,
     ResubmitBy,
+}
+
+#[derive(DeriveIden)]
+enum CouncilDocuments {
+    Table,
+    MeetingOn,
 }
 
 #[derive(DeriveIden)]
@@ -103,6 +110,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        let meeting = date_null(CouncilDocuments::MeetingOn);
+        manager.alter_table(Table::alter().table(CouncilDocuments::Table).add_column(meeting).to_owned()).await?;
         let back_by = date_null(Passports::ResubmitBy);
         manager.alter_table(Table::alter().table(Passports::Table).add_column(back_by).to_owned()).await?;
         let delivery = string_len(Users::Delivery, 8).default("each").to_owned();
@@ -115,6 +124,9 @@ impl MigrationTrait for Migration {
         manager.alter_table(drop).await?;
         let mut drop = Table::alter();
         drop.table(Passports::Table).drop_column(Passports::ResubmitBy);
+        manager.alter_table(drop).await?;
+        let mut drop = Table::alter();
+        drop.table(CouncilDocuments::Table).drop_column(CouncilDocuments::MeetingOn);
         manager.alter_table(drop).await?;
         manager.drop_table(Table::drop().table(Leases::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(Notifications::Table).to_owned()).await

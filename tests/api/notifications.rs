@@ -383,3 +383,36 @@ async fn the_pim_unit_is_reminded_of_an_evaluation_due() {
         assert!(evaluations(kinds(&app, &w.initiator_a(&app)).await).is_empty(), "the PIM unit's work");
     }
 }
+
+#[tokio::test]
+async fn a_version_before_the_council_is_put_on_a_meetings_agenda() {
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
+        let pim = app.caller(w.pim(&app));
+        let draft = pim.build_portfolio(&rid, "0").await.unwrap();
+        let meeting = |id: uuid::Uuid, version: i32, date: &str| {
+            app.req(Method::POST, &format!("/api/v1/portfolios/{id}/meeting"), &w.pim(&app))
+                .if_match(version)
+                .json(&json!({"date": date}))
+        };
+        let later = (portfel_domain::calendar::local_date(chrono::Utc::now()) + chrono::Days::new(10)).to_string();
+        let (s, p) = send(meeting(draft.workflow.id, draft.workflow.version, &later)).await;
+        assert_eq!((s, p["errors"][0]["code"].as_str()), (409, Some("not_before_council")), "[{}] {p}", app.backend);
+        let submitted = pim.submit_portfolio(&draft).await.unwrap();
+        let (id, version) = (submitted.workflow.id, submitted.workflow.version);
+        let (s, p) = send(meeting(id, version, "2020-01-01")).await;
+        assert_eq!((s, problem_fields(&p)), (422, vec!["date".to_owned()]), "{p}");
+        let (s, on_agenda) = send(meeting(id, version, &later)).await;
+        assert_eq!((s, on_agenda["meeting_on"].as_str()), (200, Some(later.as_str())), "{on_agenda}");
+        let council = app.token("council", Some(w.pim_org), &[Role::Council]);
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &council)).await;
+        assert_eq!(inbox["items"][0]["kind"], "council_meeting", "{inbox}");
+        assert_eq!(inbox["items"][0]["link"], format!("/portfolios/{id}"));
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &council)).await;
+        let decide = tasks.as_array().unwrap().iter().find(|t| t["kind"] == "decide").expect("the version to decide");
+        assert_eq!((decide["due"].as_str(), decide["overdue"].as_bool()), (Some(later.as_str()), Some(false)));
+        assert_eq!(kinds(&app, &w.initiator_a(&app)).await.iter().filter(|k| *k == "council_meeting").count(), 0);
+    }
+}

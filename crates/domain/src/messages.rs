@@ -123,11 +123,6 @@ pub const CATALOGUE: &[Entry] = &[
     ),
     e("conflict", "суперечить іншим даним", "conflicts with other data"),
     e(
-        "only_on_return",
-        "день, до якого подати знову, встановлюють лише повертаючи паспорт ініціатору",
-        "a day to come back by is set only when returning the passport to its initiator",
-    ),
-    e(
         "conflicted",
         "ви заявили конфлікт інтересів щодо цього проєкту",
         "you declared a conflict of interest on this project",
@@ -264,6 +259,11 @@ pub const CATALOGUE: &[Entry] = &[
     e("not_an_object", "очікується об'єкт", "an object is expected"),
     e("not_approved", "потрібна затверджена версія", "an approved version is needed"),
     e(
+        "not_before_council",
+        "засідання призначають лише для версії, поданої на розгляд ради",
+        "a meeting is set only for a version before the council",
+    ),
+    e(
         "not_closed",
         "оцінювання результатів проводять для завершеного проєкту з прийнятим звітом про завершення, а не в стані «{state:state}»",
         "an ex-post evaluation is for a closed project with an accepted completion report, not one in '{state}'",
@@ -299,6 +299,11 @@ pub const CATALOGUE: &[Entry] = &[
         "reports are written for projects in the plan or in implementation, not '{state}'",
     ),
     e("not_screened", "проєкт «{project}» ще не пройшов скринінг", "project {project} is not screened"),
+    e(
+        "only_on_return",
+        "день, до якого подати знову, встановлюють лише повертаючи паспорт ініціатору",
+        "a day to come back by is set only when returning the passport to its initiator",
+    ),
     e("out_of_range", "значення поза допустимими межами", "value out of range"),
     e(
         "out_of_scale",

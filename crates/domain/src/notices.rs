@@ -44,11 +44,13 @@ pub enum NoticeKind {
     DeviationRaised,
     /// A DREAM synchronisation run failed (to administrators).
     SyncFailed,
+    /// A portfolio or plan version was put on the agenda of a council meeting.
+    CouncilMeeting,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 14] = [
+    pub const ALL: [NoticeKind; 15] = [
         NoticeKind::ExpertAssigned,
         NoticeKind::PassportReturned,
         NoticeKind::PassportAccepted,
@@ -63,6 +65,7 @@ impl NoticeKind {
         NoticeKind::ReportMissing,
         NoticeKind::DeviationRaised,
         NoticeKind::SyncFailed,
+        NoticeKind::CouncilMeeting,
     ];
 
     /// The wire code.
@@ -82,6 +85,7 @@ impl NoticeKind {
             NoticeKind::ReportMissing => "report_missing",
             NoticeKind::DeviationRaised => "deviation_raised",
             NoticeKind::SyncFailed => "sync_failed",
+            NoticeKind::CouncilMeeting => "council_meeting",
         }
     }
 
@@ -493,6 +497,20 @@ impl Notice {
             title,
             body,
             link: format!("/completions/{report}"),
+        }
+    }
+
+    /// `paper` version `id` (number `number`) is on the agenda of the
+    /// council meeting on `on`: its members are told.
+    pub fn council_meeting(paper: Paper, id: Uuid, number: i32, on: NaiveDate) -> Notice {
+        let (name, path) = paper.words();
+        Notice {
+            kind: NoticeKind::CouncilMeeting,
+            key: format!("{path}:{id}:meeting:{on}"),
+            audience: Audience::Holders(Permission::Decide),
+            title: format!("Засідання інвестиційної ради {}: {name}, версія {number}", day(on)),
+            body: "Версію подано на розгляд ради; ознайомтеся з нею до засідання.".into(),
+            link: format!("/{path}/{id}"),
         }
     }
 

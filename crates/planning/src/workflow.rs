@@ -113,6 +113,9 @@ pub struct Workflow {
     pub status: DocumentStatus,
     /// The approving decision.
     pub decision: Option<Decision>,
+    /// The day of the council meeting a submitted version is on the agenda of, once set.
+    #[serde(default)]
+    pub meeting_on: Option<NaiveDate>,
     /// The council's comments when returned.
     pub comment: Option<String>,
     /// Concurrency version, sent back as `ETag`.

@@ -2,6 +2,7 @@
 //! draft → submitted → approved (frozen, with decision number and date) or
 //! returned with comments; a change to an approved version is a new version.
 
+use portfel_domain::FieldError;
 use portfel_domain::notices::{Notice, Paper};
 pub use portfel_planning::workflow::Kind;
 use portfel_planning::workflow::{self, CouncilPaper, Decision, DocumentStatus, Step, Workflow};
@@ -55,6 +56,7 @@ fn to_document<T: DeserializeOwned>(m: Model) -> StoreResult<Document<T>> {
             previous_id: m.previous_id,
             status,
             decision,
+            meeting_on: m.meeting_on,
             comment: m.comment,
             version: m.version,
             created_at: m.created_at,
@@ -81,6 +83,7 @@ async fn insert<C: ConnectionTrait, T: Serialize + DeserializeOwned>(
         content: Set(serde_json::to_string(content)?),
         decision_number: Set(None),
         decision_date: Set(None),
+        meeting_on: Set(None),
         comment: Set(None),
         approved_by: Set(None),
         version: Set(1),
@@ -212,6 +215,32 @@ pub async fn submit<T: Serialize + DeserializeOwned>(
     let (_, doc) = change(&txn, actor, target, Step::Submit, |_| {}).await?;
     txn.commit().await?;
     Ok(doc)
+}
+
+/// Puts a submitted version on the agenda of the council meeting on `on`
+/// and tells the council; a later date moves it.
+pub async fn schedule<T: Serialize + DeserializeOwned>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    Target { kind, id, version }: Target,
+    on: chrono::NaiveDate,
+) -> StoreResult<Document<T>> {
+    let txn = crate::begin_write(db).await?;
+    let before: Document<T> = get(&txn, kind, id).await?;
+    crate::check_version(before.workflow.version, version)?;
+    if before.workflow.status != DocumentStatus::Submitted {
+        let params = [("kind", kind.as_str().to_owned()), ("status", before.workflow.status.as_str().to_owned())];
+        return Err(StoreError::Conflict(FieldError::of("state", "not_before_council", &params)));
+    }
+    let model = council_document::ActiveModel { meeting_on: Set(Some(on)), ..Default::default() };
+    update_row::<Entity, _>(&txn, id, version, model, kind.as_str()).await?;
+    let after: Document<T> = get(&txn, kind, id).await?;
+    let action = format!("{}.schedule", kind.as_str());
+    audit::updated(&txn, actor, &action, kind.as_str(), id.to_string(), &before.workflow, &after.workflow).await?;
+    let notice = Notice::council_meeting(paper(kind), id, after.workflow.number, on);
+    crate::notices::raise(&txn, &notice).await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 /// Returns a submitted version to the PIM unit with comments.

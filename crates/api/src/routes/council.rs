@@ -27,6 +27,14 @@ pub struct ReturnRequest {
     pub comment: String,
 }
 
+/// The council meeting a submitted version goes to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRequest {
+    /// The meeting's day, today or later.
+    pub date: chrono::NaiveDate,
+}
+
 /// Media type of CSV exports.
 pub const CSV: &str = "text/csv; charset=utf-8";
 /// Media type of XLSX exports.
@@ -200,6 +208,23 @@ pub async fn send_back<T: CouncilPaper>(
     let req = req.value()?;
     let target = target::<T>(id, version);
     Ok(versioned(council::send_back::<T>(state.store.db(), &auth.actor(), target, &req.comment).await?))
+}
+
+/// The PIM unit puts a submitted version on the agenda of the council meeting on a day.
+pub async fn schedule<T: CouncilPaper>(
+    state: &AppState,
+    auth: &Auth,
+    id: Uuid,
+    version: i32,
+    req: JsonBody<MeetingRequest>,
+) -> ApiResult<Versioned<T::Version>> {
+    auth.require(Permission::PrepareDecisions)?;
+    let req = req.value()?;
+    if req.date < portfel_domain::calendar::local_date(chrono::Utc::now()) {
+        return Err(ApiError::Validation(vec![portfel_domain::FieldError::of("date", "before_today", &[])]));
+    }
+    let target = target::<T>(id, version);
+    Ok(versioned(council::schedule::<T>(state.store.db(), &auth.actor(), target, req.date).await?))
 }
 
 /// Two versions the caller may read, for a comparison.

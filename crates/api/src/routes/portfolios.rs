@@ -17,7 +17,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Versioned;
-use super::council::{self as flow, DOCX, ExportQuery, ReturnRequest, document_failed, download, export, letterhead};
+use super::council::{
+    self as flow, DOCX, ExportQuery, MeetingRequest, ReturnRequest, document_failed, download, export, letterhead,
+};
 use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::ApiResult;
@@ -124,6 +126,23 @@ pub async fn return_portfolio(
     req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<Portfolio>> {
     flow::send_back::<PortfolioContent>(&state, &auth, id, version, req).await
+}
+
+/// Put a portfolio on a council meeting's agenda
+#[utoipa::path(post, path = "/api/v1/portfolios/{id}/meeting", tag = "planning",
+    description = "The PIM unit names the day of the council meeting a submitted version is on the agenda of (a later call moves it); \
+        the council's members are told, and the day is their task's due date.",
+    params(("id" = Uuid, Path, description = "Portfolio version id"), IfMatch),
+    request_body = MeetingRequest,
+    responses((status = 200, description = "On the agenda", body = Portfolio, headers(("ETag" = String)))))]
+pub async fn schedule_portfolio(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<MeetingRequest>,
+) -> ApiResult<Versioned<Portfolio>> {
+    flow::schedule::<PortfolioContent>(&state, &auth, id, version, req).await
 }
 
 /// Amend a portfolio (new version)

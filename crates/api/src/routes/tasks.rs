@@ -325,7 +325,17 @@ async fn papers_waiting(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> Ap
                 _ => continue,
             };
             if kinds.contains(&kind) {
-                out.push(Task { paper: Some(paper), number: Some(w.number), ..Task::of(kind, w.id, None) });
+                // A version before the council is due at its meeting, once one is set.
+                let due = w.meeting_on.filter(|_| kind == TaskKind::Decide);
+                let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+                let overdue = due.is_some_and(|d| today > d);
+                out.push(Task {
+                    paper: Some(paper),
+                    number: Some(w.number),
+                    due,
+                    overdue,
+                    ..Task::of(kind, w.id, None)
+                });
             }
         }
     }

@@ -15,6 +15,7 @@ pub struct Model {
     pub content: String,
     pub decision_number: Option<String>,
     pub decision_date: Option<Date>,
+    pub meeting_on: Option<Date>,
     pub comment: Option<String>,
     pub approved_by: Option<String>,
     pub version: i32,

@@ -44,11 +44,18 @@ pub fn workflow(user: &Signed, base: &str, w: &Workflow) -> Markup {
     };
     html! {
         p { (status_badge(w.status)) " · версія " (w.number) " · змін: " (w.version)
-            @if let Some(d) = &w.decision { " · рішення ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) } }
+            @if let Some(d) = &w.decision { " · рішення ради № " (d.number) " від " (d.date.format("%d.%m.%Y")) }
+            @if let (DocumentStatus::Submitted, Some(on)) = (w.status, w.meeting_on) { " · засідання ради " strong { (on.format("%d.%m.%Y")) } } }
         @if let Some(c) = &w.comment { p.notice.bad { strong { "Коментар ради: " } (c) } }
         div.actions.no-print {
             @if preparer && w.status.editable() {
                 (form("submit", html! { button type="submit" { "Подати на розгляд ради" } }))
+            }
+            @if preparer && w.status == DocumentStatus::Submitted {
+                (form("meeting", html! {
+                    div { label for="meeting" { "Дата засідання ради" } input #meeting type="date" name="date" value=[w.meeting_on.map(|d| d.to_string())] required; }
+                    button.secondary type="submit" { "Внести до порядку денного" }
+                }))
             }
             @if council && w.status == DocumentStatus::Submitted {
                 (form("review", decision_inputs(None, None)))
@@ -188,6 +195,10 @@ pub async fn workflow_action<T: CouncilPaper + 'static>(
         "submit" => flow::submit::<T>(app, auth, id, v).await.map(drop),
         "approve" => flow::approve::<T>(app, auth, id, v, decision(&fields)).await.map(drop),
         "return" => flow::send_back::<T>(app, auth, id, v, comment(&fields)).await.map(drop),
+        "meeting" => {
+            let date = JsonBody::from_value(json!({"date": fields.text("date")}));
+            flow::schedule::<T>(app, auth, id, v, date).await.map(drop)
+        }
         _ => Err(ApiError::NotFound("no such action".into())),
     };
     done?;

@@ -76,7 +76,7 @@ fn link(t: &Task) -> (String, String) {
                 "Середньостроковий план"
             };
             let number = t.number.map(|n| format!(", версія {n}")).unwrap_or_default();
-            (format!("/{}s/{}", paper.as_str(), t.subject_id), format!("{name}{number}"))
+            (format!("/{}s/{}", paper.as_str(), t.subject_id), format!("{name}{number}{}", due_words(t, "засідання")))
         }
         _ => (format!("/passports/{}", t.subject_id), format!("{title}{}", due_words(t, "подати знову до"))),
     }

@@ -10,7 +10,7 @@ use crate::auth::Auth;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::ApiResult;
 use crate::routes::Versioned;
-use crate::routes::council::{self as flow, ReturnRequest};
+use crate::routes::council::{self as flow, MeetingRequest, ReturnRequest};
 use crate::state::AppState;
 
 /// List plan versions
@@ -98,6 +98,23 @@ pub async fn return_plan(
     req: JsonBody<ReturnRequest>,
 ) -> ApiResult<Versioned<PlanVersion>> {
     flow::send_back::<PlanContent>(&state, &auth, id, version, req).await
+}
+
+/// Put a plan on a council meeting's agenda
+#[utoipa::path(post, path = "/api/v1/plans/{id}/meeting", tag = "planning",
+    description = "The PIM unit names the day of the council meeting a submitted version is on the agenda of (a later call moves it); \
+        the council's members are told, and the day is their task's due date.",
+    params(("id" = Uuid, Path, description = "Plan version id"), IfMatch),
+    request_body = MeetingRequest,
+    responses((status = 200, description = "On the agenda", body = PlanVersion, headers(("ETag" = String)))))]
+pub async fn schedule_plan(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    IfMatch(version): IfMatch,
+    req: JsonBody<MeetingRequest>,
+) -> ApiResult<Versioned<PlanVersion>> {
+    flow::schedule::<PlanContent>(&state, &auth, id, version, req).await
 }
 
 /// Amend a plan (new version)
