@@ -267,11 +267,16 @@ async fn reminders_reach_experts_before_and_after_the_deadline_and_initiators_of
         assert_eq!(kinds(&app, &expert("exp-2")).await[0], "deadline_passed");
         assert_eq!(kinds(&app, &expert("exp-3")).await, ["expert_assigned"]);
 
-        // A project in implementation whose first quarter's report is missing on 21.04.2027:
-        // its initiators are told, the other organisation and the PIM unit are not.
+        // A project in implementation: its first quarter's report is due on 20.04.2027 —
+        // its initiators are reminded on the 17th, and told on the 21st that it is missing;
+        // the other organisation and the PIM unit are not.
         let project = in_implementation(&app, &w).await;
-        remind(&url, "2027-04-21", false);
+        remind(&url, "2027-04-16", false);
         let a2 = app.token("ini-a2", Some(w.org_a), &[Role::Initiator]);
+        assert_ne!(kinds(&app, &a2).await[0], "deadline_soon", "four days before");
+        remind(&url, "2027-04-17", false);
+        assert_eq!(kinds(&app, &a2).await[0], "deadline_soon");
+        remind(&url, "2027-04-21", false);
         assert_eq!(kinds(&app, &a2).await[0], "report_missing", "[{backend}]");
         assert!(!kinds(&app, &w.initiator_b(&app)).await.contains(&"report_missing".to_owned()));
         assert!(!kinds(&app, &w.pim(&app)).await.iter().any(|k| k == "report_missing"));
@@ -328,7 +333,8 @@ async fn a_failing_dream_sync_tells_the_administrators_once_a_day() {
 
 #[tokio::test]
 async fn a_returned_passport_carries_the_day_to_come_back_by() {
-    for app in TestApp::all().await {
+    for (backend, url, _dir) in backends().await {
+        let app = TestApp::start(backend, &url, None).await;
         let w = World::create(&app).await;
         register_people(&app, &w).await;
         let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
@@ -353,6 +359,18 @@ async fn a_returned_passport_carries_the_day_to_come_back_by() {
         let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &ini)).await;
         let draft = tasks.as_array().unwrap().iter().find(|t| t["subject_id"] == id.as_str()).expect("the draft");
         assert_eq!((draft["kind"].as_str(), draft["due"].as_str()), (Some("submit_draft"), Some(by.as_str())));
+        // Reminded three days before and once the day has passed; the other organisation is not.
+        let on = |offset: i64| {
+            (chrono::NaiveDate::parse_from_str(&by, "%Y-%m-%d").unwrap() + chrono::TimeDelta::days(offset)).to_string()
+        };
+        remind(&url, &on(-3), false);
+        remind(&url, &on(1), false);
+        assert_eq!(
+            kinds(&app, &ini).await[..3],
+            ["deadline_passed", "deadline_soon", "passport_returned"],
+            "[{backend}]"
+        );
+        assert!(kinds(&app, &w.initiator_b(&app)).await.is_empty());
         let (_, v, again) =
             transition(&app, &ini, &id, returned["version"].as_i64().unwrap() as i32, "submitted", None).await;
         assert!(v.is_some());
@@ -386,7 +404,8 @@ async fn the_pim_unit_is_reminded_of_an_evaluation_due() {
 
 #[tokio::test]
 async fn a_version_before_the_council_is_put_on_a_meetings_agenda() {
-    for app in TestApp::all().await {
+    for (backend, url, _dir) in backends().await {
+        let app = TestApp::start(backend, &url, None).await;
         let w = World::create(&app).await;
         register_people(&app, &w).await;
         let (rid, _) = closed_round(&app, &w, &[complete_passport(w.goal)]).await;
@@ -414,5 +433,16 @@ async fn a_version_before_the_council_is_put_on_a_meetings_agenda() {
         let decide = tasks.as_array().unwrap().iter().find(|t| t["kind"] == "decide").expect("the version to decide");
         assert_eq!((decide["due"].as_str(), decide["overdue"].as_bool()), (Some(later.as_str()), Some(false)));
         assert_eq!(kinds(&app, &w.initiator_a(&app)).await.iter().filter(|k| *k == "council_meeting").count(), 0);
+        // Three days before the meeting the council is reminded, once.
+        let day = |offset: i64| {
+            (chrono::NaiveDate::parse_from_str(&later, "%Y-%m-%d").unwrap() + chrono::TimeDelta::days(offset))
+                .to_string()
+        };
+        remind(&url, &day(-4), false);
+        assert_eq!(kinds(&app, &council).await[0], "council_meeting", "four days before: nothing yet");
+        remind(&url, &day(-3), false);
+        remind(&url, &day(-1), false);
+        let told = kinds(&app, &council).await;
+        assert_eq!(told[..2], ["deadline_soon", "council_meeting"], "{told:?}");
     }
 }

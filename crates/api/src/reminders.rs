@@ -1,20 +1,25 @@
 //! Reminders, run on a schedule inside the server (one replica at a time,
 //! under a lease in the database) and by `portfel remind`: a scoring
-//! deadline or an ex-post evaluation's due date three days away and
-//! passed, a quarter's report missing, a deviation flag raised. Each is a notice whose key names its event, so
+//! deadline, an ex-post evaluation's due date and a returned passport's day
+//! to come back by three days away and passed; a quarter's report due in
+//! three days and missing after; a council meeting three days away; a
+//! deviation flag raised. Each is a notice whose key names its event, so
 //! running again the same day (or on two replicas) tells nobody twice.
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
-use portfel_domain::notices::{Assignment, Notice};
+use portfel_domain::notices::{Assignment, Notice, Paper, REMIND_DAYS_BEFORE};
 use portfel_domain::records::Passport;
-use portfel_monitoring::deviation::{Thresholds, flags};
+use portfel_monitoring::deviation::{Thresholds, flags, reports_due_within};
 use portfel_monitoring::expost::EvaluationStatus;
 use portfel_monitoring::report::ReportStatus;
 use portfel_monitoring::summary::MonitoredProject;
+use portfel_planning::workflow::{DocumentStatus, Kind};
 use portfel_scoring::round::{AssignmentStatus, RoundStatus};
+use portfel_store::council::Document;
 use portfel_store::passports::PassportFilter;
+use serde::de::IgnoredAny;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -53,24 +58,47 @@ pub async fn due(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
             out.extend(Notice::evaluation_due(r.passport_id, &title, due, today));
         }
     }
+    let thresholds = Thresholds::default();
     for (passport, project) in in_implementation(state).await? {
-        for flag in flags(&project.facts, &Thresholds::default(), today) {
+        let (id, org, title) = (project.id, passport.organisation_id, project.title.as_str());
+        for (period, due) in reports_due_within(&project.facts, &thresholds, today, REMIND_DAYS_BEFORE.unsigned_abs()) {
+            out.push(Notice::report_due(id, org, title, (&period.to_string(), due)));
+        }
+        for flag in flags(&project.facts, &thresholds, today) {
             let said = (flag.rule.code(), flag.reason.as_str());
             out.extend(Notice::flag_raised(project.id, passport.organisation_id, &project.title, said, today));
+        }
+    }
+    for p in passports_in(state, Status::Draft).await? {
+        if let Some(by) = p.resubmit_by {
+            out.extend(Notice::resubmit_due(p.meta.id, p.organisation_id, &p.content.title.uk, by, today));
+        }
+    }
+    for (kind, paper) in [(Kind::Portfolio, Paper::Portfolio), (Kind::Plan, Paper::Plan)] {
+        let docs: Vec<Document<IgnoredAny>> = portfel_store::council::list(db, kind).await?;
+        for w in docs.into_iter().map(|d| d.workflow).filter(|w| w.status == DocumentStatus::Submitted) {
+            if let Some(on) = w.meeting_on {
+                out.extend(Notice::meeting_soon(paper, w.id, w.number, on, today));
+            }
         }
     }
     Ok(out)
 }
 
-/// Every project in implementation, with what the deviation rules know of it.
-async fn in_implementation(state: &AppState) -> ApiResult<Vec<(Passport, MonitoredProject)>> {
+/// Every passport in `status`.
+async fn passports_in(state: &AppState, status: Status) -> ApiResult<Vec<Passport>> {
     let filter = PassportFilter {
         visibility: Visibility { all: true, ..Visibility::default() },
-        status: Some(Status::Implementation),
+        status: Some(status),
         limit: 100_000,
         ..PassportFilter::default()
     };
-    let (passports, _) = portfel_store::passports::list(state.store.db(), &filter).await?;
+    Ok(portfel_store::passports::list(state.store.db(), &filter).await?.0)
+}
+
+/// Every project in implementation, with what the deviation rules know of it.
+async fn in_implementation(state: &AppState) -> ApiResult<Vec<(Passport, MonitoredProject)>> {
+    let passports = passports_in(state, Status::Implementation).await?;
     let mut out = Vec::with_capacity(passports.len());
     for passport in passports {
         if let Some(project) = monitored(state, Some(passport.meta.id)).await?.pop() {

@@ -302,6 +302,60 @@ impl Notice {
         })
     }
 
+    /// On `today`, the reminder to the initiators of project «`title`» of
+    /// `organisation` whose report for `period` is due by `due`, not filed yet.
+    pub fn report_due(passport: Uuid, organisation: Uuid, title: &str, (period, due): (&str, NaiveDate)) -> Notice {
+        Notice {
+            kind: NoticeKind::DeadlineSoon,
+            key: format!("passport:{passport}:report_due:{due}"),
+            audience: Audience::Organisation(Permission::WriteReports, organisation),
+            title: format!("Наближається строк звіту про виконання: «{title}»"),
+            body: format!("Звіт за {period} треба подати до {} включно.", day(due)),
+            link: format!("/passports/{passport}"),
+        }
+    }
+
+    /// On `today`, the reminder to the initiators of returned passport
+    /// `passport` («`title`») of `organisation` to submit it again by `by`.
+    pub fn resubmit_due(
+        passport: Uuid,
+        organisation: Uuid,
+        title: &str,
+        by: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<Notice> {
+        let (kind, stage) = stage(by, today)?;
+        let (verb, text) = match kind {
+            NoticeKind::DeadlinePassed => ("прострочено", format!("Строк повторного подання минув {}.", day(by))),
+            _ => ("наближається строк", format!("Виправлений паспорт треба подати до {} включно.", day(by))),
+        };
+        Some(Notice {
+            kind,
+            key: format!("passport:{passport}:resubmit:{by}:{stage}"),
+            audience: Audience::Organisation(Permission::CreatePassports, organisation),
+            title: format!("Повторне подання паспорта «{title}»: {verb}"),
+            body: text,
+            link: format!("/passports/{passport}"),
+        })
+    }
+
+    /// On `today`, the reminder to the council of `paper` version `id`
+    /// (number `number`) on the agenda of the meeting on `on`: three days before or nearer.
+    pub fn meeting_soon(paper: Paper, id: Uuid, number: i32, on: NaiveDate, today: NaiveDate) -> Option<Notice> {
+        let (kind, stage) = stage(on, today)?;
+        (kind == NoticeKind::DeadlineSoon).then(|| {
+            let (name, path) = paper.words();
+            Notice {
+                kind,
+                key: format!("{path}:{id}:meeting:{on}:{stage}"),
+                audience: Audience::Holders(Permission::Decide),
+                title: format!("Засідання інвестиційної ради {} наближається: {name}, версія {number}", day(on)),
+                body: "Версія на порядку денному засідання; ознайомтеся з нею заздалегідь.".into(),
+                link: format!("/{path}/{id}"),
+            }
+        })
+    }
+
     /// The notices of a deviation flag (`rule`, with its `reason`) raised on
     /// project «`title`» of `organisation` on `today`: a missing report to
     /// the initiators; any other flag to them and to the PIM unit. Each once a quarter.
@@ -613,6 +667,11 @@ mod tests {
             (NoticeKind::DeadlinePassed, Audience::Person("exp".into()))
         );
         assert_ne!(passed.key, soon.key);
+        let back = |today| Notice::resubmit_due(Uuid::nil(), Uuid::nil(), "Ліцей", on(2026, 12, 15), today);
+        assert_eq!((back(on(2026, 12, 11)), back(on(2026, 12, 12)).unwrap().kind), (None, NoticeKind::DeadlineSoon));
+        let meeting = |today| Notice::meeting_soon(Paper::Plan, Uuid::nil(), 2, on(2026, 12, 15), today);
+        assert!(meeting(on(2026, 12, 13)).is_some());
+        assert_eq!(meeting(on(2026, 12, 16)), None, "nothing after the meeting");
         let evaluation = |today| Notice::evaluation_due(Uuid::nil(), "Ліцей", on(2026, 12, 15), today);
         assert_eq!(evaluation(on(2026, 12, 11)), None);
         assert_eq!(evaluation(on(2026, 12, 13)).unwrap().audience, Audience::Holders(Permission::Evaluate));

@@ -251,6 +251,27 @@ fn cost_overrun(facts: &ProjectFacts, standing: &Standing<'_>, t: &Thresholds, o
     }
 }
 
+/// The quarters of a project in implementation whose report is due within
+/// `days` of `today` (today included) and not filed yet, with each due date.
+pub fn reports_due_within(
+    facts: &ProjectFacts,
+    t: &Thresholds,
+    today: NaiveDate,
+    days: u64,
+) -> Vec<(Period, NaiveDate)> {
+    if !facts.in_implementation {
+        return Vec::new();
+    }
+    let standing = Standing::of(facts, today);
+    let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
+    (facts.first_year..=facts.last_year)
+        .flat_map(|year| (1..=4).map(move |q| Period::quarter(year, q)))
+        .map(|quarter| (quarter, due(quarter, t)))
+        .filter(|(_, on)| (today..=until).contains(on))
+        .filter(|(quarter, _)| !standing.reports().iter().any(|r| quarter.within(r.period)))
+        .collect()
+}
+
 fn report_missing(
     facts: &ProjectFacts,
     standing: &Standing<'_>,
