@@ -106,31 +106,18 @@ impl Mailer {
     /// The message of one notice: its title as the subject, its text and the
     /// link to its page, and a `Message-ID` made of the notice's id.
     pub fn message(&self, o: &Outgoing) -> Result<Message, String> {
-        let to: Mailbox = format!("{} <{}>", o.full_name.replace(['<', '>', '"'], ""), o.email.trim())
-            .parse()
-            .map_err(|e| format!("address {:?}: {e}", o.email))?;
         let n = &o.notification;
         let body = format!(
             "{}\n\n{}\n\nВідкрити: {}{}\n\n--\nПортфель публічних інвестицій. Лист надіслано автоматично; \
              як отримувати повідомлення, можна змінити на сторінці «Повідомлення».\n",
             n.title, n.body, self.public_url, n.link
         );
-        Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&n.title)
-            .message_id(Some(format!("<{}@{}>", n.id, self.domain)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| e.to_string())
+        self.plain((&o.full_name, &o.email), n.title.clone(), &n.id.to_string(), body)
     }
 
     /// One person's daily digest: the day's notices, each with its link,
     /// under a `Message-ID` made of the first one's id.
     pub fn digest_message(&self, d: &Digest, day: chrono::NaiveDate) -> Result<Message, String> {
-        let to: Mailbox = format!("{} <{}>", d.full_name.replace(['<', '>', '"'], ""), d.email.trim())
-            .parse()
-            .map_err(|e| format!("address {:?}: {e}", d.email))?;
         let items: Vec<String> = d
             .notifications
             .iter()
@@ -144,11 +131,21 @@ impl Mailer {
             d.notifications.len(),
             items.join("\n\n")
         );
+        let subject = format!("Повідомлення Портфеля до {}: {}", day.format("%d.%m.%Y"), d.notifications.len());
+        self.plain((&d.full_name, &d.email), subject, &format!("digest-{first}"), body)
+    }
+
+    /// A plain-text message from the sender to (`name`, `address`), whose
+    /// `Message-ID` is `<{id}@{the sender's domain}>`.
+    fn plain(&self, (name, address): (&str, &str), subject: String, id: &str, body: String) -> Result<Message, String> {
+        let to: Mailbox = format!("{} <{}>", name.replace(['<', '>', '"'], ""), address.trim())
+            .parse()
+            .map_err(|e| format!("address {address:?}: {e}"))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(format!("Повідомлення Портфеля до {}: {}", day.format("%d.%m.%Y"), d.notifications.len()))
-            .message_id(Some(format!("<digest-{first}@{}>", self.domain)))
+            .subject(subject)
+            .message_id(Some(format!("<{id}@{}>", self.domain)))
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| e.to_string())

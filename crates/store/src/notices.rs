@@ -177,6 +177,17 @@ pub async fn mark_all_read(db: &DatabaseConnection, sub: &str) -> StoreResult<u6
     Ok(done.rows_affected)
 }
 
+/// Rows no sender holds a claim on at `now`.
+fn unclaimed(now: DateTime<Utc>) -> Condition {
+    Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now))
+}
+
+/// The user `sub`, when registered with an e-mail address.
+async fn addressee<C: ConnectionTrait>(conn: &C, sub: &str) -> StoreResult<Option<user::Model>> {
+    let person = user::Entity::find().filter(user::Column::Sub.eq(sub)).one(conn).await?;
+    Ok(person.filter(|p| p.email.as_deref().is_some_and(|e| !e.trim().is_empty())))
+}
+
 /// An e-mail to send: the notification, and its recipient's name and address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
@@ -201,7 +212,7 @@ pub async fn claim_due(
     let due = Entity::find()
         .filter(Column::Mail.eq(Mail::Pending.as_str()))
         .filter(Column::NextAttemptAt.lte(now))
-        .filter(Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now)))
+        .filter(unclaimed(now))
         .order_by_asc(Column::Id)
         .limit(limit)
         .all(db)
@@ -214,15 +225,14 @@ pub async fn claim_due(
             .col_expr(Column::ClaimedUntil, Expr::value(now + hold))
             .filter(Column::Id.eq(row.id))
             .filter(Column::Mail.eq(Mail::Pending.as_str()))
-            .filter(Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now)))
+            .filter(unclaimed(now))
             .exec(&txn)
             .await?;
         txn.commit().await?;
         if claimed.rows_affected != 1 {
             continue;
         }
-        let person = user::Entity::find().filter(user::Column::Sub.eq(&row.recipient)).one(db).await?;
-        let Some(person) = person.filter(|p| p.email.as_deref().is_some_and(|e| !e.trim().is_empty())) else {
+        let Some(person) = addressee(db, &row.recipient).await? else {
             set_mail(db, row.id, Mail::Off, None).await?;
             continue;
         };
@@ -258,12 +268,11 @@ pub async fn claim_digests(
     now: DateTime<Utc>,
     hold: TimeDelta,
 ) -> StoreResult<Vec<Digest>> {
-    let free = || Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now));
     let due = Entity::find()
         .filter(Column::Mail.eq(Mail::Digest.as_str()))
         .filter(Column::CreatedAt.lt(before))
         .filter(Column::NextAttemptAt.lte(now))
-        .filter(free())
+        .filter(unclaimed(now))
         .order_by_asc(Column::Recipient)
         .order_by_asc(Column::Id)
         .all(db)
@@ -292,7 +301,7 @@ async fn claim_digest(
         .col_expr(Column::ClaimedUntil, Expr::value(now + hold))
         .filter(Column::Id.is_in(ids.clone()))
         .filter(Column::Mail.eq(Mail::Digest.as_str()))
-        .filter(Condition::any().add(Column::ClaimedUntil.is_null()).add(Column::ClaimedUntil.lt(now)))
+        .filter(unclaimed(now))
         .exec(&txn)
         .await?;
     // Another sender claimed some of them first: it sends this person's digest.
@@ -300,8 +309,7 @@ async fn claim_digest(
         return Ok(None);
     }
     txn.commit().await?;
-    let person = user::Entity::find().filter(user::Column::Sub.eq(recipient)).one(db).await?;
-    let Some(person) = person.filter(|p| p.email.as_deref().is_some_and(|e| !e.trim().is_empty())) else {
+    let Some(person) = addressee(db, recipient).await? else {
         for id in ids {
             set_mail(db, id, Mail::Off, None).await?;
         }
