@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use chrono::{TimeDelta, Utc};
 use portfel_domain::Role;
+use portfel_domain::comeback::Return;
 use portfel_domain::notices::Notice;
 use portfel_domain::reference::{OrganisationInput, UserInput};
 use portfel_store::{Actor, Store};
@@ -48,8 +49,13 @@ async fn main() {
     let mut told = 0;
     for n in 0..notices {
         let org = organisations[n % organisations.len()];
-        let notice =
-            Notice::passport_returned(Uuid::now_v7(), 2, org, "Капітальний ремонт ліцею №3", "Немає кошторису");
+        let notice = Notice::passport_returned(
+            Uuid::now_v7(),
+            2,
+            org,
+            "Капітальний ремонт ліцею №3",
+            Return::for_reason("Немає кошторису"),
+        );
         told += portfel_store::notices::raise(&db, &notice).await.unwrap();
     }
     let raising = started.elapsed();

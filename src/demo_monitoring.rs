@@ -5,6 +5,7 @@
 //! a programme its executive bodies report quarterly.
 
 use chrono::NaiveDate;
+use portfel_domain::comeback::Return;
 use portfel_domain::{Status, Uah};
 use portfel_monitoring::period::Period;
 use portfel_monitoring::programme::{Measure, MeasureAmount, MeasureFact, Programme, Section};
@@ -217,8 +218,15 @@ async fn load_quarterly(store: &Store, org_ids: &[Uuid], users: &[(&str, usize)]
                     portfel_store::programme_quarters::review(db, pim, report.id, report.version, true, None).await?;
                 }
                 QuarterStatus::Returned => {
-                    portfel_store::programme_quarters::review(db, pim, report.id, report.version, false, Some(reason))
-                        .await?;
+                    portfel_store::programme_quarters::review(
+                        db,
+                        pim,
+                        report.id,
+                        report.version,
+                        false,
+                        Some(Return::for_reason(reason)),
+                    )
+                    .await?;
                 }
             }
         }

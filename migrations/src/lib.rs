@@ -20,6 +20,7 @@ mod m20261203_000010_programme_history;
 mod m20261204_000011_attachments;
 mod m20261205_000012_completion;
 mod m20261206_000013_notifications;
+mod m20261207_000014_report_resubmit;
 
 /// Applies Portfel's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_attachments::Migration),
             Box::new(m20261205_000012_completion::Migration),
             Box::new(m20261206_000013_notifications::Migration),
+            Box::new(m20261207_000014_report_resubmit::Migration),
         ]
     }
 }

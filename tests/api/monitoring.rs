@@ -648,11 +648,31 @@ async fn initiators_write_reports_in_the_workspace_and_the_pim_unit_decides_ther
             .await;
         assert_eq!(s, 422, "a return says why");
         assert!(page.contains("Причина"), "{page}");
-        let reason = [("_csrf", pim_csrf.as_str()), ("_version", version.as_str()), ("reason", "Додайте акт КБ-2в")];
-        assert_eq!(pim.post(&format!("{report}/return"), &reason).await.0, 303);
+        // The return form asks for a day to come back by: one already passed is refused beside its field.
+        let mut back = html::form(&page, &format!("{report}/return"));
+        assert_eq!(back.get("resubmit_by"), Some(""), "{back:?}");
+        back.set("reason", "Додайте акт КБ-2в");
+        back.set("resubmit_by", "2020-01-01");
+        let (s, _, refused) = pim.post(&format!("{report}/return"), &back.pairs()).await;
+        assert_eq!(s, 422);
+        let kept = html::form(&refused, &format!("{report}/return"));
+        assert_eq!(
+            (kept.get("reason"), kept.get("resubmit_by")),
+            (Some("Додайте акт КБ-2в"), Some("2020-01-01")),
+            "as typed"
+        );
+        let refused = html::parse(&refused);
+        let beside = html::select(&refused, "#err-resubmit_by");
+        assert_eq!(beside.len(), 1, "the error stands beside the day");
+        let by = portfel_domain::calendar::local_date(chrono::Utc::now()) + chrono::Days::new(10);
+        back.set("resubmit_by", &by.to_string());
+        assert_eq!(pim.post(&format!("{report}/return"), &back.pairs()).await.0, 303);
 
         let (_, _, page) = ini.get(&report).await;
         assert!(page.contains("повернуто") && page.contains("Додайте акт КБ-2в") && page.contains("Змінити"), "{page}");
+        let shown = html::parse(&page);
+        let notice = html::text(&html::select(&shown, "div.notice.bad")[0]);
+        assert!(notice.ends_with(&format!("подати знову до {}", by.format("%d.%m.%Y"))), "{notice}");
         let version = crate::web::hidden(&page, "_version");
         assert_eq!(ini.post(&format!("{report}/submit"), &[("_csrf", &csrf), ("_version", &version)]).await.0, 303);
         let (_, _, page) = pim.get(&report).await;

@@ -444,5 +444,238 @@ async fn a_version_before_the_council_is_put_on_a_meetings_agenda() {
         remind(&url, &day(-1), false);
         let told = kinds(&app, &council).await;
         assert_eq!(told[..2], ["deadline_soon", "council_meeting"], "{told:?}");
+
+        // The meeting, with the version on its agenda: for the council and the PIM unit, not initiators.
+        let (s, meetings) = send(app.req(Method::GET, "/api/v1/meetings", &council)).await;
+        assert_eq!(s, 200, "{meetings}");
+        let agenda = |m: &Value| -> Vec<(String, String, String)> {
+            m["agenda"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["kind"].as_str().unwrap().into(),
+                        i["id"].as_str().unwrap().into(),
+                        i["status"].as_str().unwrap().into(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(meetings.as_array().unwrap().len(), 1, "{meetings}");
+        assert_eq!(
+            (meetings[0]["date"].as_str(), meetings[0]["overdue"].as_bool()),
+            (Some(later.as_str()), Some(false))
+        );
+        assert_eq!(agenda(&meetings[0]), [("portfolio".into(), id.to_string(), "submitted".into())]);
+        assert_eq!(send(app.req(Method::GET, "/api/v1/meetings", &w.initiator_a(&app))).await.0, 403);
+        // The same on the page «Засідання ради», from the council's menu.
+        {
+            use crate::common::html::{parse, select, text};
+            let mut b = crate::web::Browser::signed_in(&app, "council-web", w.pim_org, &[Role::Council]).await;
+            let (s, _, page) = b.get("/tasks").await;
+            assert_eq!(s, 200);
+            assert_eq!(select(&parse(&page), r#"nav a[href="/meetings"]"#).len(), 1, "in the menu");
+            let (s, _, page) = b.get("/meetings").await;
+            assert_eq!(s, 200, "{page}");
+            let doc = parse(&page);
+            let day = chrono::NaiveDate::parse_from_str(&later, "%Y-%m-%d").unwrap().format("%d.%m.%Y").to_string();
+            let headings: Vec<String> = select(&doc, "main section h2").iter().map(text).collect();
+            assert_eq!(headings, [format!("Засідання {day}")]);
+            let items: Vec<(String, Option<&str>)> =
+                select(&doc, "main section ol li a").iter().map(|a| (text(a), a.value().attr("href"))).collect();
+            let link = format!("/portfolios/{id}");
+            assert_eq!(
+                items,
+                [(format!("Єдиний проєктний портфель, версія {}", submitted.workflow.number), Some(link.as_str()))]
+            );
+            let mut ini = crate::web::Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+            let (_, _, page) = ini.get("/tasks").await;
+            assert!(select(&parse(&page), r#"nav a[href="/meetings"]"#).is_empty(), "not an initiator's");
+            assert_eq!(ini.get("/meetings").await.0, 403);
+        }
+        // Returned by the council, it stays on that meeting's agenda; submitted again, it waits for a new day.
+        let version = on_agenda["version"].as_i64().unwrap() as i32;
+        let back = app.req(Method::POST, &format!("/api/v1/portfolios/{id}/return"), &council).if_match(version);
+        let (s, returned) = send(back.json(&json!({"comment": "Уточніть рейтинг"}))).await;
+        assert_eq!(s, 200, "{returned}");
+        let (_, meetings) = send(app.req(Method::GET, "/api/v1/meetings", &w.pim(&app))).await;
+        assert_eq!(agenda(&meetings[0]), [("portfolio".into(), id.to_string(), "returned".into())]);
+        let version = returned["version"].as_i64().unwrap() as i32;
+        let again = app.req(Method::POST, &format!("/api/v1/portfolios/{id}/submit"), &w.pim(&app)).if_match(version);
+        let (s, again) = send(again).await;
+        assert_eq!((s, again["meeting_on"].clone()), (200, Value::Null), "{again}");
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &council)).await;
+        let decide = tasks.as_array().unwrap().iter().find(|t| t["kind"] == "decide").expect("the version to decide");
+        assert_eq!(decide["due"], Value::Null, "not due at the meeting that returned it");
+    }
+}
+
+/// The pages the reminders of `kind` to submit something again link to, sorted.
+async fn comeback_links(app: &TestApp, token: &str, kind: &str) -> Vec<String> {
+    let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", token)).await;
+    let mut links: Vec<String> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == kind && n["title"].as_str().unwrap().starts_with("Повторне подання"))
+        .map(|n| n["link"].as_str().unwrap().to_owned())
+        .collect();
+    links.sort();
+    links
+}
+
+#[tokio::test]
+async fn a_returned_report_carries_the_day_to_come_back_by() {
+    for (backend, url, _dir) in backends().await {
+        let app = TestApp::start(backend, &url, None).await;
+        let w = World::create(&app).await;
+        register_people(&app, &w).await;
+        let (ini, pim) = (w.initiator_a(&app), w.pim(&app));
+        let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+        let by = today + chrono::Days::new(14);
+        let returned = |by: &str| json!({"reason": "Додайте акт КБ-2в", "resubmit_by": by});
+        let post = |path: String, token: &str, version: i32, body: Value| {
+            send(app.req(Method::POST, &path, token).if_match(version).json(&body))
+        };
+
+        // An implementation report, a completion report and a programme's quarterly report, each submitted.
+        let project = in_implementation(&app, &w).await;
+        let draft = json!({"period": {"year": 2027, "quarter": 1}, "financing": [], "progress_percent": "10"});
+        let (_, r) =
+            send(app.req(Method::POST, &format!("/api/v1/passports/{project}/reports"), &ini).json(&draft)).await;
+        let report = r["id"].as_str().unwrap().to_owned();
+        assert_eq!(post(format!("/api/v1/reports/{report}/submit"), &ini, 1, json!({})).await.0, 200);
+        let closing = in_implementation(&app, &w).await;
+        let (_, c) = send(
+            app.req(Method::POST, &format!("/api/v1/passports/{closing}/completion"), &ini).json(&completed_report()),
+        )
+        .await;
+        let completion = c["id"].as_str().unwrap().to_owned();
+        assert_eq!(post(format!("/api/v1/completions/{completion}/submit"), &ini, 1, json!({})).await.0, 200);
+        let (body, first) = crate::programme_history::programme(&w.org_a.to_string());
+        let (_, p) = send(app.req(Method::POST, "/api/v1/programmes", &pim).json(&body)).await;
+        let programme = p["id"].as_str().unwrap().to_owned();
+        let fact =
+            json!({"measure": "1.1", "year": first, "quarter": 4, "amount": "100000.00", "narrative": "Виконано"});
+        let (_, q) =
+            send(app.req(Method::POST, &format!("/api/v1/programmes/{programme}/quarters"), &ini).json(&fact)).await;
+        let quarter = q["id"].as_str().unwrap().to_owned();
+
+        // Each is returned with a day to come back by; a day already passed is refused, naming the field.
+        for (path, version) in [
+            (format!("/api/v1/reports/{report}/return"), 2),
+            (format!("/api/v1/completions/{completion}/return"), 2),
+            (format!("/api/v1/programme-quarters/{quarter}/return"), 1),
+        ] {
+            let (s, p) = post(path.clone(), &pim, version, returned("2020-01-01")).await;
+            assert_eq!((s, problem_fields(&p)), (422, vec!["resubmit_by".to_owned()]), "[{backend}] {path}: {p}");
+            let (s, r) = post(path.clone(), &pim, version, returned(&by.to_string())).await;
+            assert_eq!((s, r["resubmit_by"].as_str()), (200, Some(by.to_string().as_str())), "{path}: {r}");
+        }
+        let day = by.format("%d.%m.%Y").to_string();
+        let (_, inbox) = send(app.req(Method::GET, "/api/v1/notifications", &ini)).await;
+        let returns: Vec<&Value> = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"].as_str().unwrap().ends_with("_returned"))
+            .collect();
+        assert_eq!(returns.len(), 3, "{inbox}");
+        assert!(returns.iter().all(|n| n["body"].as_str().unwrap().ends_with(&format!("знову до {day}."))), "{inbox}");
+
+        // The day is each one's due date on the initiator's tasks.
+        let (_, tasks) = send(app.req(Method::GET, "/api/v1/tasks", &ini)).await;
+        let due = |kind: &str, subject: &str| {
+            let task = tasks.as_array().unwrap().iter().find(|t| t["kind"] == kind && t["subject_id"] == subject);
+            task.unwrap_or_else(|| panic!("{kind} {subject}: {tasks}"))["due"].as_str().map(str::to_owned)
+        };
+        assert_eq!(due("finish_report", &report), Some(by.to_string()));
+        assert_eq!(due("write_completion", &closing), Some(by.to_string()));
+        let owed = tasks.as_array().unwrap().iter().find(|t| {
+            t["kind"] == "report_quarter" && t["measure"] == "1.1" && t["year"] == first && t["quarter"] == 4
+        });
+        assert_eq!(owed.expect("the returned quarter")["due"].as_str(), Some(by.to_string().as_str()), "{tasks}");
+
+        // Reminded three days before and once it has passed, each on its own page; nobody of B.
+        let on = |offset: i64| (by + chrono::TimeDelta::days(offset)).to_string();
+        remind(&url, &on(-4), false);
+        assert!(comeback_links(&app, &ini, "deadline_soon").await.is_empty(), "[{backend}] four days before");
+        remind(&url, &on(-3), false);
+        remind(&url, &on(-2), false);
+        let mut pages = vec![
+            format!("/completions/{completion}"),
+            format!("/programmes/{programme}/quarters?year={first}"),
+            format!("/reports/{report}"),
+        ];
+        pages.sort();
+        assert_eq!(comeback_links(&app, &ini, "deadline_soon").await, pages, "once each");
+        remind(&url, &on(1), false);
+        assert_eq!(comeback_links(&app, &ini, "deadline_passed").await, pages);
+        let (_, b) = send(app.req(Method::GET, "/api/v1/notifications", &w.initiator_b(&app))).await;
+        assert_eq!(b["items"].as_array().unwrap().len(), 0, "{b}");
+
+        // Submitted again: no day is left to come back by.
+        let (s, again) = post(format!("/api/v1/reports/{report}/submit"), &ini, 3, json!({})).await;
+        assert_eq!((s, again["resubmit_by"].clone()), (200, Value::Null), "{again}");
+        let (s, again) =
+            send(app.req(Method::POST, &format!("/api/v1/programmes/{programme}/quarters"), &ini).json(&fact)).await;
+        assert_eq!((s, again["resubmit_by"].clone()), (200, Value::Null), "{again}");
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_pages_back_through_every_notice() {
+    use crate::common::html::{parse, select, text};
+    use crate::web::Browser;
+    use portfel_domain::comeback::Return;
+    use portfel_domain::notices::Notice;
+    for app in TestApp::all().await {
+        let w = World::create(&app).await;
+        let mut b = Browser::signed_in(&app, "ini-web", w.org_a, &[Role::Initiator]).await;
+        // Sixty returns of one passport, each its own event, written as the events write them.
+        let passport = uuid::Uuid::now_v7();
+        for version in 1..=60 {
+            let reason = format!("Причина {version}");
+            let notice = Notice::passport_returned(passport, version, w.org_a, "Ліцей", Return::for_reason(&reason));
+            assert_eq!(portfel_store::notices::raise(app.store.db(), &notice).await.unwrap(), 1);
+        }
+        let token = app.token("ini-web", Some(w.org_a), &[Role::Initiator]);
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/notifications?limit=25".to_owned();
+        loop {
+            let (s, inbox) = send(app.req(Method::GET, &path, &token)).await;
+            assert_eq!((s, inbox["unread"].as_u64()), (200, Some(60)), "[{}] {inbox}", app.backend);
+            let items = inbox["items"].as_array().unwrap();
+            seen.extend(items.iter().map(|n| n["body"].as_str().unwrap().to_owned()));
+            match inbox["next_before"].as_str() {
+                Some(older) => path = format!("/api/v1/notifications?limit=25&before={older}"),
+                None => break,
+            }
+        }
+        let expected: Vec<String> =
+            (1..=60).rev().map(|v| format!("Причина: Причина {v}. Виправте паспорт і подайте його знову.")).collect();
+        assert_eq!(seen, expected, "every notice once, newest first, in pages of 25, 25 and 10");
+        for (refused, field) in [("limit=0", "limit"), ("limit=201", "limit"), ("before=yesterday", "before")] {
+            let (s, p) = send(app.req(Method::GET, &format!("/api/v1/notifications?{refused}"), &token)).await;
+            assert_eq!((s, problem_fields(&p)), (400, vec![field.to_owned()]), "{refused}: {p}");
+        }
+
+        // On the page: fifty, then the older ten behind «Старіші →», and back to the newest.
+        let (_, _, page) = b.get("/inbox").await;
+        let doc = parse(&page);
+        assert_eq!(select(&doc, "main ul.notices > li").len(), 50);
+        let older = select(&doc, r#"main nav.pages a[rel="next"]"#);
+        assert_eq!(older.iter().map(text).collect::<Vec<_>>(), ["Старіші →"]);
+        let (s, _, page) = b.get(older[0].value().attr("href").unwrap()).await;
+        assert_eq!(s, 200);
+        let doc = parse(&page);
+        let rest: Vec<String> = select(&doc, "main ul.notices > li p:not(.muted)").iter().map(text).collect();
+        assert_eq!(rest.len(), 10, "{page}");
+        assert!(rest[9].contains("Причина 1."), "the oldest last: {rest:?}");
+        assert!(select(&doc, r#"main nav.pages a[rel="next"]"#).is_empty());
+        let newest: Vec<&str> =
+            select(&doc, r#"main nav.pages a[rel="first"]"#).iter().filter_map(|a| a.value().attr("href")).collect();
+        assert_eq!(newest, ["/inbox"]);
     }
 }

@@ -13,7 +13,7 @@ use crate::common::{IfMatchExt, TestApp, World, html, send};
 
 /// A programme over the year before this one to the year after, its measure
 /// 1.1 carried out by `executor`, decided on 15 January of its first year.
-fn programme(executor: &str) -> (Value, i32) {
+pub fn programme(executor: &str) -> (Value, i32) {
     let first = chrono::Utc::now().year() - 1;
     let measure = |number: &str, amount: &str| {
         json!({"number": number, "text": format!("Захід {number}"), "organisation_ids": [executor],

@@ -37,8 +37,9 @@ pub use state::AppState;
 
 use problem::PROBLEM_JSON;
 use routes::{
-    attachments, audit, codelists, completions, dream, evaluations, health, methodologies, monitoring, notifications,
-    organisations, passports, plans, portfolios, programmes, quarters, reports, rounds, strategy, tasks, users, years,
+    attachments, audit, codelists, completions, council, dream, evaluations, health, methodologies, monitoring,
+    notifications, organisations, passports, plans, portfolios, programmes, quarters, reports, rounds, strategy, tasks,
+    users, years,
 };
 
 /// Every documented route.
@@ -126,6 +127,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(portfolios::approve_portfolio))
         .routes(routes!(portfolios::return_portfolio))
         .routes(routes!(portfolios::schedule_portfolio))
+        .routes(routes!(council::list_meetings))
         .routes(routes!(portfolios::amend_portfolio))
         .routes(routes!(portfolios::diff_portfolio))
         .routes(routes!(portfolios::export_portfolio))

@@ -1,7 +1,7 @@
 //! Reminders, run on a schedule inside the server (one replica at a time,
 //! under a lease in the database) and by `portfel remind`: a scoring
-//! deadline, an ex-post evaluation's due date and a returned passport's day
-//! to come back by three days away and passed; a quarter's report due in
+//! deadline, an ex-post evaluation's due date and the day a returned
+//! passport or report is to come back by three days away and passed; a quarter's report due in
 //! three days and missing after; a council meeting three days away; a
 //! deviation flag raised. Each is a notice whose key names its event, so
 //! running again the same day (or on two replicas) tells nobody twice.
@@ -9,10 +9,11 @@
 use chrono::{NaiveDate, TimeDelta, Utc};
 use portfel_domain::Status;
 use portfel_domain::access::Visibility;
-use portfel_domain::notices::{Assignment, Notice, Paper, REMIND_DAYS_BEFORE};
+use portfel_domain::notices::{Assignment, Comeback, Notice, Paper, REMIND_DAYS_BEFORE, Returned};
 use portfel_domain::records::Passport;
 use portfel_monitoring::deviation::{Thresholds, flags, reports_due_within};
 use portfel_monitoring::expost::EvaluationStatus;
+use portfel_monitoring::quarters::{QuarterStatus, quarter_name};
 use portfel_monitoring::report::ReportStatus;
 use portfel_monitoring::summary::MonitoredProject;
 use portfel_planning::workflow::{DocumentStatus, Kind};
@@ -69,17 +70,56 @@ pub async fn due(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
             out.extend(Notice::flag_raised(project.id, passport.organisation_id, &project.title, said, today));
         }
     }
-    for p in passports_in(state, Status::Draft).await? {
-        if let Some(by) = p.resubmit_by {
-            out.extend(Notice::resubmit_due(p.meta.id, p.organisation_id, &p.content.title.uk, by, today));
-        }
-    }
+    out.extend(comebacks(state, today).await?);
     for (kind, paper) in [(Kind::Portfolio, Paper::Portfolio), (Kind::Plan, Paper::Plan)] {
         let docs: Vec<Document<IgnoredAny>> = portfel_store::council::list(db, kind).await?;
         for w in docs.into_iter().map(|d| d.workflow).filter(|w| w.status == DocumentStatus::Submitted) {
             if let Some(on) = w.meeting_on {
                 out.extend(Notice::meeting_soon(paper, w.id, w.number, on, today));
             }
+        }
+    }
+    Ok(out)
+}
+
+/// The reminders to submit again what went back with a day to come back
+/// by: passports, implementation, quarterly programme and completion reports.
+async fn comebacks(state: &AppState, today: NaiveDate) -> ApiResult<Vec<Notice>> {
+    let db = state.store.db();
+    let mut out = Vec::new();
+    for p in passports_in(state, Status::Draft).await? {
+        if let Some(by) = p.resubmit_by {
+            let (id, organisation, title) = (p.meta.id, p.organisation_id, p.content.title.uk.as_str());
+            out.extend(Notice::resubmit_due(
+                &Comeback { what: Returned::Passport, id, organisation, title, by },
+                today,
+            ));
+        }
+    }
+    for r in portfel_store::reports::in_states(db, &[ReportStatus::Returned], None).await? {
+        if let Some(by) = r.resubmit_by {
+            let title = portfel_store::passports::get(db, r.passport_id).await?.content.title.uk;
+            let period = r.content.period.to_string();
+            let what = Returned::Report { period: &period };
+            let back = Comeback { what, id: r.id, organisation: r.organisation_id, title: &title, by };
+            out.extend(Notice::resubmit_due(&back, today));
+        }
+    }
+    for r in portfel_store::completions::in_states(db, &[ReportStatus::Returned], None).await? {
+        if let Some(by) = r.resubmit_by {
+            let title = portfel_store::passports::get(db, r.passport_id).await?.content.title.uk;
+            let back =
+                Comeback { what: Returned::Completion, id: r.id, organisation: r.organisation_id, title: &title, by };
+            out.extend(Notice::resubmit_due(&back, today));
+        }
+    }
+    for r in portfel_store::programme_quarters::in_status(db, QuarterStatus::Returned, None).await? {
+        if let Some(by) = r.resubmit_by {
+            let title = portfel_store::programmes::get(db, r.programme_id).await?.programme.title;
+            let (measure, quarter, year) = (r.fact.measure.as_str(), quarter_name(r.fact.quarter), r.fact.year);
+            let what = Returned::Quarter { programme: r.programme_id, measure, quarter, year };
+            let back = Comeback { what, id: r.id, organisation: r.organisation_id, title: &title, by };
+            out.extend(Notice::resubmit_due(&back, today));
         }
     }
     Ok(out)

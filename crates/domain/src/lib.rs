@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod choices;
 pub mod codelist;
+pub mod comeback;
 pub mod field_error;
 pub mod lifecycle;
 pub mod link;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::access::acts_for;
+use crate::comeback::Return;
 use crate::lifecycle::Status;
 use crate::permission::Permission;
 use crate::role::Role;
@@ -209,6 +210,89 @@ fn day(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// What a return asks, in a notice's body: the reason, and the day to come
+/// back by when one is set; `what` is the thing to fix («паспорт», «звіт»).
+fn fix_again(what: &str, r: Return<'_>) -> String {
+    match r.back_by {
+        Some(by) => format!("Причина: {}. Виправте {what} і подайте його знову до {}.", r.reason, day(by)),
+        None => format!("Причина: {}. Виправте {what} і подайте його знову.", r.reason),
+    }
+}
+
+/// What went back to its initiator and is to come back by a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned<'a> {
+    /// A project passport.
+    Passport,
+    /// An implementation report for `period` (as people read it).
+    Report {
+        /// «I квартал 2027 року».
+        period: &'a str,
+    },
+    /// A programme's quarterly report on `measure` for `quarter` of `year`.
+    Quarter {
+        /// The programme.
+        programme: Uuid,
+        /// The measure's number.
+        measure: &'a str,
+        /// The quarter as people read it («I квартал»).
+        quarter: &'a str,
+        /// The year.
+        year: i32,
+    },
+    /// A completion report.
+    Completion,
+}
+
+impl Returned<'_> {
+    /// The key's prefix, the noun the body names, and who may send it again.
+    fn words(&self) -> (&'static str, &'static str, Permission) {
+        match self {
+            Returned::Passport => ("passport", "паспорт", Permission::CreatePassports),
+            Returned::Report { .. } => ("report", "звіт", Permission::WriteReports),
+            Returned::Quarter { .. } => ("quarter", "звіт", Permission::WriteReports),
+            Returned::Completion => ("completion", "звіт", Permission::WriteReports),
+        }
+    }
+
+    /// The thing, in the genitive, with `title` (the project's or the programme's).
+    fn subject(&self, title: &str) -> String {
+        match self {
+            Returned::Passport => format!("паспорта «{title}»"),
+            Returned::Report { period } => format!("звіту за {period} «{title}»"),
+            Returned::Quarter { measure, quarter, year, .. } => {
+                format!("звіту за {quarter} {year} року за заходом {measure} «{title}»")
+            }
+            Returned::Completion => format!("звіту про завершення «{title}»"),
+        }
+    }
+
+    /// Its page, for thing `id`.
+    fn link(&self, id: Uuid) -> String {
+        match self {
+            Returned::Passport => format!("/passports/{id}"),
+            Returned::Report { .. } => format!("/reports/{id}"),
+            Returned::Quarter { programme, year, .. } => format!("/programmes/{programme}/quarters?year={year}"),
+            Returned::Completion => format!("/completions/{id}"),
+        }
+    }
+}
+
+/// A passport or report returned to `organisation`, to come back by `by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comeback<'a> {
+    /// What it is.
+    pub what: Returned<'a>,
+    /// The passport's or report's id.
+    pub id: Uuid,
+    /// The initiating organisation.
+    pub organisation: Uuid,
+    /// The project's title (the programme's, for a quarterly report).
+    pub title: &'a str,
+    /// The day to come back by.
+    pub by: NaiveDate,
+}
+
 /// An expert's assignment to score a project, as notices tell of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assignment<'a> {
@@ -315,27 +399,22 @@ impl Notice {
         }
     }
 
-    /// On `today`, the reminder to the initiators of returned passport
-    /// `passport` («`title`») of `organisation` to submit it again by `by`.
-    pub fn resubmit_due(
-        passport: Uuid,
-        organisation: Uuid,
-        title: &str,
-        by: NaiveDate,
-        today: NaiveDate,
-    ) -> Option<Notice> {
-        let (kind, stage) = stage(by, today)?;
+    /// On `today`, the reminder to the initiators of what went back to them
+    /// (`c`) to submit it again by its day: three days before or nearer, and once it has passed.
+    pub fn resubmit_due(c: &Comeback<'_>, today: NaiveDate) -> Option<Notice> {
+        let (kind, stage) = stage(c.by, today)?;
+        let (prefix, noun, permission) = c.what.words();
         let (verb, text) = match kind {
-            NoticeKind::DeadlinePassed => ("прострочено", format!("Строк повторного подання минув {}.", day(by))),
-            _ => ("наближається строк", format!("Виправлений паспорт треба подати до {} включно.", day(by))),
+            NoticeKind::DeadlinePassed => ("прострочено", format!("Строк повторного подання минув {}.", day(c.by))),
+            _ => ("наближається строк", format!("Виправлений {noun} треба подати до {} включно.", day(c.by))),
         };
         Some(Notice {
             kind,
-            key: format!("passport:{passport}:resubmit:{by}:{stage}"),
-            audience: Audience::Organisation(Permission::CreatePassports, organisation),
-            title: format!("Повторне подання паспорта «{title}»: {verb}"),
+            key: format!("{prefix}:{}:resubmit:{}:{stage}", c.id, c.by),
+            audience: Audience::Organisation(permission, c.organisation),
+            title: format!("Повторне подання {}: {verb}", c.what.subject(c.title)),
             body: text,
-            link: format!("/passports/{passport}"),
+            link: c.what.link(c.id),
         })
     }
 
@@ -422,11 +501,7 @@ impl Notice {
         match (from, to) {
             (Status::Submitted | Status::Screening, Status::Draft) => {
                 let reason = reason.filter(|r| !r.trim().is_empty()).unwrap_or("не вказано");
-                let mut notice = Notice::passport_returned(id, version, organisation, title, reason);
-                if let Some(by) = back_by {
-                    notice.body = format!("Причина: {reason}. Виправте паспорт і подайте його знову до {}.", day(by));
-                }
-                Some(notice)
+                Some(Notice::passport_returned(id, version, organisation, title, Return { reason, back_by }))
             }
             (Status::Submitted, Status::Screening) => Some(Notice::passport_accepted(id, version, organisation, title)),
             _ => None,
@@ -434,14 +509,14 @@ impl Notice {
     }
 
     /// Passport `id` («`title`») of `organisation`, at `version` after the
-    /// move, was returned for the `reason`.
-    pub fn passport_returned(id: Uuid, version: i32, organisation: Uuid, title: &str, reason: &str) -> Notice {
+    /// move, was returned (for a reason, perhaps to come back by a day).
+    pub fn passport_returned(id: Uuid, version: i32, organisation: Uuid, title: &str, returned: Return<'_>) -> Notice {
         Notice {
             kind: NoticeKind::PassportReturned,
             key: format!("passport:{id}:returned:{version}"),
             audience: Audience::Organisation(Permission::CreatePassports, organisation),
             title: format!("Паспорт повернуто на доопрацювання: «{title}»"),
-            body: format!("Причина: {reason}. Виправте паспорт і подайте його знову."),
+            body: fix_again("паспорт", returned),
             link: format!("/passports/{id}"),
         }
     }
@@ -459,20 +534,18 @@ impl Notice {
     }
 
     /// The implementation report `report` (of `period`, on project «`title`»
-    /// of `organisation`) was accepted, or returned for the `reason`;
-    /// `version` is the report's after the step.
+    /// of `organisation`) was accepted, or returned; `version` is the
+    /// report's after the step.
     pub fn report_decided(
         report: Uuid,
         version: i32,
         organisation: Uuid,
         period: &str,
         title: &str,
-        returned: Option<&str>,
+        returned: Option<Return<'_>>,
     ) -> Notice {
         let (kind, body) = match returned {
-            Some(reason) => {
-                (NoticeKind::ReportReturned, format!("Причина: {reason}. Виправте звіт і подайте його знову."))
-            }
+            Some(returned) => (NoticeKind::ReportReturned, fix_again("звіт", returned)),
             None => (NoticeKind::ReportAccepted, "Звіт прийнято, його дані враховано в моніторингу.".into()),
         };
         let verb =
@@ -489,7 +562,7 @@ impl Notice {
 
     /// The quarterly report `report` of `organisation` on measure `measure`
     /// of programme «`programme`» (`programme_id`) for `period` (`year`)
-    /// was accepted, or returned for the `reason`; `version` is the report's after the step.
+    /// was accepted, or returned; `version` is the report's after the step.
     pub fn quarter_decided(
         report: Uuid,
         version: i32,
@@ -497,14 +570,10 @@ impl Notice {
         (programme_id, programme): (Uuid, &str),
         measure: &str,
         (period, year): (&str, i32),
-        returned: Option<&str>,
+        returned: Option<Return<'_>>,
     ) -> Notice {
         let (kind, verb, body) = match returned {
-            Some(reason) => (
-                NoticeKind::ReportReturned,
-                "повернуто на доопрацювання",
-                format!("Причина: {reason}. Виправте звіт і подайте його знову."),
-            ),
+            Some(returned) => (NoticeKind::ReportReturned, "повернуто на доопрацювання", fix_again("звіт", returned)),
             None => (
                 NoticeKind::ReportAccepted,
                 "прийнято",
@@ -522,20 +591,20 @@ impl Notice {
     }
 
     /// The completion report `report` on project «`title`» of
-    /// `organisation` was accepted, or returned for the `reason`; `version`
-    /// is the report's after the step.
+    /// `organisation` was accepted, or returned; `version` is the report's
+    /// after the step.
     pub fn completion_decided(
         report: Uuid,
         version: i32,
         organisation: Uuid,
         title: &str,
-        returned: Option<&str>,
+        returned: Option<Return<'_>>,
     ) -> Notice {
         let (kind, title, body) = match returned {
-            Some(reason) => (
+            Some(returned) => (
                 NoticeKind::CompletionReturned,
                 format!("Звіт про завершення повернуто на доопрацювання: «{title}»"),
-                format!("Причина: {reason}. Виправте звіт і подайте його знову."),
+                fix_again("звіт", returned),
             ),
             None => (
                 NoticeKind::CompletionAccepted,
@@ -602,7 +671,7 @@ mod tests {
     #[test]
     fn each_audience_is_the_people_the_subject_concerns() {
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let returned = Notice::passport_returned(Uuid::nil(), 3, a, "Ліцей", "немає кошторису");
+        let returned = Notice::passport_returned(Uuid::nil(), 3, a, "Ліцей", Return::for_reason("немає кошторису"));
         assert!(returned.audience.includes("ini-a", &[Role::Initiator], Some(a)));
         assert!(!returned.audience.includes("ini-b", &[Role::Initiator], Some(b)), "another organisation's initiator");
         assert!(!returned.audience.includes("pim", &[Role::PimUnit], Some(b)), "the PIM unit returned it");
@@ -667,7 +736,14 @@ mod tests {
             (NoticeKind::DeadlinePassed, Audience::Person("exp".into()))
         );
         assert_ne!(passed.key, soon.key);
-        let back = |today| Notice::resubmit_due(Uuid::nil(), Uuid::nil(), "Ліцей", on(2026, 12, 15), today);
+        let passport = Comeback {
+            what: Returned::Passport,
+            id: Uuid::nil(),
+            organisation: Uuid::nil(),
+            title: "Ліцей",
+            by: on(2026, 12, 15),
+        };
+        let back = |today| Notice::resubmit_due(&passport, today);
         assert_eq!((back(on(2026, 12, 11)), back(on(2026, 12, 12)).unwrap().kind), (None, NoticeKind::DeadlineSoon));
         let meeting = |today| Notice::meeting_soon(Paper::Plan, Uuid::nil(), 2, on(2026, 12, 15), today);
         assert!(meeting(on(2026, 12, 13)).is_some());
@@ -697,10 +773,36 @@ mod tests {
 
     #[test]
     fn one_event_has_one_key_and_the_next_event_another() {
-        let first = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", "причина");
-        let again = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", "причина");
-        let later = Notice::passport_returned(Uuid::nil(), 5, Uuid::nil(), "Ліцей", "причина");
+        let first = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", Return::for_reason("причина"));
+        let again = Notice::passport_returned(Uuid::nil(), 3, Uuid::nil(), "Ліцей", Return::for_reason("причина"));
+        let later = Notice::passport_returned(Uuid::nil(), 5, Uuid::nil(), "Ліцей", Return::for_reason("причина"));
         assert_eq!(first.key, again.key);
         assert_ne!(first.key, later.key);
+    }
+
+    #[test]
+    fn a_returned_report_is_recalled_by_its_day_on_its_own_page() {
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let (org, id) = (Uuid::from_u128(9), Uuid::from_u128(3));
+        let what = Returned::Report { period: "I квартал 2027 року" };
+        let report = Comeback { what, id, organisation: org, title: "Ліцей", by: on(2027, 5, 10) };
+        assert_eq!(Notice::resubmit_due(&report, on(2027, 5, 6)), None, "four days before");
+        let soon = Notice::resubmit_due(&report, on(2027, 5, 8)).unwrap();
+        assert_eq!(soon.audience, Audience::Organisation(Permission::WriteReports, org));
+        assert_eq!(soon.link, format!("/reports/{id}"));
+        assert_eq!(soon.title, "Повторне подання звіту за I квартал 2027 року «Ліцей»: наближається строк");
+        assert!(soon.body.contains("до 10.05.2027 включно"));
+        let programme = Uuid::from_u128(4);
+        let what = Returned::Quarter { programme, measure: "1.2", quarter: "I квартал", year: 2027 };
+        let passed = Notice::resubmit_due(&Comeback { what, ..report }, on(2027, 5, 11)).unwrap();
+        assert_eq!(passed.kind, NoticeKind::DeadlinePassed);
+        assert_eq!(passed.link, format!("/programmes/{programme}/quarters?year=2027"));
+        let completion = Notice::resubmit_due(&Comeback { what: Returned::Completion, ..report }, on(2027, 5, 11));
+        assert_ne!(completion.unwrap().key, passed.key, "each thing has its own reminder");
+        let returned = Return { reason: "немає акта", back_by: Some(on(2027, 5, 10)) };
+        let decided = Notice::report_decided(id, 2, org, "I квартал 2027 року", "Ліцей", Some(returned));
+        assert!(decided.body.ends_with("Виправте звіт і подайте його знову до 10.05.2027."), "{}", decided.body);
+        let undated = Notice::completion_decided(id, 2, org, "Ліцей", Some(Return::for_reason("немає акта")));
+        assert!(undated.body.ends_with("подайте його знову."));
     }
 }

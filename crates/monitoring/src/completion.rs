@@ -478,6 +478,8 @@ pub struct CompletionRecord {
     pub status: ReportStatus,
     /// Why the PIM unit returned it, when it did.
     pub return_reason: Option<String>,
+    /// The day to submit it again by, when the PIM unit set one on its return.
+    pub resubmit_by: Option<NaiveDate>,
     /// Who wrote it.
     pub created_by: String,
     /// Who accepted or returned it.

@@ -79,6 +79,8 @@ pub struct QuarterReport {
     pub status: QuarterStatus,
     /// Why the PIM unit returned it.
     pub return_reason: Option<String>,
+    /// The day to submit it again by, when the PIM unit set one on its return.
+    pub resubmit_by: Option<NaiveDate>,
     /// Who submitted it last.
     pub submitted_by: String,
     /// When it was submitted last.
@@ -307,6 +309,7 @@ mod tests {
             fact,
             status,
             return_reason: None,
+            resubmit_by: None,
             submitted_by: "x".into(),
             submitted_at: Utc::now(),
             reviewed_by: None,

@@ -190,6 +190,7 @@ mod tests {
             revision,
             status,
             return_reason: None,
+            resubmit_by: None,
             created_by: "initiator".into(),
             decided_by: None,
             version: 1,

@@ -9,6 +9,7 @@
 
 pub mod council;
 pub mod input;
+pub mod meetings;
 pub mod optimal;
 pub mod outcome;
 pub mod rank_fill;

@@ -19,6 +19,7 @@ pub(crate) fn to_record(m: Model) -> StoreResult<CompletionRecord> {
         organisation_id: m.organisation_id,
         status,
         return_reason: m.return_reason,
+        resubmit_by: m.resubmit_by,
         created_by: m.created_by,
         decided_by: m.decided_by,
         version: m.version,

@@ -3,6 +3,7 @@
 //! unit. Accepting one closes the project in the same transaction, in the
 //! state its outcome names; an accepted report never changes.
 
+use portfel_domain::comeback::Return;
 use portfel_domain::notices::Notice;
 use portfel_monitoring::completion::{self, CompletionContent, CompletionRecord, TrackRecord};
 use portfel_monitoring::report::{ReportAction, ReportStatus};
@@ -98,6 +99,7 @@ async fn insert<C: ConnectionTrait>(
         status: Set(status.as_str().into()),
         content: Set(serde_json::to_string(content)?),
         return_reason: Set(None),
+        resubmit_by: Set(None),
         created_by: Set(actor.sub.clone()),
         decided_by: Set(accepted.then(|| actor.sub.clone())),
         version: Set(1),
@@ -149,7 +151,7 @@ pub async fn update(
     Ok(after)
 }
 
-/// Submits, accepts or returns (with `reason`) a completion report at
+/// Submits, accepts or returns (why, perhaps to come back by a day) a completion report at
 /// `expected_version`; accepting it closes the project.
 pub async fn decide(
     db: &DatabaseConnection,
@@ -157,14 +159,14 @@ pub async fn decide(
     id: Uuid,
     expected_version: i32,
     action: ReportAction,
-    reason: Option<&str>,
+    returned: Option<Return<'_>>,
 ) -> StoreResult<CompletionRecord> {
     let txn = crate::begin_write(db).await?;
     let name = step_action("completion", action);
     let guard = Guard { action: &name, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &CompletionRecord| {
         let to = reporting::step(before.status, action)?;
-        Ok(report_step!(completion_report::ActiveModel, to, action, reason, actor))
+        Ok(report_step!(completion_report::ActiveModel, to, action, returned, actor))
     })
     .await?;
     if action == ReportAction::Accept {
@@ -175,7 +177,7 @@ pub async fn decide(
     }
     if matches!(action, ReportAction::Accept | ReportAction::Return) {
         let title = passports::get(&txn, after.passport_id).await?.content.title.uk;
-        let returned = after.return_reason.as_deref().filter(|_| action == ReportAction::Return);
+        let returned = returned.filter(|_| action == ReportAction::Return);
         let notice = Notice::completion_decided(after.id, after.version, after.organisation_id, &title, returned);
         crate::notices::raise(&txn, &notice).await?;
     }

@@ -205,14 +205,16 @@ pub async fn replace<T: Serialize + DeserializeOwned>(
     Ok(doc)
 }
 
-/// Submits a draft to the council.
+/// Submits a draft (or a returned version) to the council; a returned
+/// version leaves the agenda of the meeting that returned it, and waits for
+/// the next meeting's day.
 pub async fn submit<T: Serialize + DeserializeOwned>(
     db: &DatabaseConnection,
     actor: &Actor,
     target: Target,
 ) -> StoreResult<Document<T>> {
     let txn = crate::begin_write(db).await?;
-    let (_, doc) = change(&txn, actor, target, Step::Submit, |_| {}).await?;
+    let (_, doc) = change(&txn, actor, target, Step::Submit, |m| m.meeting_on = Set(None)).await?;
     txn.commit().await?;
     Ok(doc)
 }

@@ -81,16 +81,17 @@ pub(crate) async fn update_audited<R: Record, C: ConnectionTrait>(
 
 /// The columns a step of a report's workflow (an implementation or a
 /// completion report) writes, as the report entity's active model `$model`:
-/// the state `$to`, the return's reason, who decided, and when it was sent.
+/// the state `$to`, the return's reason and day to come back by (from
+/// `$returned`, an `Option<Return>`), who decided, and when it was sent.
 macro_rules! report_step {
-    ($model:path, $to:expr, $action:expr, $reason:expr, $actor:expr) => {{
+    ($model:path, $to:expr, $action:expr, $returned:expr, $actor:expr) => {{
         use portfel_monitoring::report::ReportAction;
         let decided = matches!($action, ReportAction::Accept | ReportAction::Return);
+        let returned = $returned.filter(|_| $action == ReportAction::Return);
         $model {
             status: sea_orm::ActiveValue::Set($to.as_str().into()),
-            return_reason: sea_orm::ActiveValue::Set(
-                $reason.filter(|_| $action == ReportAction::Return).map(str::to_owned),
-            ),
+            return_reason: sea_orm::ActiveValue::Set(returned.map(|r| r.reason.to_owned())),
+            resubmit_by: sea_orm::ActiveValue::Set(returned.and_then(|r| r.back_by)),
             decided_by: sea_orm::ActiveValue::Set(decided.then(|| $actor.sub.clone())),
             submitted_at: match $action {
                 ReportAction::Submit => sea_orm::ActiveValue::Set(Some(crate::now())),

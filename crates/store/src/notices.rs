@@ -128,16 +128,22 @@ fn to_record(m: Model) -> StoreResult<Notification> {
     })
 }
 
-/// The newest `limit` notifications of `sub` (unread ones only when asked), newest first.
+/// The newest `limit` notifications of `sub` (unread ones only when asked;
+/// only those older than notice `before` when given), newest first.
 pub async fn inbox<C: ConnectionTrait>(
     conn: &C,
     sub: &str,
     unread_only: bool,
+    before: Option<Uuid>,
     limit: u64,
 ) -> StoreResult<Vec<Notification>> {
     let mut query = Entity::find().filter(Column::Recipient.eq(sub));
     if unread_only {
         query = query.filter(Column::ReadAt.is_null());
+    }
+    if let Some(before) = before {
+        // Ids are UUIDv7: their order is the order they were written in.
+        query = query.filter(Column::Id.lt(before));
     }
     crate::records(conn, query.order_by_desc(Column::Id).limit(limit), to_record).await
 }

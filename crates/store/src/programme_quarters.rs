@@ -2,6 +2,7 @@
 //! (again, after a return), accepted or returned by the PIM unit.
 
 use chrono::NaiveDate;
+use portfel_domain::comeback::Return;
 use portfel_domain::notices::Notice;
 use portfel_monitoring::quarters::{
     QuarterFact, QuarterReport, QuarterStatus, Refusal, quarter_name, review_refusal, submission_refusal,
@@ -81,6 +82,7 @@ pub async fn submit(
         narrative: Set(fact.narrative.clone()),
         status: Set(QuarterStatus::Submitted.as_str().to_owned()),
         return_reason: Set(None),
+        resubmit_by: Set(None),
         submitted_by: Set(actor.sub.clone()),
         submitted_at: Set(now),
         reviewed_by: Set(None),
@@ -110,16 +112,18 @@ pub async fn submit(
     Ok(after)
 }
 
-/// Accepts (`accept`) or returns with `reason` a submitted report at `expected_version`.
+/// Accepts (`accept`) or returns (why, perhaps to come back by a day) a
+/// submitted report at `expected_version`.
 pub async fn review(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     accept: bool,
-    reason: Option<&str>,
+    returned: Option<Return<'_>>,
 ) -> StoreResult<QuarterReport> {
     let txn = crate::begin_write(db).await?;
+    let returned = returned.filter(|_| !accept);
     let action = if accept { "quarter.accept" } else { "quarter.return" };
     let guard = Guard { action, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &QuarterReport| {
@@ -129,7 +133,8 @@ pub async fn review(
         let to = if accept { QuarterStatus::Accepted } else { QuarterStatus::Returned };
         Ok(ActiveModel {
             status: Set(to.as_str().to_owned()),
-            return_reason: Set(reason.filter(|_| !accept).map(str::to_owned)),
+            return_reason: Set(returned.map(|r| r.reason.to_owned())),
+            resubmit_by: Set(returned.and_then(|r| r.back_by)),
             reviewed_by: Set(Some(actor.sub.clone())),
             ..Default::default()
         })
@@ -144,7 +149,7 @@ pub async fn review(
         (after.programme_id, &programme),
         &f.measure,
         (quarter_name(f.quarter), f.year),
-        after.return_reason.as_deref().filter(|_| !accept),
+        returned,
     );
     crate::notices::raise(&txn, &notice).await?;
     txn.commit().await?;

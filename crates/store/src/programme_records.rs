@@ -69,6 +69,7 @@ pub(crate) fn to_report(m: Model) -> StoreResult<QuarterReport> {
         },
         status: QuarterStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
         return_reason: m.return_reason,
+        resubmit_by: m.resubmit_by,
         submitted_by: m.submitted_by,
         submitted_at: m.submitted_at,
         reviewed_by: m.reviewed_by,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use portfel_domain::comeback::Return;
 use portfel_domain::notices::Notice;
 use portfel_monitoring::period::Period;
 use portfel_monitoring::records::{ReportRecord, Revision};
@@ -33,6 +34,7 @@ fn to_record(m: Model) -> StoreResult<ReportRecord> {
         revision: m.revision,
         status,
         return_reason: m.return_reason,
+        resubmit_by: m.resubmit_by,
         created_by: m.created_by,
         decided_by: m.decided_by,
         version: m.version,
@@ -172,6 +174,7 @@ async fn insert<C: ConnectionTrait>(
         status: Set(written.status.as_str().into()),
         content: Set(serde_json::to_string(content)?),
         return_reason: Set(None),
+        resubmit_by: Set(None),
         created_by: Set(actor.sub.clone()),
         decided_by: Set((written.status == ReportStatus::Accepted).then(|| actor.sub.clone())),
         version: Set(1),
@@ -233,27 +236,27 @@ pub async fn update(
     Ok(after)
 }
 
-/// Submits, accepts or returns (with `reason`) a report at `expected_version`.
+/// Submits, accepts or returns (why, perhaps to come back by a day) a report at `expected_version`.
 pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     action: ReportAction,
-    reason: Option<&str>,
+    returned: Option<Return<'_>>,
 ) -> StoreResult<ReportRecord> {
     let txn = crate::begin_write(db).await?;
     let name = step_action("report", action);
     let guard = Guard { action: &name, id, expected_version };
     let after = update_audited(&txn, actor, guard, |before: &ReportRecord| {
         let to = reporting::step(before.status, action)?;
-        Ok(report_step!(implementation_report::ActiveModel, to, action, reason, actor))
+        Ok(report_step!(implementation_report::ActiveModel, to, action, returned, actor))
     })
     .await?;
     if matches!(action, ReportAction::Accept | ReportAction::Return) {
         let title = crate::passports::get(&txn, after.passport_id).await?.content.title.uk;
         let period = after.content.period.to_string();
-        let returned = after.return_reason.as_deref().filter(|_| action == ReportAction::Return);
+        let returned = returned.filter(|_| action == ReportAction::Return);
         let notice = Notice::report_decided(after.id, after.version, after.organisation_id, &period, &title, returned);
         crate::notices::raise(&txn, &notice).await?;
     }

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use portfel_domain::codelist::Codelist;
 use portfel_domain::{FieldError, Role, Status};
 use portfel_planning::council::DocumentStatus;
+use portfel_planning::workflow::Kind;
 
 /// A passport state.
 pub fn status(s: Status) -> &'static str {
@@ -32,6 +33,14 @@ pub fn document_status(s: DocumentStatus) -> &'static str {
         DocumentStatus::Approved => "Схвалено",
         DocumentStatus::Returned => "Повернуто на доопрацювання",
         DocumentStatus::Superseded => "Замінено новою версією",
+    }
+}
+
+/// What goes before the council, as its title reads.
+pub fn paper(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Portfolio => "Єдиний проєктний портфель",
+        Kind::Plan => "Середньостроковий план",
     }
 }
 

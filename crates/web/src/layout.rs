@@ -22,7 +22,7 @@ fn head(title: &str) -> Markup {
 }
 
 /// The sections of the workspace, each offered to those its permission allows.
-pub const NAVIGATION: [(&str, &str, Permission); 11] = [
+pub const NAVIGATION: [(&str, &str, Permission); 12] = [
     ("/tasks", "Мої завдання", Permission::FollowTasks),
     ("/inbox", "Повідомлення", Permission::FollowTasks),
     ("/passports", "Паспорти проєктів", Permission::WorkOnPassports),
@@ -30,6 +30,7 @@ pub const NAVIGATION: [(&str, &str, Permission); 11] = [
     ("/assignments", "Мої призначення", Permission::Score),
     ("/portfolios", "Портфель", Permission::ReadUndecided),
     ("/plans", "Середньостроковий план", Permission::ReadUndecided),
+    ("/meetings", "Засідання ради", Permission::ReadUndecided),
     ("/monitoring", "Моніторинг", Permission::ReadMonitoring),
     ("/evaluations", "Оцінювання результатів", Permission::Evaluate),
     ("/programmes", "Цільові програми", Permission::FollowProgrammes),

@@ -20,6 +20,7 @@ mod layout;
 mod pages;
 mod passport_view;
 pub mod password;
+mod returns;
 mod session;
 pub mod throttle;
 mod widgets;

@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use portfel_domain::comeback::Return;
 use portfel_domain::records::Passport;
 use portfel_domain::{Codelists, Permission};
 use portfel_monitoring::completion::{self, CompletionContent, CompletionFigures, CompletionRecord};
@@ -174,7 +175,7 @@ pub async fn decide(
     id: Uuid,
     version: i32,
     action: ReportAction,
-    reason: Option<&str>,
+    returned: Option<Return<'_>>,
 ) -> ApiResult<Versioned<Completion>> {
     let (_, report) = readable(state, auth, id).await?;
     match action {
@@ -182,7 +183,7 @@ pub async fn decide(
         ReportAction::Accept | ReportAction::Return => auth.require(Permission::CheckReports)?,
     }
     let report =
-        portfel_store::completions::decide(state.store.db(), &auth.actor(), id, version, action, reason).await?;
+        portfel_store::completions::decide(state.store.db(), &auth.actor(), id, version, action, returned).await?;
     let passport = portfel_store::passports::get(state.store.db(), report.passport_id).await?;
     Ok(with_figures(&passport, report))
 }
@@ -225,6 +226,6 @@ pub async fn return_completion(
     IfMatch(version): IfMatch,
     body: JsonBody<ReturnReason>,
 ) -> ApiResult<Versioned<Completion>> {
-    let reason = body.value()?.given()?;
-    decide(&state, &auth, id, version, ReportAction::Return, Some(&reason)).await
+    let body = body.value()?;
+    decide(&state, &auth, id, version, ReportAction::Return, Some(body.given()?)).await
 }

@@ -7,6 +7,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use portfel_domain::Permission;
 use portfel_planning::council::{CouncilPaper, Decision, Workflow};
+use portfel_planning::meetings::Meeting;
+use portfel_planning::workflow::Kind;
 use portfel_store::council::{self, Document, Target};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -239,4 +241,29 @@ pub async fn pair<T: CouncilPaper>(
     may_read(auth, &a.workflow)?;
     may_read(auth, &b.workflow)?;
     Ok((a, b))
+}
+
+/// Council meetings
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "planning",
+    description = "Each day a portfolio or plan version was put on the agenda of (see `POST /api/v1/portfolios/{id}/meeting`), with the versions \
+        on it and what the council decided; meetings to come first, soonest first, then those held, latest first. `overdue`: held with a version still undecided.",
+    responses((status = 200, description = "The meetings", body = [Meeting])))]
+pub async fn list_meetings(
+    auth: Auth,
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> ApiResult<Json<Vec<Meeting>>> {
+    Ok(Json(meetings(&state, &auth).await?))
+}
+
+/// The council's meetings with their agendas, for one who may read undecided versions.
+pub async fn meetings(state: &AppState, auth: &Auth) -> ApiResult<Vec<Meeting>> {
+    auth.require(Permission::ReadUndecided)?;
+    let db = state.store.db();
+    let mut versions = Vec::new();
+    for kind in [Kind::Portfolio, Kind::Plan] {
+        let docs: Vec<Document<serde::de::IgnoredAny>> = council::list(db, kind).await?;
+        versions.extend(docs.into_iter().map(|d| (kind, d.workflow)));
+    }
+    let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+    Ok(portfel_planning::meetings::meetings(versions.iter().map(|(k, w)| (*k, w)), today))
 }

@@ -18,31 +18,39 @@ use crate::extract::{IfMatch, JsonBody, QueryParams};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// How many notices a page of the inbox holds.
-pub const INBOX_PAGE: u64 = 100;
+/// How many notices a page of the inbox holds unless asked otherwise.
+pub const INBOX_PAGE: u64 = 50;
 
-/// The caller's inbox.
+/// The caller's inbox, a page at a time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Inbox {
-    /// Notices not read yet.
+    /// Notices not read yet (of all, not only this page's).
     pub unread: u64,
-    /// The newest notices (at most 100), newest first.
+    /// A page of notices, newest first.
     pub items: Vec<Notification>,
+    /// When there are older notices: pass it as `before` for the next page.
+    pub next_before: Option<Uuid>,
 }
 
 /// Which notices to list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// Only the unread ones.
     #[serde(default)]
     pub unread: bool,
+    /// Only notices older than this one (`next_before` of the previous page).
+    pub before: Option<Uuid>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
 }
 
 /// My notifications
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "workspace",
-    description = "The caller's notices, newest first, with the number unread. Each is written in the same transaction as its event, \
-        only for people whose role and organisation it concerns.",
+    description = "The caller's notices, newest first, a page at a time (`next_before` leads to the older ones), with the number unread. \
+        Each is written in the same transaction as its event, only for people whose role and organisation it concerns.",
     params(InboxQuery),
     responses((status = 200, description = "The inbox", body = Inbox)))]
 pub async fn my_notifications(
@@ -51,15 +59,20 @@ pub async fn my_notifications(
     QueryParams(q): QueryParams<InboxQuery>,
 ) -> ApiResult<Json<Inbox>> {
     auth.require(Permission::FollowTasks)?;
-    Ok(Json(inbox(&state, &auth, q.unread).await?))
+    Ok(Json(inbox(&state, &auth, &q).await?))
 }
 
-/// The inbox of the caller.
-pub async fn inbox(state: &AppState, auth: &Auth, unread_only: bool) -> ApiResult<Inbox> {
+/// A page of the caller's inbox.
+pub async fn inbox(state: &AppState, auth: &Auth, q: &InboxQuery) -> ApiResult<Inbox> {
     let db = state.store.db();
     let sub = &auth.claims.sub;
-    let items = portfel_store::notices::inbox(db, sub, unread_only, INBOX_PAGE).await?;
-    Ok(Inbox { unread: portfel_store::notices::unread(db, sub).await?, items })
+    let limit = super::bounded_limit(q.limit, INBOX_PAGE, super::MAX_LIMIT)?;
+    // One more than the page, to know whether older ones follow.
+    let mut items = portfel_store::notices::inbox(db, sub, q.unread, q.before, limit + 1).await?;
+    let more = items.len() as u64 > limit;
+    items.truncate(limit as usize);
+    let next_before = items.last().filter(|_| more).map(|n| n.id);
+    Ok(Inbox { unread: portfel_store::notices::unread(db, sub).await?, items, next_before })
 }
 
 /// How many notices the caller has not read.

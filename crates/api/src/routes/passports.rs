@@ -360,8 +360,8 @@ pub async fn transition_passport(
         if req.to != Status::Draft {
             return refused("only_on_return");
         }
-        if by < today {
-            return refused("before_today");
+        if let Err(code) = portfel_domain::comeback::check_back_by(by, today) {
+            return refused(code);
         }
     }
     move_to(&state, &auth, id, version, req.to, (req.reason.as_deref(), req.resubmit_by)).await

@@ -94,9 +94,10 @@ pub async fn return_quarter(
     body: JsonBody<ReturnReason>,
 ) -> ApiResult<Versioned<QuarterReport>> {
     auth.require(Permission::CheckReports)?;
-    let reason = body.value()?.given()?;
+    let body = body.value()?;
+    let returned = Some(body.given()?);
     let report =
-        portfel_store::programme_quarters::review(state.store.db(), &auth.actor(), id, version, false, Some(&reason))
+        portfel_store::programme_quarters::review(state.store.db(), &auth.actor(), id, version, false, returned)
             .await?;
     Ok(Versioned::ok(report.version, report))
 }

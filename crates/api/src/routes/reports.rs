@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use portfel_domain::comeback::{self, Return};
 use portfel_domain::{Codelists, FieldError, Permission};
 use portfel_monitoring::records::ReportRecord;
 use portfel_monitoring::report::{ReportAction, ReportContent};
@@ -101,22 +102,31 @@ pub async fn update_report(
     Ok(Versioned::ok(report.version, report))
 }
 
-/// Why a report goes back.
+/// Why a report goes back, and perhaps the day to submit it again by.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnReason {
     /// What the initiator is to fix.
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+    /// The day to submit it again by, inclusive: today or later. The
+    /// initiators are reminded three days before and once it has passed.
+    #[serde(default)]
+    pub resubmit_by: Option<chrono::NaiveDate>,
 }
 
 impl ReturnReason {
-    /// The reason, refused when blank.
-    pub fn given(self) -> ApiResult<String> {
+    /// The return, refused when the reason is blank or the day has passed.
+    pub fn given(&self) -> ApiResult<Return<'_>> {
         if self.reason.trim().is_empty() {
             return Err(ApiError::Validation(vec![FieldError::new("reason", "required", "say what is to be fixed")]));
         }
-        Ok(self.reason)
+        if let Some(by) = self.resubmit_by {
+            let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+            comeback::check_back_by(by, today)
+                .map_err(|code| ApiError::Validation(vec![FieldError::of("resubmit_by", code, &[])]))?;
+        }
+        Ok(Return { reason: &self.reason, back_by: self.resubmit_by })
     }
 }
 
@@ -126,14 +136,14 @@ async fn decide(
     id: Uuid,
     version: i32,
     action: ReportAction,
-    reason: Option<&str>,
+    returned: Option<Return<'_>>,
 ) -> ApiResult<Versioned<ReportRecord>> {
     let report = readable(state, auth, id).await?;
     match action {
         ReportAction::Submit => auth.require_reporter(report.organisation_id)?,
         ReportAction::Accept | ReportAction::Return => auth.require(Permission::CheckReports)?,
     }
-    let report = portfel_store::reports::decide(state.store.db(), &auth.actor(), id, version, action, reason).await?;
+    let report = portfel_store::reports::decide(state.store.db(), &auth.actor(), id, version, action, returned).await?;
     Ok(Versioned::ok(report.version, report))
 }
 
@@ -173,6 +183,6 @@ pub async fn return_report(
     IfMatch(version): IfMatch,
     body: JsonBody<ReturnReason>,
 ) -> ApiResult<Versioned<ReportRecord>> {
-    let reason = body.value()?.given()?;
-    decide(&state, &auth, id, version, ReportAction::Return, Some(&reason)).await
+    let body = body.value()?;
+    decide(&state, &auth, id, version, ReportAction::Return, Some(body.given()?)).await
 }

@@ -11,7 +11,7 @@ use axum::extract::State;
 use portfel_domain::tasks::TaskKind;
 use portfel_domain::{Permission, Status};
 use portfel_monitoring::expost::EvaluationStatus;
-use portfel_monitoring::quarters::{QuarterReport, QuarterStatus, due_quarters, expires_within};
+use portfel_monitoring::quarters::{QuarterReport, QuarterStatus, due_quarters, expires_within, quarter_due};
 use portfel_monitoring::records::ProgrammeRecord;
 use portfel_monitoring::report::ReportStatus;
 use portfel_planning::workflow::{DocumentStatus, Kind};
@@ -70,6 +70,11 @@ impl Task {
             due: None,
             overdue: false,
         }
+    }
+
+    /// The task due on `due` (none when `None`), overdue after it on `today`.
+    fn due(self, due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Task {
+        Task { due, overdue: portfel_domain::comeback::overdue(due, today), ..self }
     }
 
     fn of_quarter(kind: TaskKind, programme: &ProgrammeRecord, (measure, year, quarter): (String, i32, u8)) -> Task {
@@ -157,10 +162,12 @@ async fn reports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> ApiRe
     Ok(reports
         .into_iter()
         .map(|r| {
-            // A report is due `report_days` after its period, as the deviation rules count it.
-            let due = portfel_monitoring::deviation::due(r.content.period, &thresholds);
-            let task = Task { due: Some(due), overdue: today > due, ..Task::of(kind, r.id, None) };
-            (task, Some(r.passport_id))
+            // A report is due `report_days` after its period, as the deviation rules count it,
+            // or by the day the PIM unit set when it returned it.
+            // (Only a returned report carries that day: every step clears it.)
+            let due =
+                r.resubmit_by.unwrap_or_else(|| portfel_monitoring::deviation::due(r.content.period, &thresholds));
+            (Task::of(kind, r.id, None).due(Some(due), today), Some(r.passport_id))
         })
         .collect())
 }
@@ -174,8 +181,11 @@ async fn completion_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> A
     let mut out = Vec::new();
     if let (true, Some(org)) = (kinds.contains(&TaskKind::WriteCompletion), auth.claims.org) {
         let mine = portfel_store::completions::in_states(db, &ReportStatus::ALL, Some(org)).await?;
-        let open = mine.iter().filter(|r| r.status.editable());
-        out.extend(open.map(|r| (Task::of(TaskKind::WriteCompletion, r.passport_id, None), Some(r.passport_id))));
+        let today = portfel_domain::calendar::local_date(chrono::Utc::now());
+        for r in mine.iter().filter(|r| r.status.editable()) {
+            let task = Task::of(TaskKind::WriteCompletion, r.passport_id, None);
+            out.push((task.due(r.resubmit_by, today), Some(r.passport_id)));
+        }
         let written: std::collections::HashSet<Uuid> = mine.iter().map(|r| r.passport_id).collect();
         let query = crate::routes::passports::ListQuery {
             organisation_id: Some(org),
@@ -304,8 +314,13 @@ async fn programme_work(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> Ap
         if let (true, Some(org)) = (kinds.contains(&TaskKind::ReportQuarter), auth.claims.org) {
             let annual = portfel_store::programmes::facts(db, record.id).await?;
             let mine: Vec<QuarterReport> = reports.into_iter().filter(|r| r.organisation_id == org).collect();
-            for due in due_quarters(&record.programme, org, &mine, &annual, today) {
-                out.push(Task::of_quarter(TaskKind::ReportQuarter, &record, due));
+            for owed in due_quarters(&record.programme, org, &mine, &annual, today) {
+                // Due 20 days after its quarter, or by the day set when it was returned.
+                let (measure, year, quarter) = (&owed.0, owed.1, owed.2);
+                let returned =
+                    mine.iter().find(|r| (&r.fact.measure, r.fact.year, r.fact.quarter) == (measure, year, quarter));
+                let due = returned.and_then(|r| r.resubmit_by).unwrap_or_else(|| quarter_due(year, quarter));
+                out.push(Task::of_quarter(TaskKind::ReportQuarter, &record, owed).due(Some(due), today));
             }
         }
     }

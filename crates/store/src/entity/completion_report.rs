@@ -14,6 +14,7 @@ pub struct Model {
     pub status: String,
     pub content: String,
     pub return_reason: Option<String>,
+    pub resubmit_by: Option<Date>,
     pub created_by: String,
     pub decided_by: Option<String>,
     pub version: i32,

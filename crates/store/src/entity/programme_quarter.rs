@@ -17,6 +17,7 @@ pub struct Model {
     pub narrative: String,
     pub status: String,
     pub return_reason: Option<String>,
+    pub resubmit_by: Option<Date>,
     pub submitted_by: String,
     pub submitted_at: DateTimeUtc,
     pub reviewed_by: Option<String>,

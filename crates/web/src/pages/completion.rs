@@ -16,7 +16,6 @@ use portfel_domain::Permission;
 use portfel_domain::codelist::Codelist;
 use portfel_monitoring::completion::{CompletionFigures, Outcome, Variance};
 use portfel_monitoring::report::ReportStatus;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::PageResult;
@@ -24,7 +23,7 @@ use crate::forms::{Errors, Fields, Kind, VERSION_FIELD, Values};
 use crate::labels::{COST_ITEMS, choice_of};
 use crate::session::{Posted, Signed};
 use crate::widgets::{area, cell, codelist, input, link, options, select};
-use crate::{WebState, format, labels, layout};
+use crate::{WebState, format, labels, layout, returns};
 
 /// Blank rows offered beyond the filled ones.
 const SPARE_ROWS: usize = 1;
@@ -221,16 +220,14 @@ pub async fn decide(
     let result = match action.as_str() {
         "submit" => api::submit_completion(auth, app, Path(id), version).await,
         "accept" => api::accept_completion(auth, app, Path(id), version).await,
-        "return" => {
-            let body = JsonBody::from_value(json!({"reason": fields.text("reason").unwrap_or_default()}));
-            api::return_completion(auth, app, Path(id), version, body).await
-        }
+        "return" => api::return_completion(auth, app, Path(id), version, returns::body(&fields)).await,
         _ => return Err(ApiError::NotFound("no such step".into()).into()),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/completions/{id}")).into_response()),
         Err(ApiError::Validation(errors)) => {
-            let page = show_page(&state, &user, id, &Errors(errors)).await?;
+            // The return's reason and day stay as typed beside the errors.
+            let page = show_page(&state, &user, id, (&fields.values(), &Errors(errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -239,7 +236,7 @@ pub async fn decide(
 
 /// GET /completions/{id}.
 pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
-    show_page(&state, &user, id, &Errors::default()).await
+    show_page(&state, &user, id, (&Values::default(), &Errors::default())).await
 }
 
 fn step(user: &Signed, id: Uuid, version: i32, action: &str, label: &str) -> Markup {
@@ -302,7 +299,9 @@ pub fn figures(f: &CompletionFigures) -> Markup {
     }
 }
 
-async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> PageResult<Markup> {
+/// The page of report `id`, its return form holding `posted` values and errors.
+async fn show_page(state: &WebState, user: &Signed, id: Uuid, posted: (&Values, &Errors)) -> PageResult<Markup> {
+    let (typed, e) = posted;
     let Completion { report: r, figures: f } = get(state, user, id).await?;
     let c = &r.content;
     let writer = user.auth.require_reporter(r.organisation_id).is_ok();
@@ -321,7 +320,10 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
             h1 { (title) }
             p { "Стан: " strong { (labels::report_status(r.status)) } " · склав " (r.created_by)
                 @if let Some(d) = &r.decided_by { " · розглянув " (d) } }
-            @if let Some(reason) = &r.return_reason { div.notice.bad role="status" { strong { "Повернуто: " } (reason) } }
+            @if let Some(reason) = &r.return_reason { div.notice.bad role="status" { strong { "Повернуто: " } (reason)
+                @if let Some(by) = r.resubmit_by.filter(|_| r.status == ReportStatus::Returned) {
+                    "; " (returns::back_by(by, portfel_domain::calendar::local_date(chrono::Utc::now())))
+                } } }
             (layout::error_summary(e))
             p { strong { (outcome(c.outcome)) } "; роботи тривали з " (c.actual_start.format("%d.%m.%Y")) " до " (c.actual_end.format("%d.%m.%Y")) "." }
             (figures(&f))
@@ -349,7 +351,8 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
                 (step(user, id, r.version, "accept", "Прийняти звіт і закрити проєкт"))
                 form.card method="post" action=(format!("/completions/{id}/return")) {
                     (layout::guarded(user, r.version))
-                    (area("Що виправити (причина повернення)", "reason", &Values::default(), e))
+                    (area("Що виправити (причина повернення)", "reason", typed, e))
+                    (returns::back_by_input("resubmit_by", typed, e))
                     button type="submit" { "Повернути на доопрацювання" }
                 }
             }

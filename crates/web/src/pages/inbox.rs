@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use portfel_api::extract::QueryParams;
 use portfel_api::problem::ApiError;
 use portfel_api::routes::notifications as api;
 use portfel_domain::calendar::local_time;
@@ -26,8 +27,12 @@ const DELIVERIES: [(Delivery, &str); 3] = [
     (Delivery::None, "без листів, лише тут"),
 ];
 
-/// GET /inbox.
-pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Markup> {
+/// GET /inbox, `?before=` for older notices.
+pub async fn list(
+    State(state): State<WebState>,
+    user: Signed,
+    QueryParams(q): QueryParams<api::InboxQuery>,
+) -> PageResult<Markup> {
     // A person signed in has a user record; its settings are always there.
     let settings = api::notification_settings(user.auth.clone(), State(state.app.clone())).await?;
     let version = settings.version();
@@ -35,17 +40,21 @@ pub async fn list(State(state): State<WebState>, user: Signed) -> PageResult<Mar
     let mut values = Values::default();
     values.set("email", settings.email.unwrap_or_default());
     values.set("delivery", settings.delivery.as_str());
-    page(&state, &user, &values, version, &Errors::default()).await
+    page(&state, &user, &q, (&values, version, &Errors::default())).await
 }
 
-async fn page(state: &WebState, user: &Signed, values: &Values, version: i32, errors: &Errors) -> PageResult<Markup> {
-    let inbox = api::inbox(&state.app, &user.auth, false).await?;
+/// The settings form's values, version and errors.
+type SettingsForm<'a> = (&'a Values, i32, &'a Errors);
+
+async fn page(state: &WebState, user: &Signed, q: &api::InboxQuery, form: SettingsForm<'_>) -> PageResult<Markup> {
+    let (values, version, errors) = form;
+    let inbox = api::inbox(&state.app, &user.auth, q).await?;
     Ok(layout::page(
         user,
         "Повідомлення",
         html! {
             h1 { "Повідомлення" }
-            @if inbox.items.is_empty() { p.notice { "Повідомлень немає." } }
+            @if inbox.items.is_empty() && q.before.is_none() { p.notice { "Повідомлень немає." } }
             @else {
                 p { "Непрочитаних: " strong { (inbox.unread) } "." }
                 @if inbox.unread > 0 {
@@ -71,6 +80,12 @@ async fn page(state: &WebState, user: &Signed, values: &Values, version: i32, er
                             }
                         }
                     }
+                }
+            }
+            @if q.before.is_some() || inbox.next_before.is_some() {
+                nav.pages aria-label="Сторінки повідомлень" {
+                    @if q.before.is_some() { a href="/inbox" rel="first" { "← Найновіші" } }
+                    @if let Some(older) = inbox.next_before { a href=(format!("/inbox?before={older}")) rel="next" { "Старіші →" } }
                 }
             }
             {
@@ -128,7 +143,8 @@ pub async fn settings(State(state): State<WebState>, Posted { user, fields }: Po
     match saved {
         Ok(_) => Ok(Redirect::to("/inbox").into_response()),
         Err(ApiError::Validation(errors)) => {
-            let page = page(&state, &user, &fields.values(), version.0, &Errors(errors)).await?;
+            let form = (&fields.values(), version.0, &Errors(errors));
+            let page = page(&state, &user, &api::InboxQuery::default(), form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

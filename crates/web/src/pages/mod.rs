@@ -6,6 +6,7 @@ mod council;
 mod evaluations;
 mod expert;
 mod inbox;
+mod meetings;
 mod monitoring;
 mod names;
 mod passports;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<WebState> {
         .route("/logout", post(sign_in::sign_out))
         .route("/tasks", get(tasks::list))
         .route("/inbox", get(inbox::list))
+        .route("/meetings", get(meetings::list))
         .route("/inbox/read", post(inbox::read_all))
         .route("/inbox/settings", post(inbox::settings))
         .route("/inbox/{id}/read", post(inbox::read))

@@ -11,7 +11,6 @@ use maud::{Markup, html};
 use portfel_api::extract::{IfMatch, JsonBody, QueryParams};
 use portfel_api::problem::ApiError;
 use portfel_api::routes::quarters::{self as api, OnBehalf};
-use portfel_api::routes::reports::ReturnReason;
 use portfel_domain::{FieldError, Permission};
 use portfel_monitoring::quarters::{
     QuarterFact, QuarterReport, QuarterStatus, quarter_due, quarter_name, quarter_start,
@@ -21,8 +20,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::PageResult;
+use crate::forms::{Errors, Values};
 use crate::session::{Posted, Signed};
-use crate::{WebState, format, labels, layout};
+use crate::{WebState, format, labels, layout, returns};
 
 /// The year shown, and what the last action did.
 #[derive(Debug, Default, Deserialize)]
@@ -120,7 +120,8 @@ async fn page(
                                     td {
                                         @match report {
                                             Some(r) => { (status_word(r.status))
-                                                @if let Some(reason) = &r.return_reason { br; span.muted { "Причина: " (reason) } } }
+                                                @if let Some(reason) = &r.return_reason { br; span.muted { "Причина: " (reason) } }
+                                                @if let Some(by) = r.resubmit_by.filter(|_| r.status == QuarterStatus::Returned) { br; (returns::back_by(by, today)) } }
                                             None => { @if begun { "не подано" } @else { "ще не розпочався" } }
                                         }
                                     }
@@ -189,6 +190,7 @@ fn review_forms(user: &Signed, r: &QuarterReport) -> Markup {
             (layout::guarded(user, r.version))
             label for=(format!("{at}-reason")) { "Причина повернення" }
             textarea id=(format!("{at}-reason")) name="reason" rows="2" required {}
+            (returns::back_by_input(&format!("{at}-resubmit"), &Values::default(), &Errors::default()))
             button.secondary type="submit" { "Повернути" }
         }
     }
@@ -264,8 +266,7 @@ pub async fn give_back(
     Posted { user, fields }: Posted,
 ) -> PageResult<Response> {
     let IfMatch(version) = fields.version()?;
-    let reason = fields.text("reason").unwrap_or_default().to_owned();
-    let body = JsonBody::<ReturnReason>::from_value(json!({ "reason": reason }));
+    let body = returns::body(&fields);
     let report = api::return_quarter(user.auth.clone(), State(state.app.clone()), Path(id), IfMatch(version), body)
         .await?
         .into_body();

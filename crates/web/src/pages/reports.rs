@@ -16,14 +16,13 @@ use portfel_domain::Permission;
 use portfel_domain::codelist::Codelist;
 use portfel_monitoring::records::ReportRecord;
 use portfel_monitoring::report::ReportStatus;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::PageResult;
 use crate::forms::{Errors, Fields, Kind, VERSION_FIELD, Values};
 use crate::session::{Posted, Signed};
 use crate::widgets::{area, cell, codelist, input, link, options, select};
-use crate::{WebState, format, labels, layout};
+use crate::{WebState, format, labels, layout, returns};
 
 /// Blank rows offered beyond the filled ones.
 const SPARE_ROWS: usize = 2;
@@ -214,16 +213,14 @@ pub async fn decide(
     let result = match action.as_str() {
         "submit" => api::submit_report(auth, app, Path(id), version).await,
         "accept" => api::accept_report(auth, app, Path(id), version).await,
-        "return" => {
-            let body = JsonBody::from_value(json!({"reason": fields.text("reason").unwrap_or_default()}));
-            api::return_report(auth, app, Path(id), version, body).await
-        }
+        "return" => api::return_report(auth, app, Path(id), version, returns::body(&fields)).await,
         _ => return Err(ApiError::NotFound("no such step".into()).into()),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{id}")).into_response()),
         Err(ApiError::Validation(errors)) => {
-            let page = show_page(&state, &user, id, &Errors(errors)).await?;
+            // The return's reason and day stay as typed beside the errors.
+            let page = show_page(&state, &user, id, (&fields.values(), &Errors(errors))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -232,7 +229,7 @@ pub async fn decide(
 
 /// GET /reports/{id}.
 pub async fn show(State(state): State<WebState>, user: Signed, Path(id): Path<Uuid>) -> PageResult<Markup> {
-    show_page(&state, &user, id, &Errors::default()).await
+    show_page(&state, &user, id, (&Values::default(), &Errors::default())).await
 }
 
 fn step(user: &Signed, id: Uuid, version: i32, action: &str, label: &str) -> Markup {
@@ -245,7 +242,9 @@ fn step(user: &Signed, id: Uuid, version: i32, action: &str, label: &str) -> Mar
     }
 }
 
-async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> PageResult<Markup> {
+/// The page of report `id`, its return form holding `posted` values and errors.
+async fn show_page(state: &WebState, user: &Signed, id: Uuid, posted: (&Values, &Errors)) -> PageResult<Markup> {
+    let (typed, e) = posted;
     let r = get(state, user, id).await?;
     let c = &r.content;
     let writer = user.auth.require_reporter(r.organisation_id).is_ok();
@@ -264,7 +263,10 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
             h1 { (title) }
             p { "Редакція " (r.revision) " · стан: " strong { (labels::report_status(r.status)) }
                 " · склав " (r.created_by) @if let Some(d) = &r.decided_by { " · розглянув " (d) } }
-            @if let Some(reason) = &r.return_reason { div.notice.bad role="status" { strong { "Повернуто: " } (reason) } }
+            @if let Some(reason) = &r.return_reason { div.notice.bad role="status" { strong { "Повернуто: " } (reason)
+                @if let Some(by) = r.resubmit_by.filter(|_| r.status == ReportStatus::Returned) {
+                    "; " (returns::back_by(by, portfel_domain::calendar::local_date(chrono::Utc::now())))
+                } } }
             (layout::error_summary(e))
             h2 { "Фінансування, грн" }
             table {
@@ -313,7 +315,8 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, e: &Errors) -> Pag
                 form.card method="post" action=(format!("/reports/{id}/return")) {
                     (layout::csrf(user))
                     input type="hidden" name=(VERSION_FIELD) value=(r.version);
-                    (area("Що виправити (причина повернення)", "reason", &Values::default(), e))
+                    (area("Що виправити (причина повернення)", "reason", typed, e))
+                    (returns::back_by_input("resubmit_by", typed, e))
                     button type="submit" { "Повернути на доопрацювання" }
                 }
             }

@@ -5,11 +5,10 @@ use axum::extract::State;
 use maud::{Markup, html};
 use portfel_api::routes::tasks::{Task, my_tasks};
 use portfel_domain::tasks::TaskKind;
-use portfel_planning::workflow::Kind;
 
 use crate::error::PageResult;
 use crate::session::Signed;
-use crate::{WebState, layout};
+use crate::{WebState, labels, layout};
 
 /// The heading of a kind of work.
 fn heading(kind: TaskKind) -> &'static str {
@@ -56,25 +55,19 @@ fn link(t: &Task) -> (String, String) {
                 (t.measure.clone().unwrap_or_default(), t.year.unwrap_or_default(), t.quarter.unwrap_or(1));
             let at =
                 format!("/programmes/{}/quarters?year={year}#q-{}-{quarter}", t.subject_id, measure.replace('.', "-"));
-            let due = portfel_monitoring::quarters::quarter_due(year, quarter);
-            let late = if chrono::Utc::now().date_naive() > due { ", прострочено" } else { "" };
             let name = portfel_monitoring::quarters::quarter_name(quarter);
-            (at, format!("{title}: захід {measure}, {name} {year} року (до {}{late})", due.format("%d.%m.%Y")))
+            (at, format!("{title}: захід {measure}, {name} {year} року{}", due_words(t, "до")))
         }
         (TaskKind::RenewProgramme, _, _) => (format!("/programmes/{}", t.subject_id), title),
         (TaskKind::WriteCompletion | TaskKind::CheckCompletion, _, _) => {
-            (format!("/passports/{}/completion", t.subject_id), title)
+            (format!("/passports/{}/completion", t.subject_id), format!("{title}{}", due_words(t, "подати знову до")))
         }
         (TaskKind::JoinEvaluation, _, _) => (format!("/evaluations/{}", t.subject_id), title),
         (TaskKind::EvaluateProject, _, _) => {
             (format!("/passports/{}", t.subject_id), format!("{title}{}", due_words(t, "оцінити до")))
         }
         (_, _, Some(paper)) => {
-            let name = if paper == Kind::Portfolio {
-                "Єдиний проєктний портфель"
-            } else {
-                "Середньостроковий план"
-            };
+            let name = labels::paper(paper);
             let number = t.number.map(|n| format!(", версія {n}")).unwrap_or_default();
             (format!("/{}s/{}", paper.as_str(), t.subject_id), format!("{name}{number}{}", due_words(t, "засідання")))
         }
