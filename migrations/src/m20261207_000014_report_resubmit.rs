@@ -1,7 +1,8 @@
 //! The day a returned implementation, quarterly programme or completion
-//! report is to come back by (as passports have had since migration 13),
-//! and an index on the event a notification tells of, which every new
-//! notice reads to tell each person of an event once.
+//! report is to come back by (as passports have had since migration 13);
+//! an index on the event a notification tells of, which every new notice
+//! reads to tell each person of an event once; and one on the users'
+//! organisation, by which a notice finds the people it concerns.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::date_null;
@@ -31,6 +32,12 @@ enum Notifications {
 }
 
 #[derive(DeriveIden)]
+enum Users {
+    Table,
+    OrganisationId,
+}
+
+#[derive(DeriveIden)]
 enum Column {
     ResubmitBy,
 }
@@ -56,10 +63,14 @@ impl MigrationTrait for Migration {
             .table(Notifications::Table)
             .col(Notifications::EventKey)
             .to_owned();
+        manager.create_index(index).await?;
+        let index =
+            Index::create().name("users_organisation").table(Users::Table).col(Users::OrganisationId).to_owned();
         manager.create_index(index).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name("users_organisation").table(Users::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("notifications_event").table(Notifications::Table).to_owned()).await?;
         for table in tables() {
             let mut drop = Table::alter();

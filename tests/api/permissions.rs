@@ -59,7 +59,7 @@ async fn the_api_refuses_exactly_what_a_role_is_not_granted() {
 }
 
 /// The sections of the navigation, as the pages name them.
-const SECTIONS: [(&str, Permission); 11] = [
+const SECTIONS: [(&str, Permission); 12] = [
     ("/tasks", Permission::FollowTasks),
     ("/inbox", Permission::FollowTasks),
     ("/passports", Permission::WorkOnPassports),
@@ -67,6 +67,7 @@ const SECTIONS: [(&str, Permission); 11] = [
     ("/assignments", Permission::Score),
     ("/portfolios", Permission::ReadUndecided),
     ("/plans", Permission::ReadUndecided),
+    ("/meetings", Permission::ReadUndecided),
     ("/monitoring", Permission::ReadMonitoring),
     ("/evaluations", Permission::Evaluate),
     ("/programmes", Permission::FollowProgrammes),

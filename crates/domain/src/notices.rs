@@ -120,6 +120,32 @@ impl Audience {
             Audience::Holders(permission) => permission.granted(roles),
         }
     }
+
+    /// Whom a search of the registered people need read to find this
+    /// audience: [`Audience::includes`] then decides on each one found.
+    pub fn reach(&self) -> Reach<'_> {
+        let holding = |wanted: &[Permission]| -> Vec<Role> {
+            Role::ALL.into_iter().filter(|r| wanted.iter().all(|p| p.granted(&[*r]))).collect()
+        };
+        match self {
+            Audience::Person(sub) => Reach::Person(sub),
+            Audience::Organisation(permission, organisation) => {
+                Reach::Organisation(*organisation, holding(&[*permission, Permission::AllOrganisations]))
+            }
+            Audience::Holders(permission) => Reach::Roles(holding(&[*permission])),
+        }
+    }
+}
+
+/// The registered people an audience may hold (see [`Audience::reach`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach<'a> {
+    /// One person, by `sub`.
+    Person(&'a str),
+    /// The people of an organisation, and those with any of the roles wherever they are.
+    Organisation(Uuid, Vec<Role>),
+    /// Those with any of the roles.
+    Roles(Vec<Role>),
 }
 
 /// Something that happened, for the people it concerns.
@@ -769,6 +795,31 @@ mod tests {
         let next_quarter =
             Notice::flag_raised(Uuid::nil(), org, "Ліцей", ("milestone_late", "Е"), day + chrono::Days::new(80));
         assert_ne!(late[0].key, next_quarter[0].key, "once a quarter");
+    }
+
+    #[test]
+    fn the_reach_holds_everyone_the_audience_includes() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let audiences = [
+            Audience::Organisation(Permission::CreatePassports, a),
+            Audience::Holders(Permission::Decide),
+            Audience::Person("exp".into()),
+        ];
+        let people: Vec<(&str, Role, Uuid)> =
+            Role::ALL.into_iter().flat_map(|r| [("exp", r, a), ("someone", r, a), ("other", r, b)]).collect();
+        for audience in &audiences {
+            for (sub, role, own) in &people {
+                let reached = match audience.reach() {
+                    Reach::Person(person) => person == *sub,
+                    Reach::Organisation(org, roles) => org == *own || roles.contains(role),
+                    Reach::Roles(roles) => roles.contains(role),
+                };
+                if audience.includes(sub, &[*role], Some(*own)) {
+                    assert!(reached, "{audience:?} includes {sub} ({role:?}) out of its reach");
+                }
+            }
+        }
+        assert_eq!(audiences[0].reach(), Reach::Organisation(a, vec![Role::Admin]), "only admins act for all");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! replicas never send the same one.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use portfel_domain::notices::{Delivery, Notice, NoticeKind, Notification};
+use portfel_domain::notices::{Delivery, Notice, NoticeKind, Notification, Reach};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
@@ -48,9 +48,21 @@ impl Mail {
     }
 }
 
-/// The registered people `notice`'s audience holds.
+/// The registered people `notice`'s audience holds: those within its reach
+/// are read, and the audience's rule decides on each.
 async fn audience<C: ConnectionTrait>(conn: &C, notice: &Notice) -> StoreResult<Vec<user::Model>> {
-    let people = user::Entity::find().order_by_asc(user::Column::Sub).all(conn).await?;
+    // Roles are kept as a comma-separated list: a match by substring may find
+    // more than the role, never less, and the rule below decides.
+    let any_role = |roles: &[portfel_domain::Role]| {
+        roles.iter().fold(Condition::any(), |c, r| c.add(user::Column::Roles.contains(r.as_str())))
+    };
+    let within = match notice.audience.reach() {
+        Reach::Person(sub) => Condition::all().add(user::Column::Sub.eq(sub)),
+        Reach::Organisation(org, roles) => any_role(&roles).add(user::Column::OrganisationId.eq(org)),
+        Reach::Roles(roles) if roles.is_empty() => return Ok(Vec::new()),
+        Reach::Roles(roles) => any_role(&roles),
+    };
+    let people = user::Entity::find().filter(within).order_by_asc(user::Column::Sub).all(conn).await?;
     Ok(people
         .into_iter()
         .filter(|u| {
