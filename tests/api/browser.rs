@@ -389,6 +389,12 @@ async fn pim_closes_and_builds_a_portfolio(tab: &Tab, round: &str) -> String {
     assert_eq!(tab.all("table.ranked tbody tr").await.len(), PROJECTS.len() + 1, "{}", tab.text().await);
     tab.click("form[action$='/submit'] button").await;
     assert!(tab.find("span.badge.submitted").await.is_displayed().await.unwrap());
+    // On the agenda of the council's meeting a week from today.
+    let meeting = portfel_domain::calendar::local_date(chrono::Utc::now()) + chrono::Days::new(7);
+    tab.set("#meeting", &meeting.to_string()).await;
+    tab.click("form[action$='/meeting'] button").await;
+    let day = meeting.format("%d.%m.%Y").to_string();
+    assert!(tab.text().await.contains(&format!("засідання ради {day}")), "{}", tab.text().await);
     portfolio
 }
 
@@ -530,6 +536,7 @@ async fn a_project_is_closed_and_evaluated_on_the_pages(
     assert!(inbox.contains("Звіт про завершення прийнято: «"), "{inbox}");
     tab.audit().await;
     tab.screenshot("main", "inbox").await;
+    tab.phone_screenshot("phone-inbox").await;
     tab.click("form[action='/inbox/read'] button").await;
     assert!(tab.all("main li.unread").await.is_empty(), "all read");
     tab.sign_out().await;
@@ -575,6 +582,13 @@ async fn walk_the_cycle(chrome: &Chrome, app: TestApp) {
     tab.sign_out().await;
     tab.sign_in("council", &passwords["council"]).await;
     assert_eq!(tab.path().await, "/tasks", "the council starts at what waits for it");
+    tab.click("nav a[href='/meetings']").await;
+    let agenda = tab.find("main section ol").await.text().await.unwrap();
+    assert!(agenda.starts_with("Єдиний проєктний портфель, версія 1"), "{agenda}");
+    tab.audit().await;
+    tab.screenshot("main", "meetings").await;
+    tab.phone_screenshot("phone-meetings").await;
+    tab.open("/tasks").await;
     tab.click(&format!("main section a[href='/portfolios/{portfolio}']")).await;
     tab.audit().await;
     tab.screenshot("main", "council-portfolio").await;
