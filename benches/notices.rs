@@ -1,12 +1,16 @@
 //! Notification fan-out and the outbox on SQLite: how long writing one
-//! notice takes when every registered user is read to find its audience,
-//! and how fast the sender's side of the outbox (claim, record as sent) goes.
+//! notice takes (finding its audience among the registered users), how fast
+//! the sender's side of the outbox (claim, record as sent) goes, and — when
+//! Python's `aiosmtpd` is installed — how fast the sender delivers to a real
+//! SMTP server on this machine.
 //!
-//! `cargo bench --bench notices` (`BENCH_USERS`, 1 000 by default; `BENCH_NOTICES`, 500).
+//! `cargo bench --bench notices` (`BENCH_USERS`, 1 000 by default; `BENCH_NOTICES`, 500;
+//! `BENCH_MAILS`, the notices sent through SMTP, 40 — about 2 000 e-mails).
 
 use std::time::Instant;
 
 use chrono::{TimeDelta, Utc};
+use portfel_api::mail::{MailSettings, Mailer, Security};
 use portfel_domain::Role;
 use portfel_domain::comeback::Return;
 use portfel_domain::notices::Notice;
@@ -82,5 +86,58 @@ async fn main() {
         sending.as_secs_f64() * 1000.0,
         sent as f64 / sending.as_secs_f64()
     );
+    through_smtp(&store, &organisations, env("BENCH_MAILS", 40)).await;
     store.close().await.unwrap();
+}
+
+/// Writes `notices` more notices and has the server's sender deliver their
+/// e-mails to `aiosmtpd` (which discards them), timing it.
+async fn through_smtp(store: &Store, organisations: &[Uuid], notices: usize) {
+    let installed = std::process::Command::new("python3").args(["-c", "import aiosmtpd"]).status();
+    if !installed.is_ok_and(|s| s.success()) {
+        println!("smtp: not measured (Python's aiosmtpd is not installed)");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Sink"])
+        .spawn()
+        .expect("start aiosmtpd");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let db = store.db();
+    for n in 0..notices {
+        let org = organisations[n % organisations.len()];
+        let returned = Return::for_reason("Немає кошторису");
+        let notice = Notice::passport_returned(Uuid::now_v7(), 2, org, "Капітальний ремонт ліцею №3", returned);
+        portfel_store::notices::raise(db, &notice).await.unwrap();
+    }
+    let settings = MailSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::None,
+        credentials: None,
+        from: "Портфель <portfel@gromada.example>".into(),
+        public_url: "https://portfel.gromada.example".into(),
+        poll: std::time::Duration::from_secs(1),
+    };
+    let mailer = Mailer::new(&settings).unwrap();
+    let started = Instant::now();
+    let (mut sent, mut failed) = (0, 0);
+    loop {
+        let pass = mailer.deliver_due(store, Utc::now()).await.unwrap();
+        if pass.sent + pass.failed == 0 {
+            break;
+        }
+        (sent, failed) = (sent + pass.sent, failed + pass.failed);
+    }
+    let took = started.elapsed();
+    println!(
+        "smtp: {sent} e-mails delivered to aiosmtpd ({failed} failed) in {:.0} ms, {:.0} a second",
+        took.as_secs_f64() * 1000.0,
+        sent as f64 / took.as_secs_f64()
+    );
+    let _ = server.kill();
+    let _ = server.wait();
 }

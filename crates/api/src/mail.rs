@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::StreamExt;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -54,6 +55,12 @@ const HOLD: TimeDelta = TimeDelta::minutes(2);
 
 /// Most notices sent in one pass.
 const BATCH: u64 = 50;
+
+/// Messages of a pass in flight at once, each on its own pooled connection:
+/// an SMTP client waits for every reply (and, on each message, for the
+/// server's delayed acknowledgement of its body — about 40 ms), so one
+/// connection alone carries only some twenty messages a second.
+const IN_FLIGHT: usize = 8;
 
 /// When to try again when an attempt fails after `failed` earlier ones:
 /// 30 s, then twice as long each time up to an hour (about five hours in
@@ -156,8 +163,14 @@ impl Mailer {
     pub async fn deliver_due(&self, store: &Store, now: DateTime<Utc>) -> Result<Pass, portfel_store::StoreError> {
         let db = store.db();
         let mut pass = Pass::default();
-        for o in notices::claim_due(db, now, HOLD, BATCH).await? {
-            let sent = self.send(self.message(&o)).await;
+        let claimed = notices::claim_due(db, now, HOLD, BATCH).await?;
+        let mut sending = futures_util::stream::iter(claimed)
+            .map(|o| async move {
+                let sent = self.send(self.message(&o)).await;
+                (o, sent)
+            })
+            .buffer_unordered(IN_FLIGHT);
+        while let Some((o, sent)) = sending.next().await {
             settle(store, &[o.notification.id], o.attempts, sent, now, &mut pass).await?;
         }
         let today = portfel_domain::calendar::local_date(now);
