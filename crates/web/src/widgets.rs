@@ -12,7 +12,9 @@ pub fn input_id(name: &str) -> String {
     format!("f-{}", name.replace(['[', ']', '.'], "-"))
 }
 
-fn described(errors: &Errors, name: &str) -> (Option<String>, Option<&'static str>) {
+/// The `aria-describedby` and `aria-invalid` of field `name`'s input: its
+/// errors, when it has some.
+pub fn described(errors: &Errors, name: &str) -> (Option<String>, Option<&'static str>) {
     if errors.at(name).is_empty() { (None, None) } else { (Some(error_id(name)), Some("true")) }
 }
 

@@ -143,8 +143,7 @@ async fn passports_waiting(state: &AppState, auth: &Auth, kind: TaskKind) -> Api
         .map(|p| {
             // A returned draft may have a day to come back by.
             let due = p.resubmit_by.filter(|_| kind == TaskKind::SubmitDraft);
-            let task = Task { due, overdue: due.is_some_and(|d| today > d), ..Task::of(kind, p.id, Some(p.title)) };
-            (task, None)
+            (Task::of(kind, p.id, Some(p.title)).due(due, today), None)
         })
         .collect())
 }
@@ -255,12 +254,7 @@ async fn assignments_waiting(
         if let Some(due) = deadline {
             // Before the declaration the expert may not read the passport, its title included.
             let title_of = (kind == TaskKind::Score).then_some(a.passport_id);
-            let task = Task {
-                round_id: Some(a.round_id),
-                due: Some(due),
-                overdue: today > due,
-                ..Task::of(kind, a.passport_id, None)
-            };
+            let task = Task { round_id: Some(a.round_id), ..Task::of(kind, a.passport_id, None) }.due(Some(due), today);
             out.push((task, title_of));
         }
     }
@@ -343,14 +337,8 @@ async fn papers_waiting(state: &AppState, auth: &Auth, kinds: &[TaskKind]) -> Ap
                 // A version before the council is due at its meeting, once one is set.
                 let due = w.meeting_on.filter(|_| kind == TaskKind::Decide);
                 let today = portfel_domain::calendar::local_date(chrono::Utc::now());
-                let overdue = due.is_some_and(|d| today > d);
-                out.push(Task {
-                    paper: Some(paper),
-                    number: Some(w.number),
-                    due,
-                    overdue,
-                    ..Task::of(kind, w.id, None)
-                });
+                let task = Task { paper: Some(paper), number: Some(w.number), ..Task::of(kind, w.id, None) };
+                out.push(task.due(due, today));
             }
         }
     }

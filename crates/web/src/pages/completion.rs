@@ -320,10 +320,7 @@ async fn show_page(state: &WebState, user: &Signed, id: Uuid, posted: (&Values, 
             h1 { (title) }
             p { "Стан: " strong { (labels::report_status(r.status)) } " · склав " (r.created_by)
                 @if let Some(d) = &r.decided_by { " · розглянув " (d) } }
-            @if let Some(reason) = &r.return_reason { div.notice.bad role="status" { strong { "Повернуто: " } (reason)
-                @if let Some(by) = r.resubmit_by.filter(|_| r.status == ReportStatus::Returned) {
-                    "; " (returns::back_by(by, portfel_domain::calendar::local_date(chrono::Utc::now())))
-                } } }
+            (returns::notice(r.return_reason.as_deref(), r.resubmit_by.filter(|_| r.status == ReportStatus::Returned)))
             (layout::error_summary(e))
             p { strong { (outcome(c.outcome)) } "; роботи тривали з " (c.actual_start.format("%d.%m.%Y")) " до " (c.actual_end.format("%d.%m.%Y")) "." }
             (figures(&f))

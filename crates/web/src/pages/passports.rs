@@ -254,9 +254,7 @@ async fn passport_page(
                             input id=(format!("reason-{}", t.to.as_str())) type="text" name="reason" required;
                         }
                         @if t.to == Status::Draft {
-                            label for="resubmit_by" { "Подати знову до (необов'язково)" }
-                            input #resubmit_by type="date" name="resubmit_by" aria-describedby=[(!errors.at("resubmit_by").is_empty()).then_some("err-resubmit_by")];
-                            (layout::field_errors(errors, "resubmit_by"))
+                            (crate::returns::back_by_input("resubmit_by", &Values::default(), errors))
                         }
                         button type="submit" class=[t.reason_required.then_some("secondary")] {
                             "→ " (labels::status(t.to))
